@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: Apache-2.0
+# Thin wrapper over CMake. Every target installs what it needs first.
+BUILD      ?= build
+ASAN_BUILD ?= build/asan
+JOBS       ?= 2
+BUILD_DEPS := cmake make gcc libc6-dev pkg-config binutils python3 libjsmn-dev libcmocka-dev
+
+.PHONY: all build test unit-asan size bench clean deps
+
+all: build
+
+deps:
+	@scripts/deps.sh $(BUILD_DEPS)
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# Every test: unit tests + golden/split tests on a normal build, then the
+# unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDRIP_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+size: deps
+	@scripts/size.sh
+
+bench: build
+	@scripts/bench.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

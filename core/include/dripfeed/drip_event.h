@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file drip_event.h
+ * @brief Layer 5: OpenAI event decoder (Responses API events, Chat chunks).
+ *
+ * Turns one SSE event's data into a typed drip_event_t whose text fields are
+ * views (pointer + length) into the event buffer, unescaped in place to UTF-8.
+ * The JSON `type` decides the event (never the SSE `event:` name, never key
+ * order). Unknown types decode as DRIP_EV_UNKNOWN: skipped, not an error.
+ *
+ * Two paths, same result type:
+ * - the event fits the SSE buffer and the token array: jsmn tokens, all fields;
+ * - it does not (response.completed repeats the whole answer): the oversize
+ *   scanner (drip_scan.h) reads it in pieces and keeps type, sequence_number,
+ *   response id/status, usage, error, incomplete reason and item ids; the
+ *   event is flagged `oversize` and its long text fields are absent. A delta
+ *   event that does not fit is DRIP_ERR_EVENT_DELTA_TOO_LARGE: text is never
+ *   dropped silently.
+ *
+ * Function-call argument deltas carry only `item_id`; the decoder ties them
+ * to `call_id`/`name` through a caller-sized table filled from
+ * `response.output_item.added` (Chat: from the first fragment of each
+ * tool_calls index). One slot per call in flight; slots free at
+ * output_item.done (Chat: at the choice's finish_reason).
+ */
+#ifndef DRIP_EVENT_H
+#define DRIP_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "drip_err.h"
+#include "drip_json.h"
+#include "drip_opts.h"
+#include "drip_scan.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Which API's stream is being decoded. */
+typedef enum drip_api { DRIP_API_RESPONSES = 0, DRIP_API_CHAT = 1 } drip_api_t;
+
+/** Every Responses stream event type (the 58 of the 2026 union), plus Chat. */
+typedef enum drip_event_type {
+    DRIP_EV_UNKNOWN = 0,
+    /* lifecycle and error (7) */
+    DRIP_EV_RESPONSE_CREATED, DRIP_EV_RESPONSE_QUEUED, DRIP_EV_RESPONSE_IN_PROGRESS,
+    DRIP_EV_RESPONSE_COMPLETED, DRIP_EV_RESPONSE_INCOMPLETE, DRIP_EV_RESPONSE_FAILED,
+    DRIP_EV_ERROR,
+    /* output items and content parts (4) */
+    DRIP_EV_OUTPUT_ITEM_ADDED, DRIP_EV_OUTPUT_ITEM_DONE,
+    DRIP_EV_CONTENT_PART_ADDED, DRIP_EV_CONTENT_PART_DONE,
+    /* text, refusal, annotations (5) */
+    DRIP_EV_OUTPUT_TEXT_DELTA, DRIP_EV_OUTPUT_TEXT_DONE, DRIP_EV_OUTPUT_TEXT_ANNOTATION_ADDED,
+    DRIP_EV_REFUSAL_DELTA, DRIP_EV_REFUSAL_DONE,
+    /* tool argument streams (6) */
+    DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA, DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE,
+    DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DELTA, DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE,
+    DRIP_EV_MCP_CALL_ARGUMENTS_DELTA, DRIP_EV_MCP_CALL_ARGUMENTS_DONE,
+    /* reasoning (6) */
+    DRIP_EV_REASONING_SUMMARY_PART_ADDED, DRIP_EV_REASONING_SUMMARY_PART_DONE,
+    DRIP_EV_REASONING_SUMMARY_TEXT_DELTA, DRIP_EV_REASONING_SUMMARY_TEXT_DONE,
+    DRIP_EV_REASONING_TEXT_DELTA, DRIP_EV_REASONING_TEXT_DONE,
+    /* hosted tools (3 + 3 + 5 + 4 + 6) */
+    DRIP_EV_WEB_SEARCH_CALL_IN_PROGRESS, DRIP_EV_WEB_SEARCH_CALL_SEARCHING,
+    DRIP_EV_WEB_SEARCH_CALL_COMPLETED,
+    DRIP_EV_FILE_SEARCH_CALL_IN_PROGRESS, DRIP_EV_FILE_SEARCH_CALL_SEARCHING,
+    DRIP_EV_FILE_SEARCH_CALL_COMPLETED,
+    DRIP_EV_CODE_INTERPRETER_CALL_IN_PROGRESS, DRIP_EV_CODE_INTERPRETER_CALL_INTERPRETING,
+    DRIP_EV_CODE_INTERPRETER_CALL_COMPLETED, DRIP_EV_CODE_INTERPRETER_CALL_CODE_DELTA,
+    DRIP_EV_CODE_INTERPRETER_CALL_CODE_DONE,
+    DRIP_EV_IMAGE_GENERATION_CALL_IN_PROGRESS, DRIP_EV_IMAGE_GENERATION_CALL_GENERATING,
+    DRIP_EV_IMAGE_GENERATION_CALL_COMPLETED, DRIP_EV_IMAGE_GENERATION_CALL_PARTIAL_IMAGE,
+    DRIP_EV_MCP_CALL_IN_PROGRESS, DRIP_EV_MCP_CALL_COMPLETED, DRIP_EV_MCP_CALL_FAILED,
+    DRIP_EV_MCP_LIST_TOOLS_IN_PROGRESS, DRIP_EV_MCP_LIST_TOOLS_COMPLETED,
+    DRIP_EV_MCP_LIST_TOOLS_FAILED,
+    /* audio (4) */
+    DRIP_EV_AUDIO_DELTA, DRIP_EV_AUDIO_DONE, DRIP_EV_AUDIO_TRANSCRIPT_DELTA,
+    DRIP_EV_AUDIO_TRANSCRIPT_DONE,
+    /* shell (5, new 2026) */
+    DRIP_EV_SHELL_CALL_COMMAND_ADDED, DRIP_EV_SHELL_CALL_COMMAND_DELTA,
+    DRIP_EV_SHELL_CALL_COMMAND_DONE, DRIP_EV_SHELL_CALL_OUTPUT_CONTENT_DELTA,
+    DRIP_EV_SHELL_CALL_OUTPUT_CONTENT_DONE,
+    DRIP_EV_RESPONSES_COUNT_END_, /* = 59: 58 types + UNKNOWN */
+    /* Chat Completions */
+    DRIP_EV_CHAT_CHUNK = DRIP_EV_RESPONSES_COUNT_END_, /**< one chat.completion.chunk */
+    DRIP_EV_DONE                                      /**< `data: [DONE]` */
+} drip_event_type_t;
+
+#define DRIP_EV_RESPONSES_TYPES 58
+
+/** Token counts. Responses names; Chat prompt/completion map to input/output. */
+typedef struct drip_usage {
+    int64_t input_tokens, output_tokens, total_tokens, reasoning_tokens, cached_tokens;
+} drip_usage_t;
+
+/** An error reported by the API (event, failed response or HTTP body). */
+typedef struct drip_api_error {
+    int status;            /**< HTTP status; 0 for errors inside a 200 stream */
+    drip_str_t type, code, message, param; /**< absent members have p == NULL */
+    int message_cut;       /**< message longer than the space that held it */
+} drip_api_error_t;
+
+/** A decoded event. Views are valid until the next decode call. Integers
+ *  that the event does not carry are -1. */
+typedef struct drip_event {
+    drip_event_type_t type;
+    drip_str_t type_name;     /**< JSON "type" as sent ("chat.completion.chunk" for Chat) */
+    int64_t seq;              /**< sequence_number, -1 if absent */
+    int32_t output_index, content_index, summary_index;
+    drip_str_t item_id;
+    drip_str_t delta;         /**< string `delta` (Chat: choices[0].delta.content) */
+    drip_str_t text;          /**< full text of a *.done event (text, refusal, arguments, input, code) */
+    drip_str_t call_id, name; /**< argument events and function_call items, from the call table */
+    drip_str_t item_type;     /**< output_item.*: item.type */
+    drip_str_t response_id;   /**< lifecycle: response.id (Chat: chunk id) */
+    drip_str_t status;        /**< lifecycle: response.status; output_item: item.status */
+    drip_str_t incomplete_reason;
+    int has_usage;
+    drip_usage_t usage;
+    int has_error;
+    drip_api_error_t error;
+    /* Chat only */
+    int32_t nchoices;         /**< entries of choices[] (details: drip_event_choice) */
+    int32_t choice;           /**< choice index the glue is reporting (-1 for Responses) */
+    drip_str_t refusal;       /**< choices[0].delta.refusal */
+    drip_str_t finish_reason; /**< choices[0].finish_reason */
+    int oversize;             /**< decoded by the scanner: delta/text fields absent */
+} drip_event_t;
+
+/** One slot of the call table (caller allocates an array of them). */
+typedef struct drip_call_slot {
+    uint8_t used, closing;
+    uint8_t item_len, call_len, name_len;
+    int32_t key;              /* Responses: -1; Chat: choice << 16 | index */
+    char item_id[DRIP_ID_MAX];
+    char call_id[DRIP_ID_MAX];
+    char name[DRIP_ID_MAX];
+} drip_call_slot_t;
+
+/** A Chat choice of the current chunk (drip_event_choice). */
+typedef struct drip_chat_choice {
+    int32_t index;
+    drip_str_t content, refusal, finish_reason;
+    int32_t ntools;           /**< entries of delta.tool_calls */
+} drip_chat_choice_t;
+
+/** A Chat tool-call fragment (drip_event_tool); id/name filled from the table. */
+typedef struct drip_chat_tool {
+    int32_t index;
+    drip_str_t id, name, arguments;
+} drip_chat_tool_t;
+
+/** Decoder state (caller-owned). */
+typedef struct drip_event_dec {
+    drip_api_t api;
+    jsmntok_t *tok;
+    unsigned ntok;
+    drip_call_slot_t *calls;
+    unsigned ncalls;
+    drip_json_t json;         /* tokens of the current event */
+    int choices_tok;          /* Chat: token of choices[] or -1 */
+    drip_scan_t scan;         /* oversize events */
+} drip_event_dec_t;
+
+/**
+ * @brief Bind the token array and call table.
+ * @param tok    jsmn tokens for one event; 64 hold any delta event, more let
+ *               bigger events decode fully instead of through the scanner
+ * @param calls  call table, `ncalls` >= 1 slots (~200 bytes each)
+ * @return DRIP_OK or DRIP_ERR_ARG (NULL pointers, ntok < 8, ncalls == 0).
+ */
+drip_err_t drip_event_init(drip_event_dec_t *d, drip_api_t api, jsmntok_t *tok, unsigned ntok,
+                           drip_call_slot_t *calls, unsigned ncalls);
+
+/** Forget open calls (a new stream). */
+void drip_event_reset(drip_event_dec_t *d);
+
+/**
+ * @brief Decode one whole event's data (modified in place: unescaping).
+ * @return DRIP_OK; DRIP_ERR_JSON_INVALID / _ESCAPE / _RANGE; DRIP_ERR_EVENT_NO_TYPE;
+ *         DRIP_ERR_EVENT_FIELD; DRIP_ERR_EVENT_CALL_TABLE_FULL; DRIP_ERR_EVENT_ID_TOO_LONG.
+ *         Too many tokens is not an error: the scanner decodes the event.
+ */
+drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_event_t *ev);
+
+/** Oversize path: begin, feed pieces (DRIP_SSE_DATA), end with the full size. */
+drip_err_t drip_event_scan_begin(drip_event_dec_t *d);
+drip_err_t drip_event_scan_feed(drip_event_dec_t *d, const uint8_t *p, size_t n);
+drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev);
+
+/** The error members captured by the scanner so far, whether or not the
+ *  text was valid JSON (used for HTTP error bodies of any length). */
+void drip_event_scan_error(const drip_event_dec_t *d, drip_api_error_t *out);
+
+/** Chat: choice `i` (< ev->nchoices) of the event just decoded (not oversize). */
+drip_err_t drip_event_choice(drip_event_dec_t *d, int32_t i, drip_chat_choice_t *out);
+
+/** Chat: tool-call fragment `j` of choice `i`, with id/name from the table. */
+drip_err_t drip_event_tool(drip_event_dec_t *d, int32_t i, int32_t j, drip_chat_tool_t *out);
+
+/** Slot `i` of the call table, or NULL if unused. Slots with `closing` set
+ *  ended with the last event (output_item.done / Chat finish_reason). */
+const drip_call_slot_t *drip_event_call(const drip_event_dec_t *d, unsigned i);
+
+/** Type from its JSON name; DRIP_EV_UNKNOWN if not one of the 58. */
+drip_event_type_t drip_event_type_of(const char *name, size_t len);
+
+/** Non-zero for the terminal Responses events (completed, incomplete, failed). */
+int drip_event_is_terminal(drip_event_type_t t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DRIP_EVENT_H */

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file drip_json.h
+ * @brief Layer 4a: JSON helpers over jsmn tokens (Debian libjsmn-dev).
+ *
+ * jsmn tokenizes one event's data into a caller-owned jsmntok_t array; these
+ * helpers find members, read integers with range checks and unescape strings
+ * in place to UTF-8. Nothing is copied: results are views into the text.
+ *
+ * If a translation unit needs jsmn's implementation itself, include <jsmn.h>
+ * before any dripfeed header (this header includes it declarations-only).
+ * dripfeed compiles its own private copy of the code with JSMN_STATIC, so it
+ * never clashes with an application's jsmn.
+ */
+#ifndef DRIP_JSON_H
+#define DRIP_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "drip_err.h"
+
+#ifndef JSMN_H
+#define JSMN_HEADER
+#include <jsmn.h>
+#undef JSMN_HEADER
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A view: `n` bytes at `p`, not NUL-terminated; p == NULL means absent. */
+typedef struct drip_str {
+    const char *p;
+    size_t n;
+} drip_str_t;
+
+/** A tokenized JSON document. */
+typedef struct drip_json {
+    char *js;          /**< the text (writable: strings are unescaped in place) */
+    size_t len;
+    jsmntok_t *tok;    /**< caller's token array */
+    int ntok;          /**< tokens used */
+} drip_json_t;
+
+/**
+ * @brief Tokenize `js` (one JSON value; an object is expected by callers).
+ * @return DRIP_OK; DRIP_ERR_JSON_NOMEM when `cap` tokens are not enough;
+ *         DRIP_ERR_JSON_INVALID for malformed text, an incomplete document or
+ *         anything but white space after the first value.
+ */
+drip_err_t drip_json_parse(drip_json_t *j, char *js, size_t len, jsmntok_t *tok, unsigned cap);
+
+/** Index of the first token after the value at `i` (and its children). */
+int drip_json_next(const drip_json_t *j, int i);
+
+/** Value token of member `key` (raw bytes compare) in object token `obj`; -1 if none. */
+int drip_json_get(const drip_json_t *j, int obj, const char *key, size_t keylen);
+
+/** Non-zero if token `t` exists and is the literal null. */
+int drip_json_is_null(const drip_json_t *j, int t);
+
+/**
+ * @brief String value of token `t`, unescaped in place (idempotent).
+ * @return DRIP_OK; DRIP_ERR_EVENT_FIELD if `t` is not a string;
+ *         DRIP_ERR_JSON_ESCAPE for a bad escape or lone surrogate.
+ */
+drip_err_t drip_json_str(drip_json_t *j, int t, drip_str_t *out);
+
+/**
+ * @brief Integer value of token `t` within [lo, hi].
+ * @return DRIP_OK; DRIP_ERR_EVENT_FIELD if not a number;
+ *         DRIP_ERR_JSON_RANGE if it has a fraction/exponent or is out of range.
+ */
+drip_err_t drip_json_int(const drip_json_t *j, int t, int64_t lo, int64_t hi, int64_t *out);
+
+/**
+ * @brief Decode JSON escapes of s[0..n) in place.
+ * @param[out] out_len length of the UTF-8 result (never more than n)
+ * @return DRIP_OK or DRIP_ERR_JSON_ESCAPE (bad escape, bad hex, lone or
+ *         reversed surrogate, raw control byte < 0x20).
+ */
+drip_err_t drip_json_unescape(char *s, size_t n, size_t *out_len);
+
+/** Incremental unescaper for strings that arrive in pieces (oversize scanner). */
+typedef struct drip_unesc {
+    uint8_t st;      /* 0 plain, 1 after '\\', 2..5 hex digits of \\u */
+    uint32_t cp;     /* code point being read */
+    uint32_t hi;     /* pending high surrogate, 0 if none */
+} drip_unesc_t;
+
+/**
+ * @brief Decode one byte of a string body (without the quotes).
+ * @param[out] out up to 4 UTF-8 bytes
+ * @return number of bytes written to out (0..4), or DRIP_ERR_JSON_ESCAPE.
+ */
+int drip_unesc_byte(drip_unesc_t *u, uint8_t c, uint8_t out[4]);
+
+/** DRIP_OK if the string ended cleanly, else DRIP_ERR_JSON_ESCAPE. */
+drip_err_t drip_unesc_end(const drip_unesc_t *u);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DRIP_JSON_H */

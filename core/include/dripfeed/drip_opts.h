@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file drip_opts.h
+ * @brief Compile-time limits of dripfeed, each with its default and RAM cost.
+ *
+ * A project overrides any of these in its own header named by
+ * -DDRIP_CONFIG_FILE="\"my_drip_config.h\"" (the mbedTLS way: no file is
+ * needed when the defaults suit, unlike lwIP's mandatory lwipopts.h), or with
+ * plain -D flags. Runtime buffers (SSE data, JSON tokens, call table) are not
+ * here: the caller passes them to the _init functions with their sizes.
+ */
+#ifndef DRIP_OPTS_H
+#define DRIP_OPTS_H
+
+#ifdef DRIP_CONFIG_FILE
+#include DRIP_CONFIG_FILE
+#endif
+
+/** Longest SSE `event:` value kept (bytes). RAM: this, once per parser.
+ *  The longest Responses type is 44 bytes. Longer values: DRIP_ERR_SSE_FIELD_TOO_LONG. */
+#ifndef DRIP_SSE_TYPE_MAX
+#define DRIP_SSE_TYPE_MAX 48
+#endif
+
+/** Longest SSE `id:` value kept (bytes). RAM: 3x this (line being read,
+ *  last-event-id buffer, last-event-id string). OpenAI sends no ids.
+ *  Longer values: DRIP_ERR_SSE_FIELD_TOO_LONG. */
+#ifndef DRIP_SSE_ID_MAX
+#define DRIP_SSE_ID_MAX 32
+#endif
+
+/** Content-Type value kept by the HTTP reader (bytes). */
+#ifndef DRIP_HTTP_CTYPE_MAX
+#define DRIP_HTTP_CTYPE_MAX 48
+#endif
+
+/** x-request-id value kept by the HTTP reader (bytes; OpenAI's are 36). */
+#ifndef DRIP_HTTP_REQID_MAX
+#define DRIP_HTTP_REQID_MAX 64
+#endif
+
+/** Response / item / call ids and function names kept across events (bytes).
+ *  OpenAI ids are <= 56 bytes; function names are limited to 64 by the API.
+ *  Longer values: DRIP_ERR_EVENT_ID_TOO_LONG. */
+#ifndef DRIP_ID_MAX
+#define DRIP_ID_MAX 64
+#endif
+
+/** Error message prefix kept for the error callback (bytes). A longer message
+ *  is cut here and flagged (drip_api_error_t.message_truncated). */
+#ifndef DRIP_ERRMSG_MAX
+#define DRIP_ERRMSG_MAX 160
+#endif
+
+/** Error type / code / param and incomplete reason strings (bytes). */
+#ifndef DRIP_ERRFIELD_MAX
+#define DRIP_ERRFIELD_MAX 40
+#endif
+
+/** Deepest JSON nesting the oversize scanner follows (1..64). Deeper input:
+ *  DRIP_ERR_JSON_DEPTH. RAM: none extra (one 64-bit mask). */
+#ifndef DRIP_SCAN_MAX_DEPTH
+#define DRIP_SCAN_MAX_DEPTH 64
+#endif
+
+/** Bytes of small strings (ids, status, error text) the oversize scanner can
+ *  capture from one event. RAM: this, once per decoder. */
+#ifndef DRIP_SCAN_ARENA
+#define DRIP_SCAN_ARENA 256
+#endif
+
+/** Define to 1 to drop drip_err_str()'s texts (saves flash). */
+#ifndef DRIP_NO_ERR_STR
+#define DRIP_NO_ERR_STR 0
+#endif
+
+#if DRIP_SSE_TYPE_MAX < 16 || DRIP_SSE_TYPE_MAX > 255
+#error "DRIP_SSE_TYPE_MAX must be 16..255: Responses event names are up to 44 bytes"
+#endif
+#if DRIP_SSE_ID_MAX < 1 || DRIP_SSE_ID_MAX > 255
+#error "DRIP_SSE_ID_MAX must be 1..255"
+#endif
+#if DRIP_SCAN_MAX_DEPTH < 4 || DRIP_SCAN_MAX_DEPTH > 64
+#error "DRIP_SCAN_MAX_DEPTH must be 4..64 (the scanner keeps one bit per level in a uint64_t)"
+#endif
+#if DRIP_ID_MAX < 16 || DRIP_ID_MAX > 255
+#error "DRIP_ID_MAX must be 16..255"
+#endif
+#if DRIP_SCAN_ARENA < 64 || DRIP_SCAN_ARENA > 65535
+#error "DRIP_SCAN_ARENA must be 64..65535"
+#endif
+
+#endif /* DRIP_OPTS_H */

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file drip_scan.h
+ * @brief Layer 4b: incremental JSON scanner for events larger than any buffer.
+ *
+ * `response.completed` and every `*.done` event repeat the whole answer, so
+ * their size has no bound. The scanner reads such an event in pieces, in
+ * constant memory, validates its JSON grammar, skips every value it was not
+ * asked for (a 1 MB string costs nothing) and captures the few scalars whose
+ * key paths are listed in its configuration (type, sequence_number, ids,
+ * status, usage, error...) into a small arena, unescaped.
+ *
+ * No recursion: nesting is one bit per level in a 64-bit mask; key paths are
+ * tracked for the first DRIP_SCAN_KEYS levels only (deeper values are never
+ * captured). Memory: sizeof(drip_scan_t) ~ DRIP_SCAN_ARENA + 150 bytes.
+ */
+#ifndef DRIP_SCAN_H
+#define DRIP_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "drip_err.h"
+#include "drip_json.h"
+#include "drip_opts.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DRIP_SCAN_KEYS 4     /**< key path levels tracked */
+#define DRIP_SCAN_SLOTS 30   /**< capture slots */
+#define DRIP_SCAN_ELEM 0xFFu /**< path key meaning "any array element" */
+#define DRIP_SCAN_KEY_MAX 28 /**< longest key name that can match */
+
+/** Path flags */
+#define DRIP_SCAN_F_PRESENCE 0x01u /**< record kind and length, do not store bytes */
+
+/** Kind of a captured value. */
+enum drip_scan_kind {
+    DRIP_SCAN_NONE = 0, DRIP_SCAN_STRING, DRIP_SCAN_NUMBER, DRIP_SCAN_TRUE,
+    DRIP_SCAN_FALSE, DRIP_SCAN_NULL, DRIP_SCAN_OBJECT, DRIP_SCAN_ARRAY
+};
+
+/** One key path to capture: keys[0..depth) are ids into cfg->keys (1-based)
+ *  or DRIP_SCAN_ELEM. */
+typedef struct drip_scan_path {
+    uint8_t depth;
+    uint8_t key[DRIP_SCAN_KEYS];
+    uint8_t slot;
+    uint8_t flags;
+} drip_scan_path_t;
+
+/** What to capture. Constant; may live in flash. */
+typedef struct drip_scan_cfg {
+    const char *const *keys;  /**< keys[i-1] is the name of key id i */
+    uint8_t nkeys;
+    const drip_scan_path_t *paths;
+    uint8_t npaths;
+} drip_scan_cfg_t;
+
+/** A captured value. */
+typedef struct drip_scan_slot {
+    uint16_t off, len;  /**< bytes in the arena (len counts all, even if cut) */
+    uint8_t kind;       /**< enum drip_scan_kind */
+    uint8_t cut;        /**< the arena was full: only part is stored */
+} drip_scan_slot_t;
+
+typedef struct drip_scan {
+    const drip_scan_cfg_t *cfg;
+    drip_scan_slot_t slot[DRIP_SCAN_SLOTS];
+    char arena[DRIP_SCAN_ARENA];
+    struct {
+        int err;
+        uint64_t arr;        /* bit d set: container at depth d is an array */
+        uint16_t used;       /* arena bytes used */
+        uint8_t depth, state, is_key, cur, cur_flags, klen, ok_end;
+        uint8_t key[DRIP_SCAN_KEYS + 1];
+        char kbuf[DRIP_SCAN_KEY_MAX];
+        char lit[6];         /* literal being matched: true/false/null */
+        uint8_t lit_len, num_state;
+        drip_unesc_t u;
+    } priv;
+} drip_scan_t;
+
+/** Prepare for a new document. @return DRIP_OK or DRIP_ERR_ARG. */
+drip_err_t drip_scan_begin(drip_scan_t *s, const drip_scan_cfg_t *cfg);
+
+/**
+ * @brief Scan the next piece of the document.
+ * @return DRIP_OK, or a sticky DRIP_ERR_JSON_INVALID / _ESCAPE / _DEPTH.
+ */
+drip_err_t drip_scan_feed(drip_scan_t *s, const uint8_t *p, size_t n);
+
+/** The document ended: DRIP_OK if it was one complete value, else
+ *  DRIP_ERR_JSON_INVALID (or the sticky error). */
+drip_err_t drip_scan_end(drip_scan_t *s);
+
+/** View of a captured slot (p == NULL if the slot was not seen or not a string/number). */
+drip_str_t drip_scan_str(const drip_scan_t *s, unsigned slot);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DRIP_SCAN_H */

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file drip_stream.h
+ * @brief One streamed answer: HTTP reader -> SSE -> event decoder -> handlers.
+ *
+ * This is the only place where the layers meet. Feed it the raw bytes of one
+ * HTTP response as they arrive (any split); it calls your handlers within the
+ * same feed call that delivers the byte ending each event, and keeps the
+ * answer's final state. It never reads or writes a socket: the client (or a
+ * test, or `dripfeed decode`) owns the transport.
+ *
+ * State: PENDING -> STREAMING -> COMPLETED | INCOMPLETE | FAILED | TRUNCATED |
+ * HTTP_ERROR | PROTOCOL_ERROR | CANCELLED. COMPLETED is reached only by a
+ * terminal event (`response.completed`; Chat: `[DONE]`), never by the end
+ * of the connection, so a partial answer is never reported as complete. Once
+ * a terminal state is reached it is final: a framing fault after it is
+ * reported to on_error but does not change the state.
+ *
+ * Memory: everything lives in drip_stream_t plus three caller buffers given to
+ * drip_stream_init() (SSE data, jsmn tokens, call table). Nothing grows with
+ * the answer's length.
+ */
+#ifndef DRIP_STREAM_H
+#define DRIP_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "drip_err.h"
+#include "drip_event.h"
+#include "drip_http.h"
+#include "drip_opts.h"
+#include "drip_sse.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Final (and intermediate) state of one answer. */
+typedef enum drip_state {
+    DRIP_STATE_PENDING = 0,   /**< no response head yet */
+    DRIP_STATE_STREAMING,     /**< 2xx event stream, no terminal event yet */
+    DRIP_STATE_COMPLETED,     /**< response.completed (Chat: [DONE]) */
+    DRIP_STATE_INCOMPLETE,    /**< response.incomplete (Chat: finish_reason length/content_filter) */
+    DRIP_STATE_FAILED,        /**< response.failed or an error event */
+    DRIP_STATE_TRUNCATED,     /**< the input ended before a terminal event */
+    DRIP_STATE_HTTP_ERROR,    /**< non-2xx status */
+    DRIP_STATE_PROTOCOL_ERROR,/**< malformed HTTP/SSE/JSON, or not an event stream */
+    DRIP_STATE_CANCELLED      /**< a handler or the caller stopped it */
+} drip_state_t;
+
+/** Lower-case name of a state ("completed", "http_error", ...). */
+const char *drip_state_name(drip_state_t s);
+
+/** A function/tool call as the handlers see it. Views valid during the call. */
+typedef struct drip_call {
+    drip_str_t call_id, name, item_id;
+    int32_t index;           /**< Responses: output_index; Chat: tool_calls index */
+    int32_t choice;          /**< Chat choice index; -1 for Responses */
+    drip_str_t arguments;    /**< on_call_done: full arguments if the event carried
+                                  them whole (p == NULL otherwise: use the deltas) */
+} drip_call_t;
+
+/** What the error callback receives. */
+typedef struct drip_error {
+    drip_err_t code;         /**< DRIP_ERR_API_* or the layer's own error code */
+    drip_api_error_t api;    /**< API error members (HTTP body, error event, failed response) */
+    const char *request_id;  /**< x-request-id or "" */
+    const char *detail;      /**< extra text, e.g. the unexpected content type, or "" */
+} drip_error_t;
+
+/**
+ * Handlers: any may be NULL. Those returning drip_err_t stop the stream when
+ * they return non-zero (state CANCELLED, feed returns DRIP_ERR_CANCELLED).
+ */
+typedef struct drip_handlers {
+    /** Response head (status and kept headers), once. */
+    drip_err_t (*on_head)(void *user, const drip_http_head_t *head);
+    /** Every decoded event, before the specific callbacks below. */
+    drip_err_t (*on_event)(void *user, const drip_event_t *ev);
+    /** Answer text: Responses output_text deltas; Chat delta.content of every choice
+     *  (ev->choice says which). */
+    drip_err_t (*on_text)(void *user, const drip_event_t *ev, const char *p, size_t n);
+    /** Refusal text deltas (Responses refusal.delta, Chat delta.refusal). */
+    drip_err_t (*on_refusal)(void *user, const drip_event_t *ev, const char *p, size_t n);
+    /** Reasoning summary text deltas. */
+    drip_err_t (*on_reasoning)(void *user, const drip_event_t *ev, const char *p, size_t n);
+    /** A piece of a call's arguments (may be empty on a Chat call's first fragment). */
+    drip_err_t (*on_call_delta)(void *user, const drip_call_t *call, const char *p, size_t n);
+    /** A call's arguments are complete. */
+    drip_err_t (*on_call_done)(void *user, const drip_call_t *call);
+    /** Every error: API errors, HTTP errors, protocol errors, truncation. */
+    void (*on_error)(void *user, const drip_error_t *err);
+} drip_handlers_t;
+
+/** What is kept of the answer (bounded copies; see drip_opts.h for sizes). */
+typedef struct drip_result {
+    drip_state_t state;
+    int http_status;          /**< 0 before the head */
+    drip_err_t err;           /**< first library error (0 if none) */
+    int64_t last_seq;         /**< highest sequence_number delivered, -1 if none */
+    char response_id[DRIP_ID_MAX + 1];
+    int has_usage;
+    drip_usage_t usage;
+    char incomplete_reason[DRIP_ERRFIELD_MAX]; /**< "" if none */
+    int has_error;            /**< an API error was recorded (the first one wins) */
+    int error_status;         /**< its HTTP status, 0 inside a 200 stream */
+    uint8_t error_has;        /**< bit 0 type, 1 code, 2 message, 3 param present */
+    uint8_t message_cut;      /**< message longer than DRIP_ERRMSG_MAX - 1 */
+    char error_type[DRIP_ERRFIELD_MAX];
+    char error_code[DRIP_ERRFIELD_MAX];
+    char error_param[DRIP_ERRFIELD_MAX];
+    char error_message[DRIP_ERRMSG_MAX];
+} drip_result_t;
+
+/** Buffers and handlers for drip_stream_init(). */
+typedef struct drip_stream_cfg {
+    drip_api_t api;
+    uint8_t *buf;              /**< SSE event data; the largest event decoded in full */
+    size_t buf_len;            /**< >= 64; 512 is enough for every delta event */
+    jsmntok_t *tok;            /**< jsmn tokens for one event (>= 8; 64 recommended) */
+    unsigned ntok;
+    drip_call_slot_t *calls;   /**< call table: one slot per call in flight (>= 1) */
+    unsigned ncalls;
+    const drip_handlers_t *handlers; /**< must outlive the stream */
+    void *user;                /**< passed to every handler */
+} drip_stream_cfg_t;
+
+/** Ready code of drip_stream_feed(): the HTTP message is complete. */
+#define DRIP_STREAM_END 1
+
+typedef struct drip_stream {
+    drip_result_t result;
+    struct {
+        drip_http_t http;
+        drip_sse_t sse;
+        drip_event_dec_t dec;
+        drip_event_t ev;
+        drip_stream_cfg_t cfg;
+        int64_t skip_through;   /* drop events with seq <= this (resume) */
+        uint8_t terminal, in_oversize, saw_done, chat_cut, finished, body_scan;
+    } priv;
+} drip_stream_t;
+
+/** Bind buffers and handlers; state PENDING. @return DRIP_OK or DRIP_ERR_ARG. */
+drip_err_t drip_stream_init(drip_stream_t *st, const drip_stream_cfg_t *cfg);
+
+/** Read a new response with the same buffers (keeps nothing of the last one). */
+drip_err_t drip_stream_reset(drip_stream_t *st);
+
+/** Resume support: events whose sequence_number is <= seq are dropped
+ *  (a background response re-streamed with starting_after). -1 disables. */
+void drip_stream_skip_through(drip_stream_t *st, int64_t seq);
+
+/**
+ * @brief Feed raw HTTP response bytes.
+ * @return DRIP_OK (go on), DRIP_STREAM_END (message complete: stop reading),
+ *         or the error that ended it (state says how: PROTOCOL_ERROR,
+ *         CANCELLED...). After END or an error, later feeds return the same.
+ */
+int drip_stream_feed(drip_stream_t *st, const uint8_t *p, size_t n);
+
+/**
+ * @brief The connection ended (EOF or reset): settle the final state.
+ * @return the final state. TRUNCATED unless a terminal state was reached.
+ */
+drip_state_t drip_stream_finish(drip_stream_t *st);
+
+/** The response head (valid once the state left PENDING). */
+const drip_http_head_t *drip_stream_head(const drip_stream_t *st);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DRIP_STREAM_H */

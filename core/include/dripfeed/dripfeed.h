@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file dripfeed.h
+ * @brief Everything: include this one header.
+ *
+ * The pipeline, top to bottom as bytes flow in (one header per layer):
+ *   drip_http.h    2 status line, headers, chunked / length / close -> body bytes
+ *   drip_sse.h     3 body bytes -> SSE events (type, data, id)
+ *   drip_json.h    4 event data -> jsmn tokens, unescaped strings, integers
+ *   drip_scan.h    4 events larger than any buffer, in constant memory
+ *   drip_event.h   5 OpenAI event types -> drip_event_t
+ *   drip_stream.h    the glue: one answer, its handlers and its final state
+ * drip_err.h (error codes) and drip_opts.h (limits) are used by all.
+ */
+#ifndef DRIPFEED_H
+#define DRIPFEED_H
+
+#include "drip_err.h"
+#include "drip_opts.h"
+#include "drip_http.h"
+#include "drip_sse.h"
+#include "drip_json.h"
+#include "drip_scan.h"
+#include "drip_event.h"
+#include "drip_stream.h"
+
+#endif /* DRIPFEED_H */

@@ -1,0 +1,957 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Layer 5: OpenAI events -> drip_event_t. Wire facts: ../shared/spec/openai.md.
+ *
+ * Decisions (written down where the spec leaves room):
+ * - `data: [DONE]` (exact bytes) is DRIP_EV_DONE for both APIs.
+ * - The `error` event is read nested (`error.{type,code,message,param}`) and
+ *   falls back to the flat shape (top-level code/message/param), as the Node
+ *   SDK does. A Chat chunk with an `error` object decodes as DRIP_EV_ERROR.
+ * - Oversize delta events that carry text (output text, refusal, arguments,
+ *   reasoning, tool input, code, shell command, transcript) are an error
+ *   (DRIP_ERR_EVENT_DELTA_TOO_LARGE); oversize audio/image deltas decode as
+ *   flagged oversize events (their media is not text the client shows).
+ * - Object keys are compared as raw bytes (OpenAI never escapes key names).
+ */
+#include "dripfeed/drip_event.h"
+
+#include <string.h>
+
+/* Event names in enum order, without the "response." prefix that all but
+ * "error" share, NUL-separated (no pointer table: saves flash). */
+static const char k_names[] =
+    "created\0queued\0in_progress\0completed\0incomplete\0failed\0error\0"
+    "output_item.added\0output_item.done\0content_part.added\0content_part.done\0"
+    "output_text.delta\0output_text.done\0output_text.annotation.added\0"
+    "refusal.delta\0refusal.done\0"
+    "function_call_arguments.delta\0function_call_arguments.done\0"
+    "custom_tool_call_input.delta\0custom_tool_call_input.done\0"
+    "mcp_call_arguments.delta\0mcp_call_arguments.done\0"
+    "reasoning_summary_part.added\0reasoning_summary_part.done\0"
+    "reasoning_summary_text.delta\0reasoning_summary_text.done\0"
+    "reasoning_text.delta\0reasoning_text.done\0"
+    "web_search_call.in_progress\0web_search_call.searching\0web_search_call.completed\0"
+    "file_search_call.in_progress\0file_search_call.searching\0file_search_call.completed\0"
+    "code_interpreter_call.in_progress\0code_interpreter_call.interpreting\0"
+    "code_interpreter_call.completed\0code_interpreter_call_code.delta\0"
+    "code_interpreter_call_code.done\0"
+    "image_generation_call.in_progress\0image_generation_call.generating\0"
+    "image_generation_call.completed\0image_generation_call.partial_image\0"
+    "mcp_call.in_progress\0mcp_call.completed\0mcp_call.failed\0"
+    "mcp_list_tools.in_progress\0mcp_list_tools.completed\0mcp_list_tools.failed\0"
+    "audio.delta\0audio.done\0audio.transcript.delta\0audio.transcript.done\0"
+    "shell_call_command.added\0shell_call_command.delta\0shell_call_command.done\0"
+    "shell_call_output_content.delta\0shell_call_output_content.done\0";
+
+drip_event_type_t drip_event_type_of(const char *name, size_t len)
+{
+    const char *p = k_names;
+    int i;
+    if (name == NULL) {
+        return DRIP_EV_UNKNOWN;
+    }
+    if (len == 5 && memcmp(name, "error", 5) == 0) {
+        return DRIP_EV_ERROR;
+    }
+    if (len <= 9 || memcmp(name, "response.", 9) != 0) {
+        return DRIP_EV_UNKNOWN;
+    }
+    name += 9;
+    len -= 9;
+    for (i = 1; i <= DRIP_EV_RESPONSES_TYPES; i++) {
+        size_t n = strlen(p);
+        if (n == len && memcmp(p, name, n) == 0 && i != DRIP_EV_ERROR) {
+            return (drip_event_type_t)i;
+        }
+        p += n + 1;
+    }
+    return DRIP_EV_UNKNOWN;
+}
+
+int drip_event_is_terminal(drip_event_type_t t)
+{
+    return t == DRIP_EV_RESPONSE_COMPLETED || t == DRIP_EV_RESPONSE_INCOMPLETE ||
+           t == DRIP_EV_RESPONSE_FAILED;
+}
+
+/* Keys, shared by the token path and the scanner's path table. */
+enum {
+    K_TYPE = 1, K_SEQ, K_ITEM_ID, K_OUTPUT_INDEX, K_CONTENT_INDEX, K_SUMMARY_INDEX,
+    K_DELTA, K_CODE, K_MESSAGE, K_PARAM, K_ID, K_RESPONSE, K_STATUS, K_ERROR,
+    K_INCOMPLETE, K_REASON, K_USAGE, K_IN, K_OUT, K_TOTAL, K_IN_DETAILS, K_OUT_DETAILS,
+    K_CACHED, K_REASONING, K_ITEM, K_CALL_ID, K_NAME, K_PROMPT, K_COMPLETION,
+    K_PROMPT_DETAILS, K_COMPLETION_DETAILS, K_CHOICES, K_FINISH, K_CONTENT, K_REFUSAL,
+    K_TOOL_CALLS, K_INDEX, K_FUNCTION, K_ARGUMENTS, K_TEXT, K_INPUT, K_COMMAND,
+    K_COUNT_ /* one past the last */
+};
+
+static const char *const k_keys[K_COUNT_ - 1] = {
+    "type", "sequence_number", "item_id", "output_index", "content_index", "summary_index",
+    "delta", "code", "message", "param", "id", "response", "status", "error",
+    "incomplete_details", "reason", "usage", "input_tokens", "output_tokens", "total_tokens",
+    "input_tokens_details", "output_tokens_details", "cached_tokens", "reasoning_tokens",
+    "item", "call_id", "name", "prompt_tokens", "completion_tokens", "prompt_tokens_details",
+    "completion_tokens_details", "choices", "finish_reason", "content", "refusal",
+    "tool_calls", "index", "function", "arguments", "text", "input", "command"};
+
+/* Capture slots of the oversize scanner. */
+enum {
+    SL_TYPE, SL_SEQ, SL_ITEM_ID, SL_OUT_IDX, SL_CONTENT_IDX, SL_SUMMARY_IDX, SL_DELTA,
+    SL_ERR_OBJ, SL_ERR_TYPE, SL_ERR_CODE, SL_ERR_MSG, SL_ERR_PARAM,
+    SL_RESP_ID, SL_RESP_STATUS, SL_REASON, SL_USAGE, SL_U_IN, SL_U_OUT, SL_U_TOTAL,
+    SL_U_CACHED, SL_U_REASONING, SL_ITEM_TYPE, SL_ITEM_ID2, SL_ITEM_CALL_ID, SL_ITEM_NAME,
+    SL_ITEM_STATUS, SL_FINISH, SL_C_CONTENT, SL_C_REFUSAL, SL_C_TOOLS
+};
+
+#define E DRIP_SCAN_ELEM
+#define P DRIP_SCAN_F_PRESENCE
+static const drip_scan_path_t k_paths[] = {
+    {1, {K_TYPE, 0, 0, 0}, SL_TYPE, 0},
+    {1, {K_SEQ, 0, 0, 0}, SL_SEQ, 0},
+    {1, {K_ITEM_ID, 0, 0, 0}, SL_ITEM_ID, 0},
+    {1, {K_OUTPUT_INDEX, 0, 0, 0}, SL_OUT_IDX, 0},
+    {1, {K_CONTENT_INDEX, 0, 0, 0}, SL_CONTENT_IDX, 0},
+    {1, {K_SUMMARY_INDEX, 0, 0, 0}, SL_SUMMARY_IDX, 0},
+    {1, {K_DELTA, 0, 0, 0}, SL_DELTA, P},
+    {1, {K_CODE, 0, 0, 0}, SL_ERR_CODE, 0},
+    {1, {K_MESSAGE, 0, 0, 0}, SL_ERR_MSG, 0},
+    {1, {K_PARAM, 0, 0, 0}, SL_ERR_PARAM, 0},
+    {1, {K_ID, 0, 0, 0}, SL_RESP_ID, 0},
+    {1, {K_ERROR, 0, 0, 0}, SL_ERR_OBJ, P},
+    {1, {K_USAGE, 0, 0, 0}, SL_USAGE, P},
+    {2, {K_RESPONSE, K_ID, 0, 0}, SL_RESP_ID, 0},
+    {2, {K_RESPONSE, K_STATUS, 0, 0}, SL_RESP_STATUS, 0},
+    {2, {K_RESPONSE, K_ERROR, 0, 0}, SL_ERR_OBJ, P},
+    {2, {K_RESPONSE, K_USAGE, 0, 0}, SL_USAGE, P},
+    {2, {K_ITEM, K_TYPE, 0, 0}, SL_ITEM_TYPE, 0},
+    {2, {K_ITEM, K_ID, 0, 0}, SL_ITEM_ID2, 0},
+    {2, {K_ITEM, K_CALL_ID, 0, 0}, SL_ITEM_CALL_ID, 0},
+    {2, {K_ITEM, K_NAME, 0, 0}, SL_ITEM_NAME, 0},
+    {2, {K_ITEM, K_STATUS, 0, 0}, SL_ITEM_STATUS, 0},
+    {2, {K_ERROR, K_TYPE, 0, 0}, SL_ERR_TYPE, 0},
+    {2, {K_ERROR, K_CODE, 0, 0}, SL_ERR_CODE, 0},
+    {2, {K_ERROR, K_MESSAGE, 0, 0}, SL_ERR_MSG, 0},
+    {2, {K_ERROR, K_PARAM, 0, 0}, SL_ERR_PARAM, 0},
+    {2, {K_USAGE, K_PROMPT, 0, 0}, SL_U_IN, 0},
+    {2, {K_USAGE, K_COMPLETION, 0, 0}, SL_U_OUT, 0},
+    {2, {K_USAGE, K_TOTAL, 0, 0}, SL_U_TOTAL, 0},
+    {3, {K_RESPONSE, K_ERROR, K_CODE, 0}, SL_ERR_CODE, 0},
+    {3, {K_RESPONSE, K_ERROR, K_MESSAGE, 0}, SL_ERR_MSG, 0},
+    {3, {K_RESPONSE, K_INCOMPLETE, K_REASON, 0}, SL_REASON, 0},
+    {3, {K_RESPONSE, K_USAGE, K_IN, 0}, SL_U_IN, 0},
+    {3, {K_RESPONSE, K_USAGE, K_OUT, 0}, SL_U_OUT, 0},
+    {3, {K_RESPONSE, K_USAGE, K_TOTAL, 0}, SL_U_TOTAL, 0},
+    {3, {K_USAGE, K_PROMPT_DETAILS, K_CACHED, 0}, SL_U_CACHED, 0},
+    {3, {K_USAGE, K_COMPLETION_DETAILS, K_REASONING, 0}, SL_U_REASONING, 0},
+    {3, {K_CHOICES, E, K_FINISH, 0}, SL_FINISH, 0},
+    {4, {K_RESPONSE, K_USAGE, K_IN_DETAILS, K_CACHED}, SL_U_CACHED, 0},
+    {4, {K_RESPONSE, K_USAGE, K_OUT_DETAILS, K_REASONING}, SL_U_REASONING, 0},
+    {4, {K_CHOICES, E, K_DELTA, K_CONTENT}, SL_C_CONTENT, P},
+    {4, {K_CHOICES, E, K_DELTA, K_REFUSAL}, SL_C_REFUSAL, P},
+    {4, {K_CHOICES, E, K_DELTA, K_TOOL_CALLS}, SL_C_TOOLS, P},
+};
+#undef E
+#undef P
+
+static const drip_scan_cfg_t k_scan_cfg = {
+    k_keys, (uint8_t)(K_COUNT_ - 1), k_paths, (uint8_t)(sizeof k_paths / sizeof k_paths[0])};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static const drip_str_t k_none = {NULL, 0};
+
+static int str_is(drip_str_t s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.p != NULL && s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+static int get(const drip_event_dec_t *d, int obj, int key)
+{
+    const char *k = k_keys[key - 1];
+    return drip_json_get(&d->json, obj, k, strlen(k));
+}
+
+/* Optional string member: absent or null is fine, another type is not. */
+static drip_err_t opt_str(drip_event_dec_t *d, int obj, int key, drip_str_t *out)
+{
+    int t = get(d, obj, key);
+    *out = k_none;
+    if (t < 0 || drip_json_is_null(&d->json, t)) {
+        return DRIP_OK;
+    }
+    return drip_json_str(&d->json, t, out);
+}
+
+static drip_err_t opt_int(drip_event_dec_t *d, int obj, int key, int64_t hi, int64_t *out)
+{
+    int t = get(d, obj, key);
+    if (t < 0 || drip_json_is_null(&d->json, t)) {
+        return DRIP_OK;
+    }
+    return drip_json_int(&d->json, t, 0, hi, out);
+}
+
+static drip_err_t opt_i32(drip_event_dec_t *d, int obj, int key, int32_t *out)
+{
+    int64_t v = -1;
+    drip_err_t e = opt_int(d, obj, key, INT32_MAX, &v);
+    *out = (int32_t)v;
+    return e;
+}
+
+static int obj_member(const drip_event_dec_t *d, int obj, int key)
+{
+    int t = get(d, obj, key);
+    return (t >= 0 && d->json.tok[t].type == JSMN_OBJECT) ? t : -1;
+}
+
+/* Decimal integer from a scanned number slot. */
+static drip_err_t slot_int(const drip_event_dec_t *d, unsigned slot, int64_t hi, int64_t *out)
+{
+    const drip_scan_slot_t *sl = &d->scan.slot[slot];
+    drip_str_t s = drip_scan_str(&d->scan, slot);
+    int64_t v = 0;
+    size_t i;
+    if (sl->kind == DRIP_SCAN_NONE || sl->kind == DRIP_SCAN_NULL) {
+        return DRIP_OK;
+    }
+    if (sl->kind != DRIP_SCAN_NUMBER) {
+        return DRIP_ERR_EVENT_FIELD;
+    }
+    if (sl->cut || s.n == 0 || (s.p[0] == '0' && s.n > 1)) {
+        return DRIP_ERR_JSON_RANGE;
+    }
+    for (i = 0; i < s.n; i++) {
+        if (s.p[i] < '0' || s.p[i] > '9' || v > (INT64_MAX - 9) / 10) {
+            return DRIP_ERR_JSON_RANGE; /* sign, fraction, exponent, overflow */
+        }
+        v = v * 10 + (s.p[i] - '0');
+    }
+    if (v > hi) {
+        return DRIP_ERR_JSON_RANGE;
+    }
+    *out = v;
+    return DRIP_OK;
+}
+
+static drip_err_t slot_str(const drip_event_dec_t *d, unsigned slot, drip_str_t *out)
+{
+    const drip_scan_slot_t *sl = &d->scan.slot[slot];
+    *out = k_none;
+    if (sl->kind == DRIP_SCAN_NONE || sl->kind == DRIP_SCAN_NULL) {
+        return DRIP_OK;
+    }
+    if (sl->kind != DRIP_SCAN_STRING) {
+        return DRIP_ERR_EVENT_FIELD;
+    }
+    *out = drip_scan_str(&d->scan, slot);
+    return DRIP_OK;
+}
+
+static void clear_event(drip_event_t *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->seq = -1;
+    ev->choice = -1;
+    ev->output_index = ev->content_index = ev->summary_index = -1;
+    ev->usage.input_tokens = ev->usage.output_tokens = ev->usage.total_tokens = -1;
+}
+
+/* ---- call table ------------------------------------------------------- */
+
+drip_err_t drip_event_init(drip_event_dec_t *d, drip_api_t api, jsmntok_t *tok, unsigned ntok,
+                           drip_call_slot_t *calls, unsigned ncalls)
+{
+    if (d == NULL || tok == NULL || ntok < 8 || calls == NULL || ncalls == 0) {
+        return DRIP_ERR_ARG;
+    }
+    memset(d, 0, sizeof *d);
+    d->api = api;
+    d->tok = tok;
+    d->ntok = ntok;
+    d->calls = calls;
+    d->ncalls = ncalls;
+    drip_event_reset(d);
+    return DRIP_OK;
+}
+
+void drip_event_reset(drip_event_dec_t *d)
+{
+    memset(d->calls, 0, sizeof d->calls[0] * d->ncalls);
+    d->json.ntok = 0;
+    d->choices_tok = -1;
+}
+
+const drip_call_slot_t *drip_event_call(const drip_event_dec_t *d, unsigned i)
+{
+    return (i < d->ncalls && d->calls[i].used) ? &d->calls[i] : NULL;
+}
+
+static drip_call_slot_t *find_item(drip_event_dec_t *d, drip_str_t item_id)
+{
+    unsigned i;
+    for (i = 0; i < d->ncalls && item_id.p != NULL; i++) {
+        drip_call_slot_t *c = &d->calls[i];
+        if (c->used && c->key < 0 && c->item_len == item_id.n &&
+            memcmp(c->item_id, item_id.p, item_id.n) == 0) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+static drip_call_slot_t *find_key(drip_event_dec_t *d, int32_t key)
+{
+    unsigned i;
+    for (i = 0; i < d->ncalls; i++) {
+        if (d->calls[i].used && d->calls[i].key == key) {
+            return &d->calls[i];
+        }
+    }
+    return NULL;
+}
+
+static drip_err_t set_id(char *dst, uint8_t *len, drip_str_t s)
+{
+    if (s.p == NULL) {
+        return DRIP_OK;
+    }
+    if (s.n > DRIP_ID_MAX) {
+        return DRIP_ERR_EVENT_ID_TOO_LONG;
+    }
+    memcpy(dst, s.p, s.n);
+    *len = (uint8_t)s.n;
+    return DRIP_OK;
+}
+
+static drip_err_t add_call(drip_event_dec_t *d, int32_t key, drip_str_t item, drip_str_t call,
+                           drip_str_t name, drip_call_slot_t **out)
+{
+    unsigned i;
+    drip_call_slot_t *c = NULL;
+    drip_err_t e;
+    for (i = 0; i < d->ncalls && c == NULL; i++) {
+        if (!d->calls[i].used) {
+            c = &d->calls[i];
+        }
+    }
+    if (c == NULL) {
+        return DRIP_ERR_EVENT_CALL_TABLE_FULL;
+    }
+    memset(c, 0, sizeof *c);
+    c->key = key;
+    e = set_id(c->item_id, &c->item_len, item);
+    if (e == DRIP_OK) {
+        e = set_id(c->call_id, &c->call_len, call);
+    }
+    if (e == DRIP_OK) {
+        e = set_id(c->name, &c->name_len, name);
+    }
+    if (e == DRIP_OK) {
+        c->used = 1;
+        *out = c;
+    }
+    return e;
+}
+
+static void view_call(const drip_call_slot_t *c, drip_str_t *call_id, drip_str_t *name)
+{
+    if (call_id->p == NULL && c->call_len > 0) {
+        call_id->p = c->call_id;
+        call_id->n = c->call_len;
+    }
+    if (name->p == NULL && c->name_len > 0) {
+        name->p = c->name;
+        name->n = c->name_len;
+    }
+}
+
+static int is_call_item(drip_str_t t)
+{
+    return str_is(t, "function_call") || str_is(t, "custom_tool_call") || str_is(t, "mcp_call");
+}
+
+static int is_arg_event(drip_event_type_t t)
+{
+    return t >= DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA && t <= DRIP_EV_MCP_CALL_ARGUMENTS_DONE;
+}
+
+/* Call-table work shared by both decode paths (Responses). */
+static drip_err_t track_calls(drip_event_dec_t *d, drip_event_t *ev)
+{
+    drip_call_slot_t *c;
+    if (ev->type == DRIP_EV_OUTPUT_ITEM_ADDED && is_call_item(ev->item_type) && ev->item_id.p) {
+        c = find_item(d, ev->item_id);
+        if (c == NULL) {
+            return add_call(d, -1, ev->item_id, ev->call_id, ev->name, &c);
+        }
+    } else if (is_arg_event(ev->type) || ev->type == DRIP_EV_OUTPUT_ITEM_DONE) {
+        c = find_item(d, ev->item_id);
+        if (c != NULL) {
+            view_call(c, &ev->call_id, &ev->name);
+            if (ev->type == DRIP_EV_OUTPUT_ITEM_DONE) {
+                c->closing = 1; /* freed when the next event is decoded */
+            }
+        }
+    }
+    return DRIP_OK;
+}
+
+static void sweep_closing(drip_event_dec_t *d)
+{
+    unsigned i;
+    for (i = 0; i < d->ncalls; i++) {
+        if (d->calls[i].closing) {
+            d->calls[i].used = 0;
+            d->calls[i].closing = 0;
+        }
+    }
+}
+
+/* ---- token path -------------------------------------------------------- */
+
+static drip_err_t read_usage(drip_event_dec_t *d, int u, drip_event_t *ev, int chat)
+{
+    drip_err_t e;
+    int det;
+    int64_t big = INT64_MAX;
+    ev->has_usage = 1;
+    ev->usage.reasoning_tokens = 0;
+    ev->usage.cached_tokens = 0;
+    e = opt_int(d, u, chat ? K_PROMPT : K_IN, big, &ev->usage.input_tokens);
+    if (e == DRIP_OK) {
+        e = opt_int(d, u, chat ? K_COMPLETION : K_OUT, big, &ev->usage.output_tokens);
+    }
+    if (e == DRIP_OK) {
+        e = opt_int(d, u, K_TOTAL, big, &ev->usage.total_tokens);
+    }
+    det = obj_member(d, u, chat ? K_PROMPT_DETAILS : K_IN_DETAILS);
+    if (e == DRIP_OK && det >= 0) {
+        e = opt_int(d, det, K_CACHED, big, &ev->usage.cached_tokens);
+    }
+    det = obj_member(d, u, chat ? K_COMPLETION_DETAILS : K_OUT_DETAILS);
+    if (e == DRIP_OK && det >= 0) {
+        e = opt_int(d, det, K_REASONING, big, &ev->usage.reasoning_tokens);
+    }
+    return e;
+}
+
+static drip_err_t read_error(drip_event_dec_t *d, int obj, drip_event_t *ev)
+{
+    drip_err_t e;
+    ev->has_error = 1;
+    e = opt_str(d, obj, K_TYPE, &ev->error.type);
+    if (e == DRIP_OK) {
+        e = opt_str(d, obj, K_CODE, &ev->error.code);
+    }
+    if (e == DRIP_OK) {
+        e = opt_str(d, obj, K_MESSAGE, &ev->error.message);
+    }
+    if (e == DRIP_OK) {
+        e = opt_str(d, obj, K_PARAM, &ev->error.param);
+    }
+    return e;
+}
+
+static drip_err_t read_response(drip_event_dec_t *d, int r, drip_event_t *ev)
+{
+    drip_err_t e = opt_str(d, r, K_ID, &ev->response_id);
+    int t;
+    if (e == DRIP_OK) {
+        e = opt_str(d, r, K_STATUS, &ev->status);
+    }
+    t = obj_member(d, r, K_USAGE);
+    if (e == DRIP_OK && t >= 0) {
+        e = read_usage(d, t, ev, 0);
+    }
+    t = obj_member(d, r, K_INCOMPLETE);
+    if (e == DRIP_OK && t >= 0) {
+        e = opt_str(d, t, K_REASON, &ev->incomplete_reason);
+    }
+    t = obj_member(d, r, K_ERROR);
+    if (e == DRIP_OK && t >= 0) {
+        e = read_error(d, t, ev);
+        ev->error.type = k_none; /* Response.error has code and message only */
+    }
+    return e;
+}
+
+/* Key of the full text in each *.done event. */
+static int done_text_key(drip_event_type_t t)
+{
+    switch (t) {
+    case DRIP_EV_OUTPUT_TEXT_DONE:
+    case DRIP_EV_REASONING_SUMMARY_TEXT_DONE:
+    case DRIP_EV_REASONING_TEXT_DONE:
+        return K_TEXT;
+    case DRIP_EV_REFUSAL_DONE:
+        return K_REFUSAL;
+    case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE:
+    case DRIP_EV_MCP_CALL_ARGUMENTS_DONE:
+        return K_ARGUMENTS;
+    case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE:
+        return K_INPUT;
+    case DRIP_EV_CODE_INTERPRETER_CALL_CODE_DONE:
+        return K_CODE;
+    case DRIP_EV_SHELL_CALL_COMMAND_DONE:
+        return K_COMMAND;
+    default:
+        return 0;
+    }
+}
+
+static drip_err_t decode_responses(drip_event_dec_t *d, drip_event_t *ev)
+{
+    drip_err_t e;
+    int t, key;
+
+    e = opt_str(d, 0, K_TYPE, &ev->type_name);
+    if (e != DRIP_OK || ev->type_name.p == NULL) {
+        return e != DRIP_OK ? e : DRIP_ERR_EVENT_NO_TYPE;
+    }
+    ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
+    e = opt_int(d, 0, K_SEQ, INT64_MAX, &ev->seq);
+    if (e == DRIP_OK) {
+        e = opt_i32(d, 0, K_OUTPUT_INDEX, &ev->output_index);
+    }
+    if (e == DRIP_OK) {
+        e = opt_i32(d, 0, K_CONTENT_INDEX, &ev->content_index);
+    }
+    if (e == DRIP_OK) {
+        e = opt_i32(d, 0, K_SUMMARY_INDEX, &ev->summary_index);
+    }
+    if (e == DRIP_OK) {
+        e = opt_str(d, 0, K_ITEM_ID, &ev->item_id);
+    }
+    t = get(d, 0, K_DELTA);
+    if (e == DRIP_OK && t >= 0 && d->json.tok[t].type == JSMN_STRING) {
+        e = drip_json_str(&d->json, t, &ev->delta);
+    }
+    if (e != DRIP_OK || ev->type == DRIP_EV_UNKNOWN) {
+        return e;
+    }
+    if (ev->type <= DRIP_EV_RESPONSE_FAILED) {
+        t = obj_member(d, 0, K_RESPONSE);
+        if (t >= 0) {
+            e = read_response(d, t, ev);
+        }
+    } else if (ev->type == DRIP_EV_ERROR) {
+        t = obj_member(d, 0, K_ERROR);
+        e = read_error(d, t >= 0 ? t : 0, ev);
+        if (t < 0) {
+            ev->error.type = k_none; /* flat shape: "type" is the event's own */
+        }
+    } else if (ev->type == DRIP_EV_OUTPUT_ITEM_ADDED || ev->type == DRIP_EV_OUTPUT_ITEM_DONE) {
+        t = obj_member(d, 0, K_ITEM);
+        if (t >= 0) {
+            e = opt_str(d, t, K_TYPE, &ev->item_type);
+            if (e == DRIP_OK) {
+                e = opt_str(d, t, K_ID, &ev->item_id);
+            }
+            if (e == DRIP_OK) {
+                e = opt_str(d, t, K_CALL_ID, &ev->call_id);
+            }
+            if (e == DRIP_OK) {
+                e = opt_str(d, t, K_NAME, &ev->name);
+            }
+            if (e == DRIP_OK) {
+                e = opt_str(d, t, K_STATUS, &ev->status);
+            }
+        }
+    } else {
+        key = done_text_key(ev->type);
+        if (key != 0) {
+            e = opt_str(d, 0, key, &ev->text);
+        }
+        if (e == DRIP_OK && ev->type == DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE) {
+            e = opt_str(d, 0, K_NAME, &ev->name);
+        }
+    }
+    return e != DRIP_OK ? e : track_calls(d, ev);
+}
+
+/* ---- Chat Completions -------------------------------------------------- */
+
+static int nth_elem(const drip_event_dec_t *d, int arr, int32_t i)
+{
+    int t = arr + 1;
+    int32_t k;
+    if (arr < 0 || i < 0 || i >= d->json.tok[arr].size) {
+        return -1;
+    }
+    for (k = 0; k < i; k++) {
+        t = drip_json_next(&d->json, t);
+    }
+    return t;
+}
+
+drip_err_t drip_event_choice(drip_event_dec_t *d, int32_t i, drip_chat_choice_t *out)
+{
+    int c = nth_elem(d, d->choices_tok, i), delta, tools;
+    drip_err_t e;
+    memset(out, 0, sizeof *out);
+    out->index = -1;
+    if (c < 0 || d->json.tok[c].type != JSMN_OBJECT) {
+        return DRIP_ERR_EVENT_FIELD;
+    }
+    e = opt_i32(d, c, K_INDEX, &out->index);
+    if (e == DRIP_OK) {
+        e = opt_str(d, c, K_FINISH, &out->finish_reason);
+    }
+    delta = obj_member(d, c, K_DELTA);
+    if (e == DRIP_OK && delta >= 0) {
+        e = opt_str(d, delta, K_CONTENT, &out->content);
+        if (e == DRIP_OK) {
+            e = opt_str(d, delta, K_REFUSAL, &out->refusal);
+        }
+        tools = get(d, delta, K_TOOL_CALLS);
+        if (tools >= 0 && d->json.tok[tools].type == JSMN_ARRAY) {
+            out->ntools = d->json.tok[tools].size;
+        }
+    }
+    return e;
+}
+
+static int32_t call_key(int32_t choice, int32_t index)
+{
+    return (int32_t)(((uint32_t)choice << 16) | ((uint32_t)index & 0xFFFFu));
+}
+
+drip_err_t drip_event_tool(drip_event_dec_t *d, int32_t i, int32_t j, drip_chat_tool_t *out)
+{
+    int c = nth_elem(d, d->choices_tok, i), delta, tc, fn;
+    int32_t choice = -1;
+    drip_err_t e;
+    drip_call_slot_t *slot;
+
+    memset(out, 0, sizeof *out);
+    out->index = -1;
+    delta = c >= 0 ? obj_member(d, c, K_DELTA) : -1;
+    tc = nth_elem(d, delta >= 0 ? get(d, delta, K_TOOL_CALLS) : -1, j);
+    if (tc < 0 || d->json.tok[tc].type != JSMN_OBJECT) {
+        return DRIP_ERR_EVENT_FIELD;
+    }
+    e = opt_i32(d, c, K_INDEX, &choice);
+    if (e == DRIP_OK) {
+        e = opt_i32(d, tc, K_INDEX, &out->index);
+    }
+    if (e == DRIP_OK) {
+        e = opt_str(d, tc, K_ID, &out->id);
+    }
+    fn = obj_member(d, tc, K_FUNCTION);
+    if (e == DRIP_OK && fn >= 0) {
+        e = opt_str(d, fn, K_NAME, &out->name);
+        if (e == DRIP_OK) {
+            e = opt_str(d, fn, K_ARGUMENTS, &out->arguments);
+        }
+    }
+    if (e == DRIP_OK) {
+        slot = find_key(d, call_key(choice < 0 ? 0 : choice, out->index));
+        if (slot != NULL) {
+            view_call(slot, &out->id, &out->name);
+        }
+    }
+    return e;
+}
+
+/* Keep the Chat call table: first fragments add, finish_reason closes. */
+static drip_err_t track_chat(drip_event_dec_t *d, drip_event_t *ev)
+{
+    int32_t i, j;
+    unsigned k;
+    drip_err_t e = DRIP_OK;
+    for (i = 0; i < ev->nchoices && e == DRIP_OK; i++) {
+        drip_chat_choice_t ch;
+        e = drip_event_choice(d, i, &ch);
+        for (j = 0; e == DRIP_OK && j < ch.ntools; j++) {
+            drip_chat_tool_t tool;
+            int32_t ci = ch.index < 0 ? 0 : ch.index;
+            e = drip_event_tool(d, i, j, &tool);
+            if (e == DRIP_OK && tool.index >= 0 && find_key(d, call_key(ci, tool.index)) == NULL) {
+                drip_call_slot_t *slot;
+                e = add_call(d, call_key(ci, tool.index), k_none, tool.id, tool.name, &slot);
+            }
+        }
+        if (e == DRIP_OK && ch.finish_reason.p != NULL) {
+            for (k = 0; k < d->ncalls; k++) {
+                drip_call_slot_t *c = &d->calls[k];
+                if (c->used && c->key >= 0 && (c->key >> 16) == (ch.index < 0 ? 0 : ch.index)) {
+                    c->closing = 1;
+                }
+            }
+        }
+    }
+    return e;
+}
+
+static drip_err_t decode_chat(drip_event_dec_t *d, drip_event_t *ev)
+{
+    drip_err_t e;
+    int t = obj_member(d, 0, K_ERROR);
+
+    if (t >= 0) { /* {"error": {...}}: both SDKs raise on it */
+        ev->type = DRIP_EV_ERROR;
+        ev->type_name.p = "error";
+        ev->type_name.n = 5;
+        return read_error(d, t, ev);
+    }
+    ev->type = DRIP_EV_CHAT_CHUNK;
+    ev->type_name.p = "chat.completion.chunk";
+    ev->type_name.n = 21;
+    e = opt_str(d, 0, K_ID, &ev->response_id);
+    t = obj_member(d, 0, K_USAGE);
+    if (e == DRIP_OK && t >= 0) {
+        e = read_usage(d, t, ev, 1);
+    }
+    t = get(d, 0, K_CHOICES);
+    if (e == DRIP_OK && t >= 0 && d->json.tok[t].type == JSMN_ARRAY) {
+        d->choices_tok = t;
+        ev->nchoices = d->json.tok[t].size;
+    }
+    if (e == DRIP_OK && ev->nchoices > 0) {
+        drip_chat_choice_t ch;
+        e = drip_event_choice(d, 0, &ch);
+        ev->delta = ch.content;
+        ev->refusal = ch.refusal;
+        ev->finish_reason = ch.finish_reason;
+    }
+    return e != DRIP_OK ? e : track_chat(d, ev);
+}
+
+static int is_done_marker(const char *data, size_t len)
+{
+    return len == 6 && memcmp(data, "[DONE]", 6) == 0;
+}
+
+drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_event_t *ev)
+{
+    drip_err_t e;
+    if (d == NULL || ev == NULL || (data == NULL && len > 0)) {
+        return DRIP_ERR_ARG;
+    }
+    sweep_closing(d);
+    clear_event(ev);
+    d->choices_tok = -1;
+    d->json.ntok = 0;
+    if (is_done_marker(data, len)) {
+        ev->type = DRIP_EV_DONE;
+        ev->type_name.p = "[DONE]";
+        ev->type_name.n = 6;
+        return DRIP_OK;
+    }
+    e = drip_json_parse(&d->json, data, len, d->tok, d->ntok);
+    if (e == DRIP_ERR_JSON_NOMEM) {
+        /* Valid or not, it has too many tokens: the scanner decides. */
+        d->json.ntok = 0;
+        e = drip_event_scan_begin(d);
+        if (e == DRIP_OK) {
+            e = drip_event_scan_feed(d, (const uint8_t *)data, len);
+        }
+        return e != DRIP_OK ? e : drip_event_scan_end(d, ev);
+    }
+    if (e != DRIP_OK) {
+        return e;
+    }
+    if (d->tok[0].type != JSMN_OBJECT) {
+        return DRIP_ERR_JSON_INVALID;
+    }
+    return d->api == DRIP_API_CHAT ? decode_chat(d, ev) : decode_responses(d, ev);
+}
+
+/* ---- scanner path ------------------------------------------------------ */
+
+drip_err_t drip_event_scan_begin(drip_event_dec_t *d)
+{
+    if (d == NULL) {
+        return DRIP_ERR_ARG;
+    }
+    d->choices_tok = -1;
+    d->json.ntok = 0;
+    return drip_scan_begin(&d->scan, &k_scan_cfg);
+}
+
+drip_err_t drip_event_scan_feed(drip_event_dec_t *d, const uint8_t *p, size_t n)
+{
+    if (d == NULL) {
+        return DRIP_ERR_ARG;
+    }
+    return drip_scan_feed(&d->scan, p, n);
+}
+
+/* Types whose delta is text the user must not lose. */
+static int text_delta(drip_event_type_t t)
+{
+    switch (t) {
+    case DRIP_EV_OUTPUT_TEXT_DELTA:
+    case DRIP_EV_REFUSAL_DELTA:
+    case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA:
+    case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DELTA:
+    case DRIP_EV_MCP_CALL_ARGUMENTS_DELTA:
+    case DRIP_EV_REASONING_SUMMARY_TEXT_DELTA:
+    case DRIP_EV_REASONING_TEXT_DELTA:
+    case DRIP_EV_CODE_INTERPRETER_CALL_CODE_DELTA:
+    case DRIP_EV_AUDIO_TRANSCRIPT_DELTA:
+    case DRIP_EV_SHELL_CALL_COMMAND_DELTA:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static drip_err_t scan_usage(const drip_event_dec_t *d, drip_event_t *ev)
+{
+    drip_err_t e = DRIP_OK;
+    if (d->scan.slot[SL_USAGE].kind != DRIP_SCAN_OBJECT) {
+        return DRIP_OK;
+    }
+    ev->has_usage = 1;
+    ev->usage.reasoning_tokens = 0;
+    ev->usage.cached_tokens = 0;
+    e = slot_int(d, SL_U_IN, INT64_MAX, &ev->usage.input_tokens);
+    if (e == DRIP_OK) {
+        e = slot_int(d, SL_U_OUT, INT64_MAX, &ev->usage.output_tokens);
+    }
+    if (e == DRIP_OK) {
+        e = slot_int(d, SL_U_TOTAL, INT64_MAX, &ev->usage.total_tokens);
+    }
+    if (e == DRIP_OK) {
+        e = slot_int(d, SL_U_CACHED, INT64_MAX, &ev->usage.cached_tokens);
+    }
+    if (e == DRIP_OK) {
+        e = slot_int(d, SL_U_REASONING, INT64_MAX, &ev->usage.reasoning_tokens);
+    }
+    return e;
+}
+
+static drip_err_t scan_error(const drip_event_dec_t *d, drip_event_t *ev, int flat)
+{
+    drip_err_t e;
+    ev->has_error = 1;
+    e = slot_str(d, SL_ERR_CODE, &ev->error.code);
+    if (e == DRIP_OK) {
+        e = slot_str(d, SL_ERR_MSG, &ev->error.message);
+        ev->error.message_cut = d->scan.slot[SL_ERR_MSG].cut;
+    }
+    if (e == DRIP_OK) {
+        e = slot_str(d, SL_ERR_PARAM, &ev->error.param);
+    }
+    if (e == DRIP_OK && !flat) {
+        e = slot_str(d, SL_ERR_TYPE, &ev->error.type);
+    }
+    return e;
+}
+
+/* Strings that must be whole: ids and names. */
+static drip_err_t whole(const drip_event_dec_t *d, unsigned slot, drip_str_t *out)
+{
+    drip_err_t e = slot_str(d, slot, out);
+    if (e == DRIP_OK && d->scan.slot[slot].cut) {
+        e = DRIP_ERR_EVENT_ID_TOO_LONG;
+    }
+    return e;
+}
+
+drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
+{
+    drip_err_t e;
+    int64_t v;
+    static const uint8_t k_int_slots[3] = {SL_OUT_IDX, SL_CONTENT_IDX, SL_SUMMARY_IDX};
+    int32_t *k_int_dst[3];
+    int i;
+
+    if (d == NULL || ev == NULL) {
+        return DRIP_ERR_ARG;
+    }
+    sweep_closing(d);
+    clear_event(ev);
+    ev->oversize = 1;
+    e = drip_scan_end(&d->scan);
+    if (e != DRIP_OK) {
+        return e;
+    }
+    k_int_dst[0] = &ev->output_index;
+    k_int_dst[1] = &ev->content_index;
+    k_int_dst[2] = &ev->summary_index;
+    for (i = 0; i < 3 && e == DRIP_OK; i++) {
+        v = -1;
+        e = slot_int(d, k_int_slots[i], INT32_MAX, &v);
+        *k_int_dst[i] = (int32_t)v;
+    }
+    if (e == DRIP_OK) {
+        e = slot_int(d, SL_SEQ, INT64_MAX, &ev->seq);
+    }
+    if (e == DRIP_OK) {
+        e = whole(d, SL_RESP_ID, &ev->response_id);
+    }
+    if (e == DRIP_OK) {
+        e = scan_usage(d, ev);
+    }
+    if (e != DRIP_OK) {
+        return e;
+    }
+    if (d->api == DRIP_API_CHAT) {
+        if (d->scan.slot[SL_ERR_OBJ].kind == DRIP_SCAN_OBJECT) {
+            ev->type = DRIP_EV_ERROR;
+            ev->type_name.p = "error";
+            ev->type_name.n = 5;
+            return scan_error(d, ev, 0);
+        }
+        ev->type = DRIP_EV_CHAT_CHUNK;
+        ev->type_name.p = "chat.completion.chunk";
+        ev->type_name.n = 21;
+        if ((d->scan.slot[SL_C_CONTENT].kind == DRIP_SCAN_STRING && d->scan.slot[SL_C_CONTENT].len) ||
+            (d->scan.slot[SL_C_REFUSAL].kind == DRIP_SCAN_STRING && d->scan.slot[SL_C_REFUSAL].len) ||
+            d->scan.slot[SL_C_TOOLS].kind == DRIP_SCAN_ARRAY) {
+            return DRIP_ERR_EVENT_DELTA_TOO_LARGE;
+        }
+        return slot_str(d, SL_FINISH, &ev->finish_reason);
+    }
+    e = whole(d, SL_TYPE, &ev->type_name);
+    if (e != DRIP_OK || ev->type_name.p == NULL) {
+        return e != DRIP_OK ? e : DRIP_ERR_EVENT_NO_TYPE;
+    }
+    ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
+    if (text_delta(ev->type) && d->scan.slot[SL_DELTA].len > 0) {
+        return DRIP_ERR_EVENT_DELTA_TOO_LARGE;
+    }
+    e = whole(d, SL_ITEM_ID, &ev->item_id);
+    if (e == DRIP_OK) {
+        e = slot_str(d, SL_RESP_STATUS, &ev->status);
+    }
+    if (e == DRIP_OK) {
+        e = slot_str(d, SL_REASON, &ev->incomplete_reason);
+    }
+    if (e == DRIP_OK && ev->type == DRIP_EV_ERROR) {
+        e = scan_error(d, ev, d->scan.slot[SL_ERR_OBJ].kind != DRIP_SCAN_OBJECT);
+    } else if (e == DRIP_OK && ev->type <= DRIP_EV_RESPONSE_FAILED &&
+               d->scan.slot[SL_ERR_OBJ].kind == DRIP_SCAN_OBJECT) {
+        e = scan_error(d, ev, 1);
+    }
+    if (e == DRIP_OK &&
+        (ev->type == DRIP_EV_OUTPUT_ITEM_ADDED || ev->type == DRIP_EV_OUTPUT_ITEM_DONE)) {
+        e = whole(d, SL_ITEM_TYPE, &ev->item_type);
+        if (e == DRIP_OK) {
+            e = whole(d, SL_ITEM_ID2, &ev->item_id);
+        }
+        if (e == DRIP_OK) {
+            e = whole(d, SL_ITEM_CALL_ID, &ev->call_id);
+        }
+        if (e == DRIP_OK) {
+            e = whole(d, SL_ITEM_NAME, &ev->name);
+        }
+        if (e == DRIP_OK) {
+            e = slot_str(d, SL_ITEM_STATUS, &ev->status);
+        }
+    }
+    return e != DRIP_OK ? e : track_calls(d, ev);
+}
+
+void drip_event_scan_error(const drip_event_dec_t *d, drip_api_error_t *out)
+{
+    memset(out, 0, sizeof *out);
+    (void)slot_str(d, SL_ERR_TYPE, &out->type);
+    (void)slot_str(d, SL_ERR_CODE, &out->code);
+    (void)slot_str(d, SL_ERR_MSG, &out->message);
+    (void)slot_str(d, SL_ERR_PARAM, &out->param);
+    out->message_cut = d->scan.slot[SL_ERR_MSG].cut;
+}

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Layer 4a: jsmn (Debian libjsmn-dev) plus the helpers the event decoder needs.
+ *
+ * jsmn is compiled here, privately (JSMN_STATIC), in strict mode. jsmn does
+ * not check everything (raw control bytes in strings, number syntax), so
+ * drip_json_str/unescape and drip_json_int check what they read.
+ */
+#define JSMN_STATIC
+#define JSMN_STRICT
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wconversion"
+#pragma GCC diagnostic ignored "-Wsign-conversion"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#endif
+#include <jsmn.h>
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+#include "dripfeed/drip_json.h"
+
+#include <string.h>
+
+drip_err_t drip_json_parse(drip_json_t *j, char *js, size_t len, jsmntok_t *tok, unsigned cap)
+{
+    jsmn_parser jp;
+    int r;
+    size_t end;
+
+    if (j == NULL || js == NULL || tok == NULL || cap == 0 || len > (size_t)INT32_MAX) {
+        return DRIP_ERR_ARG;
+    }
+    j->js = js;
+    j->len = len;
+    j->tok = tok;
+    j->ntok = 0;
+    jsmn_init(&jp);
+    r = jsmn_parse(&jp, js, len, tok, cap);
+    if (r == JSMN_ERROR_NOMEM) {
+        return DRIP_ERR_JSON_NOMEM;
+    }
+    if (r <= 0) {
+        return DRIP_ERR_JSON_INVALID;
+    }
+    j->ntok = r;
+    /* exactly one value: nothing but white space may follow it */
+    if (drip_json_next(j, 0) != r) {
+        return DRIP_ERR_JSON_INVALID;
+    }
+    end = (size_t)tok[0].end;
+    if (tok[0].type == JSMN_STRING) {
+        end++; /* jsmn's string end excludes the closing quote */
+    }
+    for (; end < len; end++) {
+        char c = js[end];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            return DRIP_ERR_JSON_INVALID;
+        }
+    }
+    return DRIP_OK;
+}
+
+int drip_json_next(const drip_json_t *j, int i)
+{
+    int pending = 1;
+    while (pending > 0 && i < j->ntok) {
+        pending += j->tok[i].size - 1;
+        i++;
+    }
+    return i;
+}
+
+int drip_json_get(const drip_json_t *j, int obj, const char *key, size_t keylen)
+{
+    int i, k, n;
+    if (obj < 0 || obj >= j->ntok || j->tok[obj].type != JSMN_OBJECT) {
+        return -1;
+    }
+    n = j->tok[obj].size;
+    i = obj + 1;
+    for (k = 0; k < n && i + 1 < j->ntok; k++) {
+        const jsmntok_t *t = &j->tok[i];
+        if ((size_t)(t->end - t->start) == keylen &&
+            memcmp(j->js + t->start, key, keylen) == 0) {
+            return i + 1;
+        }
+        i = drip_json_next(j, i + 1);
+    }
+    return -1;
+}
+
+int drip_json_is_null(const drip_json_t *j, int t)
+{
+    return t >= 0 && t < j->ntok && j->tok[t].type == JSMN_PRIMITIVE &&
+           j->js[j->tok[t].start] == 'n';
+}
+
+static int put_utf8(uint32_t cp, uint8_t out[4])
+{
+    if (cp < 0x80u) {
+        out[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (cp < 0x800u) {
+        out[0] = (uint8_t)(0xC0u | (cp >> 6));
+        out[1] = (uint8_t)(0x80u | (cp & 0x3Fu));
+        return 2;
+    }
+    if (cp < 0x10000u) {
+        out[0] = (uint8_t)(0xE0u | (cp >> 12));
+        out[1] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
+        out[2] = (uint8_t)(0x80u | (cp & 0x3Fu));
+        return 3;
+    }
+    out[0] = (uint8_t)(0xF0u | (cp >> 18));
+    out[1] = (uint8_t)(0x80u | ((cp >> 12) & 0x3Fu));
+    out[2] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
+    out[3] = (uint8_t)(0x80u | (cp & 0x3Fu));
+    return 4;
+}
+
+/* States: 0 plain, 1 after '\', 2..5 reading hex digit 1..4 of \u,
+ * 6 expecting '\' of a low surrogate, 7 expecting its 'u'. */
+int drip_unesc_byte(drip_unesc_t *u, uint8_t c, uint8_t out[4])
+{
+    switch (u->st) {
+    case 0:
+        if (c == '\\') {
+            u->st = 1;
+            return 0;
+        }
+        if (c < 0x20u) {
+            return DRIP_ERR_JSON_ESCAPE; /* raw control byte in a string */
+        }
+        out[0] = c;
+        return 1;
+    case 1:
+        u->st = 0;
+        switch (c) {
+        case '"': out[0] = '"'; return 1;
+        case '\\': out[0] = '\\'; return 1;
+        case '/': out[0] = '/'; return 1;
+        case 'b': out[0] = '\b'; return 1;
+        case 'f': out[0] = '\f'; return 1;
+        case 'n': out[0] = '\n'; return 1;
+        case 'r': out[0] = '\r'; return 1;
+        case 't': out[0] = '\t'; return 1;
+        case 'u':
+            u->st = 2;
+            u->cp = 0;
+            return 0;
+        default:
+            return DRIP_ERR_JSON_ESCAPE;
+        }
+    case 6:
+        if (c != '\\') {
+            return DRIP_ERR_JSON_ESCAPE; /* high surrogate without its low half */
+        }
+        u->st = 7;
+        return 0;
+    case 7:
+        if (c != 'u') {
+            return DRIP_ERR_JSON_ESCAPE;
+        }
+        u->st = 2;
+        u->cp = 0;
+        return 0;
+    default: { /* hex digits */
+        uint32_t v;
+        if (c >= '0' && c <= '9') {
+            v = (uint32_t)(c - '0');
+        } else if ((c | 0x20u) >= 'a' && (c | 0x20u) <= 'f') {
+            v = (uint32_t)((c | 0x20u) - 'a' + 10);
+        } else {
+            return DRIP_ERR_JSON_ESCAPE;
+        }
+        u->cp = (u->cp << 4) | v;
+        if (++u->st < 6) {
+            return 0;
+        }
+        u->st = 0;
+        if (u->hi != 0) {
+            uint32_t hi = u->hi;
+            u->hi = 0;
+            if (u->cp < 0xDC00u || u->cp > 0xDFFFu) {
+                return DRIP_ERR_JSON_ESCAPE;
+            }
+            return put_utf8(0x10000u + ((hi - 0xD800u) << 10) + (u->cp - 0xDC00u), out);
+        }
+        if (u->cp >= 0xD800u && u->cp <= 0xDBFFu) {
+            u->hi = u->cp;
+            u->st = 6;
+            return 0;
+        }
+        if (u->cp >= 0xDC00u && u->cp <= 0xDFFFu) {
+            return DRIP_ERR_JSON_ESCAPE; /* low surrogate first */
+        }
+        return put_utf8(u->cp, out);
+    }
+    }
+}
+
+drip_err_t drip_unesc_end(const drip_unesc_t *u)
+{
+    return (u->st == 0 && u->hi == 0) ? DRIP_OK : DRIP_ERR_JSON_ESCAPE;
+}
+
+drip_err_t drip_json_unescape(char *s, size_t n, size_t *out_len)
+{
+    drip_unesc_t u;
+    size_t r, w = 0;
+    uint8_t tmp[4];
+
+    memset(&u, 0, sizeof u);
+    for (r = 0; r < n; r++) {
+        int k = drip_unesc_byte(&u, (uint8_t)s[r], tmp);
+        if (k < 0) {
+            return DRIP_ERR_JSON_ESCAPE;
+        }
+        /* output never overtakes input: an escape is longer than its result */
+        memcpy(s + w, tmp, (size_t)k);
+        w += (size_t)k;
+    }
+    if (drip_unesc_end(&u) != DRIP_OK) {
+        return DRIP_ERR_JSON_ESCAPE;
+    }
+    *out_len = w;
+    return DRIP_OK;
+}
+
+drip_err_t drip_json_str(drip_json_t *j, int t, drip_str_t *out)
+{
+    jsmntok_t *tk;
+    size_t n;
+    drip_err_t e;
+
+    if (t < 0 || t >= j->ntok) {
+        return DRIP_ERR_EVENT_FIELD;
+    }
+    tk = &j->tok[t];
+    if (tk->type == JSMN_UNDEFINED) { /* unescaped before: see below */
+        out->p = j->js + tk->start;
+        out->n = (size_t)(tk->end - tk->start);
+        return DRIP_OK;
+    }
+    if (tk->type != JSMN_STRING) {
+        return DRIP_ERR_EVENT_FIELD;
+    }
+    e = drip_json_unescape(j->js + tk->start, (size_t)(tk->end - tk->start), &n);
+    if (e != DRIP_OK) {
+        return e;
+    }
+    /* Mark the token as done so a second call does not unescape twice. */
+    tk->type = JSMN_UNDEFINED;
+    tk->end = tk->start + (int)n;
+    out->p = j->js + tk->start;
+    out->n = n;
+    return DRIP_OK;
+}
+
+drip_err_t drip_json_int(const drip_json_t *j, int t, int64_t lo, int64_t hi, int64_t *out)
+{
+    const jsmntok_t *tk;
+    const char *s;
+    size_t i = 0, n;
+    int neg = 0;
+    int64_t v = 0;
+
+    if (t < 0 || t >= j->ntok || j->tok[t].type != JSMN_PRIMITIVE) {
+        return DRIP_ERR_EVENT_FIELD;
+    }
+    tk = &j->tok[t];
+    s = j->js + tk->start;
+    n = (size_t)(tk->end - tk->start);
+    if (n > 0 && s[0] == '-') {
+        neg = 1;
+        i = 1;
+    }
+    if (i >= n || s[i] < '0' || s[i] > '9') {
+        return DRIP_ERR_EVENT_FIELD; /* true/false/null */
+    }
+    if (s[i] == '0' && i + 1 < n) {
+        return DRIP_ERR_JSON_RANGE; /* leading zero, fraction or exponent */
+    }
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return DRIP_ERR_JSON_RANGE;
+        }
+        if (v > (INT64_MAX - 9) / 10) {
+            return DRIP_ERR_JSON_RANGE;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    if (neg) {
+        v = -v;
+    }
+    if (v < lo || v > hi) {
+        return DRIP_ERR_JSON_RANGE;
+    }
+    *out = v;
+    return DRIP_OK;
+}

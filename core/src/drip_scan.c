@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Layer 4b: constant-memory JSON scanner for oversize events (see drip_scan.h).
+ * Grammar per RFC 8259; one state per token position, no recursion. */
+#include "dripfeed/drip_scan.h"
+
+#include <string.h>
+
+enum {
+    S_VALUE,      /* a value must follow */
+    S_VALUE_OR_CLOSE, /* after '[' */
+    S_KEY_OR_CLOSE,   /* after '{' */
+    S_KEY,        /* after ',' in an object */
+    S_COLON,
+    S_AFTER,      /* after a value: ',' or a closer */
+    S_STR,
+    S_NUM,
+    S_LIT,
+    S_END         /* the root value is complete */
+};
+
+/* number sub-states */
+enum { N_SIGN, N_ZERO, N_INT, N_DOT, N_FRAC, N_E, N_ESIGN, N_EXP };
+
+#define NO_SLOT 0xFFu
+
+static int is_ws(uint8_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+drip_err_t drip_scan_begin(drip_scan_t *s, const drip_scan_cfg_t *cfg)
+{
+    if (s == NULL || cfg == NULL) {
+        return DRIP_ERR_ARG;
+    }
+    memset(&s->slot, 0, sizeof s->slot);
+    memset(&s->priv, 0, sizeof s->priv);
+    s->cfg = cfg;
+    s->priv.state = S_VALUE;
+    s->priv.cur = NO_SLOT;
+    return DRIP_OK;
+}
+
+drip_str_t drip_scan_str(const drip_scan_t *s, unsigned slot)
+{
+    drip_str_t r;
+    const drip_scan_slot_t *sl;
+    r.p = NULL;
+    r.n = 0;
+    if (slot >= DRIP_SCAN_SLOTS) {
+        return r;
+    }
+    sl = &s->slot[slot];
+    if (sl->kind == DRIP_SCAN_STRING || sl->kind == DRIP_SCAN_NUMBER) {
+        r.p = s->arena + sl->off;
+        r.n = sl->cut ? (size_t)(s->priv.used - sl->off) : sl->len;
+    }
+    return r;
+}
+
+/* A value of `kind` starts at the current depth: find its capture slot. */
+static void value_start(drip_scan_t *s, uint8_t kind)
+{
+    const drip_scan_cfg_t *cfg = s->cfg;
+    uint8_t d = s->priv.depth, i;
+
+    s->priv.cur = NO_SLOT;
+    if (d == 0 || d > DRIP_SCAN_KEYS) {
+        return;
+    }
+    for (i = 0; i < cfg->npaths; i++) {
+        const drip_scan_path_t *pt = &cfg->paths[i];
+        if (pt->depth == d && memcmp(pt->key, &s->priv.key[1], d) == 0) {
+            drip_scan_slot_t *sl = &s->slot[pt->slot];
+            sl->kind = kind;
+            sl->off = s->priv.used;
+            sl->len = 0;
+            sl->cut = 0;
+            s->priv.cur = pt->slot;
+            s->priv.cur_flags = pt->flags;
+            return;
+        }
+    }
+}
+
+/* Store decoded bytes of the value being captured. */
+static void capture(drip_scan_t *s, const uint8_t *b, size_t k)
+{
+    drip_scan_slot_t *sl;
+    size_t room;
+    if (s->priv.cur == NO_SLOT) {
+        return;
+    }
+    sl = &s->slot[s->priv.cur];
+    sl->len = (uint16_t)(sl->len + k > 0xFFFFu ? 0xFFFFu : sl->len + k);
+    if (s->priv.cur_flags & DRIP_SCAN_F_PRESENCE) {
+        return;
+    }
+    room = sizeof s->arena - s->priv.used;
+    if (k > room) {
+        k = room;
+        sl->cut = 1;
+    }
+    memcpy(s->arena + s->priv.used, b, k);
+    s->priv.used = (uint16_t)(s->priv.used + k);
+}
+
+static uint8_t key_id(const drip_scan_t *s)
+{
+    uint8_t i;
+    if (s->priv.klen > DRIP_SCAN_KEY_MAX) {
+        return 0;
+    }
+    for (i = 0; i < s->cfg->nkeys; i++) {
+        const char *k = s->cfg->keys[i];
+        if (strlen(k) == s->priv.klen && memcmp(k, s->priv.kbuf, s->priv.klen) == 0) {
+            return (uint8_t)(i + 1u);
+        }
+    }
+    return 0;
+}
+
+static void value_end(drip_scan_t *s)
+{
+    s->priv.cur = NO_SLOT;
+    s->priv.state = s->priv.depth == 0 ? S_END : S_AFTER;
+}
+
+static int push(drip_scan_t *s, int array)
+{
+    uint8_t d;
+    if (s->priv.depth >= DRIP_SCAN_MAX_DEPTH) {
+        return DRIP_ERR_JSON_DEPTH;
+    }
+    d = ++s->priv.depth;
+    if (array) {
+        s->priv.arr |= (uint64_t)1u << (d - 1u);
+    } else {
+        s->priv.arr &= ~((uint64_t)1u << (d - 1u));
+    }
+    if (d <= DRIP_SCAN_KEYS) {
+        s->priv.key[d] = array ? DRIP_SCAN_ELEM : 0;
+    }
+    s->priv.cur = NO_SLOT;
+    s->priv.state = array ? S_VALUE_OR_CLOSE : S_KEY_OR_CLOSE;
+    return 0;
+}
+
+static int pop(drip_scan_t *s, int array)
+{
+    uint8_t d = s->priv.depth;
+    int is_arr;
+    if (d == 0) {
+        return DRIP_ERR_JSON_INVALID;
+    }
+    is_arr = (int)((s->priv.arr >> (d - 1u)) & 1u);
+    if (is_arr != array) {
+        return DRIP_ERR_JSON_INVALID;
+    }
+    s->priv.depth--;
+    value_end(s);
+    return 0;
+}
+
+/* A value begins with byte c (state S_VALUE / S_VALUE_OR_CLOSE). */
+static int begin_value(drip_scan_t *s, uint8_t c)
+{
+    switch (c) {
+    case '{':
+        value_start(s, DRIP_SCAN_OBJECT);
+        return push(s, 0);
+    case '[':
+        value_start(s, DRIP_SCAN_ARRAY);
+        return push(s, 1);
+    case '"':
+        value_start(s, DRIP_SCAN_STRING);
+        s->priv.is_key = 0;
+        memset(&s->priv.u, 0, sizeof s->priv.u);
+        s->priv.state = S_STR;
+        return 0;
+    case 't':
+    case 'f':
+    case 'n':
+        value_start(s, c == 't' ? DRIP_SCAN_TRUE : (c == 'f' ? DRIP_SCAN_FALSE : DRIP_SCAN_NULL));
+        memcpy(s->priv.lit, c == 't' ? "true" : (c == 'f' ? "false" : "null"), 6);
+        s->priv.lit_len = 1;
+        s->priv.state = S_LIT;
+        return 0;
+    default:
+        if (c == '-' || (c >= '0' && c <= '9')) {
+            value_start(s, DRIP_SCAN_NUMBER);
+            capture(s, &c, 1);
+            s->priv.num_state = c == '-' ? N_SIGN : (c == '0' ? N_ZERO : N_INT);
+            s->priv.state = S_NUM;
+            return 0;
+        }
+        return DRIP_ERR_JSON_INVALID;
+    }
+}
+
+/* One more byte of a number. Returns 1 if c belongs to it, 0 if it ends it,
+ * or an error if the number is malformed. */
+static int num_byte(drip_scan_t *s, uint8_t c)
+{
+    int digit = c >= '0' && c <= '9';
+    uint8_t *ns = &s->priv.num_state;
+    switch (*ns) {
+    case N_SIGN:
+        if (!digit) {
+            return DRIP_ERR_JSON_INVALID;
+        }
+        *ns = c == '0' ? N_ZERO : N_INT;
+        return 1;
+    case N_ZERO:
+    case N_INT:
+        if (digit && *ns == N_INT) {
+            return 1;
+        }
+        if (c == '.') {
+            *ns = N_DOT;
+            return 1;
+        }
+        if (c == 'e' || c == 'E') {
+            *ns = N_E;
+            return 1;
+        }
+        return digit ? DRIP_ERR_JSON_INVALID : 0; /* "01" is not JSON */
+    case N_DOT:
+        if (!digit) {
+            return DRIP_ERR_JSON_INVALID;
+        }
+        *ns = N_FRAC;
+        return 1;
+    case N_FRAC:
+        if (digit) {
+            return 1;
+        }
+        if (c == 'e' || c == 'E') {
+            *ns = N_E;
+            return 1;
+        }
+        return 0;
+    case N_E:
+        if (c == '+' || c == '-') {
+            *ns = N_ESIGN;
+            return 1;
+        }
+        /* fall through */
+    case N_ESIGN:
+        if (!digit) {
+            return DRIP_ERR_JSON_INVALID;
+        }
+        *ns = N_EXP;
+        return 1;
+    default: /* N_EXP */
+        return digit ? 1 : 0;
+    }
+}
+
+/* Bytes of a string body; returns bytes consumed (stops after the closing
+ * quote) or an error. */
+static int str_bytes(drip_scan_t *s, const uint8_t *p, size_t n, size_t *adv)
+{
+    size_t i = 0;
+    uint8_t out[4];
+    int skipping = !s->priv.is_key && s->priv.cur == NO_SLOT;
+
+    while (i < n) {
+        uint8_t c = p[i];
+        int k;
+        if (s->priv.u.st == 0) {
+            if (c == '"') {
+                i++;
+                if (drip_unesc_end(&s->priv.u) != DRIP_OK) {
+                    return DRIP_ERR_JSON_ESCAPE;
+                }
+                if (s->priv.is_key) {
+                    if (s->priv.depth <= DRIP_SCAN_KEYS) {
+                        s->priv.key[s->priv.depth] = key_id(s);
+                    }
+                    s->priv.state = S_COLON;
+                } else {
+                    value_end(s);
+                }
+                *adv = i;
+                return 0;
+            }
+            if (skipping && c != '\\' && c >= 0x20u) {
+                i++; /* fast path for long strings nobody asked for */
+                continue;
+            }
+        }
+        k = drip_unesc_byte(&s->priv.u, c, out);
+        if (k < 0) {
+            return k;
+        }
+        i++;
+        if (k > 0) {
+            if (s->priv.is_key) {
+                if (s->priv.klen <= DRIP_SCAN_KEY_MAX &&
+                    (size_t)k <= (size_t)(DRIP_SCAN_KEY_MAX - s->priv.klen)) {
+                    memcpy(s->priv.kbuf + s->priv.klen, out, (size_t)k);
+                    s->priv.klen = (uint8_t)(s->priv.klen + k);
+                } else {
+                    s->priv.klen = DRIP_SCAN_KEY_MAX + 1; /* too long to match any key */
+                }
+            } else {
+                capture(s, out, (size_t)k);
+            }
+        }
+    }
+    *adv = i;
+    return 0;
+}
+
+drip_err_t drip_scan_feed(drip_scan_t *s, const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    int e = 0;
+
+    if (s == NULL || s->cfg == NULL || (p == NULL && n > 0)) {
+        return DRIP_ERR_ARG;
+    }
+    if (s->priv.err != 0) {
+        return (drip_err_t)s->priv.err;
+    }
+    while (i < n && e == 0) {
+        uint8_t c = p[i];
+        switch (s->priv.state) {
+        case S_STR: {
+            size_t adv = 0;
+            e = str_bytes(s, p + i, n - i, &adv);
+            i += adv;
+            continue;
+        }
+        case S_NUM: {
+            int r = num_byte(s, c);
+            if (r < 0) {
+                e = r;
+            } else if (r == 1) {
+                capture(s, &c, 1);
+                i++;
+            } else {
+                value_end(s); /* c is re-read as what follows the number */
+            }
+            continue;
+        }
+        case S_LIT:
+            if (c != (uint8_t)s->priv.lit[s->priv.lit_len]) {
+                e = DRIP_ERR_JSON_INVALID;
+                continue;
+            }
+            i++;
+            if (s->priv.lit[++s->priv.lit_len] == '\0') {
+                value_end(s);
+            }
+            continue;
+        default:
+            break;
+        }
+        if (is_ws(c)) {
+            i++;
+            continue;
+        }
+        switch (s->priv.state) {
+        case S_VALUE_OR_CLOSE:
+            if (c == ']') {
+                e = pop(s, 1);
+                break;
+            }
+            /* fall through */
+        case S_VALUE:
+            e = begin_value(s, c);
+            break;
+        case S_KEY_OR_CLOSE:
+            if (c == '}') {
+                e = pop(s, 0);
+                break;
+            }
+            /* fall through */
+        case S_KEY:
+            if (c != '"') {
+                e = DRIP_ERR_JSON_INVALID;
+                break;
+            }
+            s->priv.is_key = 1;
+            s->priv.klen = 0;
+            memset(&s->priv.u, 0, sizeof s->priv.u);
+            s->priv.state = S_STR;
+            break;
+        case S_COLON:
+            if (c != ':') {
+                e = DRIP_ERR_JSON_INVALID;
+                break;
+            }
+            s->priv.state = S_VALUE;
+            break;
+        case S_AFTER:
+            if (c == ',') {
+                int arr = (int)((s->priv.arr >> (s->priv.depth - 1u)) & 1u);
+                s->priv.state = arr ? S_VALUE : S_KEY;
+            } else if (c == '}' || c == ']') {
+                e = pop(s, c == ']');
+            } else {
+                e = DRIP_ERR_JSON_INVALID;
+            }
+            break;
+        default: /* S_END: only white space may follow */
+            e = DRIP_ERR_JSON_INVALID;
+            break;
+        }
+        if (e == 0) {
+            i++;
+        }
+    }
+    if (e != 0) {
+        s->priv.err = e;
+    }
+    return (drip_err_t)e;
+}
+
+drip_err_t drip_scan_end(drip_scan_t *s)
+{
+    if (s == NULL) {
+        return DRIP_ERR_ARG;
+    }
+    if (s->priv.err != 0) {
+        return (drip_err_t)s->priv.err;
+    }
+    if (s->priv.state != S_END) {
+        s->priv.err = DRIP_ERR_JSON_INVALID;
+    }
+    return (drip_err_t)s->priv.err;
+}

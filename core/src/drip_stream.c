@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The glue of one answer: drip_http -> drip_sse -> drip_event -> handlers.
+ * The only file that knows more than one layer (see drip_stream.h).
+ *
+ * Decisions (written down where the specs leave room):
+ * - A non-2xx body of any length goes through the oversize scanner, which
+ *   keeps error.{type,code,message,param} in constant memory; a body that is
+ *   not JSON leaves them absent.
+ * - After response.completed/incomplete/failed or `[DONE]` the rest of the
+ *   body is read (so the connection can be reused) but not decoded. After an
+ *   `error` event decoding goes on: a response.failed may follow with more.
+ * - Responses: `[DONE]` without a terminal event ends the answer as
+ *   TRUNCATED (compatible servers send it after response.completed).
+ * - Chat: finish_reason "length" or "content_filter" makes the answer
+ *   INCOMPLETE with that reason: a cut answer is not a completed one.
+ */
+#include "dripfeed/drip_stream.h"
+
+#include <string.h>
+
+#define HAS_TYPE 1u
+#define HAS_CODE 2u
+#define HAS_MESSAGE 4u
+#define HAS_PARAM 8u
+
+const char *drip_state_name(drip_state_t s)
+{
+    static const char *const names[] = {"pending", "streaming", "completed", "incomplete",
+                                        "failed", "truncated", "http_error", "protocol_error",
+                                        "cancelled"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
+}
+
+drip_err_t drip_stream_init(drip_stream_t *st, const drip_stream_cfg_t *cfg)
+{
+    static const drip_handlers_t no_handlers;
+    drip_err_t e;
+    if (st == NULL || cfg == NULL || cfg->buf == NULL || cfg->buf_len < 64) {
+        return DRIP_ERR_ARG;
+    }
+    memset(st, 0, sizeof *st);
+    st->priv.cfg = *cfg;
+    if (st->priv.cfg.handlers == NULL) {
+        st->priv.cfg.handlers = &no_handlers;
+    }
+    e = drip_event_init(&st->priv.dec, cfg->api, cfg->tok, cfg->ntok, cfg->calls, cfg->ncalls);
+    if (e != DRIP_OK) {
+        return e;
+    }
+    return drip_stream_reset(st);
+}
+
+drip_err_t drip_stream_reset(drip_stream_t *st)
+{
+    if (st == NULL || st->priv.cfg.buf == NULL) {
+        return DRIP_ERR_ARG;
+    }
+    memset(&st->result, 0, sizeof st->result);
+    st->result.last_seq = -1;
+    st->priv.skip_through = -1;
+    st->priv.terminal = st->priv.in_oversize = st->priv.saw_done = 0;
+    st->priv.chat_cut = st->priv.finished = st->priv.body_scan = 0;
+    (void)drip_http_init(&st->priv.http);
+    (void)drip_sse_init(&st->priv.sse, st->priv.cfg.buf, st->priv.cfg.buf_len);
+    drip_event_reset(&st->priv.dec);
+    return DRIP_OK;
+}
+
+void drip_stream_skip_through(drip_stream_t *st, int64_t seq)
+{
+    st->priv.skip_through = seq;
+}
+
+const drip_http_head_t *drip_stream_head(const drip_stream_t *st)
+{
+    return &st->priv.http.head;
+}
+
+/* Bounded copy of a view into a NUL-terminated field; returns 1 if cut. */
+static int copy_field(char *dst, size_t cap, drip_str_t s)
+{
+    size_t n = s.n < cap - 1u ? s.n : cap - 1u;
+    if (s.p != NULL) {
+        memcpy(dst, s.p, n);
+    }
+    dst[s.p != NULL ? n : 0] = '\0';
+    return s.p != NULL && n < s.n;
+}
+
+static int str_eq_len(drip_str_t s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.p != NULL && s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+static void set_state(drip_stream_t *st, drip_state_t s)
+{
+    if (!st->priv.terminal) {
+        st->result.state = s;
+    }
+}
+
+/* Keep the first API error and tell the handler about this one. */
+static void api_error(drip_stream_t *st, drip_err_t code, int status, const drip_api_error_t *a)
+{
+    drip_result_t *r = &st->result;
+    const drip_handlers_t *h = st->priv.cfg.handlers;
+    drip_error_t err;
+
+    if (!r->has_error) {
+        r->has_error = 1;
+        r->error_status = status;
+        r->error_has = (uint8_t)((a->type.p ? HAS_TYPE : 0u) | (a->code.p ? HAS_CODE : 0u) |
+                                 (a->message.p ? HAS_MESSAGE : 0u) | (a->param.p ? HAS_PARAM : 0u));
+        (void)copy_field(r->error_type, sizeof r->error_type, a->type);
+        (void)copy_field(r->error_code, sizeof r->error_code, a->code);
+        (void)copy_field(r->error_param, sizeof r->error_param, a->param);
+        r->message_cut = (uint8_t)(copy_field(r->error_message, sizeof r->error_message,
+                                              a->message) || a->message_cut);
+    }
+    if (r->err == 0) {
+        r->err = code;
+    }
+    if (h->on_error != NULL) {
+        err.code = code;
+        err.api = *a;
+        err.api.status = status;
+        err.request_id = st->priv.http.head.request_id;
+        err.detail = "";
+        h->on_error(st->priv.cfg.user, &err);
+    }
+}
+
+/* A library-level failure: malformed input, truncation, cancel. */
+static int fail(drip_stream_t *st, int code, drip_state_t s, const char *detail)
+{
+    const drip_handlers_t *h = st->priv.cfg.handlers;
+    drip_error_t err;
+
+    if (st->result.err == 0) {
+        st->result.err = (drip_err_t)code;
+    }
+    set_state(st, s);
+    st->priv.finished = 1;
+    if (h->on_error != NULL && code != DRIP_ERR_CANCELLED) {
+        memset(&err, 0, sizeof err);
+        err.code = (drip_err_t)code;
+        err.api.status = st->result.http_status;
+        err.request_id = st->priv.http.head.request_id;
+        err.detail = detail;
+        h->on_error(st->priv.cfg.user, &err);
+    }
+    return code;
+}
+
+static int user_rc(drip_err_t e)
+{
+    return e == DRIP_OK ? DRIP_OK : DRIP_ERR_CANCELLED;
+}
+
+static int emit_call(drip_stream_t *st, const drip_event_t *ev, drip_str_t args, int done)
+{
+    const drip_handlers_t *h = st->priv.cfg.handlers;
+    drip_call_t c;
+    memset(&c, 0, sizeof c);
+    c.call_id = ev->call_id;
+    c.name = ev->name;
+    c.item_id = ev->item_id;
+    c.index = ev->output_index;
+    c.choice = -1;
+    if (done) {
+        c.arguments = args;
+        return h->on_call_done ? user_rc(h->on_call_done(st->priv.cfg.user, &c)) : DRIP_OK;
+    }
+    return h->on_call_delta ? user_rc(h->on_call_delta(st->priv.cfg.user, &c, args.p, args.n))
+                            : DRIP_OK;
+}
+
+/* Chat: calls of `choice` whose finish_reason just arrived, in index order. */
+static int chat_calls_done(drip_stream_t *st, int32_t choice)
+{
+    const drip_handlers_t *h = st->priv.cfg.handlers;
+    int32_t last = -1;
+    int rc = DRIP_OK;
+    unsigned i;
+
+    while (rc == DRIP_OK && h->on_call_done != NULL) {
+        const drip_call_slot_t *best = NULL;
+        drip_call_t c;
+        for (i = 0; i < st->priv.dec.ncalls; i++) {
+            const drip_call_slot_t *s = drip_event_call(&st->priv.dec, i);
+            if (s != NULL && s->closing && s->key >= 0 && (s->key >> 16) == choice &&
+                s->key > last && (best == NULL || s->key < best->key)) {
+                best = s;
+            }
+        }
+        if (best == NULL) {
+            break;
+        }
+        last = best->key;
+        memset(&c, 0, sizeof c);
+        c.call_id.p = best->call_id;
+        c.call_id.n = best->call_len;
+        c.name.p = best->name;
+        c.name.n = best->name_len;
+        c.index = best->key & 0xFFFF;
+        c.choice = choice;
+        rc = user_rc(h->on_call_done(st->priv.cfg.user, &c));
+    }
+    return rc;
+}
+
+static int dispatch_chat(drip_stream_t *st, drip_event_t *ev)
+{
+    const drip_handlers_t *h = st->priv.cfg.handlers;
+    void *u = st->priv.cfg.user;
+    int rc = DRIP_OK;
+    int32_t i, j;
+
+    if (ev->response_id.p != NULL) {
+        (void)copy_field(st->result.response_id, sizeof st->result.response_id, ev->response_id);
+    }
+    if (ev->has_usage) {
+        st->result.has_usage = 1;
+        st->result.usage = ev->usage;
+    }
+    for (i = 0; i < ev->nchoices && rc == DRIP_OK; i++) {
+        drip_chat_choice_t ch;
+        drip_err_t e = drip_event_choice(&st->priv.dec, i, &ch);
+        if (e != DRIP_OK) {
+            return e;
+        }
+        ev->choice = ch.index;
+        if (ch.content.n > 0 && h->on_text != NULL) {
+            rc = user_rc(h->on_text(u, ev, ch.content.p, ch.content.n));
+        }
+        if (rc == DRIP_OK && ch.refusal.n > 0 && h->on_refusal != NULL) {
+            rc = user_rc(h->on_refusal(u, ev, ch.refusal.p, ch.refusal.n));
+        }
+        for (j = 0; j < ch.ntools && rc == DRIP_OK; j++) {
+            drip_chat_tool_t t;
+            drip_call_t c;
+            e = drip_event_tool(&st->priv.dec, i, j, &t);
+            if (e != DRIP_OK) {
+                return e;
+            }
+            memset(&c, 0, sizeof c);
+            c.call_id = t.id;
+            c.name = t.name;
+            c.index = t.index;
+            c.choice = ch.index < 0 ? 0 : ch.index;
+            if (h->on_call_delta != NULL) {
+                rc = user_rc(h->on_call_delta(u, &c, t.arguments.p, t.arguments.n));
+            }
+        }
+        if (rc == DRIP_OK && ch.finish_reason.p != NULL) {
+            if (str_eq_len(ch.finish_reason, "length") || str_eq_len(ch.finish_reason, "content_filter")) {
+                st->priv.chat_cut = 1;
+                (void)copy_field(st->result.incomplete_reason,
+                                 sizeof st->result.incomplete_reason, ch.finish_reason);
+            }
+            rc = chat_calls_done(st, ch.index < 0 ? 0 : ch.index);
+        }
+    }
+    ev->choice = -1;
+    return rc;
+}
+
+static void terminal(drip_stream_t *st, drip_state_t s, int stop_decoding)
+{
+    set_state(st, s);
+    st->priv.terminal = 1;
+    if (stop_decoding) {
+        st->priv.saw_done = 1;
+    }
+}
+
+static int dispatch(drip_stream_t *st)
+{
+    const drip_handlers_t *h = st->priv.cfg.handlers;
+    drip_event_t *ev = &st->priv.ev;
+    drip_result_t *r = &st->result;
+    void *u = st->priv.cfg.user;
+    int rc = DRIP_OK;
+
+    if (ev->seq >= 0) {
+        if (st->priv.skip_through >= 0 && ev->seq <= st->priv.skip_through) {
+            return DRIP_OK; /* already delivered before the reconnect */
+        }
+        if (ev->seq > r->last_seq) {
+            r->last_seq = ev->seq;
+        }
+    }
+    if (ev->type == DRIP_EV_DONE) {
+        if (st->priv.cfg.api == DRIP_API_CHAT) {
+            terminal(st, st->priv.chat_cut ? DRIP_STATE_INCOMPLETE : DRIP_STATE_COMPLETED, 1);
+        } else {
+            st->priv.saw_done = 1; /* stop; no terminal event means truncated */
+        }
+        return DRIP_OK;
+    }
+    if (h->on_event != NULL) {
+        rc = user_rc(h->on_event(u, ev));
+    }
+    if (rc != DRIP_OK) {
+        return rc;
+    }
+    if (ev->type == DRIP_EV_CHAT_CHUNK) {
+        return dispatch_chat(st, ev);
+    }
+    if (ev->type >= DRIP_EV_RESPONSE_CREATED && ev->type <= DRIP_EV_RESPONSE_FAILED &&
+        ev->response_id.p != NULL) {
+        (void)copy_field(r->response_id, sizeof r->response_id, ev->response_id);
+    }
+    switch (ev->type) {
+    case DRIP_EV_OUTPUT_TEXT_DELTA:
+        if (h->on_text != NULL) {
+            rc = user_rc(h->on_text(u, ev, ev->delta.p, ev->delta.n));
+        }
+        break;
+    case DRIP_EV_REFUSAL_DELTA:
+        if (h->on_refusal != NULL) {
+            rc = user_rc(h->on_refusal(u, ev, ev->delta.p, ev->delta.n));
+        }
+        break;
+    case DRIP_EV_REASONING_SUMMARY_TEXT_DELTA:
+        if (h->on_reasoning != NULL) {
+            rc = user_rc(h->on_reasoning(u, ev, ev->delta.p, ev->delta.n));
+        }
+        break;
+    case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA:
+    case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DELTA:
+    case DRIP_EV_MCP_CALL_ARGUMENTS_DELTA:
+        rc = emit_call(st, ev, ev->delta, 0);
+        break;
+    case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE:
+    case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE:
+    case DRIP_EV_MCP_CALL_ARGUMENTS_DONE:
+        rc = emit_call(st, ev, ev->text, 1);
+        break;
+    case DRIP_EV_RESPONSE_COMPLETED:
+    case DRIP_EV_RESPONSE_INCOMPLETE:
+    case DRIP_EV_RESPONSE_FAILED:
+        if (!st->priv.terminal || r->state == DRIP_STATE_FAILED) {
+            r->has_usage = ev->has_usage;
+            r->usage = ev->usage;
+            (void)copy_field(r->incomplete_reason, sizeof r->incomplete_reason,
+                             ev->incomplete_reason);
+        }
+        if (ev->type == DRIP_EV_RESPONSE_FAILED) {
+            api_error(st, DRIP_ERR_API_FAILED, 0, &ev->error);
+        }
+        terminal(st, ev->type == DRIP_EV_RESPONSE_COMPLETED
+                         ? DRIP_STATE_COMPLETED
+                         : (ev->type == DRIP_EV_RESPONSE_INCOMPLETE ? DRIP_STATE_INCOMPLETE
+                                                                    : DRIP_STATE_FAILED),
+                 1);
+        break;
+    case DRIP_EV_ERROR:
+        api_error(st, DRIP_ERR_API_ERROR, 0, &ev->error);
+        terminal(st, DRIP_STATE_FAILED, st->priv.cfg.api == DRIP_API_CHAT);
+        break;
+    default:
+        break;
+    }
+    return rc;
+}
+
+/* Body bytes of a 2xx event stream. */
+static int feed_sse(drip_stream_t *st, const uint8_t *p, size_t n)
+{
+    drip_sse_t *sse = &st->priv.sse;
+    drip_event_dec_t *dec = &st->priv.dec;
+
+    while (n > 0 && !st->priv.saw_done) {
+        size_t used;
+        int e = DRIP_OK;
+        int rc = drip_sse_feed(sse, p, n, &used);
+        p += used;
+        n -= used;
+        if (rc == DRIP_AGAIN) {
+            break;
+        }
+        if (rc == DRIP_SSE_DATA) {
+            if (!st->priv.in_oversize) {
+                st->priv.in_oversize = 1;
+                e = drip_event_scan_begin(dec);
+            }
+            if (e == DRIP_OK) {
+                e = drip_event_scan_feed(dec, sse->piece, sse->piece_len);
+            }
+        } else if (rc == DRIP_SSE_EVENT) {
+            if (sse->ev.oversize) {
+                st->priv.in_oversize = 0;
+                e = drip_event_scan_end(dec, &st->priv.ev);
+            } else {
+                e = drip_event_decode(dec, (char *)sse->ev.data, sse->ev.data_len, &st->priv.ev);
+            }
+            if (e == DRIP_OK) {
+                e = dispatch(st);
+            }
+        } else {
+            e = rc;
+        }
+        if (e != DRIP_OK) {
+            return e;
+        }
+    }
+    return DRIP_OK;
+}
+
+/* Is this content type an event stream? ("text/event-stream; charset=utf-8") */
+static int is_event_stream(const char *ct)
+{
+    static const char want[] = "text/event-stream";
+    size_t i;
+    for (i = 0; i < sizeof want - 1u; i++) {
+        char c = ct[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c + 32);
+        }
+        if (c != want[i]) {
+            return 0;
+        }
+    }
+    return ct[i] == '\0' || ct[i] == ';' || ct[i] == ' ' || ct[i] == '\t';
+}
+
+static int on_head(drip_stream_t *st)
+{
+    const drip_http_head_t *hd = &st->priv.http.head;
+    const drip_handlers_t *h = st->priv.cfg.handlers;
+    st->result.http_status = hd->status;
+    if (h->on_head != NULL && h->on_head(st->priv.cfg.user, hd) != DRIP_OK) {
+        return fail(st, DRIP_ERR_CANCELLED, DRIP_STATE_CANCELLED, "");
+    }
+    if (hd->status < 200 || hd->status > 299) {
+        st->result.state = DRIP_STATE_HTTP_ERROR;
+        st->priv.body_scan = 1;
+        return drip_event_scan_begin(&st->priv.dec);
+    }
+    if (!is_event_stream(hd->content_type)) {
+        return fail(st, DRIP_ERR_API_CONTENT_TYPE, DRIP_STATE_PROTOCOL_ERROR, hd->content_type);
+    }
+    st->result.state = DRIP_STATE_STREAMING;
+    return DRIP_OK;
+}
+
+/* The message ended (complete, or cut when `cut` is set): settle the state. */
+static void settle(drip_stream_t *st, int cut)
+{
+    st->priv.finished = 1;
+    if (st->result.state == DRIP_STATE_HTTP_ERROR) {
+        drip_api_error_t a;
+        drip_event_scan_error(&st->priv.dec, &a);
+        api_error(st, DRIP_ERR_API_HTTP_STATUS, st->result.http_status, &a);
+        st->priv.terminal = 1;
+        return;
+    }
+    if (st->priv.terminal) {
+        if (cut) { /* reported, but the answer was already whole */
+            (void)fail(st, DRIP_ERR_HTTP_TRUNCATED, st->result.state, "");
+        }
+        return;
+    }
+    (void)fail(st, cut ? DRIP_ERR_HTTP_TRUNCATED : DRIP_ERR_API_TRUNCATED, DRIP_STATE_TRUNCATED, "");
+}
+
+int drip_stream_feed(drip_stream_t *st, const uint8_t *p, size_t n)
+{
+    if (st == NULL || (p == NULL && n > 0)) {
+        return DRIP_ERR_ARG;
+    }
+    while (!st->priv.finished) {
+        size_t used;
+        int e = DRIP_OK;
+        int rc = drip_http_feed(&st->priv.http, p, n, &used);
+        p += used;
+        n -= used;
+        if (rc == DRIP_AGAIN) {
+            return DRIP_OK;
+        }
+        if (rc == DRIP_HTTP_HEAD) {
+            e = on_head(st);
+        } else if (rc == DRIP_HTTP_BODY) {
+            if (st->priv.body_scan) {
+                (void)drip_event_scan_feed(&st->priv.dec, st->priv.http.body, st->priv.http.body_len);
+            } else {
+                e = feed_sse(st, st->priv.http.body, st->priv.http.body_len);
+            }
+        } else if (rc == DRIP_HTTP_DONE) {
+            settle(st, 0);
+        } else {
+            e = rc;
+        }
+        if (e != DRIP_OK && !st->priv.finished) {
+            (void)fail(st, e, e == DRIP_ERR_CANCELLED ? DRIP_STATE_CANCELLED : DRIP_STATE_PROTOCOL_ERROR,
+                       "");
+        }
+    }
+    return st->result.err != 0 && !st->priv.terminal ? st->result.err : DRIP_STREAM_END;
+}
+
+drip_state_t drip_stream_finish(drip_stream_t *st)
+{
+    if (!st->priv.finished) {
+        int rc = drip_http_finish(&st->priv.http);
+        if (rc == DRIP_HTTP_DONE) {
+            settle(st, 0);
+        } else if (rc == DRIP_ERR_HTTP_TRUNCATED) {
+            settle(st, 1);
+        } else {
+            (void)fail(st, rc, DRIP_STATE_PROTOCOL_ERROR, "");
+        }
+    }
+    return st->result.state;
+}
