@@ -111,7 +111,7 @@ static const drip_scan_path_t k_paths[] = {
     {1, {K_OUTPUT_INDEX, 0, 0, 0}, SL_OUT_IDX, 0},
     {1, {K_CONTENT_INDEX, 0, 0, 0}, SL_CONTENT_IDX, 0},
     {1, {K_SUMMARY_INDEX, 0, 0, 0}, SL_SUMMARY_IDX, 0},
-    {1, {K_DELTA, 0, 0, 0}, SL_DELTA, P},
+    {1, {K_DELTA, 0, 0, 0}, SL_DELTA, 0},
     {1, {K_CODE, 0, 0, 0}, SL_ERR_CODE, 0},
     {1, {K_MESSAGE, 0, 0, 0}, SL_ERR_MSG, 0},
     {1, {K_PARAM, 0, 0, 0}, SL_ERR_PARAM, 0},
@@ -145,8 +145,8 @@ static const drip_scan_path_t k_paths[] = {
     {3, {K_CHOICES, E, K_FINISH, 0}, SL_FINISH, 0},
     {4, {K_RESPONSE, K_USAGE, K_IN_DETAILS, K_CACHED}, SL_U_CACHED, 0},
     {4, {K_RESPONSE, K_USAGE, K_OUT_DETAILS, K_REASONING}, SL_U_REASONING, 0},
-    {4, {K_CHOICES, E, K_DELTA, K_CONTENT}, SL_C_CONTENT, P},
-    {4, {K_CHOICES, E, K_DELTA, K_REFUSAL}, SL_C_REFUSAL, P},
+    {4, {K_CHOICES, E, K_DELTA, K_CONTENT}, SL_C_CONTENT, 0},
+    {4, {K_CHOICES, E, K_DELTA, K_REFUSAL}, SL_C_REFUSAL, 0},
     {4, {K_CHOICES, E, K_DELTA, K_TOOL_CALLS}, SL_C_TOOLS, P},
 };
 #undef E
@@ -841,6 +841,16 @@ static drip_err_t scan_error(const drip_event_dec_t *d, drip_event_t *ev, int fl
     return e;
 }
 
+/* A delta kept by the scanner: whole, or DRIP_ERR_EVENT_DELTA_TOO_LARGE. */
+static drip_err_t delta_slot(const drip_event_dec_t *d, unsigned slot, drip_str_t *out)
+{
+    drip_err_t e = slot_str(d, slot, out);
+    if (e == DRIP_OK && d->scan.slot[slot].cut) {
+        e = DRIP_ERR_EVENT_DELTA_TOO_LARGE;
+    }
+    return e;
+}
+
 /* Strings that must be whole: ids and names. */
 static drip_err_t whole(const drip_event_dec_t *d, unsigned slot, drip_str_t *out)
 {
@@ -899,10 +909,15 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
         ev->type = DRIP_EV_CHAT_CHUNK;
         ev->type_name.p = "chat.completion.chunk";
         ev->type_name.n = 21;
-        if ((d->scan.slot[SL_C_CONTENT].kind == DRIP_SCAN_STRING && d->scan.slot[SL_C_CONTENT].len) ||
-            (d->scan.slot[SL_C_REFUSAL].kind == DRIP_SCAN_STRING && d->scan.slot[SL_C_REFUSAL].len) ||
-            d->scan.slot[SL_C_TOOLS].kind == DRIP_SCAN_ARRAY) {
-            return DRIP_ERR_EVENT_DELTA_TOO_LARGE;
+        if (d->scan.slot[SL_C_TOOLS].kind == DRIP_SCAN_ARRAY) {
+            return DRIP_ERR_EVENT_DELTA_TOO_LARGE; /* argument pieces cannot be kept */
+        }
+        e = delta_slot(d, SL_C_CONTENT, &ev->delta);
+        if (e == DRIP_OK) {
+            e = delta_slot(d, SL_C_REFUSAL, &ev->refusal);
+        }
+        if (e != DRIP_OK) {
+            return e;
         }
         return slot_str(d, SL_FINISH, &ev->finish_reason);
     }
@@ -911,8 +926,15 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
         return e != DRIP_OK ? e : DRIP_ERR_EVENT_NO_TYPE;
     }
     ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
-    if (text_delta(ev->type) && d->scan.slot[SL_DELTA].len > 0) {
-        return DRIP_ERR_EVENT_DELTA_TOO_LARGE;
+    if (d->scan.slot[SL_DELTA].kind == DRIP_SCAN_STRING) {
+        e = delta_slot(d, SL_DELTA, &ev->delta);
+        if (e != DRIP_OK && !text_delta(ev->type)) {
+            e = DRIP_OK; /* audio/media: flagged oversize, not text the user reads */
+            ev->delta = k_none;
+        }
+        if (e != DRIP_OK) {
+            return e;
+        }
     }
     e = whole(d, SL_ITEM_ID, &ev->item_id);
     if (e == DRIP_OK) {

@@ -224,9 +224,17 @@ static int dispatch_chat(drip_stream_t *st, drip_event_t *ev)
         st->result.has_usage = 1;
         st->result.usage = ev->usage;
     }
-    for (i = 0; i < ev->nchoices && rc == DRIP_OK; i++) {
+    for (i = 0; i < (ev->oversize ? 1 : ev->nchoices) && rc == DRIP_OK; i++) {
         drip_chat_choice_t ch;
-        drip_err_t e = drip_event_choice(&st->priv.dec, i, &ch);
+        drip_err_t e = DRIP_OK;
+        if (ev->oversize) { /* the scanner kept choices[].delta and finish_reason */
+            memset(&ch, 0, sizeof ch);
+            ch.content = ev->delta;
+            ch.refusal = ev->refusal;
+            ch.finish_reason = ev->finish_reason;
+        } else {
+            e = drip_event_choice(&st->priv.dec, i, &ch);
+        }
         if (e != DRIP_OK) {
             return e;
         }

@@ -13,9 +13,10 @@
  * - it does not (response.completed repeats the whole answer): the oversize
  *   scanner (drip_scan.h) reads it in pieces and keeps type, sequence_number,
  *   response id/status, usage, error, incomplete reason and item ids; the
- *   event is flagged `oversize` and its long text fields are absent. A delta
- *   event that does not fit is DRIP_ERR_EVENT_DELTA_TOO_LARGE: text is never
- *   dropped silently.
+ *   event is flagged `oversize` and its long text fields are absent. Its
+ *   `delta` is kept when it fits the scanner's arena (DRIP_SCAN_ARENA);
+ *   a text delta that does not is DRIP_ERR_EVENT_DELTA_TOO_LARGE: text is
+ *   never dropped silently.
  *
  * Function-call argument deltas carry only `item_id`; the decoder ties them
  * to `call_id`/`name` through a caller-sized table filled from
@@ -125,7 +126,8 @@ typedef struct drip_event {
     int32_t choice;           /**< choice index the glue is reporting (-1 for Responses) */
     drip_str_t refusal;       /**< choices[0].delta.refusal */
     drip_str_t finish_reason; /**< choices[0].finish_reason */
-    int oversize;             /**< decoded by the scanner: delta/text fields absent */
+    int oversize;             /**< decoded by the scanner: `text` absent; `delta`
+                                   present when it fit the scanner's arena */
 } drip_event_t;
 
 /** One slot of the call table (caller allocates an array of them). */
