@@ -16,36 +16,55 @@
 
 #include <string.h>
 
-/* Event names in enum order, without the "response." prefix that all but
- * "error" share, NUL-separated (no pointer table: saves flash). */
-static const char k_names[] =
-    "created\0queued\0in_progress\0completed\0incomplete\0failed\0error\0"
-    "output_item.added\0output_item.done\0content_part.added\0content_part.done\0"
-    "output_text.delta\0output_text.done\0output_text.annotation.added\0"
-    "refusal.delta\0refusal.done\0"
-    "function_call_arguments.delta\0function_call_arguments.done\0"
-    "custom_tool_call_input.delta\0custom_tool_call_input.done\0"
-    "mcp_call_arguments.delta\0mcp_call_arguments.done\0"
-    "reasoning_summary_part.added\0reasoning_summary_part.done\0"
-    "reasoning_summary_text.delta\0reasoning_summary_text.done\0"
-    "reasoning_text.delta\0reasoning_text.done\0"
-    "web_search_call.in_progress\0web_search_call.searching\0web_search_call.completed\0"
-    "file_search_call.in_progress\0file_search_call.searching\0file_search_call.completed\0"
-    "code_interpreter_call.in_progress\0code_interpreter_call.interpreting\0"
-    "code_interpreter_call.completed\0code_interpreter_call_code.delta\0"
-    "code_interpreter_call_code.done\0"
-    "image_generation_call.in_progress\0image_generation_call.generating\0"
-    "image_generation_call.completed\0image_generation_call.partial_image\0"
-    "mcp_call.in_progress\0mcp_call.completed\0mcp_call.failed\0"
-    "mcp_list_tools.in_progress\0mcp_list_tools.completed\0mcp_list_tools.failed\0"
-    "audio.delta\0audio.done\0audio.transcript.delta\0audio.transcript.done\0"
-    "shell_call_command.added\0shell_call_command.delta\0shell_call_command.done\0"
-    "shell_call_output_content.delta\0shell_call_output_content.done\0";
+/* Event names, compressed without losing exactness: every name after
+ * "response." is PREFIX "." SUFFIX (split at the last dot) or a bare SUFFIX
+ * (lifecycle). 22 prefixes x 13 suffixes cover the 58 names; k_type_code
+ * holds (prefix << 4 | suffix) in enum order. About 600 bytes of flash
+ * instead of 1.6 KB of full names. Index 7 ("error") has no prefix. */
+static const char k_prefixes[] =
+    "output_item\0content_part\0output_text\0output_text.annotation\0refusal\0"
+    "function_call_arguments\0custom_tool_call_input\0mcp_call_arguments\0"
+    "reasoning_summary_part\0reasoning_summary_text\0reasoning_text\0web_search_call\0"
+    "file_search_call\0code_interpreter_call\0code_interpreter_call_code\0"
+    "image_generation_call\0mcp_call\0mcp_list_tools\0audio\0audio.transcript\0"
+    "shell_call_command\0shell_call_output_content\0";
+static const char k_suffixes[] =
+    "created\0queued\0in_progress\0completed\0incomplete\0failed\0added\0done\0delta\0"
+    "searching\0interpreting\0generating\0partial_image\0";
+#define TC(p, s) (uint16_t)(((p) << 4) | (s))
+static const uint16_t k_type_code[DRIP_EV_RESPONSES_TYPES] = {
+    TC(0, 0), TC(0, 1), TC(0, 2), TC(0, 3), TC(0, 4), TC(0, 5), 0xFFFFu,
+    TC(1, 6), TC(1, 7), TC(2, 6), TC(2, 7),
+    TC(3, 8), TC(3, 7), TC(4, 6), TC(5, 8), TC(5, 7),
+    TC(6, 8), TC(6, 7), TC(7, 8), TC(7, 7), TC(8, 8), TC(8, 7),
+    TC(9, 6), TC(9, 7), TC(10, 8), TC(10, 7), TC(11, 8), TC(11, 7),
+    TC(12, 2), TC(12, 9), TC(12, 3), TC(13, 2), TC(13, 9), TC(13, 3),
+    TC(14, 2), TC(14, 10), TC(14, 3), TC(15, 8), TC(15, 7),
+    TC(16, 2), TC(16, 11), TC(16, 3), TC(16, 12),
+    TC(17, 2), TC(17, 3), TC(17, 5), TC(18, 2), TC(18, 3), TC(18, 5),
+    TC(19, 8), TC(19, 7), TC(20, 8), TC(20, 7),
+    TC(21, 6), TC(21, 8), TC(21, 7), TC(22, 8), TC(22, 7)};
+#undef TC
+
+/* Position (0-based) of s[0..n) in a NUL-separated list, or -1. */
+static int list_index(const char *list, const char *s, size_t n)
+{
+    int i = 0;
+    while (*list != '\0') {
+        size_t k = strlen(list);
+        if (k == n && memcmp(list, s, n) == 0) {
+            return i;
+        }
+        list += k + 1;
+        i++;
+    }
+    return -1;
+}
 
 drip_event_type_t drip_event_type_of(const char *name, size_t len)
 {
-    const char *p = k_names;
-    int i;
+    size_t dot;
+    int pre = 0, suf, i;
     if (name == NULL) {
         return DRIP_EV_UNKNOWN;
     }
@@ -57,12 +76,22 @@ drip_event_type_t drip_event_type_of(const char *name, size_t len)
     }
     name += 9;
     len -= 9;
-    for (i = 1; i <= DRIP_EV_RESPONSES_TYPES; i++) {
-        size_t n = strlen(p);
-        if (n == len && memcmp(p, name, n) == 0 && i != DRIP_EV_ERROR) {
-            return (drip_event_type_t)i;
+    for (dot = len; dot > 0 && name[dot - 1] != '.'; dot--) {
+    }
+    if (dot > 0) {
+        pre = list_index(k_prefixes, name, dot - 1) + 1;
+        if (pre == 0) {
+            return DRIP_EV_UNKNOWN;
         }
-        p += n + 1;
+    }
+    suf = list_index(k_suffixes, name + dot, len - dot);
+    if (suf < 0) {
+        return DRIP_EV_UNKNOWN;
+    }
+    for (i = 0; i < DRIP_EV_RESPONSES_TYPES; i++) {
+        if (k_type_code[i] == (uint16_t)((pre << 4) | suf)) {
+            return (drip_event_type_t)(i + 1);
+        }
     }
     return DRIP_EV_UNKNOWN;
 }

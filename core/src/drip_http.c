@@ -120,11 +120,16 @@ static int ieq(const char *s, size_t n, const char *lit)
     return lit[n] == '\0';
 }
 
-/* Decimal "123", "123.45" or "-12" scaled by `scale` (1000 = s->ms).
+/* Decimal "123", "123.45" or "-12" times `scale` (1, or ms per unit), with
+ * fraction digits kept down to the scale's resolution. Integer parts above
+ * 10^12 are rejected: no header we read means anything that large, and the
+ * bound keeps the product inside int64 with no 64-bit division (which would
+ * pull libgcc's division routines into the firmware).
  * Returns 0 and *out on success; -1 if malformed or out of range. */
-static int parse_num(const char *s, size_t n, int64_t scale, int allow_neg, int64_t *out)
+static int parse_num(const char *s, size_t n, uint32_t scale, int allow_neg, int64_t *out)
 {
-    int64_t v = 0, frac = 0, div = 1;
+    int64_t v = 0, frac = 0;
+    uint32_t fscale = scale;
     size_t i = 0;
     int neg = 0, digits = 0, dot = 0;
 
@@ -143,12 +148,10 @@ static int parse_num(const char *s, size_t n, int64_t scale, int allow_neg, int6
         }
         digits++;
         if (dot) {
-            if (div < 1000000) { /* finer digits than us cannot matter */
-                frac = frac * 10 + (c - '0');
-                div *= 10;
-            }
+            fscale /= 10u;
+            frac += (int64_t)(c - '0') * (int64_t)fscale;
         } else {
-            if (v > (INT64_MAX / 10 - 9) / (scale > 0 ? scale : 1)) {
+            if (v >= 100000000000) {
                 return -1;
             }
             v = v * 10 + (c - '0');
@@ -157,7 +160,7 @@ static int parse_num(const char *s, size_t n, int64_t scale, int allow_neg, int6
     if (digits == 0) {
         return -1;
     }
-    v = v * scale + (frac * scale) / div;
+    v = v * (int64_t)scale + frac;
     *out = neg ? -v : v;
     return 0;
 }
@@ -175,6 +178,7 @@ static uint32_t clamp_u32(int64_t v)
 static uint32_t parse_duration_ms(const char *s, size_t n)
 {
     int64_t total = 0, part;
+    uint32_t scale;
     size_t i = 0;
 
     if (parse_num(s, n, 1000, 0, &part) == 0) {
@@ -182,7 +186,6 @@ static uint32_t parse_duration_ms(const char *s, size_t n)
     }
     while (i < n) {
         size_t j = i, u;
-        int64_t scale;
         while (j < n && ((s[j] >= '0' && s[j] <= '9') || s[j] == '.')) {
             j++;
         }
@@ -194,15 +197,15 @@ static uint32_t parse_duration_ms(const char *s, size_t n)
             return DRIP_HTTP_NONE_U32;
         }
         if (u - j == 1 && s[j] == 'h') {
-            scale = 3600000;
+            scale = 3600000u;
         } else if (u - j == 1 && s[j] == 'm') {
-            scale = 60000;
+            scale = 60000u;
         } else if (u - j == 1 && s[j] == 's') {
-            scale = 1000;
+            scale = 1000u;
         } else if (u - j == 2 && s[j] == 'm' && s[j + 1] == 's') {
-            scale = 1;
+            scale = 1u;
         } else if (u - j == 2 && (s[j] == 'u' || s[j] == 'n') && s[j + 1] == 's') {
-            scale = 0; /* below a millisecond */
+            scale = 0u; /* below a millisecond */
         } else {
             return DRIP_HTTP_NONE_U32;
         }
@@ -232,7 +235,7 @@ static int two_digits(const char *s)
 static int64_t parse_http_date(const char *s, size_t n)
 {
     static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
-    int64_t y, m = -1, d, hh, mi, ss, era, yoe, doy, doe;
+    int32_t y, m = -1, d, hh, mi, ss, era, yoe, doy, doe;
     int i;
 
     if (n != 29 || s[3] != ',' || s[4] != ' ' || !ieq(s + 26, 3, "gmt")) {
@@ -242,7 +245,7 @@ static int64_t parse_http_date(const char *s, size_t n)
         if (lower((uint8_t)s[8]) == (uint8_t)months[i * 3] &&
             lower((uint8_t)s[9]) == (uint8_t)months[i * 3 + 1] &&
             lower((uint8_t)s[10]) == (uint8_t)months[i * 3 + 2]) {
-            m = i + 1;
+            m = (int32_t)i + 1;
         }
     }
     d = two_digits(s + 5);
@@ -260,7 +263,8 @@ static int64_t parse_http_date(const char *s, size_t n)
     yoe = y - era * 400;
     doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return ((era * 146097 + doe - 719468) * 86400) + hh * 3600 + mi * 60 + ss;
+    /* 32-bit day count: 64-bit division would pull in libgcc helpers */
+    return (int64_t)(era * 146097 + doe - 719468) * 86400 + hh * 3600 + mi * 60 + ss;
 }
 
 /* Walk a comma-separated list; calls back per trimmed element via index. */
