@@ -97,6 +97,9 @@ static void capture(drip_scan_t *s, const uint8_t *b, size_t k)
         return;
     }
     room = sizeof s->arena - s->priv.used;
+    if (sl->kind != DRIP_SCAN_NUMBER) { /* strings leave room for numbers */
+        room = room > DRIP_SCAN_NUM_RESERVE ? room - DRIP_SCAN_NUM_RESERVE : 0;
+    }
     if (k > room) {
         k = room;
         sl->cut = 1;

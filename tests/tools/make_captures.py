@@ -84,13 +84,18 @@ class Ids:
         return self.alnum(max(2, 16 - len(delta)))
 
 
+def template_from_body(body):
+    """The `response` object of the `response.created` event in an SSE body."""
+    for line in body.split(b'\n'):
+        if line.startswith(b'data: {"type":"response.created"'):
+            return json.loads(line[6:])['response']
+    raise RuntimeError('no response.created event')
+
+
 def load_template(transcripts):
     """The `response` object of the real gpt-5.2 `response.created`, as a key-order template."""
     with open(os.path.join(transcripts, 'responses-text-gpt52.sse'), 'rb') as f:
-        for line in f:
-            if line.startswith(b'data: {"type":"response.created"'):
-                return json.loads(line[6:])['response']
-    raise RuntimeError('template event not found')
+        return template_from_body(f.read())
 
 
 def usage_obj(inp, out, cached=0, reasoning=0):

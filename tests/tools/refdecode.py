@@ -5,7 +5,7 @@
 Given a raw HTTP/1.1 response capture (status line, headers, body in any framing) this
 computes exactly what `build/dripfeed decode` must print (see shared/spec/cli.md):
 
-    refdecode.py [--api responses|chat] [--events] [--feed N] [--buffer N] [CAPTURE]
+    refdecode.py [decode] [--api responses|chat] [--events] [--feed N] [--buffer N] [CAPTURE]
 
 The capture is read from CAPTURE or stdin. `--feed` and `--buffer` are accepted and ignored
 (the reference has no size limits and sees the whole input at once) so that this script can
@@ -718,6 +718,9 @@ def main(argv=None):
     ap.add_argument('--feed', type=int, help='accepted and ignored')
     ap.add_argument('--buffer', type=int, help='accepted and ignored')
     ap.add_argument('capture', nargs='?', help='raw HTTP capture (default: stdin)')
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ['decode']:          # `refdecode.py decode ...` mirrors `dripfeed decode ...`
+        argv = argv[1:]
     try:
         args = ap.parse_args(argv)
         if (args.feed is not None and args.feed < 1) or \

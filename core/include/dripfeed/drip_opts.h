@@ -46,10 +46,12 @@
 #define DRIP_ID_MAX 64
 #endif
 
-/** Error message prefix kept for the error callback (bytes). A longer message
- *  is cut here and flagged (drip_api_error_t.message_truncated). */
+/** Error message kept in drip_result_t (bytes, with NUL). Real API messages
+ *  run to ~200 bytes (insufficient_quota: 196). A longer one is cut here and
+ *  flagged (drip_result_t.message_cut); on_error always sees it whole when
+ *  the event fitted the data buffer. */
 #ifndef DRIP_ERRMSG_MAX
-#define DRIP_ERRMSG_MAX 160
+#define DRIP_ERRMSG_MAX 320
 #endif
 
 /** Error type / code / param and incomplete reason strings (bytes). */
@@ -63,10 +65,15 @@
 #define DRIP_SCAN_MAX_DEPTH 64
 #endif
 
-/** Bytes of small strings (ids, status, error text) the oversize scanner can
- *  capture from one event. RAM: this, once per decoder. */
+/** Bytes of small strings (ids, status, error text, a delta) the oversize
+ *  scanner can capture from one event. RAM: this, once per decoder. The last
+ *  DRIP_SCAN_NUM_RESERVE bytes are kept for numbers, so a long error message
+ *  can never crowd out the usage counts that follow it. */
 #ifndef DRIP_SCAN_ARENA
-#define DRIP_SCAN_ARENA 256
+#define DRIP_SCAN_ARENA 512
+#endif
+#ifndef DRIP_SCAN_NUM_RESERVE
+#define DRIP_SCAN_NUM_RESERVE 64
 #endif
 
 /** Define to 1 to drop drip_err_str()'s texts (saves flash). */
@@ -86,8 +93,11 @@
 #if DRIP_ID_MAX < 16 || DRIP_ID_MAX > 255
 #error "DRIP_ID_MAX must be 16..255"
 #endif
-#if DRIP_SCAN_ARENA < 64 || DRIP_SCAN_ARENA > 65535
-#error "DRIP_SCAN_ARENA must be 64..65535"
+#if DRIP_SCAN_ARENA < 128 || DRIP_SCAN_ARENA > 65535
+#error "DRIP_SCAN_ARENA must be 128..65535"
+#endif
+#if DRIP_SCAN_NUM_RESERVE < 24 || DRIP_SCAN_NUM_RESERVE > DRIP_SCAN_ARENA / 2
+#error "DRIP_SCAN_NUM_RESERVE must be 24..DRIP_SCAN_ARENA/2"
 #endif
 
 #endif /* DRIP_OPTS_H */

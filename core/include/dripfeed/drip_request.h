@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file drip_request.h
+ * @brief Request writer: JSON bodies and HTTP heads into caller buffers.
+ *
+ * Writes `POST /v1/responses` (stream: true) and `POST /v1/chat/completions`
+ * bodies, and the HTTP/1.1 request head, into buffers the caller owns. Any
+ * UTF-8 text is escaped per RFC 8259; invalid UTF-8 bytes become U+FFFD (a
+ * server would reject the whole body otherwise). A buffer that is too small
+ * is never overrun: the call returns DRIP_ERR_REQUEST_TOO_LARGE and sets
+ * *len to the size that is needed (including the terminating NUL).
+ *
+ * Host, port, path prefix and the auth header are configurable so a device
+ * can talk to a relay that holds the real key (auth_name = NULL: no auth).
+ */
+#ifndef DRIP_REQUEST_H
+#define DRIP_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "drip_err.h"
+#include "drip_event.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An input message, or (raw_json != NULL) any input item written verbatim
+ *  (e.g. a Chat assistant message carrying tool_calls). */
+typedef struct drip_message {
+    const char *role;      /**< "user", "assistant", "system", "developer" */
+    const char *content;   /**< text */
+    const char *raw_json;  /**< if set: a whole JSON item, written as is */
+} drip_message_t;
+
+/** A function tool. `parameters` is a JSON Schema text written verbatim
+ *  (it must be valid JSON; NULL writes null). */
+typedef struct drip_tool {
+    const char *name;
+    const char *description; /**< NULL: omitted */
+    const char *parameters;
+    int strict;
+} drip_tool_t;
+
+/** A function result: Responses function_call_output item; Chat tool message. */
+typedef struct drip_call_output {
+    const char *call_id;
+    const char *output;
+} drip_call_output_t;
+
+/** What to ask. Zero-initialise, then set what you need. */
+typedef struct drip_request {
+    drip_api_t api;
+    const char *model;                 /**< required */
+    const char *input;                 /**< a user message (text) */
+    const drip_message_t *messages;    /**< earlier messages / items, in order */
+    size_t nmessages;
+    const char *instructions;          /**< Responses instructions; Chat: first system message */
+    const char *previous_response_id;  /**< Responses only */
+    const drip_tool_t *tools;
+    size_t ntools;
+    const char *tool_choice;           /**< "auto", "none", "required", or a function name */
+    const drip_call_output_t *outputs; /**< results of the calls the model asked for */
+    size_t noutputs;
+    int32_t max_output_tokens;         /**< 0: not sent (Chat: max_completion_tokens) */
+    int32_t temperature_milli;         /**< -1: not sent; 700 = 0.7 */
+    const char *reasoning_effort;      /**< NULL: not sent */
+    const char *reasoning_summary;     /**< Responses: "auto", "concise", "detailed" */
+    int8_t store;                      /**< -1: not sent (server default), 0, 1 */
+    uint8_t background;                /**< Responses background mode (resumable) */
+    int8_t include_obfuscation;        /**< -1: not sent (server default on), 0, 1 */
+    uint8_t include_usage;             /**< Chat: stream_options.include_usage */
+} drip_request_t;
+
+/** Where to send it. */
+typedef struct drip_endpoint {
+    const char *host;          /**< "api.openai.com" or a relay */
+    uint16_t port;             /**< 443 */
+    const char *path_prefix;   /**< "/v1" (NULL = "") */
+    const char *auth_name;     /**< "Authorization"; NULL: send no auth header */
+    const char *auth_value;    /**< "Bearer sk-..." (never logged by the library) */
+    const char *extra_headers; /**< "Name: value\r\n" lines, verbatim, or NULL */
+    const char *user_agent;    /**< NULL: "dripfeed/<version>" */
+} drip_endpoint_t;
+
+/**
+ * @brief Write the JSON body of a streaming request.
+ * @param[out] len bytes written (without NUL), or the size needed (with NUL)
+ *                 when the result is DRIP_ERR_REQUEST_TOO_LARGE.
+ * @return DRIP_OK, DRIP_ERR_REQUEST_TOO_LARGE, or DRIP_ERR_ARG (no model,
+ *         a NULL string where one is required).
+ */
+drip_err_t drip_request_body(const drip_request_t *r, char *buf, size_t cap, size_t *len);
+
+/**
+ * @brief Write an HTTP/1.1 request head.
+ * @param method  "POST" or "GET"
+ * @param path    path after the prefix, e.g. "/responses" or
+ *                "/responses/resp_1?stream=true&starting_after=7"
+ * @param body_len Content-Length to send; SIZE_MAX: no body (no Content-Type)
+ * @return DRIP_OK, DRIP_ERR_REQUEST_TOO_LARGE (with *len = size needed), or
+ *         DRIP_ERR_ARG (missing host, CR/LF inside a header value).
+ */
+drip_err_t drip_request_head(const drip_endpoint_t *ep, const char *method, const char *path,
+                             size_t body_len, char *buf, size_t cap, size_t *len);
+
+/**
+ * @brief Write `s` as a JSON string literal (with quotes) into buf.
+ * Exposed for tests and for callers building raw items.
+ * @return as drip_request_body().
+ */
+drip_err_t drip_request_json_string(const char *s, size_t n, char *buf, size_t cap, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DRIP_REQUEST_H */
