@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Request writer: JSON bodies and HTTP heads into caller buffers.
+ * Body shapes: ../shared/spec/openai.md sections 4 and 6.1.
+ *
+ * Decisions (written down where the spec leaves room):
+ * - Invalid UTF-8 in caller text becomes U+FFFD (written as \ufffd): the API
+ *   rejects a body that is not UTF-8, and dropping bytes silently is worse.
+ * - A string `input` with no messages/outputs is sent as "input":"..."; with
+ *   them, input is a list: messages, then the user message, then outputs.
+ * - `stream` is always true; Accept-Encoding: identity (we cannot inflate).
+ */
+#include "dripfeed/drip_request.h"
+
+#include <string.h>
+
+#define DRIP_VERSION_STRING "0.1.0"
+
+/* Output that counts what it could not write, so the caller learns the size
+ * it needs instead of getting a cut request. */
+typedef struct {
+    char *buf;
+    size_t cap, len;
+} out_t;
+
+static void put(out_t *o, const char *p, size_t n)
+{
+    if (o->len < o->cap) {
+        size_t room = o->cap - o->len;
+        memcpy(o->buf + o->len, p, n < room ? n : room);
+    }
+    o->len += n;
+}
+
+static void puts_(out_t *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
+
+static void put_u32(out_t *o, uint32_t v)
+{
+    char tmp[10];
+    size_t i = sizeof tmp;
+    do {
+        tmp[--i] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v > 0);
+    put(o, tmp + i, sizeof tmp - i);
+}
+
+/* Length of a valid UTF-8 sequence at p (n bytes available), 0 if invalid. */
+static size_t utf8_len(const uint8_t *p, size_t n)
+{
+    uint8_t c = p[0];
+    size_t k, i;
+    uint32_t cp;
+    if (c < 0x80u) {
+        return 1;
+    }
+    if (c >= 0xC2u && c <= 0xDFu) {
+        k = 2;
+        cp = c & 0x1Fu;
+    } else if (c >= 0xE0u && c <= 0xEFu) {
+        k = 3;
+        cp = c & 0x0Fu;
+    } else if (c >= 0xF0u && c <= 0xF4u) {
+        k = 4;
+        cp = c & 0x07u;
+    } else {
+        return 0;
+    }
+    if (n < k) {
+        return 0;
+    }
+    for (i = 1; i < k; i++) {
+        if ((p[i] & 0xC0u) != 0x80u) {
+            return 0;
+        }
+        cp = (cp << 6) | (p[i] & 0x3Fu);
+    }
+    if ((k == 3 && (cp < 0x800u || (cp >= 0xD800u && cp <= 0xDFFFu))) ||
+        (k == 4 && (cp < 0x10000u || cp > 0x10FFFFu))) {
+        return 0; /* overlong, surrogate, beyond Unicode */
+    }
+    return k;
+}
+
+static void put_str(out_t *o, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const uint8_t *p = (const uint8_t *)s;
+    size_t i = 0;
+    put(o, "\"", 1);
+    while (i < n) {
+        uint8_t c = p[i];
+        size_t run = i;
+        /* copy plain ASCII runs at once */
+        while (run < n && p[run] >= 0x20u && p[run] < 0x80u && p[run] != '"' && p[run] != '\\') {
+            run++;
+        }
+        if (run > i) {
+            put(o, s + i, run - i);
+            i = run;
+            continue;
+        }
+        if (c == '"' || c == '\\') {
+            char esc[2];
+            esc[0] = '\\';
+            esc[1] = (char)c;
+            put(o, esc, 2);
+            i++;
+        } else if (c < 0x20u) {
+            char esc[6] = {'\\', 'u', '0', '0', 0, 0};
+            switch (c) {
+            case '\n': put(o, "\\n", 2); break;
+            case '\r': put(o, "\\r", 2); break;
+            case '\t': put(o, "\\t", 2); break;
+            case '\b': put(o, "\\b", 2); break;
+            case '\f': put(o, "\\f", 2); break;
+            default:
+                esc[4] = hex[c >> 4];
+                esc[5] = hex[c & 0xFu];
+                put(o, esc, 6);
+            }
+            i++;
+        } else {
+            size_t k = utf8_len(p + i, n - i);
+            if (k == 0) {
+                put(o, "\\ufffd", 6);
+                i++;
+            } else {
+                put(o, s + i, k);
+                i += k;
+            }
+        }
+    }
+    put(o, "\"", 1);
+}
+
+static void put_cstr(out_t *o, const char *s)
+{
+    put_str(o, s, strlen(s));
+}
+
+/* ,"key": */
+static void key(out_t *o, const char *k)
+{
+    put(o, ",\"", 2);
+    puts_(o, k);
+    put(o, "\":", 2);
+}
+
+static void kv_str(out_t *o, const char *k, const char *v)
+{
+    if (v != NULL) {
+        key(o, k);
+        put_cstr(o, v);
+    }
+}
+
+static void kv_bool(out_t *o, const char *k, int v)
+{
+    key(o, k);
+    puts_(o, v ? "true" : "false");
+}
+
+/* 700 -> 0.7, 1250 -> 1.25 */
+static void put_milli(out_t *o, uint32_t m)
+{
+    char frac[4];
+    size_t n = 3;
+    put_u32(o, m / 1000u);
+    frac[0] = '.';
+    frac[1] = (char)('0' + (m / 100u) % 10u);
+    frac[2] = (char)('0' + (m / 10u) % 10u);
+    frac[3] = (char)('0' + m % 10u);
+    while (n > 0 && frac[n] == '0') {
+        n--;
+    }
+    if (n > 0) {
+        put(o, frac, n + 1);
+    }
+}
+
+static int is_choice_word(const char *s)
+{
+    return strcmp(s, "auto") == 0 || strcmp(s, "none") == 0 || strcmp(s, "required") == 0;
+}
+
+static void message(out_t *o, const drip_message_t *m)
+{
+    if (m->raw_json != NULL) {
+        puts_(o, m->raw_json);
+        return;
+    }
+    puts_(o, "{\"role\":");
+    put_cstr(o, m->role != NULL ? m->role : "user");
+    puts_(o, ",\"content\":");
+    put_cstr(o, m->content != NULL ? m->content : "");
+    put(o, "}", 1);
+}
+
+static void tools(out_t *o, const drip_request_t *r, int chat)
+{
+    size_t i;
+    key(o, "tools");
+    put(o, "[", 1);
+    for (i = 0; i < r->ntools; i++) {
+        const drip_tool_t *t = &r->tools[i];
+        if (i > 0) {
+            put(o, ",", 1);
+        }
+        /* Responses tools are flat; Chat nests them under "function". */
+        puts_(o, chat ? "{\"type\":\"function\",\"function\":{\"name\":" : "{\"type\":\"function\",\"name\":");
+        put_cstr(o, t->name);
+        kv_str(o, "description", t->description);
+        key(o, "parameters");
+        puts_(o, t->parameters != NULL ? t->parameters : "null");
+        kv_bool(o, "strict", t->strict);
+        puts_(o, chat ? "}}" : "}");
+    }
+    put(o, "]", 1);
+}
+
+static void tool_choice(out_t *o, const drip_request_t *r, int chat)
+{
+    if (r->tool_choice == NULL) {
+        return;
+    }
+    key(o, "tool_choice");
+    if (is_choice_word(r->tool_choice)) {
+        put_cstr(o, r->tool_choice);
+    } else if (chat) {
+        puts_(o, "{\"type\":\"function\",\"function\":{\"name\":");
+        put_cstr(o, r->tool_choice);
+        puts_(o, "}}");
+    } else {
+        puts_(o, "{\"type\":\"function\",\"name\":");
+        put_cstr(o, r->tool_choice);
+        put(o, "}", 1);
+    }
+}
+
+static void body_responses(out_t *o, const drip_request_t *r)
+{
+    size_t i;
+    int list = r->nmessages > 0 || r->noutputs > 0;
+    if (list) {
+        key(o, "input");
+        put(o, "[", 1);
+        for (i = 0; i < r->nmessages; i++) {
+            if (i > 0) {
+                put(o, ",", 1);
+            }
+            message(o, &r->messages[i]);
+        }
+        if (r->input != NULL) {
+            drip_message_t m;
+            m.role = "user";
+            m.content = r->input;
+            m.raw_json = NULL;
+            if (r->nmessages > 0) {
+                put(o, ",", 1);
+            }
+            message(o, &m);
+        }
+        for (i = 0; i < r->noutputs; i++) {
+            if (i > 0 || r->nmessages > 0 || r->input != NULL) {
+                put(o, ",", 1);
+            }
+            puts_(o, "{\"type\":\"function_call_output\",\"call_id\":");
+            put_cstr(o, r->outputs[i].call_id);
+            puts_(o, ",\"output\":");
+            put_cstr(o, r->outputs[i].output);
+            put(o, "}", 1);
+        }
+        put(o, "]", 1);
+    } else {
+        kv_str(o, "input", r->input != NULL ? r->input : "");
+    }
+    kv_str(o, "instructions", r->instructions);
+    kv_str(o, "previous_response_id", r->previous_response_id);
+    if (r->ntools > 0) {
+        tools(o, r, 0);
+    }
+    tool_choice(o, r, 0);
+    if (r->max_output_tokens > 0) {
+        key(o, "max_output_tokens");
+        put_u32(o, (uint32_t)r->max_output_tokens);
+    }
+    if (r->reasoning_effort != NULL || r->reasoning_summary != NULL) {
+        key(o, "reasoning");
+        put(o, "{", 1);
+        if (r->reasoning_effort != NULL) {
+            puts_(o, "\"effort\":");
+            put_cstr(o, r->reasoning_effort);
+        }
+        if (r->reasoning_summary != NULL) {
+            puts_(o, r->reasoning_effort != NULL ? ",\"summary\":" : "\"summary\":");
+            put_cstr(o, r->reasoning_summary);
+        }
+        put(o, "}", 1);
+    }
+    if (r->store >= 0) {
+        kv_bool(o, "store", r->store);
+    }
+    if (r->background) {
+        kv_bool(o, "background", 1);
+    }
+    if (r->include_obfuscation >= 0) {
+        key(o, "stream_options");
+        puts_(o, r->include_obfuscation ? "{\"include_obfuscation\":true}"
+                                        : "{\"include_obfuscation\":false}");
+    }
+}
+
+static void body_chat(out_t *o, const drip_request_t *r)
+{
+    size_t i;
+    int first = 1;
+    key(o, "messages");
+    put(o, "[", 1);
+    if (r->instructions != NULL) {
+        drip_message_t m;
+        m.role = "system";
+        m.content = r->instructions;
+        m.raw_json = NULL;
+        message(o, &m);
+        first = 0;
+    }
+    for (i = 0; i < r->nmessages; i++) {
+        if (!first) {
+            put(o, ",", 1);
+        }
+        message(o, &r->messages[i]);
+        first = 0;
+    }
+    if (r->input != NULL) {
+        drip_message_t m;
+        m.role = "user";
+        m.content = r->input;
+        m.raw_json = NULL;
+        if (!first) {
+            put(o, ",", 1);
+        }
+        message(o, &m);
+        first = 0;
+    }
+    for (i = 0; i < r->noutputs; i++) {
+        if (!first) {
+            put(o, ",", 1);
+        }
+        puts_(o, "{\"role\":\"tool\",\"tool_call_id\":");
+        put_cstr(o, r->outputs[i].call_id);
+        puts_(o, ",\"content\":");
+        put_cstr(o, r->outputs[i].output);
+        put(o, "}", 1);
+        first = 0;
+    }
+    put(o, "]", 1);
+    if (r->ntools > 0) {
+        tools(o, r, 1);
+    }
+    tool_choice(o, r, 1);
+    if (r->max_output_tokens > 0) {
+        key(o, "max_completion_tokens");
+        put_u32(o, (uint32_t)r->max_output_tokens);
+    }
+    kv_str(o, "reasoning_effort", r->reasoning_effort);
+    if (r->store >= 0) {
+        kv_bool(o, "store", r->store);
+    }
+    if (r->include_usage || r->include_obfuscation >= 0) {
+        key(o, "stream_options");
+        put(o, "{", 1);
+        if (r->include_usage) {
+            puts_(o, "\"include_usage\":true");
+        }
+        if (r->include_obfuscation >= 0) {
+            puts_(o, r->include_usage ? "," : "");
+            puts_(o, r->include_obfuscation ? "\"include_obfuscation\":true"
+                                            : "\"include_obfuscation\":false");
+        }
+        put(o, "}", 1);
+    }
+}
+
+/* NUL-terminate and report the size, or the size needed. */
+static drip_err_t finish(out_t *o, size_t *len)
+{
+    put(o, "", 1); /* the NUL counts toward what is needed */
+    if (o->len > o->cap) {
+        *len = o->len;
+        if (o->cap > 0) {
+            o->buf[0] = '\0'; /* never leave a cut request that looks whole */
+        }
+        return DRIP_ERR_REQUEST_TOO_LARGE;
+    }
+    o->buf[o->len - 1u] = '\0';
+    *len = o->len - 1u;
+    return DRIP_OK;
+}
+
+static int strings_ok(const drip_request_t *r)
+{
+    size_t i;
+    for (i = 0; i < r->ntools; i++) {
+        if (r->tools[i].name == NULL) {
+            return 0;
+        }
+    }
+    for (i = 0; i < r->noutputs; i++) {
+        if (r->outputs[i].call_id == NULL || r->outputs[i].output == NULL) {
+            return 0;
+        }
+    }
+    return (r->nmessages == 0 || r->messages != NULL) && (r->ntools == 0 || r->tools != NULL) &&
+           (r->noutputs == 0 || r->outputs != NULL);
+}
+
+drip_err_t drip_request_body(const drip_request_t *r, char *buf, size_t cap, size_t *len)
+{
+    out_t o;
+    if (r == NULL || len == NULL || (buf == NULL && cap > 0) || r->model == NULL || !strings_ok(r) ||
+        r->temperature_milli < -1) {
+        return DRIP_ERR_ARG;
+    }
+    o.buf = buf;
+    o.cap = cap;
+    o.len = 0;
+    puts_(&o, "{\"model\":");
+    put_cstr(&o, r->model);
+    if (r->api == DRIP_API_CHAT) {
+        body_chat(&o, r);
+    } else {
+        body_responses(&o, r);
+    }
+    if (r->temperature_milli >= 0) {
+        key(&o, "temperature");
+        put_milli(&o, (uint32_t)r->temperature_milli);
+    }
+    puts_(&o, ",\"stream\":true}");
+    return finish(&o, len);
+}
+
+drip_err_t drip_request_json_string(const char *s, size_t n, char *buf, size_t cap, size_t *len)
+{
+    out_t o;
+    if (s == NULL || len == NULL || (buf == NULL && cap > 0)) {
+        return DRIP_ERR_ARG;
+    }
+    o.buf = buf;
+    o.cap = cap;
+    o.len = 0;
+    put_str(&o, s, n);
+    return finish(&o, len);
+}
+
+/* A header value must not smuggle in another header or a body. */
+static int header_safe(const char *s)
+{
+    return s == NULL || (strchr(s, '\r') == NULL && strchr(s, '\n') == NULL);
+}
+
+/* Extra headers: "Name: value\r\n" lines, each non-empty with a name and a
+ * colon, no bare CR or LF (which could end the head early or smuggle a body). */
+static int extra_safe(const char *s)
+{
+    if (s == NULL) {
+        return 1;
+    }
+    while (*s != '\0') {
+        const char *e = strstr(s, "\r\n");
+        size_t n;
+        if (e == NULL || e == s) {
+            return 0;
+        }
+        n = (size_t)(e - s);
+        if (s[0] == ':' || memchr(s, ':', n) == NULL || memchr(s, '\n', n) != NULL ||
+            memchr(s, '\r', n) != NULL) {
+            return 0;
+        }
+        s = e + 2;
+    }
+    return 1;
+}
+
+static void header(out_t *o, const char *name, const char *value)
+{
+    puts_(o, name);
+    put(o, ": ", 2);
+    puts_(o, value);
+    put(o, "\r\n", 2);
+}
+
+drip_err_t drip_request_head(const drip_endpoint_t *ep, const char *method, const char *path,
+                             size_t body_len, char *buf, size_t cap, size_t *len)
+{
+    out_t o;
+    if (ep == NULL || ep->host == NULL || method == NULL || path == NULL || len == NULL ||
+        (buf == NULL && cap > 0) || ep->host[0] == '\0' || !header_safe(ep->host) ||
+        !header_safe(ep->path_prefix) || !header_safe(path) || !header_safe(ep->auth_name) ||
+        !header_safe(ep->auth_value) || !header_safe(ep->user_agent) ||
+        !extra_safe(ep->extra_headers) || strchr(path, ' ') != NULL ||
+        (body_len != (size_t)-1 && body_len > UINT32_MAX)) {
+        return DRIP_ERR_ARG;
+    }
+    o.buf = buf;
+    o.cap = cap;
+    o.len = 0;
+    puts_(&o, method);
+    put(&o, " ", 1);
+    if (ep->path_prefix != NULL) {
+        puts_(&o, ep->path_prefix);
+    }
+    puts_(&o, path);
+    puts_(&o, " HTTP/1.1\r\nHost: ");
+    puts_(&o, ep->host);
+    if (ep->port != 443 && ep->port != 0) {
+        put(&o, ":", 1);
+        put_u32(&o, ep->port);
+    }
+    put(&o, "\r\n", 2);
+    if (ep->auth_name != NULL && ep->auth_value != NULL) {
+        header(&o, ep->auth_name, ep->auth_value);
+    }
+    header(&o, "User-Agent", ep->user_agent != NULL ? ep->user_agent : "dripfeed/" DRIP_VERSION_STRING);
+    header(&o, "Accept", "text/event-stream");
+    header(&o, "Accept-Encoding", "identity");
+    if (body_len != (size_t)-1) {
+        header(&o, "Content-Type", "application/json");
+        puts_(&o, "Content-Length: ");
+        put_u32(&o, (uint32_t)body_len);
+        put(&o, "\r\n", 2);
+    }
+    if (ep->extra_headers != NULL) {
+        puts_(&o, ep->extra_headers);
+    }
+    put(&o, "\r\n", 2);
+    return finish(&o, len);
+}
