@@ -147,6 +147,7 @@ static const drip_scan_path_t k_paths[] = {
     {1, {K_ID, 0, 0, 0}, SL_RESP_ID, 0},
     {1, {K_ERROR, 0, 0, 0}, SL_ERR_OBJ, P},
     {1, {K_USAGE, 0, 0, 0}, SL_USAGE, P},
+    {1, {K_STATUS, 0, 0, 0}, SL_RESP_STATUS, 0},
     {2, {K_RESPONSE, K_ID, 0, 0}, SL_RESP_ID, 0},
     {2, {K_RESPONSE, K_STATUS, 0, 0}, SL_RESP_STATUS, 0},
     {2, {K_RESPONSE, K_ERROR, 0, 0}, SL_ERR_OBJ, P},
@@ -1005,4 +1006,16 @@ void drip_event_scan_error(const drip_event_dec_t *d, drip_api_error_t *out)
     (void)slot_str(d, SL_ERR_MSG, &out->message);
     (void)slot_str(d, SL_ERR_PARAM, &out->param);
     out->message_cut = d->scan.slot[SL_ERR_MSG].cut;
+}
+
+drip_err_t drip_event_scan_response(drip_event_dec_t *d, drip_str_t *id, drip_str_t *status)
+{
+    drip_err_t e = drip_scan_end(&d->scan);
+    if (e == DRIP_OK) {
+        e = whole(d, SL_RESP_ID, id);
+    }
+    if (e == DRIP_OK) {
+        e = slot_str(d, SL_RESP_STATUS, status);
+    }
+    return e;
 }

@@ -212,8 +212,16 @@ drip_err_t drip_json_unescape(char *s, size_t n, size_t *out_len)
     size_t r, w = 0;
     uint8_t tmp[4];
 
+    /* Fast path: most strings (ids, types, deltas) hold no escape at all. */
+    for (r = 0; r < n && s[r] != '\\' && (uint8_t)s[r] >= 0x20u; r++) {
+    }
+    if (r == n) {
+        *out_len = n;
+        return DRIP_OK;
+    }
+    w = r;
     memset(&u, 0, sizeof u);
-    for (r = 0; r < n; r++) {
+    for (; r < n; r++) {
         int k = drip_unesc_byte(&u, (uint8_t)s[r], tmp);
         if (k < 0) {
             return DRIP_ERR_JSON_ESCAPE;

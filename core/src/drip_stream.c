@@ -18,6 +18,8 @@
 
 #include <string.h>
 
+static int fail(drip_stream_t *st, int code, drip_state_t s, const char *detail);
+
 #define HAS_TYPE 1u
 #define HAS_CODE 2u
 #define HAS_MESSAGE 4u
@@ -64,6 +66,38 @@ drip_err_t drip_stream_reset(drip_stream_t *st)
     (void)drip_sse_init(&st->priv.sse, st->priv.cfg.buf, st->priv.cfg.buf_len);
     drip_event_reset(&st->priv.dec);
     return DRIP_OK;
+}
+
+drip_err_t drip_stream_resume(drip_stream_t *st)
+{
+    drip_result_t *r;
+    if (st == NULL || st->priv.cfg.buf == NULL) {
+        return DRIP_ERR_ARG;
+    }
+    r = &st->result;
+    r->state = DRIP_STATE_PENDING;
+    r->err = DRIP_OK;
+    r->http_status = 0;
+    r->has_error = 0;
+    r->error_has = 0;
+    st->priv.skip_through = r->last_seq;
+    st->priv.terminal = st->priv.in_oversize = st->priv.saw_done = 0;
+    st->priv.finished = st->priv.body_scan = 0;
+    (void)drip_http_init(&st->priv.http);
+    (void)drip_sse_resume(&st->priv.sse);
+    return DRIP_OK;
+}
+
+void drip_stream_expect_json(drip_stream_t *st, int json_body)
+{
+    st->priv.cfg.json_body = json_body;
+}
+
+void drip_stream_cancel(drip_stream_t *st)
+{
+    if (!st->priv.finished || !st->priv.terminal) {
+        (void)fail(st, DRIP_ERR_CANCELLED, DRIP_STATE_CANCELLED, "");
+    }
 }
 
 void drip_stream_skip_through(drip_stream_t *st, int64_t seq)
@@ -299,6 +333,7 @@ static int dispatch(drip_stream_t *st)
             r->last_seq = ev->seq;
         }
     }
+    r->events++;
     if (ev->type == DRIP_EV_DONE) {
         if (st->priv.cfg.api == DRIP_API_CHAT) {
             terminal(st, st->priv.chat_cut ? DRIP_STATE_INCOMPLETE : DRIP_STATE_COMPLETED, 1);
@@ -319,6 +354,7 @@ static int dispatch(drip_stream_t *st)
     if (ev->type >= DRIP_EV_RESPONSE_CREATED && ev->type <= DRIP_EV_RESPONSE_FAILED &&
         ev->response_id.p != NULL) {
         (void)copy_field(r->response_id, sizeof r->response_id, ev->response_id);
+        (void)copy_field(r->response_status, sizeof r->response_status, ev->status);
     }
     switch (ev->type) {
     case DRIP_EV_OUTPUT_TEXT_DELTA:
@@ -447,6 +483,11 @@ static int on_head(drip_stream_t *st)
         st->priv.body_scan = 1;
         return drip_event_scan_begin(&st->priv.dec);
     }
+    if (st->priv.cfg.json_body) {
+        st->result.state = DRIP_STATE_STREAMING;
+        st->priv.body_scan = 1;
+        return drip_event_scan_begin(&st->priv.dec);
+    }
     if (!is_event_stream(hd->content_type)) {
         return fail(st, DRIP_ERR_API_CONTENT_TYPE, DRIP_STATE_PROTOCOL_ERROR, hd->content_type);
     }
@@ -463,6 +504,17 @@ static void settle(drip_stream_t *st, int cut)
         drip_event_scan_error(&st->priv.dec, &a);
         api_error(st, DRIP_ERR_API_HTTP_STATUS, st->result.http_status, &a);
         st->priv.terminal = 1;
+        return;
+    }
+    if (st->priv.cfg.json_body && st->priv.body_scan && !cut) {
+        drip_str_t id, status;
+        if (drip_event_scan_response(&st->priv.dec, &id, &status) != DRIP_OK) {
+            (void)fail(st, DRIP_ERR_JSON_INVALID, DRIP_STATE_PROTOCOL_ERROR, "");
+            return;
+        }
+        (void)copy_field(st->result.response_id, sizeof st->result.response_id, id);
+        (void)copy_field(st->result.response_status, sizeof st->result.response_status, status);
+        terminal(st, DRIP_STATE_COMPLETED, 1);
         return;
     }
     if (st->priv.terminal) {

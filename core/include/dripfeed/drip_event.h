@@ -195,6 +195,10 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev);
  *  text was valid JSON (used for HTTP error bodies of any length). */
 void drip_event_scan_error(const drip_event_dec_t *d, drip_api_error_t *out);
 
+/** A whole JSON Response object read by the scanner (cancel / retrieve):
+ *  its top-level id and status. @return DRIP_OK or the scan error. */
+drip_err_t drip_event_scan_response(drip_event_dec_t *d, drip_str_t *id, drip_str_t *status);
+
 /** Chat: choice `i` (< ev->nchoices) of the event just decoded (not oversize). */
 drip_err_t drip_event_choice(drip_event_dec_t *d, int32_t i, drip_chat_choice_t *out);
 

@@ -98,7 +98,9 @@ typedef struct drip_result {
     int http_status;          /**< 0 before the head */
     drip_err_t err;           /**< first library error (0 if none) */
     int64_t last_seq;         /**< highest sequence_number delivered, -1 if none */
+    uint32_t events;          /**< events delivered to the handlers so far */
     char response_id[DRIP_ID_MAX + 1];
+    char response_status[16]; /**< last response.status seen ("queued", "cancelled"...) */
     int has_usage;
     drip_usage_t usage;
     char incomplete_reason[DRIP_ERRFIELD_MAX]; /**< "" if none */
@@ -123,6 +125,9 @@ typedef struct drip_stream_cfg {
     unsigned ncalls;
     const drip_handlers_t *handlers; /**< must outlive the stream */
     void *user;                /**< passed to every handler */
+    int json_body;             /**< expect a JSON body, not an event stream (e.g. the
+                                    cancel endpoint): the scanner keeps id and status,
+                                    and a whole 2xx body ends as COMPLETED */
 } drip_stream_cfg_t;
 
 /** Ready code of drip_stream_feed(): the HTTP message is complete. */
@@ -146,6 +151,17 @@ drip_err_t drip_stream_init(drip_stream_t *st, const drip_stream_cfg_t *cfg);
 
 /** Read a new response with the same buffers (keeps nothing of the last one). */
 drip_err_t drip_stream_reset(drip_stream_t *st);
+
+/** Read the continuation of the same answer on a new connection (background
+ *  resume): keeps response id, last_seq, events and the call table; drops
+ *  events whose sequence_number <= last_seq. */
+drip_err_t drip_stream_resume(drip_stream_t *st);
+
+/** Switch between event-stream and JSON-body responses (see cfg.json_body). */
+void drip_stream_expect_json(drip_stream_t *st, int json_body);
+
+/** Stop now (cancel): state CANCELLED unless a terminal state was reached. */
+void drip_stream_cancel(drip_stream_t *st);
 
 /** Resume support: events whose sequence_number is <= seq are dropped
  *  (a background response re-streamed with starting_after). -1 disables. */
