@@ -93,6 +93,20 @@ void drip_stream_expect_json(drip_stream_t *st, int json_body)
     st->priv.cfg.json_body = json_body;
 }
 
+void drip_stream_abort(drip_stream_t *st, int err)
+{
+    drip_state_t s = st->result.state;
+    if (st->priv.finished || st->priv.terminal) {
+        return;
+    }
+    if (s == DRIP_STATE_PENDING) {
+        s = DRIP_STATE_FAILED;
+    } else if (s != DRIP_STATE_HTTP_ERROR) {
+        s = DRIP_STATE_TRUNCATED;
+    }
+    (void)fail(st, err, s, "");
+}
+
 void drip_stream_cancel(drip_stream_t *st)
 {
     if (!st->priv.finished || !st->priv.terminal) {

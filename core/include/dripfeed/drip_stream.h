@@ -160,6 +160,11 @@ drip_err_t drip_stream_resume(drip_stream_t *st);
 /** Switch between event-stream and JSON-body responses (see cfg.json_body). */
 void drip_stream_expect_json(drip_stream_t *st, int json_body);
 
+/** The transport failed with `err` (a DRIP_ERR_* code): unless a terminal
+ *  state was reached, the answer ends FAILED (no response head yet) or
+ *  TRUNCATED, and on_error hears `err`. No-op once finished. */
+void drip_stream_abort(drip_stream_t *st, int err);
+
 /** Stop now (cancel): state CANCELLED unless a terminal state was reached. */
 void drip_stream_cancel(drip_stream_t *st);
 

@@ -10,6 +10,10 @@
  *   drip_scan.h    4 events larger than any buffer, in constant memory
  *   drip_event.h   5 OpenAI event types -> drip_event_t
  *   drip_stream.h    the glue: one answer, its handlers and its final state
+ * and around it:
+ *   drip_transport.h 1 the transport contract the ports implement
+ *   drip_request.h     request bodies and heads into caller buffers
+ *   drip_client.h      request -> transport -> stream, timeouts, retries, resume
  * drip_err.h (error codes) and drip_opts.h (limits) are used by all.
  */
 #ifndef DRIPFEED_H
@@ -23,5 +27,8 @@
 #include "drip_scan.h"
 #include "drip_event.h"
 #include "drip_stream.h"
+#include "drip_transport.h"
+#include "drip_request.h"
+#include "drip_client.h"
 
 #endif /* DRIPFEED_H */

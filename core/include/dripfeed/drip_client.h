@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file drip_client.h
+ * @brief The client: request -> transport -> drip_stream, with timeouts,
+ *        retries, background resume, cancel and connection reuse.
+ *
+ * One caller-owned drip_client_t; no heap. Two ways to drive it:
+ * - drip_client_run(): blocking, for a thread or task;
+ * - drip_client_step(): never blocks (recv with timeout 0), for superloops;
+ *   call it until it returns something other than DRIP_AGAIN.
+ *
+ * States (drip_result_t.state): PENDING -> STREAMING -> COMPLETED |
+ * INCOMPLETE | FAILED | TRUNCATED | HTTP_ERROR | PROTOCOL_ERROR | CANCELLED.
+ * A partial answer is never reported as COMPLETED.
+ *
+ * Retries (mirroring the official SDKs, ../shared/spec/openai.md 7.4) only
+ * while nothing was delivered to the handlers: connection errors, timeouts,
+ * HTTP 408, 409, 429, 5xx (never insufficient_quota or other 4xx;
+ * x-should-retry overrides). Delay: retry-after-ms, else retry-after (0 < d
+ * <= 60 s), else min(0.5 s * 2^n, 8 s) minus up to 25 % jitter. Once an
+ * event was delivered there is no silent replay (a replay is a new, billed
+ * answer); a `background` request instead resumes with
+ * GET /responses/{id}?stream=true&starting_after=N and drops any event
+ * already delivered.
+ *
+ * Timeouts: connect; first event (from request sent); idle (no event:
+ * keep-alive comment lines do not count); total (the whole call, retries
+ * included). 0 disables one.
+ */
+#ifndef DRIP_CLIENT_H
+#define DRIP_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "drip_err.h"
+#include "drip_request.h"
+#include "drip_stream.h"
+#include "drip_transport.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct drip_client_cfg {
+    drip_endpoint_t endpoint;     /**< host, port, prefix, auth (strings must outlive the client) */
+    drip_transport_t transport;   /**< usually port/mbedtls over a TCP port */
+    drip_platform_t platform;     /**< clock, sleep, random */
+    drip_stream_cfg_t stream;     /**< event buffers and handlers */
+    uint8_t *tx;                  /**< request head + body; ~1 KB for a short prompt */
+    size_t tx_len;
+    uint8_t *rx;                  /**< receive buffer (one TLS read); >= 64 */
+    size_t rx_len;
+    uint32_t connect_timeout_ms;  /**< default 0 = none; SDKs use 5000 */
+    uint32_t first_event_timeout_ms;
+    uint32_t idle_timeout_ms;
+    uint32_t total_timeout_ms;
+    uint8_t max_retries;          /**< attempts after the first (SDK default 2) */
+    uint8_t max_resumes;          /**< background reconnects after a drop */
+} drip_client_cfg_t;
+
+typedef struct drip_client {
+    drip_stream_t stream;         /**< stream.result: the answer's state and figures */
+    struct {
+        drip_client_cfg_t cfg;
+        size_t tx_used, tx_sent, rx_seen;
+        uint32_t t_start, t_state, t_progress, t_first, wake_at;
+        uint32_t last_events;
+        int last_err;
+        uint8_t state, attempt, resumes, connected, reused, background, kind;
+        volatile int cancel;      /* set from any task: drip_client_cancel() */
+        char path[DRIP_ID_MAX + 64];
+    } priv;
+} drip_client_t;
+
+/** Bind the configuration (copied; its buffers and strings must outlive the
+ *  client). @return DRIP_OK or DRIP_ERR_ARG. */
+drip_err_t drip_client_init(drip_client_t *c, const drip_client_cfg_t *cfg);
+
+/** Write a streaming request (Responses or Chat, per req->api) and get ready
+ *  to send it. Reuses an open keep-alive connection. @return DRIP_OK,
+ *  DRIP_ERR_REQUEST_TOO_LARGE (tx too small), DRIP_ERR_ARG, DRIP_ERR_STATE. */
+drip_err_t drip_client_start(drip_client_t *c, const drip_request_t *req);
+
+/** Re-attach to a background response: GET .../responses/{id}?stream=true
+ *  &starting_after=N; events with sequence_number <= N are dropped. */
+drip_err_t drip_client_start_resume(drip_client_t *c, const char *response_id, int64_t after_seq);
+
+/** POST .../responses/{id}/cancel; result.response_status says "cancelled". */
+drip_err_t drip_client_start_cancel(drip_client_t *c, const char *response_id);
+
+/** Advance without blocking. @return DRIP_AGAIN (call again), or DRIP_OK when
+ *  the call ended (see drip_client_result()). */
+int drip_client_step(drip_client_t *c);
+
+/** Block until the call ended. @return the final state. */
+drip_state_t drip_client_run(drip_client_t *c);
+
+/** Ask to stop (safe from another task or an interrupt: one word write).
+ *  The connection is closed at the next step; state CANCELLED. */
+void drip_client_cancel(drip_client_t *c);
+
+/** Close the connection (also drops a kept-alive one). */
+void drip_client_close(drip_client_t *c);
+
+/** The answer so far / at the end. */
+const drip_result_t *drip_client_result(const drip_client_t *c);
+
+/** Error of the transport that ended the last attempt (DRIP_ERR_TLS_VERIFY,
+ *  DRIP_ERR_TIMEOUT, ...), 0 if none. */
+int drip_client_transport_error(const drip_client_t *c);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DRIP_CLIENT_H */
