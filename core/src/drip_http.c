@@ -41,6 +41,9 @@ enum {
 #define FL_EXT 0x01u      /* the chunk size line had an extension */
 #define FL_RETRY_MS 0x02u /* retry-after-ms seen: it wins over retry-after */
 #define FL_CONN_SET 0x04u /* a Connection header decided keep-alive */
+#define FL_CLOSE 0x08u    /* "close" seen: it wins over any keep-alive (RFC 9112 9.6) */
+#define FL_BAD_CL 0x10u   /* bad Content-Length: an error unless the body is chunked */
+#define FL_WS_OVER 0x20u  /* white space past the value buffer (trailing OWS?) */
 
 static const char *const k_headers[] = {
     "", "content-type", "content-length", "transfer-encoding", "content-encoding",
@@ -181,6 +184,9 @@ static uint32_t parse_duration_ms(const char *s, size_t n)
     uint32_t scale;
     size_t i = 0;
 
+    if (n == 0) {
+        return DRIP_HTTP_NONE_U32;
+    }
     if (parse_num(s, n, 1000, 0, &part) == 0) {
         return clamp_u32(part);
     }
@@ -313,26 +319,26 @@ static int header_done(drip_http_t *h)
         memcpy(hd->request_id, v, n);
         hd->request_id[n] = '\0';
         break;
-    case H_CLEN: /* "5" or "5, 5": identical repeats only */
+    case H_CLEN: /* "5" or "5, 5": identical repeats only. A bad value is an
+                  * error only if the body is not chunked (TE overrides CL,
+                  * RFC 9112 6.3), so it is decided at the end of the head. */
         if (n == 0) {
-            return DRIP_ERR_HTTP_CONTENT_LENGTH;
+            h->priv.flags |= FL_BAD_CL;
         }
         while (pos < n) {
             size_t i;
             uint64_t x = 0;
             s = list_next(v, n, &pos, &len);
-            if (len == 0) {
-                return DRIP_ERR_HTTP_CONTENT_LENGTH;
-            }
             for (i = 0; i < len; i++) {
                 char c = v[s + i];
                 if (c < '0' || c > '9' || x > (UINT64_MAX - 9u) / 10u) {
-                    return DRIP_ERR_HTTP_CONTENT_LENGTH;
+                    break;
                 }
                 x = x * 10u + (uint64_t)(c - '0');
             }
-            if (hd->has_length && hd->content_length != x) {
-                return DRIP_ERR_HTTP_CONTENT_LENGTH;
+            if (len == 0 || i < len || (hd->has_length && hd->content_length != x)) {
+                h->priv.flags |= FL_BAD_CL;
+                break;
             }
             hd->has_length = 1;
             hd->content_length = x;
@@ -363,8 +369,8 @@ static int header_done(drip_http_t *h)
             s = list_next(v, n, &pos, &len);
             if (ieq(v + s, len, "close")) {
                 hd->keep_alive = 0;
-                h->priv.flags |= FL_CONN_SET;
-            } else if (ieq(v + s, len, "keep-alive")) {
+                h->priv.flags |= FL_CONN_SET | FL_CLOSE;
+            } else if (ieq(v + s, len, "keep-alive") && !(h->priv.flags & FL_CLOSE)) {
                 hd->keep_alive = 1;
                 h->priv.flags |= FL_CONN_SET;
             }
@@ -443,6 +449,9 @@ static int headers_end(drip_http_t *h)
     }
     if (!(h->priv.flags & FL_CONN_SET)) {
         hd->keep_alive = (uint8_t)(hd->minor >= 1);
+    }
+    if ((h->priv.flags & FL_BAD_CL) && !hd->chunked) {
+        return DRIP_ERR_HTTP_CONTENT_LENGTH;
     }
     if (hd->status == 204 || hd->status == 304) {
         h->priv.state = ST_DONE;
@@ -563,6 +572,7 @@ static int step(drip_http_t *h, uint8_t c)
             }
             h->priv.hdr = header_id(h);
             h->priv.val_len = 0;
+            h->priv.flags &= (uint8_t)~FL_WS_OVER;
             h->priv.state = ST_HDR_OWS;
             return DRIP_AGAIN;
         }
@@ -590,6 +600,15 @@ static int step(drip_http_t *h, uint8_t c)
         }
         if (h->priv.hdr != H_NONE) {
             if (h->priv.val_len >= sizeof h->priv.val) {
+                /* white space past the buffer may be trailing OWS, which
+                 * is not part of the value: fail only if more follows */
+                if (is_ws(c)) {
+                    h->priv.flags |= FL_WS_OVER;
+                    return DRIP_AGAIN;
+                }
+                return DRIP_ERR_HTTP_HEADER_TOO_LONG;
+            }
+            if ((h->priv.flags & FL_WS_OVER) != 0) {
                 return DRIP_ERR_HTTP_HEADER_TOO_LONG;
             }
             h->priv.val[h->priv.val_len++] = (char)c;

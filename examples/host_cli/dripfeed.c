@@ -4,6 +4,7 @@
  *   dripfeed sse    [--feed N] [--buffer N]                 < STREAM
  *   dripfeed decode [--api responses|chat] [--events] [--feed N] [--buffer N]
  *                   [--tokens N]                            < CAPTURE
+ *   dripfeed stream [options] PROMPT                        (stream.c)
  *
  * Host code: it may use the heap for its own bookkeeping (the answer text it
  * prints at the end); the library it drives does not.
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "dripfeed/dripfeed.h"
+#include "stream.h"
 
 /* ---- growable byte buffer (host only) ---------------------------------- */
 
@@ -110,7 +112,8 @@ static int usage(void)
 {
     fputs("usage: dripfeed sse [--feed N] [--buffer N] < STREAM\n"
           "       dripfeed decode [--api responses|chat] [--events] [--feed N] [--buffer N]"
-          " [--tokens N] < CAPTURE\n",
+          " [--tokens N] < CAPTURE\n"
+          "       dripfeed stream [options] PROMPT   (dripfeed stream --help)\n",
           stderr);
     return 2;
 }
@@ -498,5 +501,10 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "decode") == 0) {
         return parse_opts(argc, argv, 1, &o) ? usage() : cmd_decode(&o);
     }
+#ifdef DRIP_CLI_STREAM
+    if (strcmp(argv[1], "stream") == 0) {
+        return cmd_stream(argc - 1, argv + 1);
+    }
+#endif
     return usage();
 }

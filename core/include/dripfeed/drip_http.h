@@ -47,6 +47,11 @@ enum drip_http_ready {
     DRIP_HTTP_DONE = 3  /**< the message is complete; later bytes are ignored */
 };
 
+/* The value buffer holds the longest kept header. */
+#define DRIP_HTTP_MAX2_(a, b) ((a) > (b) ? (a) : (b))
+#define DRIP_HTTP_VAL_BUF \
+    DRIP_HTTP_MAX2_(DRIP_HTTP_VALUE_MAX, DRIP_HTTP_MAX2_(DRIP_HTTP_CTYPE_MAX, DRIP_HTTP_REQID_MAX))
+
 /** "Not present" marker for the numeric header fields. */
 #define DRIP_HTTP_NONE_U32 UINT32_MAX
 #define DRIP_HTTP_NONE_I64 INT64_MIN
@@ -84,11 +89,12 @@ typedef struct drip_http {
     struct {
         int err;                /* sticky error, 0 if none */
         uint8_t state, hdr, flags, idx;
-        uint8_t name_len, val_len, cr;
+        uint8_t name_len, cr;
+        uint16_t val_len;
         uint64_t remaining;     /* bytes left in chunk / Content-Length body */
         uint64_t chunk;         /* chunk size being read */
         char name[32];          /* lower-cased header name being read */
-        char val[64];           /* value of a kept header being read */
+        char val[DRIP_HTTP_VAL_BUF]; /* value of a kept header being read */
     } priv;
 } drip_http_t;
 

@@ -39,6 +39,11 @@
 #define DRIP_HTTP_REQID_MAX 64
 #endif
 
+/** Other kept header values (retry-after, rate limits, ...) (bytes). */
+#ifndef DRIP_HTTP_VALUE_MAX
+#define DRIP_HTTP_VALUE_MAX 64
+#endif
+
 /** Response / item / call ids and function names kept across events (bytes).
  *  OpenAI ids are <= 56 bytes; function names are limited to 64 by the API.
  *  Longer values: DRIP_ERR_EVENT_ID_TOO_LONG. */
