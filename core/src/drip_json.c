@@ -273,7 +273,8 @@ drip_err_t drip_json_int(const drip_json_t *j, int t, int64_t lo, int64_t hi, in
     const char *s;
     size_t i = 0, n;
     int neg = 0;
-    int64_t v = 0;
+    uint64_t v = 0, limit;
+    int64_t r;
 
     if (t < 0 || t >= j->ntok || j->tok[t].type != JSMN_PRIMITIVE) {
         return DRIP_ERR_EVENT_FIELD;
@@ -291,21 +292,23 @@ drip_err_t drip_json_int(const drip_json_t *j, int t, int64_t lo, int64_t hi, in
     if (s[i] == '0' && i + 1 < n) {
         return DRIP_ERR_JSON_RANGE; /* leading zero, fraction or exponent */
     }
+    /* magnitude up to 2^63 - 1, or 2^63 for a negative number (INT64_MIN) */
+    limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
     for (; i < n; i++) {
+        uint64_t d;
         if (s[i] < '0' || s[i] > '9') {
             return DRIP_ERR_JSON_RANGE;
         }
-        if (v > (INT64_MAX - 9) / 10) {
+        d = (uint64_t)(s[i] - '0');
+        if (v > (limit - d) / 10u) {
             return DRIP_ERR_JSON_RANGE;
         }
-        v = v * 10 + (s[i] - '0');
+        v = v * 10u + d;
     }
-    if (neg) {
-        v = -v;
-    }
-    if (v < lo || v > hi) {
+    r = neg ? (v == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)v) : (int64_t)v;
+    if (r < lo || r > hi) {
         return DRIP_ERR_JSON_RANGE;
     }
-    *out = v;
+    *out = r;
     return DRIP_OK;
 }

@@ -53,7 +53,7 @@ drip_str_t drip_scan_str(const drip_scan_t *s, unsigned slot)
     sl = &s->slot[slot];
     if (sl->kind == DRIP_SCAN_STRING || sl->kind == DRIP_SCAN_NUMBER) {
         r.p = s->arena + sl->off;
-        r.n = sl->cut ? (size_t)(s->priv.used - sl->off) : sl->len;
+        r.n = sl->stored;
     }
     return r;
 }
@@ -75,6 +75,7 @@ static void value_start(drip_scan_t *s, uint8_t kind)
             sl->kind = kind;
             sl->off = s->priv.used;
             sl->len = 0;
+            sl->stored = 0;
             sl->cut = 0;
             s->priv.cur = pt->slot;
             s->priv.cur_flags = pt->flags;
@@ -106,6 +107,7 @@ static void capture(drip_scan_t *s, const uint8_t *b, size_t k)
     }
     memcpy(s->arena + s->priv.used, b, k);
     s->priv.used = (uint16_t)(s->priv.used + k);
+    sl->stored = (uint16_t)(sl->stored + k);
 }
 
 static uint8_t key_id(const drip_scan_t *s)
@@ -185,7 +187,10 @@ static int begin_value(drip_scan_t *s, uint8_t c)
     case 'f':
     case 'n':
         value_start(s, c == 't' ? DRIP_SCAN_TRUE : (c == 'f' ? DRIP_SCAN_FALSE : DRIP_SCAN_NULL));
-        memcpy(s->priv.lit, c == 't' ? "true" : (c == 'f' ? "false" : "null"), 6);
+        {
+            const char *lit = c == 't' ? "true" : (c == 'f' ? "false" : "null");
+            memcpy(s->priv.lit, lit, strlen(lit) + 1u);
+        }
         s->priv.lit_len = 1;
         s->priv.state = S_LIT;
         return 0;
@@ -429,6 +434,11 @@ drip_err_t drip_scan_end(drip_scan_t *s)
     }
     if (s->priv.err != 0) {
         return (drip_err_t)s->priv.err;
+    }
+    if (s->priv.state == S_NUM && s->priv.depth == 0 &&
+        (s->priv.num_state == N_ZERO || s->priv.num_state == N_INT ||
+         s->priv.num_state == N_FRAC || s->priv.num_state == N_EXP)) {
+        s->priv.state = S_END; /* a root number ends with the input */
     }
     if (s->priv.state != S_END) {
         s->priv.err = DRIP_ERR_JSON_INVALID;

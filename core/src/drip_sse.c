@@ -32,14 +32,20 @@ static void clear_event(drip_sse_t *s)
 static void start(drip_sse_t *s, int keep_ids)
 {
     s->priv.err = 0;
-    s->priv.state = keep_ids ? ST_LINE : ST_BOM;
+    s->priv.state = ST_BOM; /* every response body may start with a BOM */
     s->priv.bom = 0;
     s->priv.skip_lf = 0;
     s->priv.dispatched = 0;
     s->priv.name_len = 0;
     s->priv.field = F_NONE;
     clear_event(s);
-    if (!keep_ids) {
+    if (keep_ids) {
+        /* A reconnect sent the last-event-id string: an id read after it
+         * but never dispatched is forgotten with its event. */
+        uint8_t b = s->priv.id_buf, st = s->priv.id_str;
+        memcpy(s->priv.id[b], s->priv.id[st], s->priv.id_len[st]);
+        s->priv.id_len[b] = s->priv.id_len[st];
+    } else {
         s->priv.has_retry = 0;
         s->priv.retry = 0;
         s->priv.id_line = 0;
@@ -166,7 +172,7 @@ static int small_value(drip_sse_t *s, const uint8_t *p, size_t k)
     size_t i;
     switch (s->priv.field) {
     case F_EVENT:
-        if (k > (size_t)(DRIP_SSE_TYPE_MAX - 1u) - s->priv.type_len) {
+        if (k > (size_t)DRIP_SSE_TYPE_MAX - s->priv.type_len) {
             return DRIP_ERR_SSE_FIELD_TOO_LONG;
         }
         memcpy(s->priv.type + s->priv.type_len, p, k);
@@ -174,7 +180,7 @@ static int small_value(drip_sse_t *s, const uint8_t *p, size_t k)
         break;
     case F_ID: {
         uint8_t *len = &s->priv.id_len[s->priv.id_line];
-        if (k > (size_t)(DRIP_SSE_ID_MAX - 1u) - *len) {
+        if (k > (size_t)DRIP_SSE_ID_MAX - *len) {
             return DRIP_ERR_SSE_FIELD_TOO_LONG;
         }
         if (memchr(p, 0, k) != NULL) {
@@ -192,9 +198,10 @@ static int small_value(drip_sse_t *s, const uint8_t *p, size_t k)
                 s->priv.field = F_NONE; /* rest of the line is irrelevant */
                 return 0;
             }
-            s->priv.retry_acc = s->priv.retry_acc > (UINT32_MAX - 9u) / 10u
-                                    ? UINT32_MAX
-                                    : s->priv.retry_acc * 10u + (uint32_t)(c - '0');
+            {
+                uint64_t v = (uint64_t)s->priv.retry_acc * 10u + (uint32_t)(c - '0');
+                s->priv.retry_acc = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+            }
             s->priv.retry_ok = 1;
         }
         break;

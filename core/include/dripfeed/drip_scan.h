@@ -60,7 +60,8 @@ typedef struct drip_scan_cfg {
 
 /** A captured value. */
 typedef struct drip_scan_slot {
-    uint16_t off, len;  /**< bytes in the arena (len counts all, even if cut) */
+    uint16_t off, len;  /**< where in the arena; len counts all bytes, even if cut */
+    uint16_t stored;    /**< bytes actually stored (< len when cut; 0 for presence) */
     uint8_t kind;       /**< enum drip_scan_kind */
     uint8_t cut;        /**< the arena was full: only part is stored */
 } drip_scan_slot_t;
