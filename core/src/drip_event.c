@@ -133,6 +133,7 @@ enum {
 
 #define E DRIP_SCAN_ELEM
 #define P DRIP_SCAN_F_PRESENCE
+#define B DRIP_SCAN_F_BULK
 static const drip_scan_path_t k_paths[] = {
     {1, {K_TYPE, 0, 0, 0}, SL_TYPE, 0},
     {1, {K_SEQ, 0, 0, 0}, SL_SEQ, 0},
@@ -140,9 +141,9 @@ static const drip_scan_path_t k_paths[] = {
     {1, {K_OUTPUT_INDEX, 0, 0, 0}, SL_OUT_IDX, 0},
     {1, {K_CONTENT_INDEX, 0, 0, 0}, SL_CONTENT_IDX, 0},
     {1, {K_SUMMARY_INDEX, 0, 0, 0}, SL_SUMMARY_IDX, 0},
-    {1, {K_DELTA, 0, 0, 0}, SL_DELTA, 0},
+    {1, {K_DELTA, 0, 0, 0}, SL_DELTA, B},
     {1, {K_CODE, 0, 0, 0}, SL_ERR_CODE, 0},
-    {1, {K_MESSAGE, 0, 0, 0}, SL_ERR_MSG, 0},
+    {1, {K_MESSAGE, 0, 0, 0}, SL_ERR_MSG, B},
     {1, {K_PARAM, 0, 0, 0}, SL_ERR_PARAM, 0},
     {1, {K_ID, 0, 0, 0}, SL_RESP_ID, 0},
     {1, {K_ERROR, 0, 0, 0}, SL_ERR_OBJ, P},
@@ -159,13 +160,13 @@ static const drip_scan_path_t k_paths[] = {
     {2, {K_ITEM, K_STATUS, 0, 0}, SL_ITEM_STATUS, 0},
     {2, {K_ERROR, K_TYPE, 0, 0}, SL_ERR_TYPE, 0},
     {2, {K_ERROR, K_CODE, 0, 0}, SL_ERR_CODE, 0},
-    {2, {K_ERROR, K_MESSAGE, 0, 0}, SL_ERR_MSG, 0},
+    {2, {K_ERROR, K_MESSAGE, 0, 0}, SL_ERR_MSG, B},
     {2, {K_ERROR, K_PARAM, 0, 0}, SL_ERR_PARAM, 0},
     {2, {K_USAGE, K_PROMPT, 0, 0}, SL_U_IN, 0},
     {2, {K_USAGE, K_COMPLETION, 0, 0}, SL_U_OUT, 0},
     {2, {K_USAGE, K_TOTAL, 0, 0}, SL_U_TOTAL, 0},
     {3, {K_RESPONSE, K_ERROR, K_CODE, 0}, SL_ERR_CODE, 0},
-    {3, {K_RESPONSE, K_ERROR, K_MESSAGE, 0}, SL_ERR_MSG, 0},
+    {3, {K_RESPONSE, K_ERROR, K_MESSAGE, 0}, SL_ERR_MSG, B},
     {3, {K_RESPONSE, K_INCOMPLETE, K_REASON, 0}, SL_REASON, 0},
     {3, {K_RESPONSE, K_USAGE, K_IN, 0}, SL_U_IN, 0},
     {3, {K_RESPONSE, K_USAGE, K_OUT, 0}, SL_U_OUT, 0},
@@ -175,15 +176,31 @@ static const drip_scan_path_t k_paths[] = {
     {3, {K_CHOICES, E, K_FINISH, 0}, SL_FINISH, 0},
     {4, {K_RESPONSE, K_USAGE, K_IN_DETAILS, K_CACHED}, SL_U_CACHED, 0},
     {4, {K_RESPONSE, K_USAGE, K_OUT_DETAILS, K_REASONING}, SL_U_REASONING, 0},
-    {4, {K_CHOICES, E, K_DELTA, K_CONTENT}, SL_C_CONTENT, 0},
-    {4, {K_CHOICES, E, K_DELTA, K_REFUSAL}, SL_C_REFUSAL, 0},
+    {4, {K_CHOICES, E, K_DELTA, K_CONTENT}, SL_C_CONTENT, B},
+    {4, {K_CHOICES, E, K_DELTA, K_REFUSAL}, SL_C_REFUSAL, B},
     {4, {K_CHOICES, E, K_DELTA, K_TOOL_CALLS}, SL_C_TOOLS, P},
 };
 #undef E
 #undef P
+#undef B
 
 static const drip_scan_cfg_t k_scan_cfg = {
     k_keys, (uint8_t)(K_COUNT_ - 1), k_paths, (uint8_t)(sizeof k_paths / sizeof k_paths[0])};
+
+/* Grammar only: jsmn's strict mode still accepts stray commas, missing
+ * colons, bad literals and numbers ("[1,]", "tru", "01"), so every event is
+ * also checked by the scanner. Then an event is valid or not whatever its
+ * size, with the same error code on both paths. */
+static const drip_scan_cfg_t k_grammar_cfg = {k_keys, 0, k_paths, 0};
+
+static drip_err_t check_grammar(drip_event_dec_t *d, const char *data, size_t len)
+{
+    drip_err_t e = drip_scan_begin(&d->scan, &k_grammar_cfg);
+    if (e == DRIP_OK) {
+        e = drip_scan_feed(&d->scan, (const uint8_t *)data, len);
+    }
+    return e != DRIP_OK ? e : drip_scan_end(&d->scan);
+}
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -252,7 +269,7 @@ static drip_err_t slot_int(const drip_event_dec_t *d, unsigned slot, int64_t hi,
         return DRIP_ERR_JSON_RANGE;
     }
     for (i = 0; i < s.n; i++) {
-        if (s.p[i] < '0' || s.p[i] > '9' || v > (INT64_MAX - 9) / 10) {
+        if (s.p[i] < '0' || s.p[i] > '9' || v > (INT64_MAX - (s.p[i] - '0')) / 10) {
             return DRIP_ERR_JSON_RANGE; /* sign, fraction, exponent, overflow */
         }
         v = v * 10 + (s.p[i] - '0');
@@ -768,6 +785,10 @@ drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_e
         ev->type_name.p = "[DONE]";
         ev->type_name.n = 6;
         return DRIP_OK;
+    }
+    e = check_grammar(d, data, len);
+    if (e != DRIP_OK) {
+        return e;
     }
     e = drip_json_parse(&d->json, data, len, d->tok, d->ntok);
     if (e == DRIP_ERR_JSON_NOMEM) {

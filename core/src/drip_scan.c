@@ -98,8 +98,12 @@ static void capture(drip_scan_t *s, const uint8_t *b, size_t k)
         return;
     }
     room = sizeof s->arena - s->priv.used;
-    if (sl->kind != DRIP_SCAN_NUMBER) { /* strings leave room for numbers */
-        room = room > DRIP_SCAN_NUM_RESERVE ? room - DRIP_SCAN_NUM_RESERVE : 0;
+    if (sl->kind != DRIP_SCAN_NUMBER) { /* strings leave room for numbers... */
+        size_t keep = DRIP_SCAN_NUM_RESERVE;
+        if (s->priv.cur_flags & DRIP_SCAN_F_BULK) {
+            keep += DRIP_SCAN_ID_RESERVE; /* ...and long ones for the ids after them */
+        }
+        room = room > keep ? room - keep : 0;
     }
     if (k > room) {
         k = room;

@@ -75,10 +75,16 @@
  *  DRIP_SCAN_NUM_RESERVE bytes are kept for numbers, so a long error message
  *  can never crowd out the usage counts that follow it. */
 #ifndef DRIP_SCAN_ARENA
-#define DRIP_SCAN_ARENA 512
+#define DRIP_SCAN_ARENA 640
 #endif
 #ifndef DRIP_SCAN_NUM_RESERVE
 #define DRIP_SCAN_NUM_RESERVE 64
+#endif
+/** Arena bytes a long string (a delta, an error message) leaves for the ids
+ *  and short strings captured after it. The longest delta the scanner keeps
+ *  is DRIP_SCAN_ARENA - DRIP_SCAN_NUM_RESERVE - DRIP_SCAN_ID_RESERVE. */
+#ifndef DRIP_SCAN_ID_RESERVE
+#define DRIP_SCAN_ID_RESERVE 128
 #endif
 
 /** Define to 1 to drop drip_err_str()'s texts (saves flash). */
@@ -101,8 +107,8 @@
 #if DRIP_SCAN_ARENA < 128 || DRIP_SCAN_ARENA > 65535
 #error "DRIP_SCAN_ARENA must be 128..65535"
 #endif
-#if DRIP_SCAN_NUM_RESERVE < 24 || DRIP_SCAN_NUM_RESERVE > DRIP_SCAN_ARENA / 2
-#error "DRIP_SCAN_NUM_RESERVE must be 24..DRIP_SCAN_ARENA/2"
+#if DRIP_SCAN_NUM_RESERVE < 24 || DRIP_SCAN_NUM_RESERVE + DRIP_SCAN_ID_RESERVE > DRIP_SCAN_ARENA - 64
+#error "DRIP_SCAN_NUM_RESERVE + DRIP_SCAN_ID_RESERVE must leave >= 64 arena bytes for long strings"
 #endif
 
 #endif /* DRIP_OPTS_H */

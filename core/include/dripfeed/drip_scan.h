@@ -34,6 +34,9 @@ extern "C" {
 
 /** Path flags */
 #define DRIP_SCAN_F_PRESENCE 0x01u /**< record kind and length, do not store bytes */
+#define DRIP_SCAN_F_BULK 0x02u     /**< a long string (delta, message): it may not use the
+                                        last DRIP_SCAN_ID_RESERVE + DRIP_SCAN_NUM_RESERVE
+                                        bytes, so ids and numbers after it still fit */
 
 /** Kind of a captured value. */
 enum drip_scan_kind {

@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Split invariance: the same HTTP response decoded with any split of its
+ * bytes (and with a 512- or 4096-byte data buffer) gives an identical
+ * recording of every callback and of the final result. Inputs: every
+ * tests/captures/ NAME.http and every shared transcript wrapped in chunked HTTP. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "harness.h"
+#include "dripfeed/dripfeed.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- growable byte buffer ------------------------------------------------- */
+
+typedef struct {
+    char *p;
+    size_t n, cap;
+} buf_t;
+
+static void buf_add(buf_t *b, const void *p, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + n + 1) {
+            cap *= 2;
+        }
+        b->p = realloc(b->p, cap);
+        assert_non_null(b->p);
+        b->cap = cap;
+    }
+    if (n > 0) {
+        memcpy(b->p + b->n, p, n);
+    }
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+static void buf_str(buf_t *b, const char *s)
+{
+    buf_add(b, s, strlen(s));
+}
+
+static void buf_fmt(buf_t *b, const char *f, ...)
+{
+    char tmp[256];
+    va_list ap;
+    int n;
+    va_start(ap, f);
+    n = vsnprintf(tmp, sizeof tmp, f, ap);
+    va_end(ap);
+    assert_true(n >= 0 && (size_t)n < sizeof tmp);
+    buf_add(b, tmp, (size_t)n);
+}
+
+/* A view, length-prefixed so that any bytes can follow: "<n>:bytes" or "-". */
+static void buf_view(buf_t *b, drip_str_t v)
+{
+    if (v.p == NULL) {
+        buf_str(b, " -");
+        return;
+    }
+    buf_fmt(b, " %zu:", v.n);
+    buf_add(b, v.p, v.n);
+}
+
+static void buf_bytes(buf_t *b, const char *p, size_t n)
+{
+    drip_str_t v;
+    v.p = p != NULL ? p : "";
+    v.n = n;
+    buf_view(b, v);
+}
+
+/* ---- the recording --------------------------------------------------------- */
+
+/* Everything the handlers see that does not depend on how the event was
+ * decoded (token path or oversize scanner): a *.done event's full `text`
+ * and on_call_done's `arguments` are present only on the token path
+ * (drip_event.h), so they are not recorded. */
+static buf_t g_rec;
+
+static void rec_usage(const drip_usage_t *u)
+{
+    buf_fmt(&g_rec, " usage %lld/%lld/%lld/%lld/%lld", (long long)u->input_tokens,
+            (long long)u->output_tokens, (long long)u->total_tokens, (long long)u->reasoning_tokens,
+            (long long)u->cached_tokens);
+}
+
+static void rec_api(const drip_api_error_t *a)
+{
+    buf_fmt(&g_rec, " api %d", a->status);
+    buf_view(&g_rec, a->type);
+    buf_view(&g_rec, a->code);
+    buf_view(&g_rec, a->message);
+    buf_view(&g_rec, a->param);
+}
+
+static drip_err_t r_head(void *u, const drip_http_head_t *h)
+{
+    (void)u;
+    buf_fmt(&g_rec, "HEAD %d chunked=%d ctype=%s reqid=%s\n", h->status, h->chunked,
+            h->content_type, h->request_id);
+    return DRIP_OK;
+}
+
+static drip_err_t r_event(void *u, const drip_event_t *ev)
+{
+    (void)u;
+    buf_fmt(&g_rec, "EV %d", (int)ev->type);
+    buf_view(&g_rec, ev->type_name);
+    buf_fmt(&g_rec, " seq=%lld idx=%d/%d/%d", (long long)ev->seq, ev->output_index,
+            ev->content_index, ev->summary_index);
+    buf_view(&g_rec, ev->item_id);
+    buf_view(&g_rec, ev->delta);
+    buf_view(&g_rec, ev->call_id);
+    buf_view(&g_rec, ev->name);
+    buf_view(&g_rec, ev->response_id);
+    buf_view(&g_rec, ev->status);
+    buf_view(&g_rec, ev->incomplete_reason);
+    if (ev->type == DRIP_EV_OUTPUT_ITEM_ADDED || ev->type == DRIP_EV_OUTPUT_ITEM_DONE) {
+        buf_view(&g_rec, ev->item_type);
+    }
+    if (ev->has_usage) {
+        rec_usage(&ev->usage);
+    }
+    if (ev->has_error) {
+        rec_api(&ev->error);
+    }
+    if (ev->type == DRIP_EV_CHAT_CHUNK) {
+        buf_view(&g_rec, ev->refusal);
+        buf_view(&g_rec, ev->finish_reason);
+    }
+    buf_str(&g_rec, "\n");
+    return DRIP_OK;
+}
+
+static drip_err_t r_text(void *u, const drip_event_t *ev, const char *p, size_t n)
+{
+    (void)u;
+    buf_fmt(&g_rec, "TEXT %d seq=%lld", ev->choice, (long long)ev->seq);
+    buf_bytes(&g_rec, p, n);
+    buf_str(&g_rec, "\n");
+    return DRIP_OK;
+}
+
+static drip_err_t r_refusal(void *u, const drip_event_t *ev, const char *p, size_t n)
+{
+    (void)u;
+    buf_fmt(&g_rec, "REFUSAL %d", ev->choice);
+    buf_bytes(&g_rec, p, n);
+    buf_str(&g_rec, "\n");
+    return DRIP_OK;
+}
+
+static drip_err_t r_reasoning(void *u, const drip_event_t *ev, const char *p, size_t n)
+{
+    (void)u;
+    buf_fmt(&g_rec, "REASONING %d", ev->summary_index);
+    buf_bytes(&g_rec, p, n);
+    buf_str(&g_rec, "\n");
+    return DRIP_OK;
+}
+
+static void rec_call(const char *what, const drip_call_t *c)
+{
+    buf_fmt(&g_rec, "%s %d/%d", what, c->choice, c->index);
+    buf_view(&g_rec, c->call_id);
+    buf_view(&g_rec, c->name);
+    buf_view(&g_rec, c->item_id);
+}
+
+static drip_err_t r_call_delta(void *u, const drip_call_t *c, const char *p, size_t n)
+{
+    (void)u;
+    rec_call("CALL", c);
+    buf_bytes(&g_rec, p, n);
+    buf_str(&g_rec, "\n");
+    return DRIP_OK;
+}
+
+static drip_err_t r_call_done(void *u, const drip_call_t *c)
+{
+    (void)u;
+    rec_call("CALLDONE", c);
+    buf_str(&g_rec, "\n");
+    return DRIP_OK;
+}
+
+static void r_error(void *u, const drip_error_t *e)
+{
+    (void)u;
+    buf_fmt(&g_rec, "ERROR %d", (int)e->code);
+    rec_api(&e->api);
+    buf_fmt(&g_rec, " reqid=%s detail=%s\n", e->request_id ? e->request_id : "(null)",
+            e->detail ? e->detail : "(null)");
+}
+
+static const drip_handlers_t k_handlers = {r_head,      r_event,      r_text,      r_refusal,
+                                           r_reasoning, r_call_delta, r_call_done, r_error};
+
+static void rec_result(const drip_stream_t *st, int final_rc)
+{
+    const drip_result_t *r = &st->result;
+    buf_fmt(&g_rec, "RESULT state=%s http=%d err=%d last_seq=%lld rc=%d", drip_state_name(r->state),
+            r->http_status, (int)r->err, (long long)r->last_seq, final_rc);
+    buf_fmt(&g_rec, " id=%s has_usage=%d", r->response_id, r->has_usage);
+    if (r->has_usage) {
+        rec_usage(&r->usage);
+    }
+    buf_fmt(&g_rec, " reason=%s has_error=%d", r->incomplete_reason, r->has_error);
+    if (r->has_error) {
+        buf_fmt(&g_rec, " status=%d has=%u cut=%u type=%s code=%s param=%s", r->error_status,
+                r->error_has, r->message_cut, r->error_type, r->error_code, r->error_param);
+        buf_str(&g_rec, " message=");
+        buf_str(&g_rec, r->error_message);
+    }
+    buf_str(&g_rec, "\n");
+}
+
+/* ---- decoding ----------------------------------------------------------------- */
+
+static drip_stream_t g_st;
+static uint8_t g_data[4096];
+static jsmntok_t g_tok[64];
+static drip_call_slot_t g_calls[4];
+
+static void start(drip_api_t api, size_t buf_len)
+{
+    drip_stream_cfg_t cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.api = api;
+    cfg.buf = g_data;
+    cfg.buf_len = buf_len;
+    cfg.tok = g_tok;
+    cfg.ntok = 64;
+    cfg.calls = g_calls;
+    cfg.ncalls = 4;
+    cfg.handlers = &k_handlers;
+    cfg.user = NULL;
+    assert_int_equal(drip_stream_init(&g_st, &cfg), DRIP_OK);
+    g_rec.n = 0;
+    buf_add(&g_rec, "", 0);
+}
+
+static void end(void)
+{
+    int rc;
+    (void)drip_stream_finish(&g_st);
+    rc = drip_stream_feed(&g_st, NULL, 0); /* the sticky outcome */
+    rec_result(&g_st, rc);
+}
+
+/* Feed with a fixed piece size, or pseudo-random sizes (piece 0, seed). */
+static void decode(drip_api_t api, size_t buf_len, const unsigned char *p, size_t len,
+                   size_t piece, uint32_t seed)
+{
+    size_t off = 0;
+    int rc = DRIP_OK;
+    uint32_t rs = seed;
+    start(api, buf_len);
+    while (off < len && rc == DRIP_OK) {
+        size_t k = piece;
+        if (k == 0) {
+            uint32_t r = th_rand(&rs) % 8u;
+            k = r < 4 ? 1 + th_rand(&rs) % 16u : (r < 7 ? 1 + th_rand(&rs) % 700u
+                                                        : 1 + th_rand(&rs) % 20000u);
+        }
+        if (k > len - off) {
+            k = len - off;
+        }
+        rc = drip_stream_feed(&g_st, p + off, k);
+        off += k;
+    }
+    end();
+}
+
+/* First k bytes, then the rest. */
+static void decode_at(drip_api_t api, size_t buf_len, const unsigned char *p, size_t len,
+                      size_t k)
+{
+    int rc;
+    start(api, buf_len);
+    rc = drip_stream_feed(&g_st, p, k);
+    if (rc == DRIP_OK) {
+        (void)drip_stream_feed(&g_st, p + k, len - k);
+    }
+    end();
+}
+
+/* Report the first difference of two recordings. */
+static void same(const buf_t *ref, const char *what, const char *name)
+{
+    size_t i = 0, line = 1, ls = 0;
+    if (ref->n == g_rec.n && memcmp(ref->p, g_rec.p, ref->n) == 0) {
+        return;
+    }
+    while (i < ref->n && i < g_rec.n && ref->p[i] == g_rec.p[i]) {
+        if (ref->p[i] == '\n') {
+            line++;
+            ls = i + 1;
+        }
+        i++;
+    }
+    {
+        size_t re = ls, ge = ls;
+        while (re < ref->n && ref->p[re] != '\n') {
+            re++;
+        }
+        while (ge < g_rec.n && g_rec.p[ge] != '\n') {
+            ge++;
+        }
+        fail_msg("%s, %s: recording differs from the reference at line %zu:\n"
+                 "    want: %.*s\n    got:  %.*s",
+                 name, what, line, (int)(re - ls > 400 ? 400 : re - ls), ref->p + ls,
+                 (int)(ge - ls > 400 ? 400 : ge - ls), g_rec.p + ls);
+    }
+}
+
+static void copy_rec(buf_t *dst)
+{
+    dst->n = 0;
+    buf_add(dst, g_rec.p, g_rec.n);
+}
+
+/* ---- inputs ------------------------------------------------------------------------ */
+
+typedef struct {
+    char name[128];
+} name_t;
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(((const name_t *)a)->name, ((const name_t *)b)->name);
+}
+
+static size_t list_dir(const char *dir, const char *ext, name_t *out, size_t cap)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    size_t n = 0, el = strlen(ext);
+    assert_non_null(d);
+    while ((de = readdir(d)) != NULL) {
+        size_t l = strlen(de->d_name);
+        if (l > el && l < sizeof out[0].name && strcmp(de->d_name + l - el, ext) == 0) {
+            assert_true(n < cap);
+            memcpy(out[n].name, de->d_name, l + 1);
+            n++;
+        }
+    }
+    closedir(d);
+    qsort(out, n, sizeof out[0], cmp_names);
+    return n;
+}
+
+static drip_api_t api_of(const char *name)
+{
+    return strncmp(name, "chat-", 5) == 0 ? DRIP_API_CHAT : DRIP_API_RESPONSES;
+}
+
+/* A transcript (SSE body) in a simple chunked HTTP response. */
+static unsigned char *wrapped(const char *name, size_t *len)
+{
+    size_t blen = 0, off = 0;
+    unsigned char *body = th_transcript(name, &blen);
+    buf_t http = {0};
+    uint32_t rs = (uint32_t)blen;
+    assert_non_null(body);
+    buf_str(&http, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+                   "Transfer-Encoding: chunked\r\nx-request-id: req_wrapped\r\n\r\n");
+    while (off < blen) {
+        size_t k = 1 + th_rand(&rs) % 600u;
+        if (k > blen - off) {
+            k = blen - off;
+        }
+        buf_fmt(&http, "%zx\r\n", k);
+        buf_add(&http, body + off, k);
+        buf_str(&http, "\r\n");
+        off += k;
+    }
+    buf_str(&http, "0\r\n\r\n");
+    free(body);
+    *len = http.n;
+    return (unsigned char *)http.p;
+}
+
+/* ---- the tests ---------------------------------------------------------------------- */
+
+static const size_t k_feeds[] = {1, 2, 3, 7, 64, 4096};
+static const size_t k_bufs[] = {4096, 512};
+
+/* All feed sizes and 5 random splits, both data buffers, against one
+ * reference (whole input, 4096-byte buffer). */
+static void all_splits(const char *name, const unsigned char *p, size_t len, drip_api_t api)
+{
+    buf_t ref = {0};
+    size_t b, f;
+    uint32_t s;
+    char what[96];
+    decode(api, 4096, p, len, len, 0);
+    copy_rec(&ref);
+    assert_true(ref.n > 0);
+    for (b = 0; b < sizeof k_bufs / sizeof k_bufs[0]; b++) {
+        for (f = 0; f < sizeof k_feeds / sizeof k_feeds[0]; f++) {
+            decode(api, k_bufs[b], p, len, k_feeds[f], 0);
+            snprintf(what, sizeof what, "buffer %zu, feed %zu", k_bufs[b], k_feeds[f]);
+            same(&ref, what, name);
+        }
+        for (s = 1; s <= 5; s++) {
+            decode(api, k_bufs[b], p, len, 0, s * 2654435761u);
+            snprintf(what, sizeof what, "buffer %zu, random split seed %u", k_bufs[b], s);
+            same(&ref, what, name);
+        }
+    }
+    free(ref.p);
+}
+
+static void test_captures_all_splits(void **state)
+{
+    static name_t names[256];
+    size_t n = list_dir(DRIP_TEST_CAPTURES, ".http", names, 256), i;
+    (void)state;
+    assert_true(n >= 20);
+    for (i = 0; i < n; i++) {
+        size_t len = 0;
+        unsigned char *raw = th_capture(names[i].name, &len);
+        assert_non_null(raw);
+        all_splits(names[i].name, raw, len, api_of(names[i].name));
+        free(raw);
+    }
+    print_message("  %zu captures x 2 buffers x (6 feed sizes + 5 random splits): identical\n", n);
+}
+
+static void test_transcripts_all_splits(void **state)
+{
+    static name_t names[64];
+    size_t n = list_dir(DRIP_TEST_TRANSCRIPTS, ".sse", names, 64), i;
+    (void)state;
+    assert_true(n >= 16);
+    for (i = 0; i < n; i++) {
+        size_t len = 0;
+        unsigned char *raw = wrapped(names[i].name, &len);
+        all_splits(names[i].name, raw, len, api_of(names[i].name));
+        /* sanity: a wrapped real transcript decodes to a final state */
+        decode(api_of(names[i].name), 4096, raw, len, 4096, 0);
+        if (g_st.result.state != DRIP_STATE_COMPLETED && g_st.result.state != DRIP_STATE_FAILED &&
+            g_st.result.state != DRIP_STATE_INCOMPLETE) {
+            fail_msg("%s wrapped: state %s", names[i].name, drip_state_name(g_st.result.state));
+        }
+        free(raw);
+    }
+    print_message("  %zu transcripts (wrapped) x 2 buffers x (6 feed sizes + 5 random splits): "
+                  "identical\n",
+                  n);
+}
+
+/* Every single split point k (first k bytes, then the rest), buffers 512 and 4096. */
+static void every_split(const char *name, const unsigned char *p, size_t len, drip_api_t api)
+{
+    buf_t ref = {0};
+    size_t b, k;
+    char what[96];
+    decode(api, 4096, p, len, len, 0);
+    copy_rec(&ref);
+    for (b = 0; b < sizeof k_bufs / sizeof k_bufs[0]; b++) {
+        for (k = 0; k <= len; k++) {
+            decode_at(api, k_bufs[b], p, len, k);
+            if (ref.n != g_rec.n || memcmp(ref.p, g_rec.p, ref.n) != 0) {
+                snprintf(what, sizeof what, "buffer %zu, split at byte %zu of %zu", k_bufs[b], k,
+                         len);
+                same(&ref, what, name);
+            }
+        }
+    }
+    print_message("  %-40s %6zu split points x 2 buffers: identical\n", name, len + 1);
+    free(ref.p);
+}
+
+static void test_every_split_point(void **state)
+{
+    size_t len = 0;
+    unsigned char *raw;
+    (void)state;
+    raw = th_capture("responses-text-gpt52.http", &len);
+    assert_non_null(raw);
+    every_split("responses-text-gpt52.http", raw, len, DRIP_API_RESPONSES);
+    free(raw);
+    raw = wrapped("responses-text-gpt52.sse", &len);
+    every_split("responses-text-gpt52.sse (wrapped)", raw, len, DRIP_API_RESPONSES);
+    free(raw);
+    raw = wrapped("chat-tool-call.sse", &len);
+    every_split("chat-tool-call.sse (wrapped)", raw, len, DRIP_API_CHAT);
+    free(raw);
+    raw = th_capture("chat-tool-call.http", &len);
+    assert_non_null(raw);
+    every_split("chat-tool-call.http", raw, len, DRIP_API_CHAT);
+    free(raw);
+}
+
+/* The recording is not trivially equal: it holds what the summary needs. */
+static void test_recording_content(void **state)
+{
+    size_t len = 0;
+    unsigned char *raw = wrapped("chat-tool-call.sse", &len);
+    (void)state;
+    decode(DRIP_API_CHAT, 512, raw, len, 1, 0);
+    if (strstr(g_rec.p, "CALLDONE 0/0 29:call_4XzlGBLtUe9dy3GVNV4jhq7h 11:get_weather") == NULL) {
+        fail_msg("recording:\n%s", g_rec.p);
+    }
+    assert_non_null(strstr(g_rec.p, "RESULT state=completed http=200"));
+    assert_non_null(strstr(g_rec.p, "usage 44/16/60/0/0"));
+    free(raw);
+    raw = th_capture("responses-text-gpt52.http", &len);
+    assert_non_null(raw);
+    decode(DRIP_API_RESPONSES, 512, raw, len, 3, 0);
+    assert_non_null(strstr(g_rec.p, "TEXT -1 seq=9 1:4\n"));
+    assert_non_null(strstr(g_rec.p, "RESULT state=completed http=200 err=0 last_seq=13"));
+    free(raw);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_recording_content),
+        cmocka_unit_test(test_captures_all_splits),
+        cmocka_unit_test(test_transcripts_all_splits),
+        cmocka_unit_test(test_every_split_point),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    free(g_rec.p);
+    return rc;
+}
