@@ -275,13 +275,34 @@ static int str_bytes(drip_scan_t *s, const uint8_t *p, size_t n, size_t *adv)
 {
     size_t i = 0;
     uint8_t out[4];
-    int skipping = !s->priv.is_key && s->priv.cur == NO_SLOT;
 
     while (i < n) {
-        uint8_t c = p[i];
+        uint8_t c;
         int k;
         if (s->priv.u.st == 0) {
-            if (c == '"') {
+            /* A run of plain bytes: no quote, backslash or control byte.
+             * Skipped or copied in one go (the hot loop of the scanner). */
+            size_t j = i;
+            while (j < n && p[j] != '"' && p[j] != '\\' && p[j] >= 0x20u) {
+                j++;
+            }
+            if (j > i) {
+                if (s->priv.is_key) {
+                    size_t m = j - i;
+                    if (s->priv.klen <= DRIP_SCAN_KEY_MAX &&
+                        m <= (size_t)(DRIP_SCAN_KEY_MAX - s->priv.klen)) {
+                        memcpy(s->priv.kbuf + s->priv.klen, p + i, m);
+                        s->priv.klen = (uint8_t)(s->priv.klen + m);
+                    } else {
+                        s->priv.klen = DRIP_SCAN_KEY_MAX + 1; /* too long to match any key */
+                    }
+                } else {
+                    capture(s, p + i, j - i);
+                }
+                i = j;
+                continue;
+            }
+            if (p[i] == '"') {
                 i++;
                 if (drip_unesc_end(&s->priv.u) != DRIP_OK) {
                     return DRIP_ERR_JSON_ESCAPE;
@@ -297,11 +318,8 @@ static int str_bytes(drip_scan_t *s, const uint8_t *p, size_t n, size_t *adv)
                 *adv = i;
                 return 0;
             }
-            if (skipping && c != '\\' && c >= 0x20u) {
-                i++; /* fast path for long strings nobody asked for */
-                continue;
-            }
         }
+        c = p[i];
         k = drip_unesc_byte(&s->priv.u, c, out);
         if (k < 0) {
             return k;
@@ -314,7 +332,7 @@ static int str_bytes(drip_scan_t *s, const uint8_t *p, size_t n, size_t *adv)
                     memcpy(s->priv.kbuf + s->priv.klen, out, (size_t)k);
                     s->priv.klen = (uint8_t)(s->priv.klen + k);
                 } else {
-                    s->priv.klen = DRIP_SCAN_KEY_MAX + 1; /* too long to match any key */
+                    s->priv.klen = DRIP_SCAN_KEY_MAX + 1;
                 }
             } else {
                 capture(s, out, (size_t)k);
