@@ -170,8 +170,21 @@ static void append_u64(char *dst, size_t cap, size_t *n, uint64_t v)
     size_t i = sizeof tmp - 1u;
     tmp[i] = '\0';
     do {
-        tmp[--i] = (char)('0' + (int)(v % 10u));
-        v /= 10u;
+        /* v / 10 by shifts and adds (Hacker's Delight 10-9): a 64-bit
+         * division would pull libgcc's helpers into the firmware */
+        uint64_t q = (v >> 1) + (v >> 2), r;
+        q += q >> 4;
+        q += q >> 8;
+        q += q >> 16;
+        q += q >> 32;
+        q >>= 3;
+        r = v - q * 10u;
+        if (r > 9u) {
+            q++;
+            r -= 10u;
+        }
+        tmp[--i] = (char)('0' + (int)r);
+        v = q;
     } while (v > 0);
     append(dst, cap, n, tmp + i);
 }

@@ -252,33 +252,30 @@ static int obj_member(const drip_event_dec_t *d, int obj, int key)
     return (t >= 0 && d->json.tok[t].type == JSMN_OBJECT) ? t : -1;
 }
 
-/* Decimal integer from a scanned number slot. */
+/* Integer from a scanned number slot. */
 static drip_err_t slot_int(const drip_event_dec_t *d, unsigned slot, int64_t hi, int64_t *out)
 {
     const drip_scan_slot_t *sl = &d->scan.slot[slot];
     drip_str_t s = drip_scan_str(&d->scan, slot);
-    int64_t v = 0;
-    size_t i;
+    int64_t v;
+    drip_err_t e;
     if (sl->kind == DRIP_SCAN_NONE || sl->kind == DRIP_SCAN_NULL) {
         return DRIP_OK;
     }
     if (sl->kind != DRIP_SCAN_NUMBER) {
         return DRIP_ERR_EVENT_FIELD;
     }
-    if (sl->cut || s.n == 0 || (s.p[0] == '0' && s.n > 1)) {
+    if (sl->cut) {
         return DRIP_ERR_JSON_RANGE;
     }
-    for (i = 0; i < s.n; i++) {
-        if (s.p[i] < '0' || s.p[i] > '9' || v > (INT64_MAX - (s.p[i] - '0')) / 10) {
-            return DRIP_ERR_JSON_RANGE; /* sign, fraction, exponent, overflow */
-        }
-        v = v * 10 + (s.p[i] - '0');
+    e = drip_json_parse_i64(s.p, s.n, &v);
+    if (e == DRIP_OK && (v < 0 || v > hi)) {
+        e = DRIP_ERR_JSON_RANGE;
     }
-    if (v > hi) {
-        return DRIP_ERR_JSON_RANGE;
+    if (e == DRIP_OK) {
+        *out = v;
     }
-    *out = v;
-    return DRIP_OK;
+    return e == DRIP_ERR_EVENT_FIELD ? DRIP_ERR_JSON_RANGE : e;
 }
 
 static drip_err_t slot_str(const drip_event_dec_t *d, unsigned slot, drip_str_t *out)

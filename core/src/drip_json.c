@@ -267,45 +267,54 @@ drip_err_t drip_json_str(drip_json_t *j, int t, drip_str_t *out)
     return DRIP_OK;
 }
 
-drip_err_t drip_json_int(const drip_json_t *j, int t, int64_t lo, int64_t hi, int64_t *out)
+drip_err_t drip_json_parse_i64(const char *s, size_t n, int64_t *out)
 {
-    const jsmntok_t *tk;
-    const char *s;
-    size_t i = 0, n;
+    size_t i = 0;
     int neg = 0;
-    uint64_t v = 0, limit;
-    int64_t r;
+    uint64_t v = 0, last;
 
-    if (t < 0 || t >= j->ntok || j->tok[t].type != JSMN_PRIMITIVE) {
-        return DRIP_ERR_EVENT_FIELD;
-    }
-    tk = &j->tok[t];
-    s = j->js + tk->start;
-    n = (size_t)(tk->end - tk->start);
     if (n > 0 && s[0] == '-') {
         neg = 1;
         i = 1;
     }
     if (i >= n || s[i] < '0' || s[i] > '9') {
-        return DRIP_ERR_EVENT_FIELD; /* true/false/null */
+        return DRIP_ERR_EVENT_FIELD; /* true/false/null, or not a number */
     }
     if (s[i] == '0' && i + 1 < n) {
         return DRIP_ERR_JSON_RANGE; /* leading zero, fraction or exponent */
     }
-    /* magnitude up to 2^63 - 1, or 2^63 for a negative number (INT64_MIN) */
-    limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
+    /* magnitude up to 2^63 - 1, or 2^63 for a negative number (INT64_MIN);
+     * compared with constants: a 64-bit division would pull in libgcc */
+    last = neg ? 8u : 7u;
     for (; i < n; i++) {
         uint64_t d;
         if (s[i] < '0' || s[i] > '9') {
             return DRIP_ERR_JSON_RANGE;
         }
         d = (uint64_t)(s[i] - '0');
-        if (v > (limit - d) / 10u) {
+        if (v > 922337203685477580u || (v == 922337203685477580u && d > last)) {
             return DRIP_ERR_JSON_RANGE;
         }
         v = v * 10u + d;
     }
-    r = neg ? (v == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)v) : (int64_t)v;
+    *out = neg ? (v == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)v) : (int64_t)v;
+    return DRIP_OK;
+}
+
+drip_err_t drip_json_int(const drip_json_t *j, int t, int64_t lo, int64_t hi, int64_t *out)
+{
+    const jsmntok_t *tk;
+    int64_t r;
+    drip_err_t e;
+
+    if (t < 0 || t >= j->ntok || j->tok[t].type != JSMN_PRIMITIVE) {
+        return DRIP_ERR_EVENT_FIELD;
+    }
+    tk = &j->tok[t];
+    e = drip_json_parse_i64(j->js + tk->start, (size_t)(tk->end - tk->start), &r);
+    if (e != DRIP_OK) {
+        return e;
+    }
     if (r < lo || r > hi) {
         return DRIP_ERR_JSON_RANGE;
     }

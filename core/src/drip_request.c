@@ -469,9 +469,12 @@ static int extra_safe(const char *s)
         return 1;
     }
     while (*s != '\0') {
-        const char *e = strstr(s, "\r\n");
+        const char *e = s;
         size_t n;
-        if (e == NULL || e == s) {
+        while (*e != '\0' && !(e[0] == '\r' && e[1] == '\n')) {
+            e++; /* not strstr: newlib's needs ~1 KB of stack */
+        }
+        if (*e == '\0' || e == s) {
             return 0;
         }
         n = (size_t)(e - s);

@@ -75,6 +75,13 @@ drip_err_t drip_json_str(drip_json_t *j, int t, drip_str_t *out);
 drip_err_t drip_json_int(const drip_json_t *j, int t, int64_t lo, int64_t hi, int64_t *out);
 
 /**
+ * @brief A JSON integer s[0..n) (no fraction, no exponent) into int64.
+ * @return DRIP_OK; DRIP_ERR_EVENT_FIELD if not a number at all;
+ *         DRIP_ERR_JSON_RANGE for fractions, exponents, leading zeros, overflow.
+ */
+drip_err_t drip_json_parse_i64(const char *s, size_t n, int64_t *out);
+
+/**
  * @brief Decode JSON escapes of s[0..n) in place.
  * @param[out] out_len length of the UTF-8 result (never more than n)
  * @return DRIP_OK or DRIP_ERR_JSON_ESCAPE (bad escape, bad hex, lone or
