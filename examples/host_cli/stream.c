@@ -13,6 +13,7 @@
  * here. http:// base URLs are refused except for loopback hosts. */
 #include "stream.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,8 @@ typedef struct {
     long long after;
     int32_t max_output_tokens;
     uint32_t connect_ms, first_ms, idle_ms, total_ms;
+    long cancel_after_bytes;   /* testing aid: cancel from on_text */
+    uint32_t cancel_after_ms;  /* testing aid: cancel from another thread */
 } sopts_t;
 
 typedef struct {
@@ -49,6 +52,7 @@ typedef struct {
 typedef struct {
     uint32_t t0, t_first;
     int got_text;
+    long text_bytes, cancel_after_bytes;
     scall_t calls[MAX_CALLS];
     int ncalls;
     drip_platform_t *pl;
@@ -71,6 +75,8 @@ static int stream_usage(void)
           "  --tool-result TEXT      answer each function call with TEXT and continue\n"
           "  --connect-timeout S  --first-event-timeout S  --idle-timeout S  --total-timeout S\n"
           "  --retries N             default 2\n"
+          "  --cancel-after-bytes N  (testing) cancel from the text callback after N bytes\n"
+          "  --cancel-after-ms N     (testing) cancel from another thread after N ms\n"
           "The API key is read from OPENAI_API_KEY (omit it for a relay that adds it).\n",
           stderr);
     return 2;
@@ -96,6 +102,7 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
     o->retries = 2;
     o->after = -1;
     o->connect_ms = 10000;
+    o->cancel_after_bytes = -1;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = 1;
@@ -165,6 +172,10 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
             if (o->retries < 0 || o->retries > 10) {
                 return -1;
             }
+        } else if (strcmp(a, "--cancel-after-bytes") == 0) {
+            o->cancel_after_bytes = atol(v);
+        } else if (strcmp(a, "--cancel-after-ms") == 0) {
+            o->cancel_after_ms = (uint32_t)atol(v);
         } else if (strcmp(a, "--connect-timeout") == 0) {
             takes = parse_secs(v, &o->connect_ms) == 0;
         } else if (strcmp(a, "--first-event-timeout") == 0) {
@@ -270,7 +281,28 @@ static drip_err_t s_on_text(void *user, const drip_event_t *ev, const char *p, s
     }
     fwrite(p, 1, n, stdout);
     fflush(stdout);
+    a->text_bytes += (long)n;
+    if (a->cancel_after_bytes >= 0 && a->text_bytes >= a->cancel_after_bytes) {
+        return DRIP_ERR_CANCELLED; /* a handler stops the stream */
+    }
     return DRIP_OK;
+}
+
+typedef struct {
+    drip_client_t *client;
+    uint32_t ms;
+} canceller_t;
+
+/* Another task cancels: drip_client_cancel() only sets a flag. */
+static void *canceller(void *arg)
+{
+    const canceller_t *k = arg;
+    struct timespec ts;
+    ts.tv_sec = (time_t)(k->ms / 1000u);
+    ts.tv_nsec = (long)(k->ms % 1000u) * 1000000L;
+    nanosleep(&ts, NULL);
+    drip_client_cancel(k->client);
+    return NULL;
 }
 
 static drip_err_t s_on_reasoning(void *user, const drip_event_t *ev, const char *p, size_t n)
@@ -521,6 +553,7 @@ int cmd_stream(int argc, char **argv)
         return 2;
     }
     app.t0 = pl.now_ms(pl.ctx);
+    app.cancel_after_bytes = o.cancel_after_bytes;
 
     memset(&req, 0, sizeof req);
     req.api = o.api;
@@ -548,6 +581,15 @@ int cmd_stream(int argc, char **argv)
         fprintf(stderr, "dripfeed: cannot start: %s\n", drip_err_str(e));
         rc = 2;
         goto out;
+    }
+    if (o.cancel_after_ms > 0) {
+        static canceller_t k;
+        pthread_t th;
+        k.client = &client;
+        k.ms = o.cancel_after_ms;
+        if (pthread_create(&th, NULL, canceller, &k) == 0) {
+            pthread_detach(th);
+        }
     }
     st = drip_client_run(&client);
     /* Function calls answered with --tool-result, then the model goes on. */

@@ -1,0 +1,717 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* mbedTLS port: TLS client over any drip_transport_t. See drip_tls.h.
+ * No malloc/free here: mbedTLS allocates its own buffers (mbedtls_calloc). */
+#include "drip_tls.h"
+
+#include <string.h>
+
+#include "mbedtls/asn1.h"
+#include "mbedtls/bignum.h"
+#include "mbedtls/net_sockets.h" /* MBEDTLS_ERR_NET_*: codes only, no sockets used */
+#include "mbedtls/pem.h"
+#include "mbedtls/x509.h"
+#if defined(MBEDTLS_ERROR_C)
+#include "mbedtls/error.h"
+#endif
+#if defined(MBEDTLS_PSA_CRYPTO_C) && \
+    (MBEDTLS_VERSION_NUMBER >= 0x03000000 || defined(MBEDTLS_USE_PSA_CRYPTO))
+#include "psa/crypto.h"
+#define DRIP_TLS_PSA_INIT 1 /* 3.x: TLS 1.3 and PSA-backed X.509 need psa_crypto_init() */
+#endif
+
+enum {
+    TLS_ST_IDLE = 0,    /* no connection (inner closed) */
+    TLS_ST_TCP,         /* inner connect returned DRIP_AGAIN: call connect again */
+    TLS_ST_HANDSHAKE,   /* TCP up, handshake in progress */
+    TLS_ST_OPEN,        /* application data */
+    TLS_ST_PEER_CLOSED, /* recv returned 0 */
+    TLS_ST_FAILED       /* fatal error during send/recv: sticky until close */
+};
+
+/* Which step failed: the same mbedTLS code can mean different things. */
+enum { TLS_PH_SETUP, TLS_PH_CA, TLS_PH_HANDSHAKE, TLS_PH_IO };
+
+static const unsigned char TLS_PERS[] = "dripfeed-tls";
+
+/* ---- error translation: the one place an mbedTLS code becomes a drip_err_t */
+
+static int tls_is_alloc_failure(int ret)
+{
+    int neg = -ret, high = neg & 0x7F80, low = neg & 0x007F;
+    return high == -MBEDTLS_ERR_SSL_ALLOC_FAILED || high == -MBEDTLS_ERR_X509_ALLOC_FAILED ||
+           high == -MBEDTLS_ERR_PEM_ALLOC_FAILED || low == -MBEDTLS_ERR_ASN1_ALLOC_FAILED ||
+           low == -MBEDTLS_ERR_MPI_ALLOC_FAILED;
+}
+
+/* "Try again" codes of mbedTLS: not failures, never recorded. */
+static int tls_is_again(int ret)
+{
+    return ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE ||
+           ret == MBEDTLS_ERR_SSL_TIMEOUT || ret == MBEDTLS_ERR_SSL_ASYNC_IN_PROGRESS
+#if defined(MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS)
+           || ret == MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS
+#endif
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+           /* 3.x TLS 1.3: a ticket arrived, no application data yet */
+           || ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
+#endif
+        ;
+}
+
+/**
+ * mbedTLS code -> drip_err_t, recording the code and the drip error.
+ * ret < 0 always. Returns DRIP_AGAIN for the "call again" codes, 0 for a
+ * peer close while reading, or an error.
+ */
+static int tls_translate(drip_tls_t *t, int ret, int phase)
+{
+    int r;
+    if (tls_is_again(ret)) {
+        return DRIP_AGAIN;
+    }
+    t->priv.mbedtls_err = ret;
+    if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == MBEDTLS_ERR_SSL_CONN_EOF) {
+        r = (phase == TLS_PH_IO) ? 0 : DRIP_ERR_CLOSED;
+    } else if ((ret == MBEDTLS_ERR_NET_RECV_FAILED || ret == MBEDTLS_ERR_NET_SEND_FAILED) &&
+               t->priv.io_err != 0) {
+        r = t->priv.io_err; /* the inner transport's own error, unchanged */
+    } else if (tls_is_alloc_failure(ret) && (phase == TLS_PH_SETUP || phase == TLS_PH_CA)) {
+        r = DRIP_ERR_NOMEM;
+    } else if (phase == TLS_PH_CA) {
+        r = DRIP_ERR_ARG; /* the caller's CA does not parse */
+    } else if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ||
+               (phase == TLS_PH_HANDSHAKE && t->priv.verify_flags != 0u &&
+                !t->priv.allow_loopback_now)) {
+        r = DRIP_ERR_TLS_VERIFY;
+    } else {
+        r = DRIP_ERR_TLS;
+    }
+    if (r < 0) {
+        t->priv.last_err = r;
+    }
+    return r;
+}
+
+/* ---- time budget of one operation ------------------------------------------ */
+/* With a clock, the budget is wall time since op_start. Without one, op_budget
+ * is what is left, and only the inner waits that ended in DRIP_AGAIN (a full
+ * wait, for a blocking inner port) are taken off it. */
+
+static int tls_has_clock(const drip_tls_t *t)
+{
+    return t->priv.platform != NULL && t->priv.platform->now_ms != NULL;
+}
+
+static void tls_budget_start(drip_tls_t *t, uint32_t ms)
+{
+    t->priv.op_budget = ms;
+    if (tls_has_clock(t)) {
+        t->priv.op_start = t->priv.platform->now_ms(t->priv.platform->ctx);
+    }
+}
+
+static uint32_t tls_budget_left(const drip_tls_t *t)
+{
+    uint32_t left = t->priv.op_budget;
+    if (tls_has_clock(t)) {
+        uint32_t spent = t->priv.platform->now_ms(t->priv.platform->ctx) - t->priv.op_start;
+        left = (spent >= t->priv.op_budget) ? 0u : t->priv.op_budget - spent;
+    }
+    return left;
+}
+
+static void tls_budget_spend(drip_tls_t *t, uint32_t ms)
+{
+    if (!tls_has_clock(t)) {
+        t->priv.op_budget = (ms >= t->priv.op_budget) ? 0u : t->priv.op_budget - ms;
+    }
+}
+
+/* ---- BIO: mbedTLS <-> inner transport ------------------------------------ */
+/* The reverse mapping (drip -> mbedTLS) lives here: DRIP_AGAIN becomes
+ * WANT_READ / WANT_WRITE, 0 stays "closed", any other inner error is kept in
+ * io_err and surfaces unchanged through tls_translate(). */
+
+static int tls_bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    drip_tls_t *t = (drip_tls_t *)ctx;
+    const drip_transport_t *in = t->priv.inner;
+    int r = in->send(in->ctx, buf, len);
+    if (r > 0) {
+        return r;
+    }
+    if (r == DRIP_AGAIN || r == 0) {
+        t->priv.send_stalled = 1;
+        /* No clock: a stalled send ends the operation's budget, so no loop
+         * can spin on WANT_WRITE. */
+        tls_budget_spend(t, UINT32_MAX);
+        return MBEDTLS_ERR_SSL_WANT_WRITE;
+    }
+    t->priv.io_err = r;
+    return MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int tls_bio_recv(void *ctx, unsigned char *buf, size_t len)
+{
+    drip_tls_t *t = (drip_tls_t *)ctx;
+    const drip_transport_t *in = t->priv.inner;
+    uint32_t wait = tls_budget_left(t);
+    int r = in->recv(in->ctx, buf, len, wait);
+    if (r >= 0) {
+        return r; /* bytes, or 0: the peer closed (mbedTLS: CONN_EOF) */
+    }
+    if (r == DRIP_AGAIN) {
+        tls_budget_spend(t, wait);
+        return MBEDTLS_ERR_SSL_WANT_READ;
+    }
+    t->priv.io_err = r;
+    return MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+/* ---- loopback exception ---------------------------------------------------- */
+
+/* A decimal 0..255 without leading zeros; advances *s. */
+static int tls_octet(const char **s)
+{
+    const char *p = *s;
+    unsigned v = 0;
+    int n = 0;
+    while (*p >= '0' && *p <= '9' && n < 4) {
+        v = v * 10u + (unsigned)(*p - '0');
+        p++;
+        n++;
+    }
+    if (n == 0 || n > 3 || v > 255u || (n > 1 && **s == '0')) {
+        return 0;
+    }
+    *s = p;
+    return 1;
+}
+
+/*
+ * Verification may be switched off only for a host that is literally
+ * loopback: "localhost", "::1" or a canonical dotted-decimal 127.x.y.z.
+ * Traffic to those never leaves the machine, so nobody on a network can sit
+ * in the middle; that makes a self-signed development or test server
+ * acceptable. For any other name, skipping verification would let anyone on
+ * the path (Wi-Fi, a router, a DNS spoofer) impersonate the API and read the
+ * API key, so the flag is ignored and verification stays on: a flag left on
+ * in a shipped firmware cannot weaken its connection to the real server.
+ * Leading zeros are refused because some resolvers read them as octal, and
+ * anything that is not an exact IP literal could be sent to DNS. "localhost"
+ * is trusted to come from the hosts file (RFC 6761).
+ */
+static int tls_host_is_loopback(const char *h)
+{
+    const char *p = h;
+    int i;
+    if (strcmp(h, "localhost") == 0 || strcmp(h, "::1") == 0) {
+        return 1;
+    }
+    if (strncmp(h, "127.", 4) != 0) {
+        return 0;
+    }
+    p = h + 4;
+    for (i = 0; i < 3; i++) {
+        if (!tls_octet(&p)) {
+            return 0;
+        }
+        if (i < 2) {
+            if (*p != '.') {
+                return 0;
+            }
+            p++;
+        }
+    }
+    return *p == '\0';
+}
+
+/* ---- transport ---------------------------------------------------------------- */
+
+/* Handshake failed or was abandoned: drop the TCP connection. */
+static int tls_abort(drip_tls_t *t, int err)
+{
+    t->priv.inner->close(t->priv.inner->ctx);
+    t->priv.state = TLS_ST_IDLE;
+    t->priv.last_err = err;
+    return err;
+}
+
+static void tls_record_verify(drip_tls_t *t)
+{
+    uint32_t flags = mbedtls_ssl_get_verify_result(&t->priv.ssl);
+    t->priv.verify_flags = (flags == 0xFFFFFFFFu) ? 0u : flags; /* -1: not known */
+}
+
+/* TCP is up: new session on the same context, SNI + name check, BIO. */
+static int tls_start_session(drip_tls_t *t)
+{
+    int ret = mbedtls_ssl_session_reset(&t->priv.ssl);
+    int authmode = MBEDTLS_SSL_VERIFY_REQUIRED;
+    if (ret == 0) {
+        ret = mbedtls_ssl_set_hostname(&t->priv.ssl, t->priv.host);
+    }
+    if (ret != 0) {
+        return tls_abort(t, tls_translate(t, ret, TLS_PH_SETUP));
+    }
+    t->priv.allow_loopback_now = 0;
+    if (t->priv.allow_loopback && tls_host_is_loopback(t->priv.host)) {
+        /* OPTIONAL: the handshake goes on, the verify flags are still kept. */
+        authmode = MBEDTLS_SSL_VERIFY_OPTIONAL;
+        t->priv.allow_loopback_now = 1;
+    }
+    /* The config belongs to this context alone, and no handshake runs now. */
+    mbedtls_ssl_conf_authmode(&t->priv.conf, authmode);
+    mbedtls_ssl_set_bio(&t->priv.ssl, t, tls_bio_send, tls_bio_recv, NULL);
+    t->priv.state = TLS_ST_HANDSHAKE;
+    return DRIP_OK;
+}
+
+static int tls_handshake(drip_tls_t *t, uint32_t timeout_ms)
+{
+    for (;;) {
+        int ret = mbedtls_ssl_handshake(&t->priv.ssl);
+        int r;
+        if (ret == 0) {
+            tls_record_verify(t);
+            t->priv.state = TLS_ST_OPEN;
+            return DRIP_OK;
+        }
+        tls_record_verify(t);
+        r = tls_translate(t, ret, TLS_PH_HANDSHAKE);
+        if (r != DRIP_AGAIN) {
+            return tls_abort(t, r);
+        }
+        if (tls_budget_left(t) == 0u) {
+            if (timeout_ms == 0u) {
+                return DRIP_AGAIN; /* poll mode: call connect again */
+            }
+            return tls_abort(t, DRIP_ERR_TIMEOUT);
+        }
+    }
+}
+
+static int tls_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
+{
+    drip_tls_t *t = (drip_tls_t *)ctx;
+    size_t hlen;
+    int r;
+
+    if (t == NULL || host == NULL) {
+        return DRIP_ERR_ARG;
+    }
+    if (!t->priv.is_setup) {
+        return DRIP_ERR_STATE;
+    }
+    hlen = strlen(host);
+    if (hlen == 0u || hlen > DRIP_TLS_HOST_MAX || port == 0u) {
+        return DRIP_ERR_ARG;
+    }
+    tls_budget_start(t, timeout_ms);
+    t->priv.io_err = 0;
+    t->priv.send_stalled = 0;
+    switch (t->priv.state) {
+    case TLS_ST_IDLE:
+        memcpy(t->priv.host, host, hlen + 1u);
+        t->priv.port = port;
+        t->priv.mbedtls_err = 0;
+        t->priv.verify_flags = 0;
+        t->priv.last_err = DRIP_OK;
+        t->priv.state = TLS_ST_TCP;
+        /* fall through */
+    case TLS_ST_TCP:
+    case TLS_ST_HANDSHAKE:
+        if (strcmp(host, t->priv.host) != 0 || port != t->priv.port) {
+            return DRIP_ERR_STATE; /* finish (or close) the pending connect first */
+        }
+        break;
+    default:
+        return DRIP_ERR_STATE; /* open, or failed: close first */
+    }
+    if (t->priv.state == TLS_ST_TCP) {
+        r = t->priv.inner->connect(t->priv.inner->ctx, host, port, timeout_ms);
+        if (r == DRIP_AGAIN) {
+            return DRIP_AGAIN;
+        }
+        if (r != DRIP_OK) {
+            t->priv.state = TLS_ST_IDLE;
+            t->priv.last_err = r;
+            return r;
+        }
+        r = tls_start_session(t);
+        if (r != DRIP_OK) {
+            return r;
+        }
+    }
+    return tls_handshake(t, timeout_ms);
+}
+
+static int tls_send(void *ctx, const uint8_t *buf, size_t n)
+{
+    drip_tls_t *t = (drip_tls_t *)ctx;
+    int stalls = 0;
+
+    if (t == NULL || buf == NULL || n == 0u) {
+        return DRIP_ERR_ARG;
+    }
+    if (t->priv.state == TLS_ST_FAILED) {
+        return t->priv.last_err; /* sticky */
+    }
+    if (t->priv.state != TLS_ST_OPEN) {
+        return DRIP_ERR_STATE;
+    }
+    if (n > (size_t)INT32_MAX) {
+        n = (size_t)INT32_MAX;
+    }
+    t->priv.io_err = 0;
+    for (;;) {
+        int ret, r;
+        tls_budget_start(t, UINT32_MAX); /* send has no timeout: the inner one bounds it */
+        t->priv.send_stalled = 0;
+        ret = mbedtls_ssl_write(&t->priv.ssl, buf, n);
+        if (ret > 0) {
+            return ret;
+        }
+        r = tls_translate(t, ret, TLS_PH_IO);
+        if (r != DRIP_AGAIN) {
+            t->priv.state = TLS_ST_FAILED;
+            return (r == 0) ? DRIP_ERR_CLOSED : r;
+        }
+        if (++stalls > DRIP_TLS_SEND_RETRIES) {
+            return DRIP_AGAIN; /* the caller must send the same bytes again */
+        }
+    }
+}
+
+static int tls_recv(void *ctx, uint8_t *buf, size_t n, uint32_t timeout_ms)
+{
+    drip_tls_t *t = (drip_tls_t *)ctx;
+
+    if (t == NULL || buf == NULL || n == 0u) {
+        return DRIP_ERR_ARG;
+    }
+    if (t->priv.state == TLS_ST_FAILED) {
+        return t->priv.last_err; /* sticky */
+    }
+    if (t->priv.state == TLS_ST_PEER_CLOSED) {
+        return 0;
+    }
+    if (t->priv.state != TLS_ST_OPEN) {
+        return DRIP_ERR_STATE;
+    }
+    if (n > (size_t)INT32_MAX) {
+        n = (size_t)INT32_MAX;
+    }
+    t->priv.io_err = 0;
+    tls_budget_start(t, timeout_ms);
+    for (;;) {
+        int ret = mbedtls_ssl_read(&t->priv.ssl, buf, n);
+        int r;
+        if (ret > 0) {
+            return ret;
+        }
+        if (ret == 0) {
+            t->priv.state = TLS_ST_PEER_CLOSED;
+            return 0;
+        }
+        r = tls_translate(t, ret, TLS_PH_IO);
+        if (r == 0) {
+            t->priv.state = TLS_ST_PEER_CLOSED;
+            return 0;
+        }
+        if (r != DRIP_AGAIN) {
+            t->priv.state = TLS_ST_FAILED;
+            return r;
+        }
+        /* A record may arrive in pieces: keep reading while time is left. */
+        if (tls_budget_left(t) == 0u) {
+            return DRIP_AGAIN;
+        }
+    }
+}
+
+static void tls_close(void *ctx)
+{
+    drip_tls_t *t = (drip_tls_t *)ctx;
+    if (t == NULL || !t->priv.is_setup) {
+        return;
+    }
+    if (t->priv.state == TLS_ST_OPEN || t->priv.state == TLS_ST_PEER_CLOSED) {
+        /* Best effort, one try: a full or dead link must not hold close. */
+        tls_budget_start(t, 0u);
+        (void)mbedtls_ssl_close_notify(&t->priv.ssl);
+    }
+    if (t->priv.state != TLS_ST_IDLE) {
+        t->priv.inner->close(t->priv.inner->ctx);
+    }
+    t->priv.state = TLS_ST_IDLE;
+}
+
+/* ---- public ---------------------------------------------------------------------- */
+
+static void tls_init_objects(drip_tls_t *t)
+{
+    mbedtls_ssl_init(&t->priv.ssl);
+    mbedtls_ssl_config_init(&t->priv.conf);
+    mbedtls_x509_crt_init(&t->priv.ca);
+    mbedtls_ctr_drbg_init(&t->priv.drbg);
+#if defined(MBEDTLS_ENTROPY_C)
+    mbedtls_entropy_init(&t->priv.entropy);
+#endif
+}
+
+static void tls_free_objects(drip_tls_t *t)
+{
+    mbedtls_ssl_free(&t->priv.ssl);
+    mbedtls_ssl_config_free(&t->priv.conf);
+    mbedtls_x509_crt_free(&t->priv.ca);
+    mbedtls_ctr_drbg_free(&t->priv.drbg);
+#if defined(MBEDTLS_ENTROPY_C)
+    mbedtls_entropy_free(&t->priv.entropy);
+#endif
+}
+
+void drip_tls_init(drip_tls_t *tls)
+{
+    if (tls != NULL) {
+        memset(tls, 0, sizeof *tls);
+        tls_init_objects(tls);
+        tls->priv.state = TLS_ST_IDLE;
+    }
+}
+
+/* Parse the caller's CA buffer and/or file. */
+static int tls_load_ca(drip_tls_t *t, const drip_tls_cfg_t *cfg)
+{
+    int ret = 0;
+    if (cfg->ca_pem_or_der != NULL && cfg->ca_len != 0u) {
+        /* >= 0: at least one certificate parsed (> 0 counts the PEM
+         * certificates of a bundle that mbedTLS could not read). */
+        ret = mbedtls_x509_crt_parse(&t->priv.ca, cfg->ca_pem_or_der, cfg->ca_len);
+    }
+#if defined(MBEDTLS_FS_IO)
+    if (ret >= 0 && cfg->ca_file != NULL) {
+        ret = mbedtls_x509_crt_parse_file(&t->priv.ca, cfg->ca_file);
+    }
+#else
+    if (cfg->ca_file != NULL) {
+        return DRIP_ERR_ARG; /* no file system in this mbedTLS build */
+    }
+#endif
+    return (ret < 0) ? tls_translate(t, ret, TLS_PH_CA) : DRIP_OK;
+}
+
+static int tls_setup_steps(drip_tls_t *t, const drip_tls_cfg_t *cfg)
+{
+    int (*f_entropy)(void *, unsigned char *, size_t) = cfg->entropy;
+    void *p_entropy = cfg->entropy_ctx;
+    int ret, r;
+
+#if defined(DRIP_TLS_PSA_INIT)
+    {
+        psa_status_t st = psa_crypto_init(); /* idempotent */
+        if (st != PSA_SUCCESS) {
+            return tls_translate(t, (int)st, TLS_PH_SETUP);
+        }
+    }
+#endif
+    if (f_entropy == NULL) {
+#if defined(MBEDTLS_ENTROPY_C)
+        f_entropy = mbedtls_entropy_func;
+        p_entropy = &t->priv.entropy;
+#else
+        return DRIP_ERR_ARG; /* no MBEDTLS_ENTROPY_C: pass cfg->entropy */
+#endif
+    }
+    ret = mbedtls_ctr_drbg_seed(&t->priv.drbg, f_entropy, p_entropy, TLS_PERS,
+                                sizeof TLS_PERS - 1u);
+    if (ret != 0) {
+        return tls_translate(t, ret, TLS_PH_SETUP);
+    }
+    r = tls_load_ca(t, cfg);
+    if (r != DRIP_OK) {
+        return r;
+    }
+    ret = mbedtls_ssl_config_defaults(&t->priv.conf, MBEDTLS_SSL_IS_CLIENT,
+                                      MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+    if (ret != 0) {
+        return tls_translate(t, ret, TLS_PH_SETUP);
+    }
+    mbedtls_ssl_conf_authmode(&t->priv.conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_ca_chain(&t->priv.conf, &t->priv.ca, NULL);
+    mbedtls_ssl_conf_rng(&t->priv.conf, mbedtls_ctr_drbg_random, &t->priv.drbg);
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_ssl_conf_min_tls_version(&t->priv.conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+    mbedtls_ssl_conf_min_version(&t->priv.conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+                                 MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+    ret = mbedtls_ssl_setup(&t->priv.ssl, &t->priv.conf); /* allocates the I/O buffers */
+    if (ret != 0) {
+        return tls_translate(t, ret, TLS_PH_SETUP);
+    }
+    return DRIP_OK;
+}
+
+drip_err_t drip_tls_setup(drip_tls_t *tls, const drip_transport_t *inner,
+                          const drip_tls_cfg_t *cfg)
+{
+    int r;
+    if (tls == NULL || inner == NULL || cfg == NULL || inner->connect == NULL ||
+        inner->send == NULL || inner->recv == NULL || inner->close == NULL) {
+        return DRIP_ERR_ARG;
+    }
+    if (tls->priv.is_setup) {
+        return DRIP_ERR_STATE;
+    }
+    tls->priv.mbedtls_err = 0;
+    tls->priv.last_err = DRIP_OK;
+    if ((cfg->ca_pem_or_der == NULL || cfg->ca_len == 0u) && cfg->ca_file == NULL) {
+        tls->priv.last_err = DRIP_ERR_ARG;
+        return DRIP_ERR_ARG; /* no CA: nothing to verify the server against */
+    }
+    r = tls_setup_steps(tls, cfg);
+    if (r != DRIP_OK) {
+        /* Back to the post-init state, keeping the error for last_error(). */
+        int merr = tls->priv.mbedtls_err;
+        tls_free_objects(tls);
+        drip_tls_init(tls);
+        tls->priv.mbedtls_err = merr;
+        tls->priv.last_err = r;
+        return (drip_err_t)r;
+    }
+    tls->priv.inner = inner;
+    tls->priv.platform = cfg->platform;
+    tls->priv.allow_loopback = (uint8_t)(cfg->allow_unverified_loopback != 0);
+    tls->priv.state = TLS_ST_IDLE;
+    tls->priv.is_setup = 1;
+    return DRIP_OK;
+}
+
+drip_err_t drip_tls_transport(drip_tls_t *tls, drip_transport_t *out)
+{
+    drip_err_t rc = DRIP_OK;
+    if (tls == NULL || out == NULL) {
+        rc = DRIP_ERR_ARG;
+    } else {
+        out->connect = tls_connect;
+        out->send = tls_send;
+        out->recv = tls_recv;
+        out->close = tls_close;
+        out->ctx = tls;
+    }
+    return rc;
+}
+
+void drip_tls_free(drip_tls_t *tls)
+{
+    if (tls != NULL) {
+        tls_close(tls);
+        tls_free_objects(tls);
+        drip_tls_init(tls);
+    }
+}
+
+drip_err_t drip_tls_last_error(const drip_tls_t *tls, int *mbedtls_code,
+                               uint32_t *verify_flags)
+{
+    int code = 0, err = DRIP_ERR_ARG;
+    uint32_t flags = 0;
+    if (tls != NULL) {
+        code = tls->priv.mbedtls_err;
+        flags = tls->priv.verify_flags;
+        err = tls->priv.last_err;
+    }
+    if (mbedtls_code != NULL) {
+        *mbedtls_code = code;
+    }
+    if (verify_flags != NULL) {
+        *verify_flags = flags;
+    }
+    return (drip_err_t)err;
+}
+
+/* ---- describe ------------------------------------------------------------------ */
+
+static void tls_cat(char *buf, size_t len, size_t *pos, const char *s)
+{
+    while (*s != '\0' && *pos + 1u < len) {
+        buf[(*pos)++] = *s++;
+    }
+    buf[*pos] = '\0';
+}
+
+static void tls_cat_hex(char *buf, size_t len, size_t *pos, uint32_t v)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    char tmp[9];
+    int i = 8;
+    tmp[8] = '\0';
+    do {
+        tmp[--i] = digits[v & 0xFu];
+        v >>= 4;
+    } while (v != 0u && i > 0);
+    tls_cat(buf, len, pos, "0x");
+    tls_cat(buf, len, pos, &tmp[i]);
+}
+
+const char *drip_tls_describe(const drip_tls_t *tls, char *buf, size_t len)
+{
+    size_t pos = 0;
+    if (buf == NULL || len == 0u) {
+        return "";
+    }
+    buf[0] = '\0';
+    if (tls == NULL) {
+        tls_cat(buf, len, &pos, "no context");
+        return buf;
+    }
+    if (tls->priv.last_err == DRIP_OK && tls->priv.mbedtls_err == 0 &&
+        tls->priv.verify_flags == 0u) {
+        tls_cat(buf, len, &pos, "no error");
+        return buf;
+    }
+    tls_cat(buf, len, &pos, drip_err_str(tls->priv.last_err));
+    if (tls->priv.mbedtls_err != 0) {
+        int e = tls->priv.mbedtls_err;
+        tls_cat(buf, len, &pos, " (mbedtls ");
+        if (e < 0) {
+            tls_cat(buf, len, &pos, "-");
+            tls_cat_hex(buf, len, &pos, 0u - (uint32_t)e);
+        } else {
+            tls_cat_hex(buf, len, &pos, (uint32_t)e);
+        }
+#if defined(MBEDTLS_ERROR_C)
+        if (pos + 3u < len) {
+            tls_cat(buf, len, &pos, ": ");
+            mbedtls_strerror(e, buf + pos, len - pos);
+            pos += strlen(buf + pos);
+        }
+#endif
+        tls_cat(buf, len, &pos, ")");
+    }
+    if (tls->priv.verify_flags != 0u) {
+        tls_cat(buf, len, &pos, " verify:");
+#if !defined(MBEDTLS_X509_REMOVE_INFO)
+        if (pos + 2u < len) {
+            size_t i, start = pos;
+            (void)mbedtls_x509_crt_verify_info(buf + pos, len - pos, " ", tls->priv.verify_flags);
+            buf[len - 1u] = '\0';
+            pos += strlen(buf + pos);
+            /* One line per flag -> "; " separated. */
+            while (pos > start && buf[pos - 1u] == '\n') {
+                buf[--pos] = '\0';
+            }
+            for (i = start; i < pos; i++) {
+                if (buf[i] == '\n') {
+                    buf[i] = ';';
+                }
+            }
+        }
+#else
+        tls_cat(buf, len, &pos, " flags ");
+        tls_cat_hex(buf, len, &pos, tls->priv.verify_flags);
+#endif
+    }
+    return buf;
+}

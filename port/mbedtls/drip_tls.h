@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file drip_tls.h
+ * @brief mbedTLS port: TLS 1.2+ client stacked on ANY drip_transport_t.
+ *
+ * The inner transport moves bytes (port/posix on a host, an lwIP port on a
+ * board); this layer runs the mbedTLS client over it and is itself a
+ * drip_transport_t, so the HTTP client cannot tell them apart.
+ *
+ * Works with Mbed TLS 2.28 (Debian's libmbedtls-dev) and 3.x (ESP-IDF 5,
+ * Zephyr): the few API differences are behind MBEDTLS_VERSION_NUMBER.
+ *
+ * Lifecycle (the mbedTLS one):
+ * @code
+ *   drip_tls_t tls;                       // caller-owned, ~3 KB, keep it static
+ *   drip_tls_cfg_t cfg = {0};
+ *   drip_transport_t t;
+ *   cfg.ca_pem_or_der = ca_pem; cfg.ca_len = sizeof ca_pem;  // PEM: with its NUL
+ *   cfg.platform = &platform;             // optional clock: bounds the handshake
+ *   drip_tls_init(&tls);                  // cannot fail
+ *   if (drip_tls_setup(&tls, &tcp, &cfg) != DRIP_OK) { ... }
+ *   drip_tls_transport(&tls, &t);
+ *   t.connect(t.ctx, "api.openai.com", 443, 10000);   // TCP + handshake
+ *   ... t.send / t.recv ...
+ *   t.close(t.ctx);                       // close_notify, inner close; can reconnect
+ *   drip_tls_free(&tls);
+ * @endcode
+ *
+ * Security: the server certificate is always verified against the caller's
+ * CA (authmode VERIFY_REQUIRED) and its name against the host passed to
+ * connect (SNI is sent with it). The only exception is
+ * drip_tls_cfg_t::allow_unverified_loopback, which is honoured for the
+ * literal hosts "localhost", "::1" and 127.x.y.z only.
+ *
+ * Memory: this port never calls malloc/free. mbedTLS itself allocates with
+ * mbedtls_calloc (its I/O buffers, MBEDTLS_SSL_IN_CONTENT_LEN +
+ * MBEDTLS_SSL_OUT_CONTENT_LEN, ~2 x 16 KB plus record overhead, during
+ * setup; handshake state and the peer's certificate chain while
+ * connecting; the parsed CA chain and a copy of the host name). That is
+ * mbedTLS's business: point it at a static arena with
+ * mbedtls_memory_buffer_alloc_init() on a board without a heap.
+ *
+ * Transport return values (drip_transport.h):
+ *  - connect: DRIP_OK; DRIP_AGAIN (timeout_ms == 0 and the handshake needs
+ *    more round trips, or the inner connect is still in progress: call
+ *    again with the same host and port); DRIP_ERR_TLS_VERIFY (certificate
+ *    not trusted, expired or for another host); DRIP_ERR_TLS (any other
+ *    handshake failure, alerts included); DRIP_ERR_TIMEOUT (handshake
+ *    longer than timeout_ms); DRIP_ERR_CLOSED (peer closed during the
+ *    handshake); the inner transport's own errors (DRIP_ERR_DNS,
+ *    DRIP_ERR_CONNECT, DRIP_ERR_IO, ...) unchanged; DRIP_ERR_STATE (not set
+ *    up, or already connected); DRIP_ERR_ARG.
+ *  - send: bytes sent (> 0); DRIP_AGAIN (the inner transport stayed full:
+ *    call again with the SAME bytes, an mbedTLS rule); DRIP_ERR_TLS or the
+ *    inner error (sticky until close).
+ *  - recv: bytes (> 0); 0 when the peer closed (close_notify, or a TCP
+ *    close without it: drip_tls_last_error() then reports
+ *    MBEDTLS_ERR_SSL_CONN_EOF when mbedTLS passes it on); DRIP_AGAIN (no
+ *    application data within timeout_ms); DRIP_ERR_TLS (fatal alert, bad
+ *    record) or the inner error (sticky until close).
+ */
+#ifndef DRIP_TLS_H
+#define DRIP_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "dripfeed/drip_transport.h"
+
+/* mbedTLS configuration first: 2.28 reads config.h (or MBEDTLS_CONFIG_FILE),
+ * 3.x build_info.h. version.h includes the right one in both. */
+#include "mbedtls/version.h"
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#include "mbedtls/build_info.h"
+#elif !defined(MBEDTLS_CONFIG_FILE)
+#include "mbedtls/config.h"
+#else
+#include MBEDTLS_CONFIG_FILE
+#endif
+
+#if !defined(MBEDTLS_SSL_CLI_C) || !defined(MBEDTLS_SSL_TLS_C)
+#error "drip_tls needs MBEDTLS_SSL_CLI_C and MBEDTLS_SSL_TLS_C in your mbedTLS config"
+#endif
+#if !defined(MBEDTLS_X509_CRT_PARSE_C)
+#error "drip_tls verifies the server: define MBEDTLS_X509_CRT_PARSE_C in your mbedTLS config"
+#endif
+#if !defined(MBEDTLS_CTR_DRBG_C)
+#error "drip_tls seeds a CTR_DRBG: define MBEDTLS_CTR_DRBG_C in your mbedTLS config"
+#endif
+
+#include "mbedtls/ssl.h"
+#include "mbedtls/x509_crt.h"
+#include "mbedtls/ctr_drbg.h"
+#if defined(MBEDTLS_ENTROPY_C)
+#include "mbedtls/entropy.h"
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Longest host name kept for SNI / verification (bytes, without NUL).
+ *  RAM: this + 1, once per drip_tls_t. DNS names are at most 253. */
+#ifndef DRIP_TLS_HOST_MAX
+#define DRIP_TLS_HOST_MAX 253
+#endif
+
+/** How many times send() retries mbedtls_ssl_write() after the inner
+ *  transport reported DRIP_AGAIN (each posix retry waits up to its send
+ *  timeout) before it returns DRIP_AGAIN itself. */
+#ifndef DRIP_TLS_SEND_RETRIES
+#define DRIP_TLS_SEND_RETRIES 3
+#endif
+
+#if DRIP_TLS_HOST_MAX < 16 || DRIP_TLS_HOST_MAX > 255
+#error "DRIP_TLS_HOST_MAX must be 16..255 (mbedTLS accepts host names up to 255 bytes)"
+#endif
+
+/** Setup options. Zero-fill, then set what you need. Read during
+ *  drip_tls_setup() only, except `platform`, which is kept. */
+typedef struct drip_tls_cfg {
+    /** Trusted CA certificate(s): PEM (len includes the terminating NUL,
+     *  e.g. sizeof of a string literal) or DER. Parsed (copied) by setup. */
+    const uint8_t *ca_pem_or_der;
+    size_t ca_len;
+    /** Optional CA file or bundle path (host builds, MBEDTLS_FS_IO only),
+     *  used in addition to ca_pem_or_der. */
+    const char *ca_file;
+    /** Optional entropy source for the DRBG seed (firmware passes its
+     *  hardware RNG). Returns 0 on success, like mbedtls_entropy_func.
+     *  NULL: mbedtls_entropy_func() with the platform's sources. */
+    int (*entropy)(void *ctx, unsigned char *out, size_t len);
+    void *entropy_ctx;
+    /** Optional clock (now_ms only). With it, connect's handshake and each
+     *  recv are bounded in wall time; without it, only the waits of the
+     *  inner recv are counted (a trickling server can stretch them). Must
+     *  outlive the drip_tls_t. */
+    const drip_platform_t *platform;
+    /** 0 (default): always verify. 1: skip the verdict (but still record the
+     *  verify flags) when the host is literally "localhost", "::1" or an
+     *  IPv4 127.x.y.z literal; ignored for every other host. */
+    int allow_unverified_loopback;
+} drip_tls_cfg_t;
+
+/** One TLS client connection. Caller-owned; every field is private. */
+typedef struct drip_tls {
+    struct {
+        mbedtls_ssl_context ssl;
+        mbedtls_ssl_config conf;
+        mbedtls_x509_crt ca;
+        mbedtls_ctr_drbg_context drbg;
+#if defined(MBEDTLS_ENTROPY_C)
+        mbedtls_entropy_context entropy;
+#endif
+        const drip_transport_t *inner;    /* not owned; outlives this */
+        const drip_platform_t *platform;  /* optional clock; not owned */
+        char host[DRIP_TLS_HOST_MAX + 1]; /* host of the current connection */
+        int mbedtls_err;                  /* last mbedTLS error code (0: none) */
+        uint32_t verify_flags;            /* last x509 verify result */
+        int last_err;                     /* last drip_err_t returned for a failure */
+        int io_err;                       /* inner transport error seen by the BIO */
+        uint32_t op_start, op_budget;     /* current operation's time budget */
+        uint16_t port;
+        uint8_t state;                    /* drip_tls.c: TLS_ST_* */
+        uint8_t is_setup;
+        uint8_t allow_loopback;           /* cfg.allow_unverified_loopback */
+        uint8_t allow_loopback_now;       /* ... and the current host is loopback */
+        uint8_t send_stalled;             /* inner send returned DRIP_AGAIN */
+    } priv;
+} drip_tls_t;
+
+/**
+ * @brief Make an empty context (mbedtls_*_init on every member). Cannot
+ *        fail; NULL is ignored. drip_tls_free() is safe right after.
+ */
+void drip_tls_init(drip_tls_t *tls);
+
+/**
+ * @brief Parse the CA, seed the DRBG and configure a TLS client: TLS 1.2
+ *        minimum, VERIFY_REQUIRED, SNI. Once per context (again only after
+ *        drip_tls_free() + drip_tls_init()).
+ * @param[in] tls    initialised context
+ * @param[in] inner  transport to run TLS over; must outlive @p tls
+ * @param[in] cfg    options (see drip_tls_cfg_t); not kept, except platform
+ * @return DRIP_OK; DRIP_ERR_ARG (NULL, no CA, a CA that does not parse, no
+ *         entropy source available); DRIP_ERR_NOMEM (mbedTLS could not
+ *         allocate its buffers); DRIP_ERR_TLS (DRBG seeding or another
+ *         mbedTLS setup failure); DRIP_ERR_STATE (already set up). On
+ *         failure the context is back to the post-init state and
+ *         drip_tls_last_error() tells the mbedTLS code.
+ */
+drip_err_t drip_tls_setup(drip_tls_t *tls, const drip_transport_t *inner,
+                          const drip_tls_cfg_t *cfg);
+
+/**
+ * @brief Fill a transport whose ctx is @p tls.
+ * @return DRIP_OK or DRIP_ERR_ARG.
+ */
+drip_err_t drip_tls_transport(drip_tls_t *tls, drip_transport_t *out);
+
+/**
+ * @brief Close the connection if any (close_notify, inner close) and free
+ *        everything mbedTLS allocated. The context is then as after
+ *        drip_tls_init(). Safe to call twice.
+ */
+void drip_tls_free(drip_tls_t *tls);
+
+/**
+ * @brief The last failure.
+ * @param[out] mbedtls_code  last mbedTLS error (negative) or 0; may be NULL
+ * @param[out] verify_flags  x509 verify flags of the last handshake
+ *                           (MBEDTLS_X509_BADCERT_*), 0 when none; may be NULL
+ * @return the last drip_err_t this context returned for a failure, or DRIP_OK.
+ */
+drip_err_t drip_tls_last_error(const drip_tls_t *tls, int *mbedtls_code,
+                               uint32_t *verify_flags);
+
+/**
+ * @brief Short text of the last failure, e.g.
+ *        "tls: certificate not trusted ... (mbedtls -0x2700: X509 - Certificate
+ *        verification failed ...) verify: The certificate Common Name (CN) does
+ *        not match with the expected CN".
+ *        Uses mbedtls_strerror() with MBEDTLS_ERROR_C and
+ *        mbedtls_x509_crt_verify_info() unless MBEDTLS_X509_REMOVE_INFO;
+ *        otherwise hex codes only.
+ * @param[out] buf  text, always NUL-terminated when len > 0; cut to fit
+ * @return buf (or "" when buf is NULL or len is 0).
+ */
+const char *drip_tls_describe(const drip_tls_t *tls, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DRIP_TLS_H */
