@@ -3,9 +3,11 @@
 BUILD      ?= build
 ASAN_BUILD ?= build/asan
 JOBS       ?= 2
-BUILD_DEPS := cmake make gcc libc6-dev pkg-config binutils python3 libjsmn-dev libcmocka-dev
+BUILD_DEPS := cmake make gcc libc6-dev pkg-config binutils python3 libjsmn-dev libcmocka-dev \
+              libmbedtls-dev openssl ca-certificates
+TEST_DEPS  := $(BUILD_DEPS) valgrind
 
-.PHONY: all build test unit-asan size bench clean deps
+.PHONY: all build test demo size bench clean deps
 
 all: build
 
@@ -16,9 +18,14 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Every test: unit tests + golden/split tests on a normal build, then the
-# unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# A recorded answer streamed from a local HTTPS server through verified TLS.
+demo: build
+	@scripts/demo.sh $(BUILD)
+
+# Every test: unit, golden/split and TLS integration tests on a normal build,
+# then the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test: build
+	@scripts/deps.sh $(TEST_DEPS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDRIP_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
