@@ -5,7 +5,7 @@ ASAN_BUILD ?= build/asan
 JOBS       ?= 2
 BUILD_DEPS := cmake make gcc libc6-dev pkg-config binutils python3 libjsmn-dev libcmocka-dev \
               libmbedtls-dev openssl ca-certificates
-TEST_DEPS  := $(BUILD_DEPS) valgrind
+TEST_DEPS  := $(BUILD_DEPS) valgrind cppcheck clang-tidy
 
 .PHONY: all build test demo size bench clean deps
 

@@ -631,7 +631,7 @@ static int nth_elem(const drip_event_dec_t *d, int arr, int32_t i)
 
 drip_err_t drip_event_choice(drip_event_dec_t *d, int32_t i, drip_chat_choice_t *out)
 {
-    int c = nth_elem(d, d->choices_tok, i), delta, tools;
+    int c = nth_elem(d, d->choices_tok, i), delta;
     drip_err_t e;
     memset(out, 0, sizeof *out);
     out->index = -1;
@@ -648,7 +648,7 @@ drip_err_t drip_event_choice(drip_event_dec_t *d, int32_t i, drip_chat_choice_t 
         if (e == DRIP_OK) {
             e = opt_str(d, delta, K_REFUSAL, &out->refusal);
         }
-        tools = get(d, delta, K_TOOL_CALLS);
+        int tools = get(d, delta, K_TOOL_CALLS);
         if (tools >= 0 && d->json.tok[tools].type == JSMN_ARRAY) {
             out->ntools = d->json.tok[tools].size;
         }
@@ -666,7 +666,6 @@ drip_err_t drip_event_tool(drip_event_dec_t *d, int32_t i, int32_t j, drip_chat_
     int c = nth_elem(d, d->choices_tok, i), delta, tc, fn;
     int32_t choice = -1;
     drip_err_t e;
-    drip_call_slot_t *slot;
 
     memset(out, 0, sizeof *out);
     out->index = -1;
@@ -690,7 +689,7 @@ drip_err_t drip_event_tool(drip_event_dec_t *d, int32_t i, int32_t j, drip_chat_
         }
     }
     if (e == DRIP_OK) {
-        slot = find_key(d, call_key(choice < 0 ? 0 : choice, out->index));
+        const drip_call_slot_t *slot = find_key(d, call_key(choice < 0 ? 0 : choice, out->index));
         if (slot != NULL) {
             view_call(slot, &out->id, &out->name);
         }

@@ -248,9 +248,9 @@ static int64_t parse_http_date(const char *s, size_t n)
         return 0;
     }
     for (i = 0; i < 12; i++) {
-        if (lower((uint8_t)s[8]) == (uint8_t)months[i * 3] &&
-            lower((uint8_t)s[9]) == (uint8_t)months[i * 3 + 1] &&
-            lower((uint8_t)s[10]) == (uint8_t)months[i * 3 + 2]) {
+        const char *mon = months + (size_t)i * 3u;
+        if (lower((uint8_t)s[8]) == (uint8_t)mon[0] && lower((uint8_t)s[9]) == (uint8_t)mon[1] &&
+            lower((uint8_t)s[10]) == (uint8_t)mon[2]) {
             m = (int32_t)i + 1;
         }
     }
@@ -270,7 +270,8 @@ static int64_t parse_http_date(const char *s, size_t n)
     doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     /* 32-bit day count: 64-bit division would pull in libgcc helpers */
-    return (int64_t)(era * 146097 + doe - 719468) * 86400 + hh * 3600 + mi * 60 + ss;
+    return (int64_t)(era * 146097 + doe - 719468) * 86400 + (int64_t)hh * 3600 +
+           (int64_t)mi * 60 + ss;
 }
 
 /* Walk a comma-separated list; calls back per trimmed element via index. */
@@ -397,7 +398,13 @@ static int header_done(drip_http_t *h)
         }
         break;
     case H_SHOULD_RETRY:
-        hd->should_retry = ieq(v, n, "true") ? 1 : (ieq(v, n, "false") ? 0 : -1);
+        if (ieq(v, n, "true")) {
+            hd->should_retry = 1;
+        } else if (ieq(v, n, "false")) {
+            hd->should_retry = 0;
+        } else {
+            hd->should_retry = -1;
+        }
         break;
     case H_LIM_REQ:
     case H_LIM_TOK:
@@ -426,14 +433,14 @@ static int header_done(drip_http_t *h)
 
 static uint8_t header_id(const drip_http_t *h)
 {
-    uint8_t i;
+    size_t i;
     if (h->priv.name_len > sizeof h->priv.name) {
         return H_NONE;
     }
     for (i = 1; i < sizeof k_headers / sizeof k_headers[0]; i++) {
         if (strlen(k_headers[i]) == h->priv.name_len &&
             memcmp(k_headers[i], h->priv.name, h->priv.name_len) == 0) {
-            return i;
+            return (uint8_t)i;
         }
     }
     return H_NONE;

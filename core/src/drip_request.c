@@ -242,9 +242,9 @@ static void tool_choice(out_t *o, const drip_request_t *r, int chat)
 
 static void body_responses(out_t *o, const drip_request_t *r)
 {
-    size_t i;
     int list = r->nmessages > 0 || r->noutputs > 0;
     if (list) {
+        size_t i;
         key(o, "input");
         put(o, "[", 1);
         for (i = 0; i < r->nmessages; i++) {

@@ -127,12 +127,13 @@ const drip_http_head_t *drip_stream_head(const drip_stream_t *st)
 /* Bounded copy of a view into a NUL-terminated field; returns 1 if cut. */
 static int copy_field(char *dst, size_t cap, drip_str_t s)
 {
-    size_t n = s.n < cap - 1u ? s.n : cap - 1u;
-    if (s.p != NULL) {
+    int cut = s.p != NULL && s.n >= cap;
+    size_t n = s.p == NULL ? 0 : (cut ? cap - 1u : s.n);
+    if (n > 0) {
         memcpy(dst, s.p, n);
     }
-    dst[s.p != NULL ? n : 0] = '\0';
-    return s.p != NULL && n < s.n;
+    dst[n] = '\0';
+    return cut;
 }
 
 static int str_eq_len(drip_str_t s, const char *lit)

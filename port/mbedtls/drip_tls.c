@@ -203,7 +203,7 @@ static int tls_octet(const char **s)
  */
 static int tls_host_is_loopback(const char *h)
 {
-    const char *p = h;
+    const char *p;
     int i;
     if (strcmp(h, "localhost") == 0 || strcmp(h, "::1") == 0) {
         return 1;
@@ -295,7 +295,6 @@ static int tls_connect(void *ctx, const char *host, uint16_t port, uint32_t time
 {
     drip_tls_t *t = (drip_tls_t *)ctx;
     size_t hlen;
-    int r;
 
     if (t == NULL || host == NULL) {
         return DRIP_ERR_ARG;
@@ -329,7 +328,7 @@ static int tls_connect(void *ctx, const char *host, uint16_t port, uint32_t time
         return DRIP_ERR_STATE; /* open, or failed: close first */
     }
     if (t->priv.state == TLS_ST_TCP) {
-        r = t->priv.inner->connect(t->priv.inner->ctx, host, port, timeout_ms);
+        int r = t->priv.inner->connect(t->priv.inner->ctx, host, port, timeout_ms);
         if (r == DRIP_AGAIN) {
             return DRIP_AGAIN;
         }
