@@ -36,12 +36,12 @@ def expected_text(name):
 class Server:
     """One replay server instance on 127.0.0.1 with the given certificate."""
 
-    def __init__(self, workdir, cert, key, name):
+    def __init__(self, workdir, cert, key, name, extra=()):
         self.ready = os.path.join(workdir, name + ".port")
         self.log = open(os.path.join(workdir, name + ".log"), "w")
         self.proc = subprocess.Popen(
             [sys.executable, SERVER, "--cert", cert, "--key", key, "--transcripts", TRANSCRIPTS,
-             "--port", "0", "--ready-file", self.ready],
+             "--port", "0", "--ready-file", self.ready] + list(extra),
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 15
         while time.time() < deadline:
@@ -328,6 +328,55 @@ def s_dns_failure(c):
     check(rc == 1 and st.get("state") == "failed" and err_code(st, "transport") == -13, st)
 
 
+def s_http_status(code, needle):
+    def run(c):
+        c.admin("POST", "/_reset")
+        rc, out, err, st, _ = c.run(["--retries", "0"] + H("X-Drip-Fault", f"status={code}") + ["x"])
+        check(rc == 1 and st.get("state") == "http_error" and st.get("http") == str(code), st)
+        check(err_code(st) == -87 and needle in err, err[-300:])
+    return run
+
+
+def s_bad_status_line(c):
+    rc, out, err, st, _ = c.run(["--retries", "0"] + H("X-Drip-Fault", "bad_status=1") + ["x"])
+    check(rc == 1 and st.get("state") == "protocol_error" and err_code(st) == -30, st)
+
+
+def s_bad_chunk_size(c):
+    rc, out, err, st, _ = c.run(H("X-Drip-Fault", "bad_chunk=1") + ["x"])
+    check(rc == 1 and st.get("state") == "protocol_error" and err_code(st) == -35, st)
+
+
+def s_oversize_kept_header(c):
+    rc, out, err, st, _ = c.run(H("X-Drip-Fault", "long_request_id=300") + ["x"])
+    check(rc == 1 and st.get("state") == "protocol_error" and err_code(st) == -33, st)
+
+
+def s_oversize_skipped_header(c):
+    rc, out, err, st, _ = c.run(H("X-Drip-Fault", "big_header=60000") + ["x"])
+    check(rc == 0 and out == expected_text("responses-text-gpt52") + "\n", st)
+
+
+def s_invalid_json_event(c):
+    rc, out, err, st, _ = c.run(H("X-Drip-Fault", "inject=invalid_json") + ["x"])
+    check(rc == 1 and st.get("state") == "protocol_error" and err_code(st) == -60, st)
+
+
+def s_unknown_event_type(c):
+    rc, out, err, st, _ = c.run(H("X-Drip-Fault", "inject=unknown_type") + ["x"])
+    check(rc == 0 and out == expected_text("responses-text-gpt52") + "\n", (st, out))
+
+
+def s_event_larger_than_buffers(c):
+    rc, out, err, st, _ = c.run(H("X-Drip-Fault", "inject=huge_delta") + ["x"])
+    check(rc == 1 and st.get("state") == "protocol_error" and err_code(st) == -82, st)
+
+
+def s_tls_alert(c):
+    rc, out, err, st, _ = c.run(["--retries", "0", "x"], port=c.tls13.port)
+    check(rc == 1 and st.get("state") == "failed" and err_code(st, "transport") == -15, st)
+
+
 def s_zero_alloc(c):
     """A full TLS stream: zero heap calls from dripfeed's own code."""
     if not c.alloc:
@@ -364,6 +413,16 @@ SCENARIOS = [
     ("cancel from callback", s_cancel_from_callback), ("cancel from another thread", s_cancel_from_thread),
     ("TLS: wrong CA", s_wrong_ca), ("TLS: wrong host name", s_wrong_host), ("TLS: expired", s_expired),
     ("connection refused", s_refused), ("DNS failure", s_dns_failure),
+    ("HTTP 400", s_http_status(400, "invalid_request_error")),
+    ("HTTP 403", s_http_status(403, "unsupported_country_region_territory")),
+    ("HTTP 404", s_http_status(404, "not_found")),
+    ("HTTP 502", s_http_status(502, "502")),
+    ("malformed status line", s_bad_status_line), ("bad chunk size", s_bad_chunk_size),
+    ("oversize kept header", s_oversize_kept_header),
+    ("60 KB unknown header skipped", s_oversize_skipped_header),
+    ("invalid JSON event", s_invalid_json_event), ("unknown event type", s_unknown_event_type),
+    ("event larger than every buffer", s_event_larger_than_buffers),
+    ("TLS alert (server wants TLS 1.3)", s_tls_alert),
     ("zero heap calls from dripfeed during a TLS stream", s_zero_alloc),
 ]
 
@@ -387,8 +446,11 @@ def main():
         servers.append(wh)
         ex = Server(work, os.path.join(certs, "expired.pem"), os.path.join(certs, "expired.key"), "expired")
         servers.append(ex)
+        t13 = Server(work, os.path.join(certs, "server.pem"), os.path.join(certs, "server.key"), "tls13",
+                     extra=["--tls-min", "1.3"])
+        servers.append(t13)
         ctx = Ctx(os.path.abspath(a.dripfeed), certs, main_srv, a.valgrind)
-        ctx.wronghost, ctx.expired = wh, ex
+        ctx.wronghost, ctx.expired, ctx.tls13 = wh, ex, t13
         ctx.alloc = a.alloc
         ctx.alloc_report = None
         for name, fn in SCENARIOS:

@@ -111,6 +111,11 @@ FAULT_KEYS = {
     "eol": "eol",                   # SSE line ends: lf (default), crlf or cr
     "chunk_ext": "flag",            # add chunk extensions (';a', ' ; q="x;y"', ...) to chunk sizes
     "big_header": "size",           # add an x-drip-padding header of N bytes
+    "bad_status": "flag",           # a malformed status line ("HTTP/1.1 2x0 OK")
+    "bad_chunk": "flag",            # after the first event, a chunk size line "zz"
+    "long_request_id": "size",      # an x-request-id of N bytes (longer than a client keeps)
+    "inject": "str",                # after the 3rd event insert: invalid_json | unknown_type |
+                                    # huge_delta (a 40 KB output_text.delta)
 }
 
 CHUNK_EXTS = [b";a", b";name=value", b' ; q="x;y"', b";n=v;m", b";drip-ext-" + b"e" * 100]
@@ -934,7 +939,8 @@ class Conn:
                   ("openai-organization", "user-dripfeedtest"),
                   ("openai-project", "proj_dripfeedtest"),
                   ("openai-processing-ms", str(pm)),
-                  ("x-request-id", ctx.rid),
+                  ("x-request-id", "r" * f["long_request_id"] if f.get("long_request_id")
+                   else ctx.rid),
                   ("x-ratelimit-limit-requests", "30000"),
                   ("x-ratelimit-limit-tokens", "150000000"),
                   ("x-ratelimit-remaining-requests", "29999"),
@@ -960,7 +966,8 @@ class Conn:
                 h.append(("x-drip-padding", "p" * f["big_header"]))
         h.append(("x-drip-conn", str(self.cid)))
         h += list(extra)
-        lines = [f"HTTP/1.1 {status} {reason_phrase(status)}"] + [f"{k}: {v}" for k, v in h]
+        first = "HTTP/1.1 2x0 OK" if f.get("bad_status") else f"HTTP/1.1 {status} {reason_phrase(status)}"
+        lines = [first] + [f"{k}: {v}" for k, v in h]
         if api:
             ctx.entry["status"] = status
             with self.st.lock:
@@ -982,6 +989,8 @@ class Conn:
             return self.send_body(ctx, 200, f["content_type"], json_bytes(t.final_json()))
         if f.get("no_terminal") and frames:
             frames = frames[:-1]
+        if f.get("inject"):
+            frames = list(frames[:3]) + [Frame(injected_event(f["inject"]), 3)] + list(frames[3:])
         eol = {"lf": b"\n", "crlf": b"\r\n", "cr": b"\r"}[f.get("eol", "lf")]
         raws = [fr.raw if eol == b"\n" else fr.raw.replace(b"\n", eol) for fr in frames]
         boundaries, pos = [], 0
@@ -991,6 +1000,10 @@ class Conn:
         self.head(ctx, 200, "text/event-stream; charset=utf-8", True, 0)
         if "only_comments" in f:
             return self.only_comments(ctx, eol)
+        if f.get("bad_chunk"):
+            self.emit_chunk(ctx, raws[0], True)
+            self.write(ctx, b"zz\r\n")
+            raise Drop("bad_chunk")
         self.stream_body(ctx, b"".join(raws), boundaries, True, sse=True, eol=eol)
 
     def only_comments(self, ctx, eol):
@@ -1096,6 +1109,20 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not valid JSON")
 
 
+def injected_event(kind: str) -> bytes:
+    """An extra SSE event for the inject= fault."""
+    if kind == "invalid_json":
+        return b'event: response.output_text.delta\ndata: {"type":"response.output_text.delta",\n\n'
+    if kind == "unknown_type":
+        return (b'event: response.future_thing.delta\ndata: {"type":"response.future_thing.delta",'
+                b'"delta":"ignored","sequence_number":1000}\n\n')
+    if kind == "huge_delta":
+        d = json.dumps({"type": "response.output_text.delta", "item_id": "msg_x", "output_index": 0,
+                        "content_index": 0, "delta": "x" * 40960, "sequence_number": 1001})
+        return b"event: response.output_text.delta\ndata: " + d.encode() + b"\n\n"
+    raise ConfigError(f"inject: unknown kind {kind!r}")
+
+
 def chat_default(obj) -> str:
     """Chat: a tool result gets the answer after it; tools on offer get a call."""
     msgs = obj.get("messages")
@@ -1138,6 +1165,8 @@ def main(argv=None) -> int:
     ap.add_argument("--require-auth", action="store_true",
                     help="401 for API requests without 'Authorization: Bearer ...'")
     ap.add_argument("--tls-max", choices=["1.2", "1.3"], help="highest TLS version offered")
+    ap.add_argument("--tls-min", choices=["1.2", "1.3"], help="lowest TLS version accepted "
+                    "(1.3 makes a TLS 1.2-only client fail with a protocol_version alert)")
     ap.add_argument("--verbose", action="store_true", help="one log line per request on stderr")
     args = ap.parse_args(argv)
 
@@ -1157,6 +1186,8 @@ def main(argv=None) -> int:
         return 2
     if args.tls_max == "1.2":
         ssl_ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    if args.tls_min == "1.3":
+        ssl_ctx.minimum_version = ssl.TLSVersion.TLSv1_3
     state = State(load_transcripts(args.transcripts), args)
 
     def on_signal(signum, frame):
