@@ -81,55 +81,15 @@ static int is_presence_slot(unsigned i)
 
 /* ---- text buffer ------------------------------------------------------------ */
 
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-} sbuf_t;
-
-static void sb_put(sbuf_t *b, const void *p, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t c = b->cap ? b->cap : 256;
-        while (b->n + n + 1 > c) {
-            c *= 2;
-        }
-        b->p = realloc(b->p, c);
-        assert_non_null(b->p);
-        b->cap = c;
-    }
-    if (n > 0) {
-        memcpy(b->p + b->n, p, n);
-    }
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void sb_puts(sbuf_t *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
-static void sb_printf(sbuf_t *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    int k;
-    va_start(ap, fmt);
-    k = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    assert_true(k >= 0 && (size_t)k < sizeof tmp);
-    sb_put(b, tmp, (size_t)k);
-}
-
-static void sb_esc(sbuf_t *b, const void *v, size_t n)
+static void sb_esc(th_buf_t *b, const void *v, size_t n)
 {
     const uint8_t *p = v;
     size_t i;
     for (i = 0; i < n; i++) {
         if (p[i] < 0x20u || p[i] > 0x7Eu || p[i] == '%') {
-            sb_printf(b, "%%%02X", p[i]);
+            th_buf_fmt(b, "%%%02X", p[i]);
         } else {
-            sb_put(b, &p[i], 1);
+            th_buf_add(b, &p[i], 1);
         }
     }
 }
@@ -242,24 +202,24 @@ static drip_err_t scan_whole(guarded_t *g, const char *doc)
 /* Canonical text of the error and every captured slot. */
 static char *dump(const guarded_t *g, drip_err_t e)
 {
-    sbuf_t b = {0};
+    th_buf_t b = {0};
     unsigned i;
-    sb_printf(&b, "err %d\n", (int)e);
+    th_buf_fmt(&b, "err %d\n", (int)e);
     for (i = 0; i < DRIP_SCAN_SLOTS; i++) {
         const drip_scan_slot_t *sl = &g->s.slot[i];
         if (sl->kind == DRIP_SCAN_NONE) {
             continue;
         }
-        sb_printf(&b, "%u kind=%u len=%u cut=%u off=%u ", i, sl->kind, sl->len, sl->cut, sl->off);
+        th_buf_fmt(&b, "%u kind=%u len=%u cut=%u off=%u ", i, sl->kind, sl->len, sl->cut, sl->off);
         if (!is_presence_slot(i)) {
             drip_str_t v = drip_scan_str(&g->s, i);
             if (v.p == NULL) {
-                sb_puts(&b, "-");
+                th_buf_str(&b, "-");
             } else {
                 sb_esc(&b, v.p, v.n);
             }
         }
-        sb_puts(&b, "\n");
+        th_buf_str(&b, "\n");
     }
     return b.p;
 }
@@ -517,13 +477,13 @@ static void test_presence_flag(void **state)
     assert_int_equal(g.s.slot[S_PRES].kind, DRIP_SCAN_NULL);
     /* a presence-only string longer than the arena is fine */
     {
-        sbuf_t b = {0};
+        th_buf_t b = {0};
         size_t i;
-        sb_puts(&b, "{\"pres\":\"");
+        th_buf_str(&b, "{\"pres\":\"");
         for (i = 0; i < 1000; i++) {
-            sb_puts(&b, "x");
+            th_buf_str(&b, "x");
         }
-        sb_puts(&b, "\",\"type\":\"after\"}");
+        th_buf_str(&b, "\",\"type\":\"after\"}");
         assert_int_equal(scan_whole(&g, b.p), DRIP_OK);
         assert_int_equal(g.s.slot[S_PRES].len, 1000);
         assert_int_equal(g.s.slot[S_PRES].cut, 0);
@@ -538,15 +498,15 @@ static void test_presence_str_view_in_arena(void **state)
      * stored, so the view must not claim len bytes of arena that hold
      * something else, let alone reach past the arena. */
     static guarded_t g;
-    sbuf_t b = {0};
+    th_buf_t b = {0};
     size_t i;
     drip_str_t v;
     (void)state;
-    sb_puts(&b, "{\"type\":\"t\",\"pres\":\"");
+    th_buf_str(&b, "{\"type\":\"t\",\"pres\":\"");
     for (i = 0; i < 1000; i++) {
-        sb_puts(&b, "x");
+        th_buf_str(&b, "x");
     }
-    sb_puts(&b, "\"}");
+    th_buf_str(&b, "\"}");
     assert_int_equal(scan_whole(&g, b.p), DRIP_OK);
     assert_int_equal(g.s.slot[S_PRES].len, 1000);
     v = drip_scan_str(&g.s, S_PRES);
@@ -568,7 +528,7 @@ static void test_arena_full_cut(void **state)
 {
     static guarded_t g;
     static char text[DRIP_SCAN_ARENA + 300];
-    sbuf_t b = {0};
+    th_buf_t b = {0};
     size_t i;
     drip_str_t v;
     (void)state;
@@ -576,14 +536,14 @@ static void test_arena_full_cut(void **state)
         text[i] = (char)('0' + i % 10u);
     }
     /* a string longer than the arena, then more strings and numbers */
-    sb_puts(&b, "{\"text\":\"");
-    sb_put(&b, text, sizeof text);
-    sb_puts(&b, "\",\"type\":\"after\",\"num\":12345,\"flag\":true,\"status\":\"s\","
+    th_buf_str(&b, "{\"text\":\"");
+    th_buf_add(&b, text, sizeof text);
+    th_buf_str(&b, "\",\"type\":\"after\",\"num\":12345,\"flag\":true,\"status\":\"s\","
                 "\"a\":{\"b\":{\"c\":{\"d\":");
     for (i = 0; i < DRIP_SCAN_NUM_RESERVE + 50; i++) {
-        sb_puts(&b, "9");
+        th_buf_str(&b, "9");
     }
-    sb_puts(&b, "}}},\"response\":{\"usage\":{\"input_tokens\":7}}}");
+    th_buf_str(&b, "}}},\"response\":{\"usage\":{\"input_tokens\":7}}}");
     assert_int_equal(scan_whole(&g, b.p), DRIP_OK);
     assert_int_equal(g.s.slot[S_TEXT].kind, DRIP_SCAN_STRING);
     assert_int_equal(g.s.slot[S_TEXT].len, sizeof text); /* len counts all */
@@ -618,9 +578,9 @@ static void test_arena_full_cut(void **state)
 
     /* exactly the string room: not cut; the next string is */
     memset(&b, 0, sizeof b);
-    sb_puts(&b, "{\"text\":\"");
-    sb_put(&b, text, STR_ROOM);
-    sb_puts(&b, "\",\"status\":\"s\"}");
+    th_buf_str(&b, "{\"text\":\"");
+    th_buf_add(&b, text, STR_ROOM);
+    th_buf_str(&b, "\",\"status\":\"s\"}");
     assert_int_equal(scan_whole(&g, b.p), DRIP_OK);
     assert_int_equal(g.s.slot[S_TEXT].cut, 0);
     assert_int_equal(drip_scan_str(&g.s, S_TEXT).n, STR_ROOM);
@@ -630,11 +590,11 @@ static void test_arena_full_cut(void **state)
 
     /* a captured string far longer than the arena and than 65535 */
     memset(&b, 0, sizeof b);
-    sb_puts(&b, "{\"text\":\"");
+    th_buf_str(&b, "{\"text\":\"");
     for (i = 0; i < 12000; i++) { /* 6 decoded bytes each: 72000 */
-        sb_puts(&b, "\\u00e9abcd");
+        th_buf_str(&b, "\\u00e9abcd");
     }
-    sb_puts(&b, "\",\"type\":\"x\"}");
+    th_buf_str(&b, "\",\"type\":\"x\"}");
     assert_int_equal(scan_whole(&g, b.p), DRIP_OK);
     assert_int_equal(g.s.slot[S_TEXT].cut, 1);
     assert_int_equal(g.s.slot[S_TEXT].len, 0xFFFFu); /* saturates */
@@ -649,15 +609,15 @@ static void test_cut_string_view_is_its_own(void **state)
      * number reserve is for: the message's view must hold only message bytes,
      * never the digits captured after it. */
     static guarded_t g;
-    sbuf_t b = {0};
+    th_buf_t b = {0};
     size_t i;
     drip_str_t v;
     (void)state;
-    sb_puts(&b, "{\"text\":\"");
+    th_buf_str(&b, "{\"text\":\"");
     for (i = 0; i < DRIP_SCAN_ARENA + 100; i++) {
-        sb_puts(&b, "m");
+        th_buf_str(&b, "m");
     }
-    sb_puts(&b, "\",\"num\":42}");
+    th_buf_str(&b, "\",\"num\":42}");
     assert_int_equal(scan_whole(&g, b.p), DRIP_OK);
     expect_slot_str(&g, S_NUM, DRIP_SCAN_NUMBER, "42", 2);
     assert_int_equal(g.s.slot[S_TEXT].cut, 1);
@@ -696,17 +656,17 @@ static void test_key_max_len(void **state)
     expect_slot(&g, S_TYPE, "ok");
     /* a very long key costs nothing and does not disturb the path */
     {
-        sbuf_t b = {0};
+        th_buf_t b = {0};
         size_t i;
-        sb_puts(&b, "{\"response\":{\"");
+        th_buf_str(&b, "{\"response\":{\"");
         for (i = 0; i < 5000; i++) {
-            sb_puts(&b, "id");
+            th_buf_str(&b, "id");
         }
-        sb_puts(&b, "\":\"no\",\"id\":\"yes\"},\"");
+        th_buf_str(&b, "\":\"no\",\"id\":\"yes\"},\"");
         for (i = 0; i < 300; i++) {
-            sb_puts(&b, "\\u00e9");
+            th_buf_str(&b, "\\u00e9");
         }
-        sb_puts(&b, "\":1,\"type\":\"t\"}");
+        th_buf_str(&b, "\":1,\"type\":\"t\"}");
         assert_int_equal(scan_whole(&g, b.p), DRIP_OK);
         expect_slot(&g, S_RESP_ID, "yes");
         expect_slot(&g, S_TYPE, "t");
@@ -808,15 +768,15 @@ static void test_root_scalars(void **state)
     }
 }
 
-static void nest(sbuf_t *b, unsigned depth, int objects)
+static void nest(th_buf_t *b, unsigned depth, int objects)
 {
     unsigned i;
     for (i = 0; i < depth; i++) {
-        sb_puts(b, objects ? "{\"a\":" : "[");
+        th_buf_str(b, objects ? "{\"a\":" : "[");
     }
-    sb_puts(b, "1");
+    th_buf_str(b, "1");
     for (i = 0; i < depth; i++) {
-        sb_puts(b, objects ? "}" : "]");
+        th_buf_str(b, objects ? "}" : "]");
     }
 }
 
@@ -825,7 +785,7 @@ static void test_depth_limit(void **state)
     int objects;
     (void)state;
     for (objects = 0; objects <= 1; objects++) {
-        sbuf_t b = {0};
+        th_buf_t b = {0};
         nest(&b, DRIP_SCAN_MAX_DEPTH, objects);
         expect_error_every_split(b.p, b.n, DRIP_OK);
         free(b.p);
@@ -851,23 +811,23 @@ static void test_depth_limit(void **state)
     }
     /* mixed: 63 arrays and one object at the bottom, several times in a row */
     {
-        sbuf_t b = {0};
+        th_buf_t b = {0};
         int rep;
-        sb_puts(&b, "[");
+        th_buf_str(&b, "[");
         for (rep = 0; rep < 3; rep++) {
             unsigned i;
             if (rep) {
-                sb_puts(&b, ",");
+                th_buf_str(&b, ",");
             }
             for (i = 0; i < DRIP_SCAN_MAX_DEPTH - 2; i++) {
-                sb_puts(&b, (i & 1u) ? "{\"k\":" : "[");
+                th_buf_str(&b, (i & 1u) ? "{\"k\":" : "[");
             }
-            sb_puts(&b, "{}");
+            th_buf_str(&b, "{}");
             for (i = DRIP_SCAN_MAX_DEPTH - 2; i-- > 0;) {
-                sb_puts(&b, (i & 1u) ? "}" : "]");
+                th_buf_str(&b, (i & 1u) ? "}" : "]");
             }
         }
-        sb_puts(&b, "]");
+        th_buf_str(&b, "]");
         expect_error_every_split(b.p, b.n, DRIP_OK);
         free(b.p);
     }
@@ -909,40 +869,40 @@ static void test_split_invariance(void **state)
 
 static char *big_doc(size_t *len, int variant)
 {
-    sbuf_t b = {0};
+    th_buf_t b = {0};
     size_t i;
     static const char piece[] =
         "plain text \\\" \\\\ \\n \\t \\u00e9 \\ud83d\\ude00 \\/ \xE2\x80\x99 ok [{}] : , ";
-    sb_puts(&b, "{\"type\":\"response.completed\",\"big\":\"");
+    th_buf_str(&b, "{\"type\":\"response.completed\",\"big\":\"");
     while (b.n < 600000) {
-        sb_puts(&b, piece);
+        th_buf_str(&b, piece);
         if (variant == 1 && b.n > 300000 && b.n < 300000 + sizeof piece) {
-            sb_puts(&b, "\\x"); /* a bad escape deep inside */
+            th_buf_str(&b, "\\x"); /* a bad escape deep inside */
         }
         if (variant == 2 && b.n > 300000 && b.n < 300000 + sizeof piece) {
-            sb_puts(&b, "\x01"); /* a raw control byte deep inside */
+            th_buf_str(&b, "\x01"); /* a raw control byte deep inside */
         }
     }
-    sb_puts(&b, "\",\"nest\":[");
+    th_buf_str(&b, "\",\"nest\":[");
     for (i = 0; b.n < 1000000; i++) {
         if (i) {
-            sb_puts(&b, ",");
+            th_buf_str(&b, ",");
         }
         if (i % 50 == 7) {
             unsigned d;
             for (d = 0; d < 60; d++) {
-                sb_puts(&b, "[");
+                th_buf_str(&b, "[");
             }
-            sb_puts(&b, "{\"type\":\"deep\"}");
+            th_buf_str(&b, "{\"type\":\"deep\"}");
             for (d = 0; d < 60; d++) {
-                sb_puts(&b, "]");
+                th_buf_str(&b, "]");
             }
         } else {
-            sb_puts(&b, "[1,-2.5e3,true,null,\"s\\\"x\",{\"type\":\"no\",\"k\":[false,{}]},"
+            th_buf_str(&b, "[1,-2.5e3,true,null,\"s\\\"x\",{\"type\":\"no\",\"k\":[false,{}]},"
                         "[[[]]],{\"response\":{\"id\":\"no\"}}]");
         }
     }
-    sb_puts(&b, "],\"response\":{\"id\":\"resp_big\",\"status\":\"completed\","
+    th_buf_str(&b, "],\"response\":{\"id\":\"resp_big\",\"status\":\"completed\","
                 "\"usage\":{\"input_tokens\":4242}},\"output\":[{\"id\":\"out_1\"}],"
                 "\"status\":\"done\"}");
     *len = b.n;

@@ -20,58 +20,18 @@
 
 /* ---- growable byte buffer ------------------------------------------------- */
 
-typedef struct {
-    char *p;
-    size_t n, cap;
-} buf_t;
-
-static void buf_add(buf_t *b, const void *p, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + n + 1) {
-            cap *= 2;
-        }
-        b->p = realloc(b->p, cap);
-        assert_non_null(b->p);
-        b->cap = cap;
-    }
-    if (n > 0) {
-        memcpy(b->p + b->n, p, n);
-    }
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void buf_str(buf_t *b, const char *s)
-{
-    buf_add(b, s, strlen(s));
-}
-
-static void buf_fmt(buf_t *b, const char *f, ...)
-{
-    char tmp[256];
-    va_list ap;
-    int n;
-    va_start(ap, f);
-    n = vsnprintf(tmp, sizeof tmp, f, ap);
-    va_end(ap);
-    assert_true(n >= 0 && (size_t)n < sizeof tmp);
-    buf_add(b, tmp, (size_t)n);
-}
-
 /* A view, length-prefixed so that any bytes can follow: "<n>:bytes" or "-". */
-static void buf_view(buf_t *b, drip_str_t v)
+static void buf_view(th_buf_t *b, drip_str_t v)
 {
     if (v.p == NULL) {
-        buf_str(b, " -");
+        th_buf_str(b, " -");
         return;
     }
-    buf_fmt(b, " %zu:", v.n);
-    buf_add(b, v.p, v.n);
+    th_buf_fmt(b, " %zu:", v.n);
+    th_buf_add(b, v.p, v.n);
 }
 
-static void buf_bytes(buf_t *b, const char *p, size_t n)
+static void buf_bytes(th_buf_t *b, const char *p, size_t n)
 {
     drip_str_t v;
     v.p = p != NULL ? p : "";
@@ -85,18 +45,18 @@ static void buf_bytes(buf_t *b, const char *p, size_t n)
  * decoded (token path or oversize scanner): a *.done event's full `text`
  * and on_call_done's `arguments` are present only on the token path
  * (drip_event.h), so they are not recorded. */
-static buf_t g_rec;
+static th_buf_t g_rec;
 
 static void rec_usage(const drip_usage_t *u)
 {
-    buf_fmt(&g_rec, " usage %lld/%lld/%lld/%lld/%lld", (long long)u->input_tokens,
+    th_buf_fmt(&g_rec, " usage %lld/%lld/%lld/%lld/%lld", (long long)u->input_tokens,
             (long long)u->output_tokens, (long long)u->total_tokens, (long long)u->reasoning_tokens,
             (long long)u->cached_tokens);
 }
 
 static void rec_api(const drip_api_error_t *a)
 {
-    buf_fmt(&g_rec, " api %d", a->status);
+    th_buf_fmt(&g_rec, " api %d", a->status);
     buf_view(&g_rec, a->type);
     buf_view(&g_rec, a->code);
     buf_view(&g_rec, a->message);
@@ -106,7 +66,7 @@ static void rec_api(const drip_api_error_t *a)
 static drip_err_t r_head(void *u, const drip_http_head_t *h)
 {
     (void)u;
-    buf_fmt(&g_rec, "HEAD %d chunked=%d ctype=%s reqid=%s\n", h->status, h->chunked,
+    th_buf_fmt(&g_rec, "HEAD %d chunked=%d ctype=%s reqid=%s\n", h->status, h->chunked,
             h->content_type, h->request_id);
     return DRIP_OK;
 }
@@ -114,9 +74,9 @@ static drip_err_t r_head(void *u, const drip_http_head_t *h)
 static drip_err_t r_event(void *u, const drip_event_t *ev)
 {
     (void)u;
-    buf_fmt(&g_rec, "EV %d", (int)ev->type);
+    th_buf_fmt(&g_rec, "EV %d", (int)ev->type);
     buf_view(&g_rec, ev->type_name);
-    buf_fmt(&g_rec, " seq=%lld idx=%d/%d/%d", (long long)ev->seq, ev->output_index,
+    th_buf_fmt(&g_rec, " seq=%lld idx=%d/%d/%d", (long long)ev->seq, ev->output_index,
             ev->content_index, ev->summary_index);
     buf_view(&g_rec, ev->item_id);
     buf_view(&g_rec, ev->delta);
@@ -138,40 +98,40 @@ static drip_err_t r_event(void *u, const drip_event_t *ev)
         buf_view(&g_rec, ev->refusal);
         buf_view(&g_rec, ev->finish_reason);
     }
-    buf_str(&g_rec, "\n");
+    th_buf_str(&g_rec, "\n");
     return DRIP_OK;
 }
 
 static drip_err_t r_text(void *u, const drip_event_t *ev, const char *p, size_t n)
 {
     (void)u;
-    buf_fmt(&g_rec, "TEXT %d seq=%lld", ev->choice, (long long)ev->seq);
+    th_buf_fmt(&g_rec, "TEXT %d seq=%lld", ev->choice, (long long)ev->seq);
     buf_bytes(&g_rec, p, n);
-    buf_str(&g_rec, "\n");
+    th_buf_str(&g_rec, "\n");
     return DRIP_OK;
 }
 
 static drip_err_t r_refusal(void *u, const drip_event_t *ev, const char *p, size_t n)
 {
     (void)u;
-    buf_fmt(&g_rec, "REFUSAL %d", ev->choice);
+    th_buf_fmt(&g_rec, "REFUSAL %d", ev->choice);
     buf_bytes(&g_rec, p, n);
-    buf_str(&g_rec, "\n");
+    th_buf_str(&g_rec, "\n");
     return DRIP_OK;
 }
 
 static drip_err_t r_reasoning(void *u, const drip_event_t *ev, const char *p, size_t n)
 {
     (void)u;
-    buf_fmt(&g_rec, "REASONING %d", ev->summary_index);
+    th_buf_fmt(&g_rec, "REASONING %d", ev->summary_index);
     buf_bytes(&g_rec, p, n);
-    buf_str(&g_rec, "\n");
+    th_buf_str(&g_rec, "\n");
     return DRIP_OK;
 }
 
 static void rec_call(const char *what, const drip_call_t *c)
 {
-    buf_fmt(&g_rec, "%s %d/%d", what, c->choice, c->index);
+    th_buf_fmt(&g_rec, "%s %d/%d", what, c->choice, c->index);
     buf_view(&g_rec, c->call_id);
     buf_view(&g_rec, c->name);
     buf_view(&g_rec, c->item_id);
@@ -182,7 +142,7 @@ static drip_err_t r_call_delta(void *u, const drip_call_t *c, const char *p, siz
     (void)u;
     rec_call("CALL", c);
     buf_bytes(&g_rec, p, n);
-    buf_str(&g_rec, "\n");
+    th_buf_str(&g_rec, "\n");
     return DRIP_OK;
 }
 
@@ -190,16 +150,16 @@ static drip_err_t r_call_done(void *u, const drip_call_t *c)
 {
     (void)u;
     rec_call("CALLDONE", c);
-    buf_str(&g_rec, "\n");
+    th_buf_str(&g_rec, "\n");
     return DRIP_OK;
 }
 
 static void r_error(void *u, const drip_error_t *e)
 {
     (void)u;
-    buf_fmt(&g_rec, "ERROR %d", (int)e->code);
+    th_buf_fmt(&g_rec, "ERROR %d", (int)e->code);
     rec_api(&e->api);
-    buf_fmt(&g_rec, " reqid=%s detail=%s\n", e->request_id ? e->request_id : "(null)",
+    th_buf_fmt(&g_rec, " reqid=%s detail=%s\n", e->request_id ? e->request_id : "(null)",
             e->detail ? e->detail : "(null)");
 }
 
@@ -209,20 +169,20 @@ static const drip_handlers_t k_handlers = {r_head,      r_event,      r_text,   
 static void rec_result(const drip_stream_t *st, int final_rc)
 {
     const drip_result_t *r = &st->result;
-    buf_fmt(&g_rec, "RESULT state=%s http=%d err=%d last_seq=%lld rc=%d", drip_state_name(r->state),
+    th_buf_fmt(&g_rec, "RESULT state=%s http=%d err=%d last_seq=%lld rc=%d", drip_state_name(r->state),
             r->http_status, (int)r->err, (long long)r->last_seq, final_rc);
-    buf_fmt(&g_rec, " id=%s has_usage=%d", r->response_id, r->has_usage);
+    th_buf_fmt(&g_rec, " id=%s has_usage=%d", r->response_id, r->has_usage);
     if (r->has_usage) {
         rec_usage(&r->usage);
     }
-    buf_fmt(&g_rec, " reason=%s has_error=%d", r->incomplete_reason, r->has_error);
+    th_buf_fmt(&g_rec, " reason=%s has_error=%d", r->incomplete_reason, r->has_error);
     if (r->has_error) {
-        buf_fmt(&g_rec, " status=%d has=%u cut=%u type=%s code=%s param=%s", r->error_status,
+        th_buf_fmt(&g_rec, " status=%d has=%u cut=%u type=%s code=%s param=%s", r->error_status,
                 r->error_has, r->message_cut, r->error_type, r->error_code, r->error_param);
-        buf_str(&g_rec, " message=");
-        buf_str(&g_rec, r->error_message);
+        th_buf_str(&g_rec, " message=");
+        th_buf_str(&g_rec, r->error_message);
     }
-    buf_str(&g_rec, "\n");
+    th_buf_str(&g_rec, "\n");
 }
 
 /* ---- decoding ----------------------------------------------------------------- */
@@ -247,7 +207,7 @@ static void start(drip_api_t api, size_t buf_len)
     cfg.user = NULL;
     assert_int_equal(drip_stream_init(&g_st, &cfg), DRIP_OK);
     g_rec.n = 0;
-    buf_add(&g_rec, "", 0);
+    th_buf_add(&g_rec, "", 0);
 }
 
 static void end(void)
@@ -296,7 +256,7 @@ static void decode_at(drip_api_t api, size_t buf_len, const unsigned char *p, si
 }
 
 /* Report the first difference of two recordings. */
-static void same(const buf_t *ref, const char *what, const char *name)
+static void same(const th_buf_t *ref, const char *what, const char *name)
 {
     size_t i = 0, line = 1, ls = 0;
     if (ref->n == g_rec.n && memcmp(ref->p, g_rec.p, ref->n) == 0) {
@@ -324,41 +284,13 @@ static void same(const buf_t *ref, const char *what, const char *name)
     }
 }
 
-static void copy_rec(buf_t *dst)
+static void copy_rec(th_buf_t *dst)
 {
     dst->n = 0;
-    buf_add(dst, g_rec.p, g_rec.n);
+    th_buf_add(dst, g_rec.p, g_rec.n);
 }
 
 /* ---- inputs ------------------------------------------------------------------------ */
-
-typedef struct {
-    char name[128];
-} name_t;
-
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(((const name_t *)a)->name, ((const name_t *)b)->name);
-}
-
-static size_t list_dir(const char *dir, const char *ext, name_t *out, size_t cap)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    size_t n = 0, el = strlen(ext);
-    assert_non_null(d);
-    while ((de = readdir(d)) != NULL) {
-        size_t l = strlen(de->d_name);
-        if (l > el && l < sizeof out[0].name && strcmp(de->d_name + l - el, ext) == 0) {
-            assert_true(n < cap);
-            memcpy(out[n].name, de->d_name, l + 1);
-            n++;
-        }
-    }
-    closedir(d);
-    qsort(out, n, sizeof out[0], cmp_names);
-    return n;
-}
 
 static drip_api_t api_of(const char *name)
 {
@@ -370,22 +302,22 @@ static unsigned char *wrapped(const char *name, size_t *len)
 {
     size_t blen = 0, off = 0;
     unsigned char *body = th_transcript(name, &blen);
-    buf_t http = {0};
+    th_buf_t http = {0};
     uint32_t rs = (uint32_t)blen;
     assert_non_null(body);
-    buf_str(&http, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+    th_buf_str(&http, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
                    "Transfer-Encoding: chunked\r\nx-request-id: req_wrapped\r\n\r\n");
     while (off < blen) {
         size_t k = 1 + th_rand(&rs) % 600u;
         if (k > blen - off) {
             k = blen - off;
         }
-        buf_fmt(&http, "%zx\r\n", k);
-        buf_add(&http, body + off, k);
-        buf_str(&http, "\r\n");
+        th_buf_fmt(&http, "%zx\r\n", k);
+        th_buf_add(&http, body + off, k);
+        th_buf_str(&http, "\r\n");
         off += k;
     }
-    buf_str(&http, "0\r\n\r\n");
+    th_buf_str(&http, "0\r\n\r\n");
     free(body);
     *len = http.n;
     return (unsigned char *)http.p;
@@ -400,7 +332,7 @@ static const size_t k_bufs[] = {4096, 512};
  * reference (whole input, 4096-byte buffer). */
 static void all_splits(const char *name, const unsigned char *p, size_t len, drip_api_t api)
 {
-    buf_t ref = {0};
+    th_buf_t ref = {0};
     size_t b, f;
     uint32_t s;
     char what[96];
@@ -424,8 +356,8 @@ static void all_splits(const char *name, const unsigned char *p, size_t len, dri
 
 static void test_captures_all_splits(void **state)
 {
-    static name_t names[256];
-    size_t n = list_dir(DRIP_TEST_CAPTURES, ".http", names, 256), i;
+    static th_name_t names[256];
+    size_t n = th_list_dir(DRIP_TEST_CAPTURES, ".http", names, 256), i;
     (void)state;
     assert_true(n >= 20);
     for (i = 0; i < n; i++) {
@@ -440,8 +372,8 @@ static void test_captures_all_splits(void **state)
 
 static void test_transcripts_all_splits(void **state)
 {
-    static name_t names[64];
-    size_t n = list_dir(DRIP_TEST_TRANSCRIPTS, ".sse", names, 64), i;
+    static th_name_t names[64];
+    size_t n = th_list_dir(DRIP_TEST_TRANSCRIPTS, ".sse", names, 64), i;
     (void)state;
     assert_true(n >= 16);
     for (i = 0; i < n; i++) {
@@ -464,7 +396,7 @@ static void test_transcripts_all_splits(void **state)
 /* Every single split point k (first k bytes, then the rest), buffers 512 and 4096. */
 static void every_split(const char *name, const unsigned char *p, size_t len, drip_api_t api)
 {
-    buf_t ref = {0};
+    th_buf_t ref = {0};
     size_t b, k;
     char what[96];
     decode(api, 4096, p, len, len, 0);

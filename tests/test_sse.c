@@ -39,65 +39,25 @@
 
 /* ---- growable text buffer (tests may use the heap) -------------------- */
 
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-} sbuf_t;
-
-static void sb_put(sbuf_t *b, const void *p, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t c = b->cap ? b->cap : 256;
-        while (b->n + n + 1 > c) {
-            c *= 2;
-        }
-        b->p = realloc(b->p, c);
-        assert_non_null(b->p);
-        b->cap = c;
-    }
-    if (n > 0) {
-        memcpy(b->p + b->n, p, n);
-    }
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void sb_puts(sbuf_t *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
-static void sb_printf(sbuf_t *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    int k;
-    va_start(ap, fmt);
-    k = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    assert_true(k >= 0 && (size_t)k < sizeof tmp);
-    sb_put(b, tmp, (size_t)k);
-}
-
-static void sb_esc(sbuf_t *b, const void *v, size_t n)
+static void sb_esc(th_buf_t *b, const void *v, size_t n)
 {
     const uint8_t *p = v;
     size_t i;
     for (i = 0; i < n; i++) {
         uint8_t c = p[i];
         if (c < 0x20u || c > 0x7Eu || c == '%' || c == '|') {
-            sb_printf(b, "%%%02X", c);
+            th_buf_fmt(b, "%%%02X", c);
         } else {
-            sb_put(b, &c, 1);
+            th_buf_add(b, &c, 1);
         }
     }
 }
 
-static char *sb_take(sbuf_t *b)
+static char *sb_take(th_buf_t *b)
 {
     char *p;
     if (b->p == NULL) {
-        sb_put(b, "", 0);
+        th_buf_add(b, "", 0);
     }
     p = b->p;
     memset(b, 0, sizeof *b);
@@ -177,7 +137,7 @@ static char *sse_run_ex(const uint8_t *in, size_t n, size_t cap, const split_t *
 {
     uint8_t *buf = malloc(cap + GUARD);
     drip_sse_t s;
-    sbuf_t t = {0}, over = {0};
+    th_buf_t t = {0}, over = {0};
     int in_over = 0, failed = 0;
     size_t off = 0;
     uint32_t rng = sp->seed ? sp->seed : 1u;
@@ -211,7 +171,7 @@ static char *sse_run_ex(const uint8_t *in, size_t n, size_t cap, const split_t *
             if (rc == DRIP_SSE_DATA) {
                 assert_non_null(s.piece);
                 assert_true(s.piece_len > 0);
-                sb_put(&over, s.piece, s.piece_len);
+                th_buf_add(&over, s.piece, s.piece_len);
                 in_over = 1;
                 continue;
             }
@@ -234,24 +194,24 @@ static char *sse_run_ex(const uint8_t *in, size_t n, size_t cap, const split_t *
                     if (st != NULL) {
                         st->oversize++;
                     }
-                    sb_puts(&t, "OV ");
+                    th_buf_str(&t, "OV ");
                 } else {
                     assert_int_equal(in_over, 0); /* pieces only for oversize events */
                     assert_true(ev->data == buf);
                     assert_int_equal(ev->data_len, ev->size);
                     assert_true(ev->data_len <= cap);
-                    sb_puts(&t, "EV ");
+                    th_buf_str(&t, "EV ");
                 }
                 sb_esc(&t, ev->type, ev->type_len);
-                sb_puts(&t, "|");
+                th_buf_str(&t, "|");
                 sb_esc(&t, ev->id, ev->id_len);
-                sb_printf(&t, "|%zu|", ev->size);
+                th_buf_fmt(&t, "|%zu|", ev->size);
                 if (ev->oversize) {
                     sb_esc(&t, over.p, over.n);
                 } else {
                     sb_esc(&t, ev->data, ev->data_len);
                 }
-                sb_puts(&t, "\n");
+                th_buf_str(&t, "\n");
                 if (check != NULL) {
                     if (ev->oversize) {
                         check(ev, (const uint8_t *)over.p, over.n, ctx);
@@ -264,7 +224,7 @@ static char *sse_run_ex(const uint8_t *in, size_t n, size_t cap, const split_t *
                 continue;
             }
             /* an error: it must be sticky */
-            sb_printf(&t, "ERR %d\n", rc);
+            th_buf_fmt(&t, "ERR %d\n", rc);
             {
                 size_t u2 = 99;
                 assert_int_equal(drip_sse_feed(&s, in + off + pos, len - pos, &u2), rc);
@@ -279,15 +239,15 @@ static char *sse_run_ex(const uint8_t *in, size_t n, size_t cap, const split_t *
         off += len;
     }
     if (in_over) {
-        sb_printf(&t, "PENDING %zu\n", over.n);
+        th_buf_fmt(&t, "PENDING %zu\n", over.n);
     }
     lid = drip_sse_last_id(&s, &lid_len);
-    sb_puts(&t, "END ");
+    th_buf_str(&t, "END ");
     sb_esc(&t, lid, lid_len);
     if (drip_sse_retry(&s, &ms)) {
-        sb_printf(&t, "|%u\n", (unsigned)ms);
+        th_buf_fmt(&t, "|%u\n", (unsigned)ms);
     } else {
-        sb_puts(&t, "|-\n");
+        th_buf_str(&t, "|-\n");
     }
     free(over.p);
     free(buf);
@@ -720,16 +680,16 @@ static void test_eof_discards_event(void **state)
 /* ---- oversize events ------------------------------------------------------ */
 
 /* Expected transcript line for an event of `len` data bytes and buffer cap. */
-static void exp_event(sbuf_t *b, const char *type, const char *id, const void *data, size_t len,
+static void exp_event(th_buf_t *b, const char *type, const char *id, const void *data, size_t len,
                       size_t cap)
 {
-    sb_puts(b, len > cap ? "OV " : "EV ");
+    th_buf_str(b, len > cap ? "OV " : "EV ");
     sb_esc(b, type, strlen(type));
-    sb_puts(b, "|");
+    th_buf_str(b, "|");
     sb_esc(b, id, strlen(id));
-    sb_printf(b, "|%zu|", len);
+    th_buf_fmt(b, "|%zu|", len);
     sb_esc(b, data, len);
-    sb_puts(b, "\n");
+    th_buf_str(b, "\n");
 }
 
 static void test_oversize_pieces(void **state)
@@ -738,32 +698,32 @@ static void test_oversize_pieces(void **state)
     /* 40 + 1 + 30 + 1 + 0 + 1 + 1 = 74 bytes, with LFs between lines */
     static const char l40[] = "0123456789abcdefghijklmnopqrstuvwxyzABCD";
     static const char l30[] = "EFGHIJKLMNOPQRSTUVWXYZ!#$&()*+";
-    sbuf_t in = {0}, data = {0};
+    th_buf_t in = {0}, data = {0};
     size_t c;
     (void)state;
 
-    sb_puts(&in, "event: big\nid: 42\ndata: ");
-    sb_puts(&in, l40);
-    sb_puts(&in, "\ndata:");
-    sb_puts(&in, l30);
-    sb_puts(&in, "\r\ndata\ndata: x\n\n");
-    sb_puts(&in, "data: small\n\n");
-    sb_puts(&in, "event: two\ndata: 0123456\ndata: 7\n\n");
-    sb_puts(&in, "data\ndata\n\n");
+    th_buf_str(&in, "event: big\nid: 42\ndata: ");
+    th_buf_str(&in, l40);
+    th_buf_str(&in, "\ndata:");
+    th_buf_str(&in, l30);
+    th_buf_str(&in, "\r\ndata\ndata: x\n\n");
+    th_buf_str(&in, "data: small\n\n");
+    th_buf_str(&in, "event: two\ndata: 0123456\ndata: 7\n\n");
+    th_buf_str(&in, "data\ndata\n\n");
 
-    sb_puts(&data, l40);
-    sb_puts(&data, "\n");
-    sb_puts(&data, l30);
-    sb_puts(&data, "\n\nx");
+    th_buf_str(&data, l40);
+    th_buf_str(&data, "\n");
+    th_buf_str(&data, l30);
+    th_buf_str(&data, "\n\nx");
     assert_int_equal(data.n, 74);
 
     for (c = 0; c < sizeof caps / sizeof caps[0]; c++) {
-        sbuf_t want = {0};
+        th_buf_t want = {0};
         exp_event(&want, "big", "42", data.p, data.n, caps[c]);
         exp_event(&want, "message", "42", "small", 5, caps[c]);
         exp_event(&want, "two", "42", "0123456\n7", 9, caps[c]);
         exp_event(&want, "message", "42", "\n", 1, caps[c]);
-        sb_puts(&want, "END 42|-\n");
+        th_buf_str(&want, "END 42|-\n");
         sse_check_n(in.p, in.n, caps[c], want.p);
         free(want.p);
     }
@@ -776,27 +736,27 @@ static void test_oversize_exact_fit(void **state)
     size_t cap;
     (void)state;
     for (cap = 1; cap <= 12; cap++) {
-        sbuf_t in = {0}, want = {0};
+        th_buf_t in = {0}, want = {0};
         char d[16];
         size_t i;
         for (i = 0; i < sizeof d; i++) {
             d[i] = (char)('a' + i);
         }
         /* one line of exactly cap bytes: not oversize */
-        sb_puts(&in, "data: ");
-        sb_put(&in, d, cap);
-        sb_puts(&in, "\n\n");
+        th_buf_str(&in, "data: ");
+        th_buf_add(&in, d, cap);
+        th_buf_str(&in, "\n\n");
         exp_event(&want, "message", "", d, cap, cap);
         /* one line of cap + 1 bytes: oversize */
-        sb_puts(&in, "data: ");
-        sb_put(&in, d, cap + 1);
-        sb_puts(&in, "\n\n");
+        th_buf_str(&in, "data: ");
+        th_buf_add(&in, d, cap + 1);
+        th_buf_str(&in, "\n\n");
         exp_event(&want, "message", "", d, cap + 1, cap);
         /* several lines whose total with the LFs is exactly cap */
         if (cap >= 3) {
-            sb_puts(&in, "data: ");
-            sb_put(&in, d, cap - 2);
-            sb_puts(&in, "\ndata: Z\n\n");
+            th_buf_str(&in, "data: ");
+            th_buf_add(&in, d, cap - 2);
+            th_buf_str(&in, "\ndata: Z\n\n");
             {
                 char e[16];
                 memcpy(e, d, cap - 2);
@@ -804,29 +764,29 @@ static void test_oversize_exact_fit(void **state)
                 e[cap - 1] = 'Z';
                 exp_event(&want, "message", "", e, cap, cap);
                 /* and one more byte */
-                sb_puts(&in, "data: ");
-                sb_put(&in, d, cap - 2);
-                sb_puts(&in, "\ndata: ZZ\n\n");
+                th_buf_str(&in, "data: ");
+                th_buf_add(&in, d, cap - 2);
+                th_buf_str(&in, "\ndata: ZZ\n\n");
                 e[cap] = 'Z';
                 exp_event(&want, "message", "", e, cap + 1, cap);
             }
         }
         /* cap LFs only (cap + 1 empty data lines) fit; cap + 2 do not */
         for (i = 0; i < cap + 1; i++) {
-            sb_puts(&in, "data\n");
+            th_buf_str(&in, "data\n");
         }
-        sb_puts(&in, "\n");
+        th_buf_str(&in, "\n");
         {
             char lf[16];
             memset(lf, '\n', sizeof lf);
             exp_event(&want, "message", "", lf, cap, cap);
             for (i = 0; i < cap + 2; i++) {
-                sb_puts(&in, "data\n");
+                th_buf_str(&in, "data\n");
             }
-            sb_puts(&in, "\n");
+            th_buf_str(&in, "\n");
             exp_event(&want, "message", "", lf, cap + 1, cap);
         }
-        sb_puts(&want, "END |-\n");
+        th_buf_str(&want, "END |-\n");
         sse_check_n(in.p, in.n, cap, want.p);
         free(in.p);
         free(want.p);
@@ -900,24 +860,24 @@ static void test_oversize_guard_bytes(void **state)
     int round;
     (void)state;
     for (round = 0; round < 20; round++) {
-        sbuf_t in = {0};
+        th_buf_t in = {0};
         int ev, nev = 1 + (int)(th_rand(&rng) % 6u);
         size_t cap;
         for (ev = 0; ev < nev; ev++) {
             int lines = 1 + (int)(th_rand(&rng) % 4u), l;
             if (th_rand(&rng) & 1u) {
-                sb_puts(&in, "event: t\n");
+                th_buf_str(&in, "event: t\n");
             }
             for (l = 0; l < lines; l++) {
                 size_t len = th_rand(&rng) % 40u, i;
-                sb_puts(&in, (th_rand(&rng) & 1u) ? "data: " : "data:");
+                th_buf_str(&in, (th_rand(&rng) & 1u) ? "data: " : "data:");
                 for (i = 0; i < len; i++) {
                     char ch = (char)('A' + th_rand(&rng) % 26u);
-                    sb_put(&in, &ch, 1);
+                    th_buf_add(&in, &ch, 1);
                 }
-                sb_puts(&in, (th_rand(&rng) & 1u) ? "\r\n" : "\n");
+                th_buf_str(&in, (th_rand(&rng) & 1u) ? "\r\n" : "\n");
             }
-            sb_puts(&in, "\n");
+            th_buf_str(&in, "\n");
         }
         {
             split_t whole = {SPLIT_WHOLE, 0, 0};
@@ -965,31 +925,31 @@ static void test_oversize_then_small(void **state)
 
 /* ---- field length limits ---------------------------------------------------- */
 
-static void long_field(sbuf_t *in, const char *name, size_t len)
+static void long_field(th_buf_t *in, const char *name, size_t len)
 {
     size_t i;
-    sb_puts(in, name);
-    sb_puts(in, ": ");
+    th_buf_str(in, name);
+    th_buf_str(in, ": ");
     for (i = 0; i < len; i++) {
         char c = (char)('a' + i % 26u);
-        sb_put(in, &c, 1);
+        th_buf_add(in, &c, 1);
     }
-    sb_puts(in, "\n");
+    th_buf_str(in, "\n");
 }
 
 static void test_event_too_long(void **state)
 {
-    sbuf_t in = {0};
+    th_buf_t in = {0};
     (void)state;
     long_field(&in, "event", DRIP_SSE_TYPE_MAX + 1);
-    sb_puts(&in, "data: x\n\n");
+    th_buf_str(&in, "data: x\n\n");
     sse_check_n(in.p, in.n, CAP, "ERR -50\nEND |-\n");
     free(in.p);
     /* after an event that went out: the error comes later and is sticky */
     memset(&in, 0, sizeof in);
-    sb_puts(&in, "id: 1\ndata: a\n\n");
+    th_buf_str(&in, "id: 1\ndata: a\n\n");
     long_field(&in, "event", 300);
-    sb_puts(&in, "data: x\n\n");
+    th_buf_str(&in, "data: x\n\n");
     sse_check_n(in.p, in.n, CAP, "EV message|1|1|a\nERR -50\nEND 1|-\n");
     free(in.p);
 }
@@ -997,17 +957,17 @@ static void test_event_too_long(void **state)
 static void test_event_longest_kept(void **state)
 {
     /* drip_opts.h: DRIP_SSE_TYPE_MAX is the "longest SSE event: value kept" */
-    sbuf_t in = {0}, want = {0};
+    th_buf_t in = {0}, want = {0};
     size_t i;
     (void)state;
     long_field(&in, "event", DRIP_SSE_TYPE_MAX);
-    sb_puts(&in, "data: x\n\n");
-    sb_puts(&want, "EV ");
+    th_buf_str(&in, "data: x\n\n");
+    th_buf_str(&want, "EV ");
     for (i = 0; i < DRIP_SSE_TYPE_MAX; i++) {
         char c = (char)('a' + i % 26u);
-        sb_put(&want, &c, 1);
+        th_buf_add(&want, &c, 1);
     }
-    sb_puts(&want, "||1|x\nEND |-\n");
+    th_buf_str(&want, "||1|x\nEND |-\n");
     sse_check_n(in.p, in.n, CAP, want.p);
     free(in.p);
     free(want.p);
@@ -1017,15 +977,15 @@ static void test_event_longest_openai_type(void **state)
 {
     /* the longest Responses event name (44 bytes per drip_opts.h) fits */
     static const char t[] = "response.reasoning_summary_text.delta.abcdef"; /* 44 bytes */
-    sbuf_t in = {0}, want = {0};
+    th_buf_t in = {0}, want = {0};
     (void)state;
     assert_int_equal(strlen(t), 44);
-    sb_puts(&in, "event: ");
-    sb_puts(&in, t);
-    sb_puts(&in, "\ndata: {}\n\n");
-    sb_puts(&want, "EV ");
-    sb_puts(&want, t);
-    sb_puts(&want, "||2|{}\nEND |-\n");
+    th_buf_str(&in, "event: ");
+    th_buf_str(&in, t);
+    th_buf_str(&in, "\ndata: {}\n\n");
+    th_buf_str(&want, "EV ");
+    th_buf_str(&want, t);
+    th_buf_str(&want, "||2|{}\nEND |-\n");
     sse_check_n(in.p, in.n, CAP, want.p);
     free(in.p);
     free(want.p);
@@ -1033,14 +993,14 @@ static void test_event_longest_openai_type(void **state)
 
 static void test_id_too_long(void **state)
 {
-    sbuf_t in = {0};
+    th_buf_t in = {0};
     (void)state;
     long_field(&in, "id", DRIP_SSE_ID_MAX + 1);
-    sb_puts(&in, "data: x\n\n");
+    th_buf_str(&in, "data: x\n\n");
     sse_check_n(in.p, in.n, CAP, "ERR -50\nEND |-\n");
     free(in.p);
     memset(&in, 0, sizeof in);
-    sb_puts(&in, "id: 7\ndata: a\n\n");
+    th_buf_str(&in, "id: 7\ndata: a\n\n");
     long_field(&in, "id", 1000);
     sse_check_n(in.p, in.n, CAP, "EV message|7|1|a\nERR -50\nEND 7|-\n");
     free(in.p);
@@ -1049,16 +1009,16 @@ static void test_id_too_long(void **state)
 static void test_id_longest_kept(void **state)
 {
     /* drip_opts.h: DRIP_SSE_ID_MAX is the "longest SSE id: value kept" */
-    sbuf_t in = {0}, want = {0}, id = {0};
+    th_buf_t in = {0}, want = {0}, id = {0};
     size_t i;
     (void)state;
     long_field(&in, "id", DRIP_SSE_ID_MAX);
-    sb_puts(&in, "data: x\n\n");
+    th_buf_str(&in, "data: x\n\n");
     for (i = 0; i < DRIP_SSE_ID_MAX; i++) {
         char c = (char)('a' + i % 26u);
-        sb_put(&id, &c, 1);
+        th_buf_add(&id, &c, 1);
     }
-    sb_printf(&want, "EV message|%s|1|x\nEND %s|-\n", id.p, id.p);
+    th_buf_fmt(&want, "EV message|%s|1|x\nEND %s|-\n", id.p, id.p);
     sse_check_n(in.p, in.n, CAP, want.p);
     free(in.p);
     free(want.p);
@@ -1068,20 +1028,20 @@ static void test_id_longest_kept(void **state)
 static void test_long_field_name_and_data_are_fine(void **state)
 {
     /* no limit but the buffer for data; unknown names of any length */
-    sbuf_t in = {0}, want = {0}, d = {0};
+    th_buf_t in = {0}, want = {0}, d = {0};
     (void)state;
     long_field(&in, "x-very-long-unknown-field-name", 500);
     long_field(&in, "data", 500);
-    sb_puts(&in, "\n");
+    th_buf_str(&in, "\n");
     {
         size_t i;
         for (i = 0; i < 500; i++) {
             char c = (char)('a' + i % 26u);
-            sb_put(&d, &c, 1);
+            th_buf_add(&d, &c, 1);
         }
     }
     exp_event(&want, "message", "", d.p, d.n, 8);
-    sb_puts(&want, "END |-\n");
+    th_buf_str(&want, "END |-\n");
     sse_check_n(in.p, in.n, 8, want.p);
     free(in.p);
     free(want.p);
@@ -1106,7 +1066,7 @@ static void test_api_args(void **state)
     assert_int_equal(used, 0);
 }
 
-static void sb_clear(sbuf_t *b)
+static void sb_clear(th_buf_t *b)
 {
     b->n = 0;
     if (b->p != NULL) {
@@ -1114,7 +1074,7 @@ static void sb_clear(sbuf_t *b)
     }
 }
 
-static int feed_all(drip_sse_t *s, const char *in, sbuf_t *events)
+static int feed_all(drip_sse_t *s, const char *in, th_buf_t *events)
 {
     size_t n = strlen(in), off = 0, used;
     int rc = DRIP_AGAIN;
@@ -1123,9 +1083,9 @@ static int feed_all(drip_sse_t *s, const char *in, sbuf_t *events)
         off += used;
         if (rc == DRIP_SSE_EVENT) {
             sb_esc(events, s->ev.data, s->ev.data_len);
-            sb_puts(events, "|");
+            th_buf_str(events, "|");
             sb_esc(events, s->ev.id, s->ev.id_len);
-            sb_puts(events, ";");
+            th_buf_str(events, ";");
             continue;
         }
         if (rc != DRIP_SSE_DATA) {
@@ -1139,7 +1099,7 @@ static void test_reset_and_resume(void **state)
 {
     uint8_t buf[CAP];
     drip_sse_t s;
-    sbuf_t ev = {0};
+    th_buf_t ev = {0};
     size_t ln;
     uint32_t ms;
     (void)state;
@@ -1167,7 +1127,7 @@ static void test_reset_and_resume(void **state)
     assert_string_equal(ev.p, "d|;");
     /* reset clears a sticky error */
     {
-        sbuf_t in = {0};
+        th_buf_t in = {0};
         long_field(&in, "event", 200);
         assert_int_equal(feed_all(&s, in.p, &ev), DRIP_ERR_SSE_FIELD_TOO_LONG);
         assert_int_equal(feed_all(&s, "data: e\n\n", &ev), DRIP_ERR_SSE_FIELD_TOO_LONG);
@@ -1186,7 +1146,7 @@ static void test_resume_skips_bom(void **state)
      * "UTF-8 decode", which drops a leading BOM. */
     uint8_t buf[CAP];
     drip_sse_t s;
-    sbuf_t ev = {0};
+    th_buf_t ev = {0};
     (void)state;
     assert_int_equal(drip_sse_init(&s, buf, sizeof buf), DRIP_OK);
     assert_int_equal(feed_all(&s, "id: 1\ndata: a\n\n", &ev), DRIP_AGAIN);
@@ -1207,7 +1167,7 @@ static void test_resume_drops_undispatched_id(void **state)
      * last-event-id string instead); either way "10" is not in force. */
     uint8_t buf[CAP];
     drip_sse_t s;
-    sbuf_t ev = {0};
+    th_buf_t ev = {0};
     size_t ln;
     const char *id;
     (void)state;

@@ -22,47 +22,7 @@
 
 /* ---- growable byte buffer (tests may use the heap) ---------------------- */
 
-typedef struct {
-    char *p;
-    size_t n, cap;
-} buf_t;
-
-static void buf_add(buf_t *b, const void *p, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1) {
-            cap *= 2;
-        }
-        b->p = realloc(b->p, cap);
-        assert_non_null(b->p);
-        b->cap = cap;
-    }
-    if (n > 0) {
-        memcpy(b->p + b->n, p, n);
-    }
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void buf_str(buf_t *b, const char *s)
-{
-    buf_add(b, s, strlen(s));
-}
-
-static void buf_fmt(buf_t *b, const char *f, ...)
-{
-    char tmp[512];
-    va_list ap;
-    int n;
-    va_start(ap, f);
-    n = vsnprintf(tmp, sizeof tmp, f, ap);
-    va_end(ap);
-    assert_true(n >= 0 && (size_t)n < sizeof tmp);
-    buf_add(b, tmp, (size_t)n);
-}
-
-static void buf_free(buf_t *b)
+static void buf_free(th_buf_t *b)
 {
     free(b->p);
     memset(b, 0, sizeof *b);
@@ -81,7 +41,7 @@ typedef struct {
 } err_rec_t;
 
 typedef struct {
-    buf_t text, refusal, reasoning;
+    th_buf_t text, refusal, reasoning;
     size_t off;            /* offset of the last byte of the current feed call */
     int in_feed;           /* handlers must only run inside drip_stream_feed/finish */
     size_t *ev_off;        /* offset at each on_event */
@@ -92,7 +52,7 @@ typedef struct {
     int nerr;
     err_rec_t err[MAX_ERRS];
     int ncalls_delta, ncalls_done;
-    buf_t calls;           /* "call_id name: args" per done */
+    th_buf_t calls;           /* "call_id name: args" per done */
     int callbacks;         /* every handler call */
     int cancel_at;         /* callback number at which a handler returns non-zero, 0: never */
     int cancel_kind;       /* which handler cancels: 'h','e','t','r','z','c','d' */
@@ -145,7 +105,7 @@ static drip_err_t h_text(void *u, const drip_event_t *ev, const char *p, size_t 
 {
     rec_t *r = u;
     (void)ev;
-    buf_add(&r->text, p, n);
+    th_buf_add(&r->text, p, n);
     /* fired for the event just announced to on_event, within the same feed call */
     if (r->nev == 0 || r->ev_off[r->nev - 1] != r->off) {
         if (r->text_mismatch++ == 0) {
@@ -160,7 +120,7 @@ static drip_err_t h_refusal(void *u, const drip_event_t *ev, const char *p, size
 {
     rec_t *r = u;
     (void)ev;
-    buf_add(&r->refusal, p, n);
+    th_buf_add(&r->refusal, p, n);
     return count(r, 'r');
 }
 
@@ -168,7 +128,7 @@ static drip_err_t h_reasoning(void *u, const drip_event_t *ev, const char *p, si
 {
     rec_t *r = u;
     (void)ev;
-    buf_add(&r->reasoning, p, n);
+    th_buf_add(&r->reasoning, p, n);
     return count(r, 'z');
 }
 
@@ -186,10 +146,10 @@ static drip_err_t h_call_done(void *u, const drip_call_t *c)
 {
     rec_t *r = u;
     r->ncalls_done++;
-    buf_add(&r->calls, c->call_id.p ? c->call_id.p : "", c->call_id.n);
-    buf_str(&r->calls, " ");
-    buf_add(&r->calls, c->name.p ? c->name.p : "", c->name.n);
-    buf_str(&r->calls, ";");
+    th_buf_add(&r->calls, c->call_id.p ? c->call_id.p : "", c->call_id.n);
+    th_buf_str(&r->calls, " ");
+    th_buf_add(&r->calls, c->name.p ? c->name.p : "", c->name.n);
+    th_buf_str(&r->calls, ";");
     return count(r, 'd');
 }
 
@@ -310,7 +270,7 @@ static drip_api_t api_of(const char *name)
     return strncmp(name, "chat-", 5) == 0 ? DRIP_API_CHAT : DRIP_API_RESPONSES;
 }
 
-static void wrap_chunked(buf_t *http, const buf_t *body, uint32_t seed);
+static void wrap_chunked(th_buf_t *http, const th_buf_t *body, uint32_t seed);
 
 /* ---- raw HTTP helpers ---------------------------------------------------- */
 
@@ -496,7 +456,7 @@ static const char *field(const char *line, const char *key)
     return field_in(line, key);
 }
 
-static void put_utf8(buf_t *b, unsigned long cp)
+static void put_utf8(th_buf_t *b, unsigned long cp)
 {
     unsigned char o[4];
     size_t n;
@@ -519,14 +479,14 @@ static void put_utf8(buf_t *b, unsigned long cp)
         o[3] = (unsigned char)(0x80 | (cp & 0x3F));
         n = 4;
     }
-    buf_add(b, o, n);
+    th_buf_add(b, o, n);
 }
 
 /* JSON string at p (p at the opening quote) or null; returns 0 for null. */
-static int json_string(const char *p, buf_t *out)
+static int json_string(const char *p, th_buf_t *out)
 {
     out->n = 0;
-    buf_add(out, "", 0);
+    th_buf_add(out, "", 0);
     if (strncmp(p, "null", 4) == 0) {
         return 0;
     }
@@ -535,16 +495,16 @@ static int json_string(const char *p, buf_t *out)
     while (*p != '"') {
         assert_true(*p != '\0');
         if (*p != '\\') {
-            buf_add(out, p++, 1);
+            th_buf_add(out, p++, 1);
             continue;
         }
         p++;
         switch (*p) {
-        case 'n': buf_add(out, "\n", 1); break;
-        case 't': buf_add(out, "\t", 1); break;
-        case 'r': buf_add(out, "\r", 1); break;
-        case 'b': buf_add(out, "\b", 1); break;
-        case 'f': buf_add(out, "\f", 1); break;
+        case 'n': th_buf_add(out, "\n", 1); break;
+        case 't': th_buf_add(out, "\t", 1); break;
+        case 'r': th_buf_add(out, "\r", 1); break;
+        case 'b': th_buf_add(out, "\b", 1); break;
+        case 'f': th_buf_add(out, "\f", 1); break;
         case 'u': {
             unsigned long cp = strtoul((char[5]){p[1], p[2], p[3], p[4], 0}, NULL, 16);
             p += 4;
@@ -556,7 +516,7 @@ static int json_string(const char *p, buf_t *out)
             put_utf8(out, cp);
             break;
         }
-        default: buf_add(out, p, 1); break; /* " \ / */
+        default: th_buf_add(out, p, 1); break; /* " \ / */
         }
         p++;
     }
@@ -570,37 +530,8 @@ static long long usage_num(const char *usage, const char *key)
 
 /* ---- every capture against its .expected --------------------------------- */
 
-typedef struct {
-    char name[128];
-} name_t;
-
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(((const name_t *)a)->name, ((const name_t *)b)->name);
-}
-
-/* Sorted names of dir's files ending in `ext`. */
-static size_t list_dir(const char *dir, const char *ext, name_t *out, size_t cap)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    size_t n = 0, el = strlen(ext);
-    assert_non_null(d);
-    while ((de = readdir(d)) != NULL) {
-        size_t l = strlen(de->d_name);
-        if (l > el && l < sizeof out[0].name && strcmp(de->d_name + l - el, ext) == 0) {
-            assert_true(n < cap);
-            memcpy(out[n].name, de->d_name, l + 1);
-            n++;
-        }
-    }
-    closedir(d);
-    qsort(out, n, sizeof out[0], cmp_names);
-    return n;
-}
-
 static void check_view_str(const char *what, const char *cap, const char *got, size_t gotn,
-                           const buf_t *want)
+                           const th_buf_t *want)
 {
     if (gotn != want->n || memcmp(got, want->p, gotn) != 0) {
         fail_msg("%s: %s: got %zu bytes '%.*s', want %zu bytes '%.*s'", cap, what, gotn,
@@ -615,7 +546,7 @@ static void check_capture(const char *name, size_t piece, uint32_t seed, int che
     size_t len = 0, elen = 0;
     unsigned char *raw, *exp;
     rec_t r;
-    buf_t want = {0};
+    th_buf_t want = {0};
     const char *line, *u;
     drip_state_t st;
     size_t bl = strlen(name) - 5; /* without ".http" */
@@ -793,8 +724,8 @@ static void check_capture(const char *name, size_t piece, uint32_t seed, int che
 
 static void test_captures_expected(void **state)
 {
-    static name_t names[256];
-    size_t n = list_dir(DRIP_TEST_CAPTURES, ".http", names, 256), i;
+    static th_name_t names[256];
+    size_t n = th_list_dir(DRIP_TEST_CAPTURES, ".http", names, 256), i;
     (void)state;
     assert_true(n >= 20);
     for (i = 0; i < n; i++) {
@@ -807,8 +738,8 @@ static void test_captures_expected(void **state)
 
 static void test_callback_timing_byte_by_byte(void **state)
 {
-    static name_t names[256];
-    size_t n = list_dir(DRIP_TEST_CAPTURES, ".http", names, 256), i;
+    static th_name_t names[256];
+    size_t n = th_list_dir(DRIP_TEST_CAPTURES, ".http", names, 256), i;
     (void)state;
     for (i = 0; i < n; i++) {
         check_capture(names[i].name, 1, 0, 1);
@@ -984,11 +915,11 @@ static void test_chat_error_chunk_stream(void **state)
         "\"finish_reason\":null}]}\n\n"
         "data: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\",\"param\":null,"
         "\"code\":\"server_is_overloaded\"}}\n\n";
-    buf_t body = {0}, http = {0};
+    th_buf_t body = {0}, http = {0};
     rec_t r;
     const err_rec_t *e;
     (void)state;
-    buf_str(&body, sse);
+    th_buf_str(&body, sse);
     wrap_chunked(&http, &body, 9);
     run_bytes(DRIP_API_CHAT, (const unsigned char *)http.p, http.n, 1, &r);
     e = only_err(&r, DRIP_ERR_API_ERROR);
@@ -1003,12 +934,12 @@ static void test_chat_error_chunk_stream(void **state)
 }
 
 /* A response with a Content-Length body. */
-static void http_length(buf_t *http, const char *status_and_headers, const char *body)
+static void http_length(th_buf_t *http, const char *status_and_headers, const char *body)
 {
     http->n = 0;
-    buf_str(http, status_and_headers);
-    buf_fmt(http, "Content-Length: %zu\r\n\r\n", strlen(body));
-    buf_str(http, body);
+    th_buf_str(http, status_and_headers);
+    th_buf_fmt(http, "Content-Length: %zu\r\n\r\n", strlen(body));
+    th_buf_str(http, body);
 }
 
 static void test_http_errors(void **state)
@@ -1058,42 +989,42 @@ static void test_http_429_large_body(void **state)
     int variant;
     (void)state;
     for (variant = 0; variant < 3; variant++) {
-        buf_t body = {0}, http = {0};
+        th_buf_t body = {0}, http = {0};
         rec_t r;
         const err_rec_t *e;
         size_t i;
         if (variant < 2) {
-            buf_str(&body, err_obj);
-            buf_str(&body, "\"padding\":\"");
+            th_buf_str(&body, err_obj);
+            th_buf_str(&body, "\"padding\":\"");
         } else {
-            buf_str(&body, "{\"padding\":\"");
+            th_buf_str(&body, "{\"padding\":\"");
         }
         for (i = 0; i < 100 * 1024; i++) {
-            buf_add(&body, (i % 61 == 60) ? "\\n" : "x", (i % 61 == 60) ? 2 : 1);
+            th_buf_add(&body, (i % 61 == 60) ? "\\n" : "x", (i % 61 == 60) ? 2 : 1);
         }
-        buf_str(&body, "\",\"more\":[1,2,{\"message\":\"not this one\"}]");
+        th_buf_str(&body, "\",\"more\":[1,2,{\"message\":\"not this one\"}]");
         if (variant == 2) {
-            buf_str(&body, ",");
-            buf_add(&body, err_obj + 1, strlen(err_obj) - 2); /* without { and , */
+            th_buf_str(&body, ",");
+            th_buf_add(&body, err_obj + 1, strlen(err_obj) - 2); /* without { and , */
         }
-        buf_str(&body, "}");
+        th_buf_str(&body, "}");
         if (variant != 1) {
-            buf_fmt(&http, "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
+            th_buf_fmt(&http, "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
                            "retry-after: 2\r\nx-request-id: req_big429\r\nContent-Length: %zu\r\n\r\n",
                     body.n);
-            buf_add(&http, body.p, body.n);
+            th_buf_add(&http, body.p, body.n);
         } else {
             size_t off = 0;
-            buf_str(&http, "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
+            th_buf_str(&http, "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
                            "Transfer-Encoding: chunked\r\nx-request-id: req_big429\r\n\r\n");
             while (off < body.n) {
                 size_t k = body.n - off < 777 ? body.n - off : 777;
-                buf_fmt(&http, "%zx\r\n", k);
-                buf_add(&http, body.p + off, k);
-                buf_str(&http, "\r\n");
+                th_buf_fmt(&http, "%zx\r\n", k);
+                th_buf_add(&http, body.p + off, k);
+                th_buf_str(&http, "\r\n");
                 off += k;
             }
-            buf_str(&http, "0\r\n\r\n");
+            th_buf_str(&http, "0\r\n\r\n");
         }
         run_bytes(DRIP_API_RESPONSES, (const unsigned char *)http.p, http.n, variant == 0 ? 0 : 4096,
                   &r);
@@ -1117,7 +1048,7 @@ static void test_http_429_large_body(void **state)
 
 static void test_http_502_not_json(void **state)
 {
-    buf_t http = {0};
+    th_buf_t http = {0};
     rec_t r;
     const err_rec_t *e;
     (void)state;
@@ -1243,7 +1174,7 @@ static void test_fault_after_terminal(void **state)
     size_t len, clen;
     unsigned char *raw = th_capture("responses-text-gpt52.http", &len);
     unsigned char *crlf = th_capture("responses-crlf.http", &clen);
-    buf_t b = {0};
+    th_buf_t b = {0};
     const char *last;
     (void)state;
     assert_non_null(raw);
@@ -1257,8 +1188,8 @@ static void test_fault_after_terminal(void **state)
     assert_true(g_st.result.has_usage);
     rec_free(&r);
     /* 2. a malformed chunk size after the terminal event */
-    buf_add(&b, raw, len - 5);
-    buf_str(&b, "zz\r\nxx\r\n0\r\n\r\n");
+    th_buf_add(&b, raw, len - 5);
+    th_buf_str(&b, "zz\r\nxx\r\n0\r\n\r\n");
     run_bytes(DRIP_API_RESPONSES, (const unsigned char *)b.p, b.n, 1, &r);
     assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
     assert_true(r.nerr >= 1);
@@ -1274,9 +1205,9 @@ static void test_fault_after_terminal(void **state)
         while (crlf[e] >= '0' && crlf[e] <= '9') {
             e++;
         }
-        buf_add(&b, crlf, at);
-        buf_fmt(&b, "%ld", cl + 100);
-        buf_add(&b, crlf + e, clen - e);
+        th_buf_add(&b, crlf, at);
+        th_buf_fmt(&b, "%ld", cl + 100);
+        th_buf_add(&b, crlf + e, clen - e);
     }
     run_bytes(DRIP_API_RESPONSES, (const unsigned char *)b.p, b.n, 7, &r);
     assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
@@ -1319,7 +1250,7 @@ static void test_skip_through(void **state)
      * skip_through(last_seq): every event exactly once, the text whole */
     for (i = 0; i < len; i++) {
         int64_t last;
-        buf_t text = {0};
+        th_buf_t text = {0};
         size_t nev;
         int64_t seqs[32];
         size_t k;
@@ -1330,7 +1261,7 @@ static void test_skip_through(void **state)
         for (k = 0; k < nev; k++) {
             seqs[k] = r.ev_seq[k];
         }
-        buf_add(&text, r.text.p ? r.text.p : "", r.text.n);
+        th_buf_add(&text, r.text.p ? r.text.p : "", r.text.n);
         rec_free(&r);
         if (g_st.result.state == DRIP_STATE_COMPLETED) {
             assert_int_equal(nev, 14);
@@ -1352,7 +1283,7 @@ static void test_skip_through(void **state)
         for (k = 0; k < 14; k++) {
             assert_int_equal(seqs[k], (int64_t)k);
         }
-        buf_add(&text, r.text.p ? r.text.p : "", r.text.n);
+        th_buf_add(&text, r.text.p ? r.text.p : "", r.text.n);
         assert_string_equal(text.p, "2+2 = 4");
         buf_free(&text);
         rec_free(&r);
@@ -1363,53 +1294,53 @@ static void test_skip_through(void **state)
 /* ---- constant memory: a response.completed of 1 MB and of 4 MB ----------- */
 
 typedef struct {
-    buf_t raw;   /* expected UTF-8 text */
-    buf_t esc;   /* the same, JSON-escaped */
-    buf_t sse;   /* the SSE body */
+    th_buf_t raw;   /* expected UTF-8 text */
+    th_buf_t esc;   /* the same, JSON-escaped */
+    th_buf_t sse;   /* the SSE body */
     int64_t seq;
     size_t ndeltas;
 } big_t;
 
 /* One unit of text: its UTF-8 and its JSON escape. */
-static void unit(uint32_t *rs, buf_t *raw, buf_t *esc)
+static void unit(uint32_t *rs, th_buf_t *raw, th_buf_t *esc)
 {
     static const char *const words[] = {"the ", "quick ", "brown ", "fox ", "jumps ", "over ",
                                         "a ", "lazy ", "dog. ", "Lorem ", "ipsum ", "12345 "};
     uint32_t r = th_rand(rs) % 24u;
     switch (r) {
-    case 0: buf_str(raw, "\""); buf_str(esc, "\\\""); break;
-    case 1: buf_str(raw, "\\"); buf_str(esc, "\\\\"); break;
-    case 2: buf_str(raw, "\n"); buf_str(esc, "\\n"); break;
-    case 3: buf_str(raw, "\t"); buf_str(esc, "\\t"); break;
-    case 4: buf_str(raw, "\xc3\xa9"); buf_str(esc, "\\u00e9"); break;
-    case 5: buf_str(raw, "\xf0\x9f\x98\x80"); buf_str(esc, "\\ud83d\\ude00"); break;
-    case 6: buf_str(raw, "/"); buf_str(esc, "\\/"); break;
-    case 7: buf_str(raw, "\x01"); buf_str(esc, "\\u0001"); break;
-    case 8: buf_str(raw, "\xe2\x80\x99"); buf_str(esc, "\xe2\x80\x99"); break; /* raw UTF-8 */
-    case 9: buf_str(raw, "}{]["); buf_str(esc, "}{]["); break;
+    case 0: th_buf_str(raw, "\""); th_buf_str(esc, "\\\""); break;
+    case 1: th_buf_str(raw, "\\"); th_buf_str(esc, "\\\\"); break;
+    case 2: th_buf_str(raw, "\n"); th_buf_str(esc, "\\n"); break;
+    case 3: th_buf_str(raw, "\t"); th_buf_str(esc, "\\t"); break;
+    case 4: th_buf_str(raw, "\xc3\xa9"); th_buf_str(esc, "\\u00e9"); break;
+    case 5: th_buf_str(raw, "\xf0\x9f\x98\x80"); th_buf_str(esc, "\\ud83d\\ude00"); break;
+    case 6: th_buf_str(raw, "/"); th_buf_str(esc, "\\/"); break;
+    case 7: th_buf_str(raw, "\x01"); th_buf_str(esc, "\\u0001"); break;
+    case 8: th_buf_str(raw, "\xe2\x80\x99"); th_buf_str(esc, "\xe2\x80\x99"); break; /* raw UTF-8 */
+    case 9: th_buf_str(raw, "}{]["); th_buf_str(esc, "}{]["); break;
     default: {
         const char *w = words[th_rand(rs) % 12u];
-        buf_str(raw, w);
-        buf_str(esc, w);
+        th_buf_str(raw, w);
+        th_buf_str(esc, w);
     }
     }
 }
 
 static void ev_line(big_t *g, const char *type, const char *json)
 {
-    buf_fmt(&g->sse, "event: %s\n", type);
-    buf_str(&g->sse, "data: ");
-    buf_str(&g->sse, json);
-    buf_str(&g->sse, "\n\n");
+    th_buf_fmt(&g->sse, "event: %s\n", type);
+    th_buf_str(&g->sse, "data: ");
+    th_buf_str(&g->sse, json);
+    th_buf_str(&g->sse, "\n\n");
 }
 
 static void make_big(big_t *g, size_t text_bytes, uint32_t seed)
 {
     uint32_t rs = seed;
-    buf_t j = {0};
+    th_buf_t j = {0};
     memset(g, 0, sizeof *g);
-    buf_add(&g->raw, "", 0);
-    buf_add(&g->esc, "", 0);
+    th_buf_add(&g->raw, "", 0);
+    th_buf_add(&g->esc, "", 0);
     ev_line(g, "response.created",
             "{\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":"
             "\"resp_big0123456789abcdef0123456789abcdef01234567\",\"object\":\"response\","
@@ -1430,19 +1361,19 @@ static void make_big(big_t *g, size_t text_bytes, uint32_t seed)
             "\"annotations\":[],\"logprobs\":[],\"text\":\"\"}}");
     g->seq = 4;
     while (g->raw.n < text_bytes) {
-        buf_t desc = {0}, draw = {0};
+        th_buf_t desc = {0}, draw = {0};
         int units = 1 + (int)(th_rand(&rs) % 12u), k;
         for (k = 0; k < units; k++) {
             unit(&rs, &draw, &desc);
         }
-        buf_add(&g->raw, draw.p, draw.n);
-        buf_add(&g->esc, desc.p, desc.n);
+        th_buf_add(&g->raw, draw.p, draw.n);
+        th_buf_add(&g->esc, desc.p, desc.n);
         j.n = 0;
-        buf_fmt(&j, "{\"type\":\"response.output_text.delta\",\"sequence_number\":%lld,"
+        th_buf_fmt(&j, "{\"type\":\"response.output_text.delta\",\"sequence_number\":%lld,"
                     "\"item_id\":\"msg_big\",\"output_index\":0,\"content_index\":0,\"delta\":\"",
                 (long long)g->seq++);
-        buf_add(&j, desc.p, desc.n);
-        buf_str(&j, "\",\"logprobs\":[],\"obfuscation\":\"Xy3\"}");
+        th_buf_add(&j, desc.p, desc.n);
+        th_buf_str(&j, "\",\"logprobs\":[],\"obfuscation\":\"Xy3\"}");
         ev_line(g, "response.output_text.delta", j.p);
         g->ndeltas++;
         buf_free(&desc);
@@ -1450,51 +1381,51 @@ static void make_big(big_t *g, size_t text_bytes, uint32_t seed)
     }
     /* output_text.done: the whole text again */
     j.n = 0;
-    buf_fmt(&j, "{\"type\":\"response.output_text.done\",\"sequence_number\":%lld,\"item_id\":"
+    th_buf_fmt(&j, "{\"type\":\"response.output_text.done\",\"sequence_number\":%lld,\"item_id\":"
                 "\"msg_big\",\"output_index\":0,\"content_index\":0,\"text\":\"",
             (long long)g->seq++);
-    buf_add(&j, g->esc.p, g->esc.n);
-    buf_str(&j, "\",\"logprobs\":[]}");
+    th_buf_add(&j, g->esc.p, g->esc.n);
+    th_buf_str(&j, "\",\"logprobs\":[]}");
     ev_line(g, "response.output_text.done", j.p);
     /* response.completed: output[] with the text, usage AFTER output, the
      * sequence_number after the response object */
     j.n = 0;
-    buf_str(&j, "{\"type\":\"response.completed\",\"response\":{\"id\":"
+    th_buf_str(&j, "{\"type\":\"response.completed\",\"response\":{\"id\":"
                 "\"resp_big0123456789abcdef0123456789abcdef01234567\",\"object\":\"response\","
                 "\"created_at\":1768775279,\"status\":\"completed\",\"error\":null,"
                 "\"incomplete_details\":null,\"instructions\":\"Write a very long answer.\","
                 "\"output\":[{\"id\":\"msg_big\",\"type\":\"message\",\"status\":\"completed\","
                 "\"content\":[{\"type\":\"output_text\",\"annotations\":[],\"logprobs\":[],"
                 "\"text\":\"");
-    buf_add(&j, g->esc.p, g->esc.n);
-    buf_str(&j, "\"}],\"role\":\"assistant\"}],\"tools\":[],\"usage\":{\"input_tokens\":123,"
+    th_buf_add(&j, g->esc.p, g->esc.n);
+    th_buf_str(&j, "\"}],\"role\":\"assistant\"}],\"tools\":[],\"usage\":{\"input_tokens\":123,"
                 "\"input_tokens_details\":{\"cached_tokens\":7},\"output_tokens\":456789,"
                 "\"output_tokens_details\":{\"reasoning_tokens\":89},\"total_tokens\":456912},"
                 "\"metadata\":{}},");
-    buf_fmt(&j, "\"sequence_number\":%lld}", (long long)g->seq);
+    th_buf_fmt(&j, "\"sequence_number\":%lld}", (long long)g->seq);
     assert_true(j.n >= text_bytes);
     ev_line(g, "response.completed", j.p);
     buf_free(&j);
 }
 
 /* Chunked HTTP around an SSE body, chunk sizes pseudo-random. */
-static void wrap_chunked(buf_t *http, const buf_t *body, uint32_t seed)
+static void wrap_chunked(th_buf_t *http, const th_buf_t *body, uint32_t seed)
 {
     uint32_t rs = seed;
     size_t off = 0;
-    buf_str(http, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+    th_buf_str(http, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
                   "Transfer-Encoding: chunked\r\nx-request-id: req_big\r\n\r\n");
     while (off < body->n) {
         size_t k = 1 + th_rand(&rs) % 9000u;
         if (k > body->n - off) {
             k = body->n - off;
         }
-        buf_fmt(http, "%zx\r\n", k);
-        buf_add(http, body->p + off, k);
-        buf_str(http, "\r\n");
+        th_buf_fmt(http, "%zx\r\n", k);
+        th_buf_add(http, body->p + off, k);
+        th_buf_str(http, "\r\n");
         off += k;
     }
-    buf_str(http, "0\r\n\r\n");
+    th_buf_str(http, "0\r\n\r\n");
 }
 
 #define SMALL_BUF 512
@@ -1511,7 +1442,7 @@ static struct {
 static void big_run(size_t text_bytes, uint32_t seed, size_t *completed_size)
 {
     big_t g;
-    buf_t http = {0};
+    th_buf_t http = {0};
     rec_t r;
     drip_stream_cfg_t cfg;
     size_t i;

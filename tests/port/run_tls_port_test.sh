@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Runs BUILD_DIR/test_tls_port against local openssl s_server instances.
+#
+# Everything is made at test time in a temporary directory and removed on
+# exit (no key or certificate is ever committed):
+#   ca.pem / ca.der   test CA
+#   srv.pem           CN=localhost, SAN DNS:localhost + IP:127.0.0.1, from ca
+#   ca2.pem           an unrelated CA (the "wrong CA")
+#   wrong.pem         CN/SAN wrong.example, from ca (the "wrong host")
+# Two servers listen on 127.0.0.1 ports the kernel picks (no race); both
+# are stopped whatever happens.
+# Exit: the test's status; 77 (skipped) when openssl is missing.
+set -euo pipefail
+
+build_dir=${1:?usage: run_tls_port_test.sh BUILD_DIR}
+bin="$(cd "$build_dir" && pwd)/test_tls_port"
+[ -x "$bin" ] || { echo "no test binary: $bin"; exit 1; }
+command -v openssl >/dev/null 2>&1 || { echo "openssl not installed: skipped"; exit 77; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/drip_tls_port.XXXXXX")
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do
+    kill "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+cd "$work"
+# A config of our own: the system openssl.cnf must not add extensions.
+cat > req.cnf <<'EOF'
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+EOF
+cat > ca.ext <<'EOF'
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+EOF
+cat > srv.ext <<'EOF'
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:localhost, IP:127.0.0.1
+authorityKeyIdentifier = keyid
+EOF
+cat > wrong.ext <<'EOF'
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:wrong.example
+authorityKeyIdentifier = keyid
+EOF
+
+ec="-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
+make_ca() { # name subject
+  openssl req -config req.cnf -new $ec -keyout "$1.key" -out "$1.csr" -subj "$2" 2>/dev/null
+  openssl x509 -req -in "$1.csr" -signkey "$1.key" -days 2 -extfile ca.ext \
+    -out "$1.pem" 2>/dev/null
+}
+make_leaf() { # name subject extfile
+  openssl req -config req.cnf -new $ec -keyout "$1.key" -out "$1.csr" -subj "$2" 2>/dev/null
+  openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key -set_serial "0x$(openssl rand -hex 8)" \
+    -days 2 -extfile "$3" -out "$1.pem" 2>/dev/null
+}
+make_ca ca "/CN=dripfeed test CA"
+make_ca ca2 "/CN=unrelated test CA"
+make_leaf srv "/CN=localhost" srv.ext
+make_leaf wrong "/CN=wrong.example" wrong.ext
+openssl x509 -in ca.pem -outform DER -out ca.der
+
+# Start `openssl s_server -www` on 127.0.0.1:0; sets $port to the port it got.
+# (No command substitution: the server must be our child, for cleanup.)
+start_server() { # cert key log
+  openssl s_server -accept 127.0.0.1:0 -cert "$1" -key "$2" -www -naccept 1000 \
+    </dev/null >"$3" 2>&1 &
+  pids+=($!)
+  local i
+  port=""
+  for i in $(seq 1 100); do
+    port=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$3" | head -n1)
+    [ -n "$port" ] && return 0
+    kill -0 "${pids[-1]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "s_server did not start:" >&2; cat "$3" >&2
+  return 1
+}
+start_server srv.pem srv.key good.log; good_port=$port
+start_server wrong.pem wrong.key wrong.log; wrong_port=$port
+echo "servers: good 127.0.0.1:$good_port, wrong host 127.0.0.1:$wrong_port"
+
+rc=0
+"$bin" "$work" "$good_port" "$wrong_port" || rc=$?
+exit "$rc"

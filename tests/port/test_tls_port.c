@@ -1,0 +1,682 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Ports on a real network stack: port/posix (TCP, platform) and port/mbedtls
+ * (TLS over any transport), against openssl s_server instances and plain
+ * sockets on 127.0.0.1.
+ *
+ * Usage: test_tls_port [CERT_DIR GOOD_PORT WRONG_HOST_PORT]
+ * run_tls_port_test.sh makes CERT_DIR (ca.pem, ca.der, ca2.pem) and starts
+ * the two servers; without arguments the tests that need them are skipped.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <setjmp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "posix/drip_posix.h"
+#include "mbedtls/drip_tls.h"
+
+/* ---- fixtures from the script ------------------------------------------- */
+
+static const char *g_dir;
+static uint16_t g_good_port, g_wrong_port;
+static drip_platform_t g_plat;
+
+static unsigned char g_ca[8192], g_ca_der[4096], g_ca2[8192];
+static size_t g_ca_len, g_ca_der_len, g_ca2_len;
+static char g_ca_path[512];
+
+static size_t read_file(const char *name, unsigned char *buf, size_t cap, int add_nul)
+{
+    char path[512];
+    FILE *f;
+    size_t n;
+    snprintf(path, sizeof path, "%s/%s", g_dir, name);
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "cannot open %s\n", path);
+        exit(2);
+    }
+    n = fread(buf, 1, cap - 1, f);
+    fclose(f);
+    if (add_nul) {
+        buf[n++] = '\0'; /* PEM: mbedTLS wants the NUL counted */
+    }
+    return n;
+}
+
+#define NEED_SERVER() \
+    do { \
+        if (g_dir == NULL) { \
+            skip(); \
+        } \
+    } while (0)
+
+/* ---- helpers --------------------------------------------------------------- */
+
+/* A listening socket on 127.0.0.1:0 (listen=1) or a bound, non-listening one
+ * (listen=0: connecting to it is refused). */
+static int local_socket(int do_listen, uint16_t *port)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    if (do_listen) {
+        assert_int_equal(listen(fd, 4), 0);
+    }
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+static uint32_t now_ms(void)
+{
+    return g_plat.now_ms(g_plat.ctx);
+}
+
+/* A TLS client over a fresh posix transport. */
+typedef struct {
+    drip_posix_t tcp;
+    drip_transport_t inner;
+    drip_tls_t tls;
+    drip_transport_t t;
+} client_t;
+
+static int client_setup(client_t *c, const unsigned char *ca, size_t ca_len, int allow_loopback,
+                        const drip_platform_t *plat)
+{
+    drip_tls_cfg_t cfg;
+    int rc;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.ca_pem_or_der = ca;
+    cfg.ca_len = ca_len;
+    cfg.platform = plat;
+    cfg.allow_unverified_loopback = allow_loopback;
+    drip_posix_init(&c->tcp);
+    assert_int_equal(drip_posix_transport(&c->tcp, &c->inner), DRIP_OK);
+    drip_tls_init(&c->tls);
+    rc = drip_tls_setup(&c->tls, &c->inner, &cfg);
+    if (rc == DRIP_OK) {
+        assert_int_equal(drip_tls_transport(&c->tls, &c->t), DRIP_OK);
+    }
+    return rc;
+}
+
+static void client_free(client_t *c)
+{
+    drip_tls_free(&c->tls);
+    drip_tls_free(&c->tls); /* free twice is safe */
+}
+
+/* GET / over t; returns the response length (read until the peer closes). */
+static size_t http_get(const drip_transport_t *t, char *resp, size_t cap)
+{
+    static const char req[] = "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n";
+    size_t off = 0, got = 0;
+    uint32_t start = now_ms();
+    while (off < sizeof req - 1) {
+        int r = t->send(t->ctx, (const uint8_t *)req + off, sizeof req - 1 - off);
+        assert_true(r > 0);
+        off += (size_t)r;
+    }
+    for (;;) {
+        int r = t->recv(t->ctx, (uint8_t *)resp + got, cap - 1 - got, 2000);
+        if (r == 0) {
+            break;
+        }
+        if (r == DRIP_AGAIN) {
+            assert_true(now_ms() - start < 10000u);
+            continue;
+        }
+        assert_true(r > 0);
+        got += (size_t)r;
+        assert_true(got < cap - 1);
+    }
+    resp[got] = '\0';
+    return got;
+}
+
+/* ---- posix: platform ------------------------------------------------------ */
+
+static void test_platform(void **state)
+{
+    drip_platform_t p;
+    uint32_t a, b, r1, r2, r3;
+    (void)state;
+    assert_int_equal(drip_posix_platform(NULL), DRIP_ERR_ARG);
+    assert_int_equal(drip_posix_platform(&p), DRIP_OK);
+    a = p.now_ms(p.ctx);
+    p.sleep_ms(p.ctx, 50);
+    b = p.now_ms(p.ctx);
+    assert_true(b - a >= 50u && b - a < 1000u);
+    r1 = p.random(p.ctx);
+    r2 = p.random(p.ctx);
+    r3 = p.random(p.ctx);
+    assert_false(r1 == r2 && r2 == r3);
+}
+
+/* ---- posix: TCP -------------------------------------------------------------- */
+
+static void test_posix_args_and_state(void **state)
+{
+    drip_posix_t p;
+    drip_transport_t t;
+    uint8_t b[4];
+    (void)state;
+    drip_posix_init(&p);
+    assert_int_equal(drip_posix_transport(NULL, &t), DRIP_ERR_ARG);
+    assert_int_equal(drip_posix_transport(&p, NULL), DRIP_ERR_ARG);
+    assert_int_equal(drip_posix_transport(&p, &t), DRIP_OK);
+    assert_ptr_equal(t.ctx, &p);
+    assert_int_equal(t.connect(t.ctx, NULL, 80, 100), DRIP_ERR_ARG);
+    assert_int_equal(t.connect(t.ctx, "localhost", 0, 100), DRIP_ERR_ARG);
+    assert_int_equal(t.recv(t.ctx, b, sizeof b, 0), DRIP_ERR_STATE);
+    assert_int_equal(t.send(t.ctx, b, sizeof b), DRIP_ERR_STATE);
+    assert_int_equal(t.recv(t.ctx, NULL, 4, 0), DRIP_ERR_ARG);
+    assert_int_equal(t.send(t.ctx, b, 0), DRIP_ERR_ARG);
+    t.close(t.ctx);
+    t.close(t.ctx); /* idempotent */
+}
+
+static void test_posix_refused(void **state)
+{
+    drip_posix_t p;
+    drip_transport_t t;
+    uint16_t port;
+    int fd = local_socket(0, &port), gai = -1;
+    (void)state;
+    drip_posix_init(&p);
+    drip_posix_transport(&p, &t);
+    assert_int_equal(t.connect(t.ctx, "127.0.0.1", port, 2000), DRIP_ERR_CONNECT);
+    assert_int_equal(drip_posix_last_errno(&p, &gai), ECONNREFUSED);
+    assert_int_equal(gai, 0);
+    /* "localhost" may give ::1 and 127.0.0.1: every address is refused. */
+    assert_int_equal(t.connect(t.ctx, "localhost", port, 2000), DRIP_ERR_CONNECT);
+    close(fd);
+}
+
+static void test_posix_dns(void **state)
+{
+    drip_posix_t p;
+    drip_transport_t t;
+    int gai = 0;
+    (void)state;
+    drip_posix_init(&p);
+    drip_posix_transport(&p, &t);
+    assert_int_equal(t.connect(t.ctx, "nonexistent.invalid", 443, 5000), DRIP_ERR_DNS);
+    (void)drip_posix_last_errno(&p, &gai);
+    assert_int_not_equal(gai, 0);
+}
+
+static void test_posix_recv_timeout_close_reset(void **state)
+{
+    drip_posix_t p;
+    drip_transport_t t;
+    uint16_t port;
+    int lfd = local_socket(1, &port), afd;
+    uint8_t b[16];
+    uint32_t t0;
+    struct linger lg;
+    (void)state;
+    drip_posix_init(&p);
+    drip_posix_transport(&p, &t);
+    assert_int_equal(t.connect(t.ctx, "127.0.0.1", port, 2000), DRIP_OK);
+    assert_int_equal(t.connect(t.ctx, "127.0.0.1", port, 2000), DRIP_ERR_STATE);
+    afd = accept(lfd, NULL, NULL);
+    assert_true(afd >= 0);
+
+    /* Nothing sent: DRIP_AGAIN after about the timeout; 0 polls. */
+    t0 = now_ms();
+    assert_int_equal(t.recv(t.ctx, b, sizeof b, 200), DRIP_AGAIN);
+    assert_true(now_ms() - t0 >= 190u);
+    assert_int_equal(t.recv(t.ctx, b, sizeof b, 0), DRIP_AGAIN);
+
+    /* Data both ways. */
+    assert_int_equal(t.send(t.ctx, (const uint8_t *)"ping", 4), 4);
+    assert_int_equal(read(afd, b, sizeof b), 4);
+    assert_int_equal(write(afd, "pong", 4), 4);
+    assert_int_equal(t.recv(t.ctx, b, sizeof b, 1000), 4);
+    assert_memory_equal(b, "pong", 4);
+
+    /* Orderly close by the peer: 0. */
+    close(afd);
+    assert_int_equal(t.recv(t.ctx, b, sizeof b, 1000), 0);
+    t.close(t.ctx);
+    t.close(t.ctx);
+
+    /* Reset by the peer (SO_LINGER 0): DRIP_ERR_CLOSED. */
+    assert_int_equal(t.connect(t.ctx, "127.0.0.1", port, 2000), DRIP_OK);
+    afd = accept(lfd, NULL, NULL);
+    assert_true(afd >= 0);
+    lg.l_onoff = 1;
+    lg.l_linger = 0;
+    assert_int_equal(setsockopt(afd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg), 0);
+    close(afd);
+    assert_int_equal(t.recv(t.ctx, b, sizeof b, 1000), DRIP_ERR_CLOSED);
+    assert_int_equal(drip_posix_last_errno(&p, NULL), ECONNRESET);
+    /* Writing to a reset connection: closed, and no SIGPIPE kills us. */
+    {
+        int r = t.send(t.ctx, (const uint8_t *)"x", 1);
+        if (r > 0) {
+            r = t.send(t.ctx, (const uint8_t *)"x", 1);
+        }
+        assert_true(r == DRIP_ERR_CLOSED || r == 1);
+    }
+    t.close(t.ctx);
+    close(lfd);
+}
+
+/* ---- TLS: setup --------------------------------------------------------------- */
+
+static void test_tls_setup_errors(void **state)
+{
+    drip_posix_t p;
+    drip_transport_t inner;
+    drip_tls_t tls;
+    drip_tls_cfg_t cfg;
+    drip_transport_t t;
+    static const unsigned char junk[] = "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n";
+    int code = 0;
+    uint32_t flags = 1;
+    char text[256];
+    uint8_t b[4];
+    (void)state;
+
+    drip_posix_init(&p);
+    drip_posix_transport(&p, &inner);
+    drip_tls_init(&tls);
+    drip_tls_free(&tls); /* init-free-free */
+    drip_tls_free(&tls);
+    drip_tls_init(&tls);
+    memset(&cfg, 0, sizeof cfg);
+
+    assert_int_equal(drip_tls_setup(NULL, &inner, &cfg), DRIP_ERR_ARG);
+    assert_int_equal(drip_tls_setup(&tls, NULL, &cfg), DRIP_ERR_ARG);
+    assert_int_equal(drip_tls_setup(&tls, &inner, NULL), DRIP_ERR_ARG);
+    /* No CA: refused, nothing to verify against. */
+    assert_int_equal(drip_tls_setup(&tls, &inner, &cfg), DRIP_ERR_ARG);
+    /* A CA that does not parse. */
+    cfg.ca_pem_or_der = junk;
+    cfg.ca_len = sizeof junk;
+    assert_int_equal(drip_tls_setup(&tls, &inner, &cfg), DRIP_ERR_ARG);
+    assert_int_equal(drip_tls_last_error(&tls, &code, &flags), DRIP_ERR_ARG);
+    assert_true(code < 0);
+    assert_int_equal(flags, 0);
+    drip_tls_describe(&tls, text, sizeof text);
+    assert_non_null(strstr(text, "mbedtls -0x"));
+    /* Not set up: connect is a state error; transport() still fills. */
+    assert_int_equal(drip_tls_transport(&tls, &t), DRIP_OK);
+    assert_int_equal(t.connect(t.ctx, "localhost", 443, 100), DRIP_ERR_STATE);
+    assert_int_equal(t.recv(t.ctx, b, sizeof b, 0), DRIP_ERR_STATE);
+    t.close(t.ctx);
+    assert_int_equal(drip_tls_transport(NULL, &t), DRIP_ERR_ARG);
+    /* describe never overflows and always terminates. */
+    assert_string_equal(drip_tls_describe(&tls, text, 0), "");
+    drip_tls_describe(&tls, text, 8);
+    assert_int_equal(strlen(text), 7);
+    drip_tls_free(&tls);
+}
+
+static void test_tls_setup_twice(void **state)
+{
+    client_t c;
+    drip_tls_cfg_t cfg;
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(client_setup(&c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.ca_pem_or_der = g_ca;
+    cfg.ca_len = g_ca_len;
+    assert_int_equal(drip_tls_setup(&c.tls, &c.inner, &cfg), DRIP_ERR_STATE);
+    client_free(&c);
+    /* After free + init it can be set up again. */
+    drip_tls_init(&c.tls);
+    assert_int_equal(drip_tls_setup(&c.tls, &c.inner, &cfg), DRIP_OK);
+    client_free(&c);
+}
+
+/* ---- TLS: against openssl s_server ----------------------------------------- */
+
+static void test_tls_get_roundtrip(void **state)
+{
+    client_t c;
+    static char resp[32768];
+    size_t n;
+    int i;
+    uint32_t flags = 1;
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(client_setup(&c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
+    /* Twice on one context: close + connect reuses it (session reset). */
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+        assert_int_equal(drip_tls_last_error(&c.tls, NULL, &flags), DRIP_OK);
+        assert_int_equal(flags, 0);
+        assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_ERR_STATE);
+        n = http_get(&c.t, resp, sizeof resp);
+        assert_true(n > 16);
+        assert_memory_equal(resp, "HTTP/1.0 200 ok\r\n", 17);
+        /* Read after the peer's close keeps answering 0. */
+        assert_int_equal(c.t.recv(c.t.ctx, (uint8_t *)resp, 16, 10), 0);
+        c.t.close(c.t.ctx);
+        c.t.close(c.t.ctx);
+    }
+    client_free(&c);
+}
+
+static void test_tls_der_ca_and_file(void **state)
+{
+    client_t c;
+    drip_tls_cfg_t cfg;
+    static char resp[32768];
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(client_setup(&c, g_ca_der, g_ca_der_len, 0, NULL), DRIP_OK);
+    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    assert_true(http_get(&c.t, resp, sizeof resp) > 16);
+    client_free(&c);
+
+#if defined(MBEDTLS_FS_IO)
+    memset(&cfg, 0, sizeof cfg);
+    cfg.ca_file = g_ca_path;
+    drip_tls_init(&c.tls);
+    assert_int_equal(drip_tls_setup(&c.tls, &c.inner, &cfg), DRIP_OK);
+    drip_tls_transport(&c.tls, &c.t);
+    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    assert_true(http_get(&c.t, resp, sizeof resp) > 16);
+    client_free(&c);
+#else
+    (void)cfg;
+#endif
+}
+
+static void test_tls_wrong_ca(void **state)
+{
+    client_t c;
+    int code = 0;
+    uint32_t flags = 0;
+    char text[512];
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(client_setup(&c, g_ca2, g_ca2_len, 0, &g_plat), DRIP_OK);
+    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
+    assert_int_equal(drip_tls_last_error(&c.tls, &code, &flags), DRIP_ERR_TLS_VERIFY);
+    assert_int_equal(code, MBEDTLS_ERR_X509_CERT_VERIFY_FAILED);
+    assert_true((flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) != 0);
+    drip_tls_describe(&c.tls, text, sizeof text);
+    print_message("  describe: %s\n", text);
+    assert_non_null(strstr(text, "verify:"));
+    /* The context is idle again: a failed handshake closed the socket. */
+    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
+    client_free(&c);
+}
+
+static void test_tls_wrong_host(void **state)
+{
+    client_t c;
+    uint32_t flags = 0;
+    char text[512];
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(client_setup(&c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
+    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_wrong_port, 5000), DRIP_ERR_TLS_VERIFY);
+    drip_tls_last_error(&c.tls, NULL, &flags);
+    assert_true((flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) != 0);
+    assert_true((flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) == 0);
+    drip_tls_describe(&c.tls, text, sizeof text);
+    print_message("  describe: %s\n", text);
+    assert_non_null(strstr(text, "CN"));
+    /* The same context still reaches the right server afterwards. */
+    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    c.t.close(c.t.ctx);
+    client_free(&c);
+}
+
+static void test_tls_loopback_exception(void **state)
+{
+    client_t c;
+    uint32_t flags = 0;
+    (void)state;
+    NEED_SERVER();
+    /* Untrusted CA, but the flag is set and the host is literally loopback. */
+    assert_int_equal(client_setup(&c, g_ca2, g_ca2_len, 1, &g_plat), DRIP_OK);
+    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    assert_int_equal(drip_tls_last_error(&c.tls, NULL, &flags), DRIP_OK);
+    assert_true((flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) != 0); /* still recorded */
+    c.t.close(c.t.ctx);
+    assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", g_good_port, 5000), DRIP_OK);
+    c.t.close(c.t.ctx);
+    client_free(&c);
+
+    /* Without the flag, the same connection is refused. */
+    assert_int_equal(client_setup(&c, g_ca2, g_ca2_len, 0, &g_plat), DRIP_OK);
+    assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
+    client_free(&c);
+}
+
+/* An inner transport that ignores the host and dials 127.0.0.1: the TLS layer
+ * sees a non-loopback name although the bytes go to our local server. */
+typedef struct {
+    drip_posix_t tcp;
+    drip_transport_t t;
+} redirect_t;
+
+static int rd_connect(void *ctx, const char *host, uint16_t port, uint32_t ms)
+{
+    redirect_t *r = (redirect_t *)ctx;
+    (void)host;
+    return r->t.connect(r->t.ctx, "127.0.0.1", port, ms);
+}
+static int rd_send(void *ctx, const uint8_t *p, size_t n)
+{
+    redirect_t *r = (redirect_t *)ctx;
+    return r->t.send(r->t.ctx, p, n);
+}
+static int rd_recv(void *ctx, uint8_t *p, size_t n, uint32_t ms)
+{
+    redirect_t *r = (redirect_t *)ctx;
+    return r->t.recv(r->t.ctx, p, n, ms);
+}
+static void rd_close(void *ctx)
+{
+    redirect_t *r = (redirect_t *)ctx;
+    r->t.close(r->t.ctx);
+}
+
+static void test_tls_loopback_flag_ignored_elsewhere(void **state)
+{
+    static const char *const not_loopback[] = {
+        "api.openai.com", "localhost.evil.example", "127.0.0.1.evil.example", "127.1",
+        "127.0.0.01",     "127.0.0.256",            "127.0.0.1 ",             "0177.0.0.1",
+        "::2",            "LOCALHOST.",             "x127.0.0.1",             "127..0.1",
+    };
+    redirect_t rd;
+    drip_transport_t inner = {rd_connect, rd_send, rd_recv, rd_close, NULL};
+    drip_tls_t tls;
+    drip_tls_cfg_t cfg;
+    drip_transport_t t;
+    size_t i;
+    (void)state;
+    NEED_SERVER();
+    drip_posix_init(&rd.tcp);
+    drip_posix_transport(&rd.tcp, &rd.t);
+    inner.ctx = &rd;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.ca_pem_or_der = g_ca2; /* untrusted */
+    cfg.ca_len = g_ca2_len;
+    cfg.platform = &g_plat;
+    cfg.allow_unverified_loopback = 1;
+    drip_tls_init(&tls);
+    assert_int_equal(drip_tls_setup(&tls, &inner, &cfg), DRIP_OK);
+    drip_tls_transport(&tls, &t);
+    for (i = 0; i < sizeof not_loopback / sizeof not_loopback[0]; i++) {
+        print_message("  host \"%s\"\n", not_loopback[i]);
+        assert_int_equal(t.connect(t.ctx, not_loopback[i], g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
+    }
+    /* The same redirect with a loopback name passes: the check is the name. */
+    assert_int_equal(t.connect(t.ctx, "127.0.0.1", g_good_port, 5000), DRIP_OK);
+    t.close(t.ctx);
+    assert_int_equal(t.connect(t.ctx, "127.255.0.9", g_good_port, 5000), DRIP_OK);
+    t.close(t.ctx);
+    drip_tls_free(&tls);
+}
+
+static void test_tls_recv_timeout(void **state)
+{
+    client_t c;
+    static char resp[32768];
+    uint8_t b[64];
+    uint32_t t0;
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(client_setup(&c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
+    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    /* The server waits for a request: nothing to read. */
+    t0 = now_ms();
+    assert_int_equal(c.t.recv(c.t.ctx, b, sizeof b, 300), DRIP_AGAIN);
+    assert_true(now_ms() - t0 >= 290u);
+    assert_true(now_ms() - t0 < 3000u);
+    assert_int_equal(c.t.recv(c.t.ctx, b, sizeof b, 0), DRIP_AGAIN);
+    /* DRIP_AGAIN is not an error: the connection still works. */
+    assert_true(http_get(&c.t, resp, sizeof resp) > 16);
+    c.t.close(c.t.ctx);
+    client_free(&c);
+}
+
+/* ---- TLS: failures that need no certificate server --------------------------- */
+
+static void test_tls_refused_and_dns(void **state)
+{
+    client_t c;
+    uint16_t port;
+    int fd = local_socket(0, &port);
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(client_setup(&c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
+    /* The inner transport's errors come through unchanged. */
+    assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 2000), DRIP_ERR_CONNECT);
+    assert_int_equal(drip_tls_last_error(&c.tls, NULL, NULL), DRIP_ERR_CONNECT);
+    assert_int_equal(c.t.connect(c.t.ctx, "localhost", port, 2000), DRIP_ERR_CONNECT);
+    assert_int_equal(c.t.connect(c.t.ctx, "nonexistent.invalid", 443, 5000), DRIP_ERR_DNS);
+    assert_int_equal(drip_tls_last_error(&c.tls, NULL, NULL), DRIP_ERR_DNS);
+    client_free(&c);
+    close(fd);
+}
+
+/* A TCP server that never speaks TLS: the handshake times out, with and
+ * without a clock; timeout 0 polls. */
+static void test_tls_handshake_timeout(void **state)
+{
+    client_t c;
+    uint16_t port;
+    int lfd = local_socket(1, &port);
+    uint32_t t0, dt;
+    int with_clock;
+    (void)state;
+    NEED_SERVER();
+    for (with_clock = 0; with_clock < 2; with_clock++) {
+        assert_int_equal(client_setup(&c, g_ca, g_ca_len, 0, with_clock ? &g_plat : NULL), DRIP_OK);
+        t0 = now_ms();
+        assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 300), DRIP_ERR_TIMEOUT);
+        dt = now_ms() - t0;
+        assert_true(dt >= 290u && dt < 3000u);
+        /* Poll mode: DRIP_AGAIN at once, again and again, until closed. */
+        t0 = now_ms();
+        assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
+        assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
+        assert_int_equal(c.t.connect(c.t.ctx, "localhost", port, 0), DRIP_ERR_STATE);
+        assert_true(now_ms() - t0 < 200u);
+        c.t.close(c.t.ctx);
+        client_free(&c);
+    }
+    close(lfd);
+}
+
+/* The peer closes during the handshake -> DRIP_ERR_CLOSED; the peer answers
+ * with something that is not TLS -> DRIP_ERR_TLS. Single-threaded: the
+ * ClientHello goes out in poll mode, then we play the server. */
+static void test_tls_handshake_peer_failures(void **state)
+{
+    client_t c;
+    uint16_t port;
+    int lfd = local_socket(1, &port), afd;
+    static const char not_tls[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+    uint8_t hello[2048];
+    int code = 0;
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(client_setup(&c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
+
+    assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
+    afd = accept(lfd, NULL, NULL);
+    assert_true(afd >= 0);
+    assert_true(read(afd, hello, sizeof hello) > 5);
+    assert_int_equal(hello[0], 0x16); /* a TLS handshake record */
+    close(afd);
+    assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 2000), DRIP_ERR_CLOSED);
+
+    assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
+    afd = accept(lfd, NULL, NULL);
+    assert_true(afd >= 0);
+    assert_true(read(afd, hello, sizeof hello) > 5);
+    assert_int_equal(write(afd, not_tls, sizeof not_tls - 1), (ssize_t)(sizeof not_tls - 1));
+    assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 2000), DRIP_ERR_TLS);
+    assert_int_equal(drip_tls_last_error(&c.tls, &code, NULL), DRIP_ERR_TLS);
+    assert_true(code < 0);
+    close(afd);
+    client_free(&c);
+    close(lfd);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_platform),
+        cmocka_unit_test(test_posix_args_and_state),
+        cmocka_unit_test(test_posix_refused),
+        cmocka_unit_test(test_posix_dns),
+        cmocka_unit_test(test_posix_recv_timeout_close_reset),
+        cmocka_unit_test(test_tls_setup_errors),
+        cmocka_unit_test(test_tls_setup_twice),
+        cmocka_unit_test(test_tls_get_roundtrip),
+        cmocka_unit_test(test_tls_der_ca_and_file),
+        cmocka_unit_test(test_tls_wrong_ca),
+        cmocka_unit_test(test_tls_wrong_host),
+        cmocka_unit_test(test_tls_loopback_exception),
+        cmocka_unit_test(test_tls_loopback_flag_ignored_elsewhere),
+        cmocka_unit_test(test_tls_recv_timeout),
+        cmocka_unit_test(test_tls_refused_and_dns),
+        cmocka_unit_test(test_tls_handshake_timeout),
+        cmocka_unit_test(test_tls_handshake_peer_failures),
+    };
+    drip_posix_platform(&g_plat);
+    if (argc == 4) {
+        g_dir = argv[1];
+        g_good_port = (uint16_t)atoi(argv[2]);
+        g_wrong_port = (uint16_t)atoi(argv[3]);
+        g_ca_len = read_file("ca.pem", g_ca, sizeof g_ca, 1);
+        g_ca_der_len = read_file("ca.der", g_ca_der, sizeof g_ca_der, 0);
+        g_ca2_len = read_file("ca2.pem", g_ca2, sizeof g_ca2, 1);
+        snprintf(g_ca_path, sizeof g_ca_path, "%s/ca.pem", g_dir);
+    } else if (argc != 1) {
+        fprintf(stderr, "usage: %s [CERT_DIR GOOD_PORT WRONG_HOST_PORT]\n", argv[0]);
+        return 2;
+    }
+    return cmocka_run_group_tests_name("tls_port", tests, NULL, NULL);
+}
