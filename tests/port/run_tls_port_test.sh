@@ -97,6 +97,10 @@ start_server srv.pem srv.key good.log; good_port=$port
 start_server wrong.pem wrong.key wrong.log; wrong_port=$port
 echo "servers: good 127.0.0.1:$good_port, wrong host 127.0.0.1:$wrong_port"
 
+# In the background + wait: a signal then runs the traps at once (bash defers
+# them until a foreground child ends), and cleanup stops the test too.
 rc=0
-"$bin" "$work" "$good_port" "$wrong_port" || rc=$?
+"$bin" "$work" "$good_port" "$wrong_port" &
+pids=("$!" "${pids[@]}")
+wait "${pids[0]}" || rc=$?
 exit "$rc"

@@ -24,8 +24,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "posix/drip_posix.h"
-#include "mbedtls/drip_tls.h"
+#include "drip_posix.h"
+#include "drip_tls.h"
 
 /* ---- fixtures from the script ------------------------------------------- */
 
@@ -97,6 +97,40 @@ typedef struct {
     drip_tls_t tls;
     drip_transport_t t;
 } client_t;
+
+/* Clients live in a static pool, not on a test's stack: when an assertion
+ * fails mid-test, the teardown still finds and closes them, so one failure
+ * cannot leave a connection that blocks the single-threaded s_server. */
+static client_t g_pool[2];
+static int g_pool_used[2];
+
+static client_t *client_new(void)
+{
+    size_t i;
+    for (i = 0; i < 2; i++) {
+        if (!g_pool_used[i]) {
+            g_pool_used[i] = 1;
+            memset(&g_pool[i], 0, sizeof g_pool[i]);
+            drip_tls_init(&g_pool[i].tls);
+            return &g_pool[i];
+        }
+    }
+    fail_msg("client pool exhausted");
+    return NULL;
+}
+
+static int teardown_clients(void **state)
+{
+    size_t i;
+    (void)state;
+    for (i = 0; i < 2; i++) {
+        if (g_pool_used[i]) {
+            drip_tls_free(&g_pool[i].tls);
+            g_pool_used[i] = 0;
+        }
+    }
+    return 0;
+}
 
 static int client_setup(client_t *c, const unsigned char *ca, size_t ca_len, int allow_loopback,
                         const drip_platform_t *plat)
@@ -335,72 +369,72 @@ static void test_tls_setup_errors(void **state)
 
 static void test_tls_setup_twice(void **state)
 {
-    client_t c;
+    client_t *c = client_new();
     drip_tls_cfg_t cfg;
     (void)state;
     NEED_SERVER();
-    assert_int_equal(client_setup(&c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
+    assert_int_equal(client_setup(c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
     memset(&cfg, 0, sizeof cfg);
     cfg.ca_pem_or_der = g_ca;
     cfg.ca_len = g_ca_len;
-    assert_int_equal(drip_tls_setup(&c.tls, &c.inner, &cfg), DRIP_ERR_STATE);
-    client_free(&c);
+    assert_int_equal(drip_tls_setup(&c->tls, &c->inner, &cfg), DRIP_ERR_STATE);
+    client_free(c);
     /* After free + init it can be set up again. */
-    drip_tls_init(&c.tls);
-    assert_int_equal(drip_tls_setup(&c.tls, &c.inner, &cfg), DRIP_OK);
-    client_free(&c);
+    drip_tls_init(&c->tls);
+    assert_int_equal(drip_tls_setup(&c->tls, &c->inner, &cfg), DRIP_OK);
+    client_free(c);
 }
 
 /* ---- TLS: against openssl s_server ----------------------------------------- */
 
 static void test_tls_get_roundtrip(void **state)
 {
-    client_t c;
+    client_t *c = client_new();
     static char resp[32768];
     size_t n;
     int i;
     uint32_t flags = 1;
     (void)state;
     NEED_SERVER();
-    assert_int_equal(client_setup(&c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
+    assert_int_equal(client_setup(c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
     /* Twice on one context: close + connect reuses it (session reset). */
     for (i = 0; i < 2; i++) {
-        assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
-        assert_int_equal(drip_tls_last_error(&c.tls, NULL, &flags), DRIP_OK);
+        assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+        assert_int_equal(drip_tls_last_error(&c->tls, NULL, &flags), DRIP_OK);
         assert_int_equal(flags, 0);
-        assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_ERR_STATE);
-        n = http_get(&c.t, resp, sizeof resp);
+        assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_ERR_STATE);
+        n = http_get(&c->t, resp, sizeof resp);
         assert_true(n > 16);
         assert_memory_equal(resp, "HTTP/1.0 200 ok\r\n", 17);
         /* Read after the peer's close keeps answering 0. */
-        assert_int_equal(c.t.recv(c.t.ctx, (uint8_t *)resp, 16, 10), 0);
-        c.t.close(c.t.ctx);
-        c.t.close(c.t.ctx);
+        assert_int_equal(c->t.recv(c->t.ctx, (uint8_t *)resp, 16, 10), 0);
+        c->t.close(c->t.ctx);
+        c->t.close(c->t.ctx);
     }
-    client_free(&c);
+    client_free(c);
 }
 
 static void test_tls_der_ca_and_file(void **state)
 {
-    client_t c;
+    client_t *c = client_new();
     drip_tls_cfg_t cfg;
     static char resp[32768];
     (void)state;
     NEED_SERVER();
-    assert_int_equal(client_setup(&c, g_ca_der, g_ca_der_len, 0, NULL), DRIP_OK);
-    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
-    assert_true(http_get(&c.t, resp, sizeof resp) > 16);
-    client_free(&c);
+    assert_int_equal(client_setup(c, g_ca_der, g_ca_der_len, 0, NULL), DRIP_OK);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    assert_true(http_get(&c->t, resp, sizeof resp) > 16);
+    client_free(c);
 
 #if defined(MBEDTLS_FS_IO)
     memset(&cfg, 0, sizeof cfg);
     cfg.ca_file = g_ca_path;
-    drip_tls_init(&c.tls);
-    assert_int_equal(drip_tls_setup(&c.tls, &c.inner, &cfg), DRIP_OK);
-    drip_tls_transport(&c.tls, &c.t);
-    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
-    assert_true(http_get(&c.t, resp, sizeof resp) > 16);
-    client_free(&c);
+    drip_tls_init(&c->tls);
+    assert_int_equal(drip_tls_setup(&c->tls, &c->inner, &cfg), DRIP_OK);
+    drip_tls_transport(&c->tls, &c->t);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    assert_true(http_get(&c->t, resp, sizeof resp) > 16);
+    client_free(c);
 #else
     (void)cfg;
 #endif
@@ -408,66 +442,66 @@ static void test_tls_der_ca_and_file(void **state)
 
 static void test_tls_wrong_ca(void **state)
 {
-    client_t c;
+    client_t *c = client_new();
     int code = 0;
     uint32_t flags = 0;
     char text[512];
     (void)state;
     NEED_SERVER();
-    assert_int_equal(client_setup(&c, g_ca2, g_ca2_len, 0, &g_plat), DRIP_OK);
-    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
-    assert_int_equal(drip_tls_last_error(&c.tls, &code, &flags), DRIP_ERR_TLS_VERIFY);
+    assert_int_equal(client_setup(c, g_ca2, g_ca2_len, 0, &g_plat), DRIP_OK);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
+    assert_int_equal(drip_tls_last_error(&c->tls, &code, &flags), DRIP_ERR_TLS_VERIFY);
     assert_int_equal(code, MBEDTLS_ERR_X509_CERT_VERIFY_FAILED);
     assert_true((flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) != 0);
-    drip_tls_describe(&c.tls, text, sizeof text);
+    drip_tls_describe(&c->tls, text, sizeof text);
     print_message("  describe: %s\n", text);
     assert_non_null(strstr(text, "verify:"));
     /* The context is idle again: a failed handshake closed the socket. */
-    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
-    client_free(&c);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
+    client_free(c);
 }
 
 static void test_tls_wrong_host(void **state)
 {
-    client_t c;
+    client_t *c = client_new();
     uint32_t flags = 0;
     char text[512];
     (void)state;
     NEED_SERVER();
-    assert_int_equal(client_setup(&c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
-    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_wrong_port, 5000), DRIP_ERR_TLS_VERIFY);
-    drip_tls_last_error(&c.tls, NULL, &flags);
+    assert_int_equal(client_setup(c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_wrong_port, 5000), DRIP_ERR_TLS_VERIFY);
+    drip_tls_last_error(&c->tls, NULL, &flags);
     assert_true((flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) != 0);
     assert_true((flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) == 0);
-    drip_tls_describe(&c.tls, text, sizeof text);
+    drip_tls_describe(&c->tls, text, sizeof text);
     print_message("  describe: %s\n", text);
     assert_non_null(strstr(text, "CN"));
     /* The same context still reaches the right server afterwards. */
-    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
-    c.t.close(c.t.ctx);
-    client_free(&c);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    c->t.close(c->t.ctx);
+    client_free(c);
 }
 
 static void test_tls_loopback_exception(void **state)
 {
-    client_t c;
+    client_t *c = client_new();
     uint32_t flags = 0;
     (void)state;
     NEED_SERVER();
     /* Untrusted CA, but the flag is set and the host is literally loopback. */
-    assert_int_equal(client_setup(&c, g_ca2, g_ca2_len, 1, &g_plat), DRIP_OK);
-    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
-    assert_int_equal(drip_tls_last_error(&c.tls, NULL, &flags), DRIP_OK);
+    assert_int_equal(client_setup(c, g_ca2, g_ca2_len, 1, &g_plat), DRIP_OK);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    assert_int_equal(drip_tls_last_error(&c->tls, NULL, &flags), DRIP_OK);
     assert_true((flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) != 0); /* still recorded */
-    c.t.close(c.t.ctx);
-    assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", g_good_port, 5000), DRIP_OK);
-    c.t.close(c.t.ctx);
-    client_free(&c);
+    c->t.close(c->t.ctx);
+    assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", g_good_port, 5000), DRIP_OK);
+    c->t.close(c->t.ctx);
+    client_free(c);
 
     /* Without the flag, the same connection is refused. */
-    assert_int_equal(client_setup(&c, g_ca2, g_ca2_len, 0, &g_plat), DRIP_OK);
-    assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
-    client_free(&c);
+    assert_int_equal(client_setup(c, g_ca2, g_ca2_len, 0, &g_plat), DRIP_OK);
+    assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
+    client_free(c);
 }
 
 /* An inner transport that ignores the host and dials 127.0.0.1: the TLS layer
@@ -506,9 +540,11 @@ static void test_tls_loopback_flag_ignored_elsewhere(void **state)
         "127.0.0.01",     "127.0.0.256",            "127.0.0.1 ",             "0177.0.0.1",
         "::2",            "LOCALHOST.",             "x127.0.0.1",             "127..0.1",
     };
-    redirect_t rd;
-    drip_transport_t inner = {rd_connect, rd_send, rd_recv, rd_close, NULL};
-    drip_tls_t tls;
+    /* static: the teardown may close the connection after a failed assert */
+    static redirect_t rd;
+    static drip_transport_t inner = {rd_connect, rd_send, rd_recv, rd_close, NULL};
+    client_t *c = client_new(); /* only its tls member: closed by the teardown */
+    drip_tls_t *tls = &c->tls;
     drip_tls_cfg_t cfg;
     drip_transport_t t;
     size_t i;
@@ -522,9 +558,8 @@ static void test_tls_loopback_flag_ignored_elsewhere(void **state)
     cfg.ca_len = g_ca2_len;
     cfg.platform = &g_plat;
     cfg.allow_unverified_loopback = 1;
-    drip_tls_init(&tls);
-    assert_int_equal(drip_tls_setup(&tls, &inner, &cfg), DRIP_OK);
-    drip_tls_transport(&tls, &t);
+        assert_int_equal(drip_tls_setup(tls, &inner, &cfg), DRIP_OK);
+    drip_tls_transport(tls, &t);
     for (i = 0; i < sizeof not_loopback / sizeof not_loopback[0]; i++) {
         print_message("  host \"%s\"\n", not_loopback[i]);
         assert_int_equal(t.connect(t.ctx, not_loopback[i], g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
@@ -534,48 +569,48 @@ static void test_tls_loopback_flag_ignored_elsewhere(void **state)
     t.close(t.ctx);
     assert_int_equal(t.connect(t.ctx, "127.255.0.9", g_good_port, 5000), DRIP_OK);
     t.close(t.ctx);
-    drip_tls_free(&tls);
+    drip_tls_free(tls);
 }
 
 static void test_tls_recv_timeout(void **state)
 {
-    client_t c;
+    client_t *c = client_new();
     static char resp[32768];
     uint8_t b[64];
     uint32_t t0;
     (void)state;
     NEED_SERVER();
-    assert_int_equal(client_setup(&c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
-    assert_int_equal(c.t.connect(c.t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    assert_int_equal(client_setup(c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
     /* The server waits for a request: nothing to read. */
     t0 = now_ms();
-    assert_int_equal(c.t.recv(c.t.ctx, b, sizeof b, 300), DRIP_AGAIN);
+    assert_int_equal(c->t.recv(c->t.ctx, b, sizeof b, 300), DRIP_AGAIN);
     assert_true(now_ms() - t0 >= 290u);
     assert_true(now_ms() - t0 < 3000u);
-    assert_int_equal(c.t.recv(c.t.ctx, b, sizeof b, 0), DRIP_AGAIN);
+    assert_int_equal(c->t.recv(c->t.ctx, b, sizeof b, 0), DRIP_AGAIN);
     /* DRIP_AGAIN is not an error: the connection still works. */
-    assert_true(http_get(&c.t, resp, sizeof resp) > 16);
-    c.t.close(c.t.ctx);
-    client_free(&c);
+    assert_true(http_get(&c->t, resp, sizeof resp) > 16);
+    c->t.close(c->t.ctx);
+    client_free(c);
 }
 
 /* ---- TLS: failures that need no certificate server --------------------------- */
 
 static void test_tls_refused_and_dns(void **state)
 {
-    client_t c;
+    client_t *c = client_new();
     uint16_t port;
     int fd = local_socket(0, &port);
     (void)state;
     NEED_SERVER();
-    assert_int_equal(client_setup(&c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
+    assert_int_equal(client_setup(c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
     /* The inner transport's errors come through unchanged. */
-    assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 2000), DRIP_ERR_CONNECT);
-    assert_int_equal(drip_tls_last_error(&c.tls, NULL, NULL), DRIP_ERR_CONNECT);
-    assert_int_equal(c.t.connect(c.t.ctx, "localhost", port, 2000), DRIP_ERR_CONNECT);
-    assert_int_equal(c.t.connect(c.t.ctx, "nonexistent.invalid", 443, 5000), DRIP_ERR_DNS);
-    assert_int_equal(drip_tls_last_error(&c.tls, NULL, NULL), DRIP_ERR_DNS);
-    client_free(&c);
+    assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", port, 2000), DRIP_ERR_CONNECT);
+    assert_int_equal(drip_tls_last_error(&c->tls, NULL, NULL), DRIP_ERR_CONNECT);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", port, 2000), DRIP_ERR_CONNECT);
+    assert_int_equal(c->t.connect(c->t.ctx, "nonexistent.invalid", 443, 5000), DRIP_ERR_DNS);
+    assert_int_equal(drip_tls_last_error(&c->tls, NULL, NULL), DRIP_ERR_DNS);
+    client_free(c);
     close(fd);
 }
 
@@ -583,7 +618,7 @@ static void test_tls_refused_and_dns(void **state)
  * without a clock; timeout 0 polls. */
 static void test_tls_handshake_timeout(void **state)
 {
-    client_t c;
+    client_t *c = client_new();
     uint16_t port;
     int lfd = local_socket(1, &port);
     uint32_t t0, dt;
@@ -591,19 +626,19 @@ static void test_tls_handshake_timeout(void **state)
     (void)state;
     NEED_SERVER();
     for (with_clock = 0; with_clock < 2; with_clock++) {
-        assert_int_equal(client_setup(&c, g_ca, g_ca_len, 0, with_clock ? &g_plat : NULL), DRIP_OK);
+        assert_int_equal(client_setup(c, g_ca, g_ca_len, 0, with_clock ? &g_plat : NULL), DRIP_OK);
         t0 = now_ms();
-        assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 300), DRIP_ERR_TIMEOUT);
+        assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", port, 300), DRIP_ERR_TIMEOUT);
         dt = now_ms() - t0;
         assert_true(dt >= 290u && dt < 3000u);
         /* Poll mode: DRIP_AGAIN at once, again and again, until closed. */
         t0 = now_ms();
-        assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
-        assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
-        assert_int_equal(c.t.connect(c.t.ctx, "localhost", port, 0), DRIP_ERR_STATE);
+        assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
+        assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
+        assert_int_equal(c->t.connect(c->t.ctx, "localhost", port, 0), DRIP_ERR_STATE);
         assert_true(now_ms() - t0 < 200u);
-        c.t.close(c.t.ctx);
-        client_free(&c);
+        c->t.close(c->t.ctx);
+        client_free(c);
     }
     close(lfd);
 }
@@ -613,7 +648,7 @@ static void test_tls_handshake_timeout(void **state)
  * ClientHello goes out in poll mode, then we play the server. */
 static void test_tls_handshake_peer_failures(void **state)
 {
-    client_t c;
+    client_t *c = client_new();
     uint16_t port;
     int lfd = local_socket(1, &port), afd;
     static const char not_tls[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
@@ -621,26 +656,26 @@ static void test_tls_handshake_peer_failures(void **state)
     int code = 0;
     (void)state;
     NEED_SERVER();
-    assert_int_equal(client_setup(&c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
+    assert_int_equal(client_setup(c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
 
-    assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
+    assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
     afd = accept(lfd, NULL, NULL);
     assert_true(afd >= 0);
     assert_true(read(afd, hello, sizeof hello) > 5);
     assert_int_equal(hello[0], 0x16); /* a TLS handshake record */
     close(afd);
-    assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 2000), DRIP_ERR_CLOSED);
+    assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", port, 2000), DRIP_ERR_CLOSED);
 
-    assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
+    assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
     afd = accept(lfd, NULL, NULL);
     assert_true(afd >= 0);
     assert_true(read(afd, hello, sizeof hello) > 5);
     assert_int_equal(write(afd, not_tls, sizeof not_tls - 1), (ssize_t)(sizeof not_tls - 1));
-    assert_int_equal(c.t.connect(c.t.ctx, "127.0.0.1", port, 2000), DRIP_ERR_TLS);
-    assert_int_equal(drip_tls_last_error(&c.tls, &code, NULL), DRIP_ERR_TLS);
+    assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", port, 2000), DRIP_ERR_TLS);
+    assert_int_equal(drip_tls_last_error(&c->tls, &code, NULL), DRIP_ERR_TLS);
     assert_true(code < 0);
     close(afd);
-    client_free(&c);
+    client_free(c);
     close(lfd);
 }
 
@@ -652,18 +687,18 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_posix_refused),
         cmocka_unit_test(test_posix_dns),
         cmocka_unit_test(test_posix_recv_timeout_close_reset),
-        cmocka_unit_test(test_tls_setup_errors),
-        cmocka_unit_test(test_tls_setup_twice),
-        cmocka_unit_test(test_tls_get_roundtrip),
-        cmocka_unit_test(test_tls_der_ca_and_file),
-        cmocka_unit_test(test_tls_wrong_ca),
-        cmocka_unit_test(test_tls_wrong_host),
-        cmocka_unit_test(test_tls_loopback_exception),
-        cmocka_unit_test(test_tls_loopback_flag_ignored_elsewhere),
-        cmocka_unit_test(test_tls_recv_timeout),
-        cmocka_unit_test(test_tls_refused_and_dns),
-        cmocka_unit_test(test_tls_handshake_timeout),
-        cmocka_unit_test(test_tls_handshake_peer_failures),
+        cmocka_unit_test_teardown(test_tls_setup_errors, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_setup_twice, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_get_roundtrip, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_der_ca_and_file, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_wrong_ca, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_wrong_host, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_loopback_exception, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_loopback_flag_ignored_elsewhere, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_recv_timeout, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_refused_and_dns, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_handshake_timeout, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_handshake_peer_failures, teardown_clients),
     };
     drip_posix_platform(&g_plat);
     if (argc == 4) {
