@@ -513,6 +513,7 @@ int cmd_stream(int argc, char **argv)
         } else {
             tcfg.ca_file = "/etc/ssl/certs/ca-certificates.crt";
         }
+        tcfg.platform = &pl; /* bounds the handshake in real time */
         drip_tls_init(&tls);
         e = drip_tls_setup(&tls, &tcp_tr, &tcfg);
         if (e != DRIP_OK) {

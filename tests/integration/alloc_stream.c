@@ -51,16 +51,17 @@ int main(int argc, char **argv)
     ca[n] = '\0';
     drip_posix_init(&tcp);
     drip_posix_transport(&tcp, &tcp_tr);
+    memset(&cfg, 0, sizeof cfg);
     memset(&tcfg, 0, sizeof tcfg);
     tcfg.ca_pem_or_der = (const uint8_t *)ca;
     tcfg.ca_len = n + 1;
+    drip_posix_platform(&cfg.platform);
+    tcfg.platform = &cfg.platform;
     drip_tls_init(&tls);
     if (drip_tls_setup(&tls, &tcp_tr, &tcfg) != DRIP_OK) {
         return 2;
     }
-    memset(&cfg, 0, sizeof cfg);
     drip_tls_transport(&tls, &cfg.transport);
-    drip_posix_platform(&cfg.platform);
     cfg.endpoint.host = "localhost";
     cfg.endpoint.port = (uint16_t)atoi(argv[1]);
     cfg.endpoint.path_prefix = "/v1";
