@@ -403,6 +403,11 @@ static drip_err_t finish(out_t *o, size_t *len)
 static int strings_ok(const drip_request_t *r)
 {
     size_t i;
+    /* Arrays first: a count with a NULL array must not be walked. */
+    if ((r->nmessages != 0 && r->messages == NULL) || (r->ntools != 0 && r->tools == NULL) ||
+        (r->noutputs != 0 && r->outputs == NULL)) {
+        return 0;
+    }
     for (i = 0; i < r->ntools; i++) {
         if (r->tools[i].name == NULL) {
             return 0;
@@ -413,8 +418,7 @@ static int strings_ok(const drip_request_t *r)
             return 0;
         }
     }
-    return (r->nmessages == 0 || r->messages != NULL) && (r->ntools == 0 || r->tools != NULL) &&
-           (r->noutputs == 0 || r->outputs != NULL);
+    return 1;
 }
 
 drip_err_t drip_request_body(const drip_request_t *r, char *buf, size_t cap, size_t *len)
@@ -461,6 +465,22 @@ static int header_safe(const char *s)
     return s == NULL || (strchr(s, '\r') == NULL && strchr(s, '\n') == NULL);
 }
 
+/* Request-target and Host: visible ASCII only (RFC 9112 3.2: no space or
+ * control byte, which would split the request line or the header). */
+static int token_safe(const char *s)
+{
+    if (s == NULL) {
+        return 1;
+    }
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c <= 0x20u || c >= 0x7fu) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Extra headers: "Name: value\r\n" lines, each non-empty with a name and a
  * colon, no bare CR or LF (which could end the head early or smuggle a body). */
 static int extra_safe(const char *s)
@@ -500,10 +520,10 @@ drip_err_t drip_request_head(const drip_endpoint_t *ep, const char *method, cons
 {
     out_t o;
     if (ep == NULL || ep->host == NULL || method == NULL || path == NULL || len == NULL ||
-        (buf == NULL && cap > 0) || ep->host[0] == '\0' || !header_safe(ep->host) ||
-        !header_safe(ep->path_prefix) || !header_safe(path) || !header_safe(ep->auth_name) ||
+        (buf == NULL && cap > 0) || ep->host[0] == '\0' || !token_safe(ep->host) ||
+        !token_safe(ep->path_prefix) || !token_safe(path) || !header_safe(ep->auth_name) ||
         !header_safe(ep->auth_value) || !header_safe(ep->user_agent) ||
-        !extra_safe(ep->extra_headers) || strchr(path, ' ') != NULL ||
+        !extra_safe(ep->extra_headers) ||
         (body_len != (size_t)-1 && body_len > UINT32_MAX)) {
         return DRIP_ERR_ARG;
     }
