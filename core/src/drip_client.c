@@ -20,6 +20,7 @@
 
 enum { C_IDLE, C_CONNECT, C_SEND, C_RECV, C_BACKOFF, C_DONE };
 enum { K_STREAM, K_RESUME, K_CANCEL };
+enum { CONN_CLOSED, CONN_OPEN, CONN_OPENING };
 
 static uint32_t now(const drip_client_t *c)
 {
@@ -74,7 +75,7 @@ void drip_client_close(drip_client_t *c)
 {
     if (c->priv.connected) {
         c->priv.cfg.transport.close(c->priv.cfg.transport.ctx);
-        c->priv.connected = 0;
+        c->priv.connected = CONN_CLOSED;
     }
 }
 
@@ -389,7 +390,8 @@ static int do_recv(drip_client_t *c, uint32_t wait_ms)
             close_conn(c);
             return done(c);
         }
-        return DRIP_AGAIN;
+        /* bytes are not progress: keep-alive comments must not hold off the
+         * first-event or idle timeout (checked below, as for a quiet recv) */
     }
     if ((rc == 0 || (rc < 0 && rc != DRIP_AGAIN)) && c->priv.reused && c->priv.rx_seen == 0) {
         close_conn(c); /* the kept-alive connection had been closed: reopen */
@@ -409,7 +411,7 @@ static int do_recv(drip_client_t *c, uint32_t wait_ms)
         close_conn(c);
         return done(c);
     }
-    if (rc != DRIP_AGAIN) {
+    if (rc < 0 && rc != DRIP_AGAIN) {
         return attempt_failed(c, rc);
     }
     t = now(c);
@@ -440,9 +442,12 @@ static int step(drip_client_t *c, uint32_t wait_ms)
     }
     switch (c->priv.state) {
     case C_CONNECT:
-        if (c->priv.connected) {
+        if (c->priv.connected == CONN_OPEN) {
             c->priv.reused = 1;
         } else {
+            /* A connect in progress (or one that failed half way) may hold a
+             * socket or a TLS session: close() must follow any connect(). */
+            c->priv.connected = CONN_OPENING;
             rc = cfg->transport.connect(cfg->transport.ctx, cfg->endpoint.host,
                                         cfg->endpoint.port ? cfg->endpoint.port : 443,
                                         cfg->connect_timeout_ms ? cfg->connect_timeout_ms : 30000u);
@@ -454,7 +459,7 @@ static int step(drip_client_t *c, uint32_t wait_ms)
             if (rc != DRIP_OK) {
                 return attempt_failed(c, rc);
             }
-            c->priv.connected = 1;
+            c->priv.connected = CONN_OPEN;
             c->priv.reused = 0;
         }
         set_state(c, C_SEND);
@@ -487,6 +492,7 @@ static int step(drip_client_t *c, uint32_t wait_ms)
         return do_recv(c, wait_ms);
     case C_BACKOFF:
         if ((int32_t)(now(c) - c->priv.wake_at) >= 0) {
+            c->priv.last_err = 0; /* the error reported is the last attempt's */
             set_state(c, C_CONNECT);
         }
         return DRIP_AGAIN;
