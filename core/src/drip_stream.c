@@ -259,6 +259,11 @@ static int chat_calls_done(drip_stream_t *st, int32_t choice)
     return rc;
 }
 
+/* Kept out of line: its choice/tool/call views (~100 B) would otherwise sit
+ * in drip_stream_feed's frame, on the same path as the decoder's. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static int dispatch_chat(drip_stream_t *st, drip_event_t *ev)
 {
     const drip_handlers_t *h = st->priv.cfg.handlers;
