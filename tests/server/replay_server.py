@@ -7,11 +7,12 @@ For dripfeed's integration tests. Python 3.11 standard library only (ssl, socket
     python3 replay_server.py --cert server.pem --key server.key \
         --transcripts /work/shared/transcripts [--port 0] [--ready-file F]
 
-It listens on 127.0.0.1 only, speaks HTTP/1.1 with persistent connections, writes the port to
---ready-file once listening (atomically: the file appears complete) and prints
-`listening on 127.0.0.1:PORT`. SIGTERM/SIGINT stop it cleanly (exit status 0). Every wait is
-bounded: stalls and delays are capped, each response has a deadline, idle connections time out
-and the process exits by itself after --max-lifetime seconds.
+It listens on 127.0.0.1 only (--host may name one private IPv4 address instead, accepted only
+inside a named network namespace: the lwIP test's own), speaks HTTP/1.1 with persistent
+connections, writes the port to --ready-file once listening (atomically: the file appears
+complete) and prints `listening on HOST:PORT`. SIGTERM/SIGINT stop it cleanly (exit status 0).
+Every wait is bounded: stalls and delays are capped, each response has a deadline, idle
+connections time out and the process exits by itself after --max-lifetime seconds.
 
 Endpoints (API requests)
   POST /v1/responses                         SSE replay of a Responses transcript (JSON when the
@@ -42,6 +43,7 @@ import argparse
 import collections
 import copy
 import http
+import ipaddress
 import json
 import os
 import random
@@ -1142,12 +1144,34 @@ def has_function_call_output(obj) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Main: listen, accept, stop on SIGTERM/SIGINT
 # ---------------------------------------------------------------------------------------------
+def netns_private_address(host: str) -> bool:
+    """One private unicast IPv4 address, and this process runs inside a named network namespace
+    (`ip netns add`, as tests/lwip does with a TAP device): nothing outside it can reach it."""
+    try:
+        a = ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    if not a.is_private or a.is_loopback or a.is_unspecified or a.is_multicast or a.is_link_local:
+        return False
+    try:
+        me = os.stat("/proc/self/ns/net")
+        for d in ("/run/netns", "/var/run/netns"):
+            for name in os.listdir(d) if os.path.isdir(d) else ():
+                ns = os.stat(os.path.join(d, name))
+                if (ns.st_dev, ns.st_ino) == (me.st_dev, me.st_ino):
+                    return True
+    except OSError:
+        pass
+    return False
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cert", required=True, help="server certificate (PEM)")
     ap.add_argument("--key", required=True, help="server private key (PEM)")
     ap.add_argument("--transcripts", required=True, help="directory of *.sse files")
-    ap.add_argument("--host", default="127.0.0.1", help="must be 127.0.0.1 (anything else is refused)")
+    ap.add_argument("--host", default="127.0.0.1",
+                    help="127.0.0.1; a private IPv4 address only inside a test network namespace")
     ap.add_argument("--port", type=int, default=0, help="0 = ephemeral (default)")
     ap.add_argument("--ready-file", help="write the port here once listening")
     ap.add_argument("--idle-timeout", type=float, default=30.0,
@@ -1170,9 +1194,10 @@ def main(argv=None) -> int:
     ap.add_argument("--verbose", action="store_true", help="one log line per request on stderr")
     args = ap.parse_args(argv)
 
-    if args.host != "127.0.0.1":
+    if args.host != "127.0.0.1" and not netns_private_address(args.host):
         print(f"replay_server: refusing to bind {args.host!r}: this test server listens on "
-              "127.0.0.1 only", file=sys.stderr)
+              "127.0.0.1 only (or on one private address inside a test network namespace)",
+              file=sys.stderr)
         return 2
     if not 0 <= args.port <= 65535:
         print("replay_server: bad --port", file=sys.stderr)
@@ -1199,9 +1224,9 @@ def main(argv=None) -> int:
     lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        lsock.bind(("127.0.0.1", args.port))
+        lsock.bind((args.host, args.port))
     except OSError as e:
-        print(f"replay_server: cannot bind 127.0.0.1:{args.port}: {e}", file=sys.stderr)
+        print(f"replay_server: cannot bind {args.host}:{args.port}: {e}", file=sys.stderr)
         return 2
     lsock.listen(64)
     lsock.settimeout(0.2)
@@ -1211,7 +1236,7 @@ def main(argv=None) -> int:
         with open(tmp, "w") as fh:
             fh.write(f"{port}\n")
         os.replace(tmp, args.ready_file)
-    print(f"listening on 127.0.0.1:{port}", flush=True)
+    print(f"listening on {args.host}:{port}", flush=True)
 
     started = time.monotonic()
     parent = os.getppid()
