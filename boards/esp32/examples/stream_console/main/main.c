@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* ESP32 example: join Wi-Fi, stream one answer to the console as it
+ * arrives, print a final status line. Everything below the Wi-Fi join is
+ * the component's drip_esp32_init() plus the library's own client: the
+ * same code paths the host tool (build/dripfeed stream) runs. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "freertos/FreeRTOS.h"
+#include "freertos/event_groups.h"
+#include "freertos/task.h"
+#include "esp_event.h"
+#include "esp_log.h"
+#include "esp_netif.h"
+#include "esp_system.h"
+#include "esp_timer.h"
+#include "esp_wifi.h"
+#include "nvs_flash.h"
+
+#include "drip_esp32.h"
+
+#define GOT_IP_BIT BIT0
+
+static const char *TAG = "dripfeed";
+static StaticEventGroup_t s_wifi_group_mem; /* static: no heap for our own objects */
+static EventGroupHandle_t s_wifi_group;
+static int64_t s_t0_us, s_first_us;
+
+/* ---- Wi-Fi station ----------------------------------------------------------- */
+
+static void on_wifi_event(void *arg, esp_event_base_t base, int32_t id, void *data)
+{
+    (void)arg;
+    (void)data;
+    if (base == WIFI_EVENT && (id == WIFI_EVENT_STA_START || id == WIFI_EVENT_STA_DISCONNECTED)) {
+        (void)esp_wifi_connect(); /* first join, and again after every drop */
+    } else if (base == IP_EVENT && id == IP_EVENT_STA_GOT_IP) {
+        (void)xEventGroupSetBits(s_wifi_group, GOT_IP_BIT);
+    }
+}
+
+/* wifi_config_t fields are fixed arrays, not C strings: copy without a NUL
+ * when the value fills them (ESP-IDF accepts that). */
+static void copy_field(uint8_t *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    memcpy(dst, src, n < cap ? n : cap);
+}
+
+static void wifi_join(void)
+{
+    wifi_init_config_t init = WIFI_INIT_CONFIG_DEFAULT();
+    wifi_config_t wc;
+    esp_err_t err = nvs_flash_init(); /* the Wi-Fi driver keeps its calibration in NVS */
+
+    if (err == ESP_ERR_NVS_NO_FREE_PAGES || err == ESP_ERR_NVS_NEW_VERSION_FOUND) {
+        ESP_ERROR_CHECK(nvs_flash_erase());
+        err = nvs_flash_init();
+    }
+    ESP_ERROR_CHECK(err);
+    s_wifi_group = xEventGroupCreateStatic(&s_wifi_group_mem);
+    ESP_ERROR_CHECK(esp_netif_init());
+    ESP_ERROR_CHECK(esp_event_loop_create_default());
+    (void)esp_netif_create_default_wifi_sta();
+    ESP_ERROR_CHECK(esp_wifi_init(&init));
+    ESP_ERROR_CHECK(esp_event_handler_instance_register(WIFI_EVENT, ESP_EVENT_ANY_ID,
+                                                        on_wifi_event, NULL, NULL));
+    ESP_ERROR_CHECK(esp_event_handler_instance_register(IP_EVENT, IP_EVENT_STA_GOT_IP,
+                                                        on_wifi_event, NULL, NULL));
+    memset(&wc, 0, sizeof wc);
+    copy_field(wc.sta.ssid, sizeof wc.sta.ssid, CONFIG_DRIP_EXAMPLE_WIFI_SSID);
+    copy_field(wc.sta.password, sizeof wc.sta.password, CONFIG_DRIP_EXAMPLE_WIFI_PASSWORD);
+    wc.sta.threshold.authmode =
+        CONFIG_DRIP_EXAMPLE_WIFI_PASSWORD[0] != '\0' ? WIFI_AUTH_WPA2_PSK : WIFI_AUTH_OPEN;
+    ESP_ERROR_CHECK(esp_wifi_set_mode(WIFI_MODE_STA));
+    ESP_ERROR_CHECK(esp_wifi_set_config(WIFI_IF_STA, &wc));
+    ESP_ERROR_CHECK(esp_wifi_start());
+    ESP_LOGI(TAG, "joining Wi-Fi \"%s\"", CONFIG_DRIP_EXAMPLE_WIFI_SSID);
+    (void)xEventGroupWaitBits(s_wifi_group, GOT_IP_BIT, pdFALSE, pdTRUE, portMAX_DELAY);
+    ESP_LOGI(TAG, "got an address");
+}
+
+/* ---- handlers: called inside drip_client_run(), as the bytes arrive --------- */
+
+static drip_err_t on_text(void *user, const drip_event_t *ev, const char *p, size_t n)
+{
+    (void)user;
+    (void)ev;
+    if (s_first_us == 0) {
+        s_first_us = esp_timer_get_time();
+    }
+    fwrite(p, 1, n, stdout);
+    fflush(stdout);
+    return DRIP_OK;
+}
+
+static void on_error(void *user, const drip_error_t *e)
+{
+    (void)user;
+    printf("\ndripfeed: error: %s (%d)", drip_err_str(e->code), (int)e->code);
+    if (e->api.status > 0) {
+        printf(" status %d", e->api.status);
+    }
+    if (e->api.code.p != NULL) {
+        printf(" code %.*s", (int)e->api.code.n, e->api.code.p);
+    }
+    if (e->api.message.p != NULL) {
+        printf(": %.*s", (int)e->api.message.n, e->api.message.p);
+    }
+    if (e->request_id != NULL && e->request_id[0] != '\0') {
+        printf(" (request %s)", e->request_id);
+    }
+    printf("\n");
+}
+
+/* One line, like the host tool's, plus the two figures that matter on a
+ * device: the heap low-water mark (Mbed TLS and Wi-Fi live there) and the
+ * main task's unused stack (ESP-IDF counts it in bytes). */
+static void status_line(const drip_esp32_t *d)
+{
+    const drip_result_t *r = drip_client_result(&d->client);
+    int64_t now = esp_timer_get_time();
+    int terr = drip_client_transport_error(&d->client);
+
+    printf("\ndripfeed: state=%s http=%d", drip_state_name(r->state), r->http_status);
+    if (r->response_id[0] != '\0') {
+        printf(" response=%s", r->response_id);
+    }
+    if (r->has_usage) {
+        printf(" tokens=%" PRId64 "/%" PRId64 "/%" PRId64, r->usage.input_tokens,
+               r->usage.output_tokens, r->usage.total_tokens);
+    }
+    if (s_first_us != 0) {
+        printf(" ttft=%" PRId64 "ms", (s_first_us - s_t0_us) / 1000);
+    }
+    printf(" total=%" PRId64 "ms", (now - s_t0_us) / 1000);
+    if (r->err != 0) {
+        printf(" error=%d(%s)", (int)r->err, drip_err_str(r->err));
+    }
+    if (terr != 0) {
+        char why[160];
+        printf(" transport=%d(%s)", terr, drip_err_str(terr));
+        if (terr == DRIP_ERR_TLS || terr == DRIP_ERR_TLS_VERIFY) {
+            printf(" tls=\"%s\"", drip_tls_describe(drip_esp32_tls(d), why, sizeof why));
+        }
+    }
+    printf(" heap_min=%" PRIu32 " stack_free=%u\n", esp_get_minimum_free_heap_size(),
+           (unsigned)uxTaskGetStackHighWaterMark(NULL));
+}
+
+/* ---- main ------------------------------------------------------------------------- */
+
+void app_main(void)
+{
+    static drip_esp32_t d; /* every buffer of the stream, sized in menuconfig */
+    static const drip_handlers_t handlers = {.on_text = on_text, .on_error = on_error};
+    static char auth[200], extra[200];
+    drip_esp32_cfg_t cfg;
+    drip_request_t req;
+    drip_err_t e;
+
+    wifi_join();
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.endpoint.host = CONFIG_DRIP_EXAMPLE_HOST;
+    cfg.endpoint.port = (uint16_t)CONFIG_DRIP_EXAMPLE_PORT;
+    cfg.endpoint.path_prefix = CONFIG_DRIP_EXAMPLE_PATH_PREFIX;
+    if (CONFIG_DRIP_EXAMPLE_API_KEY[0] != '\0') {
+        (void)snprintf(auth, sizeof auth, "Bearer %s", CONFIG_DRIP_EXAMPLE_API_KEY);
+        cfg.endpoint.auth_name = "Authorization";
+        cfg.endpoint.auth_value = auth;
+    }
+    if (CONFIG_DRIP_EXAMPLE_EXTRA_HEADER[0] != '\0') {
+        (void)snprintf(extra, sizeof extra, "%s\r\n", CONFIG_DRIP_EXAMPLE_EXTRA_HEADER);
+        cfg.endpoint.extra_headers = extra;
+    }
+#if defined(CONFIG_DRIP_EXAMPLE_API_CHAT)
+    cfg.api = DRIP_API_CHAT;
+#else
+    cfg.api = DRIP_API_RESPONSES;
+#endif
+    cfg.handlers = &handlers;
+
+    e = drip_esp32_init(&d, &cfg);
+    if (e != DRIP_OK) {
+        char why[160];
+        ESP_LOGE(TAG, "setup failed: %s (%s)", drip_err_str(e),
+                 drip_tls_describe(drip_esp32_tls(&d), why, sizeof why));
+        return;
+    }
+
+    memset(&req, 0, sizeof req);
+    req.api = cfg.api;
+    req.model = CONFIG_DRIP_EXAMPLE_MODEL;
+    req.input = CONFIG_DRIP_EXAMPLE_PROMPT;
+    req.temperature_milli = -1;
+    req.store = -1;
+    req.include_obfuscation = 0; /* no random padding in every delta: fewer bytes over the air */
+    req.include_usage = (uint8_t)(cfg.api == DRIP_API_CHAT);
+
+    s_t0_us = esp_timer_get_time();
+    e = drip_client_start(&d.client, &req);
+    if (e != DRIP_OK) {
+        ESP_LOGE(TAG, "cannot start: %s", drip_err_str(e));
+    } else {
+        ESP_LOGI(TAG, "asking %s: %s", CONFIG_DRIP_EXAMPLE_MODEL, CONFIG_DRIP_EXAMPLE_PROMPT);
+        (void)drip_client_run(&d.client); /* blocks; on_text prints as the answer arrives */
+        status_line(&d);
+    }
+    drip_esp32_deinit(&d);
+}
