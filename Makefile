@@ -5,7 +5,7 @@ ASAN_BUILD ?= build/asan
 JOBS       ?= 2
 BUILD_DEPS := cmake make gcc libc6-dev pkg-config binutils python3 libjsmn-dev libcmocka-dev \
               libmbedtls-dev openssl ca-certificates
-TEST_DEPS  := $(BUILD_DEPS) valgrind cppcheck clang-tidy
+TEST_DEPS  := $(BUILD_DEPS) valgrind cppcheck clang-tidy liblwip-dev iproute2
 
 .PHONY: all build test demo size bench clean deps
 
@@ -26,6 +26,8 @@ demo: build
 # then the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test: build
 	@scripts/deps.sh $(TEST_DEPS)
+	@cmake -S . -B $(BUILD) >/dev/null  # again: finds what only the tests need (liblwip-dev)
+	@cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDRIP_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
