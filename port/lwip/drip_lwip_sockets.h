@@ -45,9 +45,8 @@
  *  - recv: bytes (> 0), 0 (peer closed), DRIP_AGAIN (nothing within
  *    timeout_ms), DRIP_ERR_CLOSED (peer reset, or lwIP aborted the
  *    connection after its retransmissions), DRIP_ERR_IO, DRIP_ERR_STATE,
- *    DRIP_ERR_ARG. Unlike Linux, lwIP 2.1 reports a reset before the bytes
- *    it had received but not yet handed over: those are lost (measured in
- *    tests/fault_matrix.md).
+ *    DRIP_ERR_ARG. After a reset, recv first returns what lwIP had already
+ *    received, then DRIP_ERR_CLOSED.
  * The errno behind the last failure is kept: drip_lwip_sock_last_errno().
  *
  * Threads: one drip_lwip_sock_t is used by one task at a time (the
