@@ -56,6 +56,7 @@ static int got_text;
 typedef struct {
     drip_transport_t inner;
     const char *name, *ip;
+    unsigned long rx_bytes; /* what lwIP handed over: TLS bytes, for the runner */
 } hostmap_t;
 
 static hostmap_t map;
@@ -77,8 +78,12 @@ static int map_send(void *ctx, const uint8_t *p, size_t n)
 
 static int map_recv(void *ctx, uint8_t *p, size_t n, uint32_t timeout_ms)
 {
-    const hostmap_t *m = ctx;
-    return m->inner.recv(m->inner.ctx, p, n, timeout_ms);
+    hostmap_t *m = ctx;
+    int r = m->inner.recv(m->inner.ctx, p, n, timeout_ms);
+    if (r > 0) {
+        m->rx_bytes += (unsigned long)r;
+    }
+    return r;
 }
 
 static void map_close(void *ctx)
@@ -373,9 +378,8 @@ int main(int argc, char **argv)
     drip_tls_free(&tls);
     {
         int lwip_err = 0, e = drip_lwip_sock_last_errno(&tcp, &lwip_err);
-        if (e != 0 || lwip_err != 0) {
-            fprintf(stderr, "lwip_stream: last lwIP errno %d, err_t %d\n", e, lwip_err);
-        }
+        fprintf(stderr, "lwip_stream: rx_bytes=%lu last_errno=%d last_err_t=%d\n", map.rx_bytes, e,
+                lwip_err);
     }
     fflush(stdout);
     sys_msleep(50); /* let the tcpip thread send the FIN before the process goes */
