@@ -5,9 +5,14 @@ ASAN_BUILD ?= build/asan
 JOBS       ?= 2
 BUILD_DEPS := cmake make gcc libc6-dev pkg-config binutils python3 libjsmn-dev libcmocka-dev \
               libmbedtls-dev openssl ca-certificates
-TEST_DEPS  := $(BUILD_DEPS) valgrind cppcheck clang-tidy liblwip-dev iproute2
+# Firmware (boards/, `make firmware`): cross toolchain + newlib, apt-get source.
+FW_BUILD   ?= build/fw
+FW_DEPS    := cmake make python3 libjsmn-dev openssl gcc-arm-none-eabi libnewlib-arm-none-eabi \
+              dpkg-dev xz-utils
+TEST_DEPS  := $(BUILD_DEPS) valgrind cppcheck clang-tidy liblwip-dev iproute2 \
+              $(FW_DEPS) qemu-system-arm
 
-.PHONY: all build test demo size bench clean deps
+.PHONY: all build test demo size bench clean deps firmware
 
 all: build
 
@@ -35,6 +40,16 @@ test: build
 
 size: deps
 	@scripts/size.sh
+
+# Cortex-M4 images for QEMU mps2-an386 (boards/qemu-mps2-an386/README.md):
+# lwIP and mbedTLS from Debian source packages (scripts/fw_sources.sh, never
+# committed), built into $(FW_BUILD); the QEMU tests in `make test` use them.
+firmware:
+	@scripts/deps.sh $(FW_DEPS)
+	@eval "$$(scripts/fw_sources.sh)" && \
+	  cmake -S boards -B $(FW_BUILD) -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/boards/common/arm-none-eabi.cmake \
+	    -DFW_LWIP_DIR="$$LWIP_DIR" -DFW_MBEDTLS_DIR="$$MBEDTLS_DIR" >/dev/null
+	@cmake --build $(FW_BUILD) -j $(JOBS)
 
 bench: build
 	@scripts/bench.sh $(BUILD)
