@@ -2,7 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # scripts/size.sh - the `make size` step: flash, RAM and worst-case stack of
-# dripfeed's portable core (core/src/*.c) built for a Cortex-M4.
+# dripfeed's portable core (core/src/*.c) built for a Cortex-M4; then, when
+# the firmware is built (`make firmware`), one table of flash and RAM per
+# component of the QEMU mps2-an386 image (core, port/lwip raw, port/mbedtls,
+# lwIP, mbedTLS, app), the client's RAM for a Responses stream of any
+# length, the worst-case stack of core + ports, and the figures measured by
+# running the image under QEMU (mbedTLS arena peak, stack high-water mark).
 #
 #   scripts/size.sh [--json FILE]
 #
@@ -11,6 +16,9 @@
 #                 They are passed to the link as well (so -mfloat-abi=... picks
 #                 the matching newlib/libgcc).
 #   --json FILE   also write the figures as JSON (for the docs).
+#   FW_BUILD      firmware build directory (default build/fw); its table is
+#                 skipped when FW_BUILD/dripfeed_qemu.map does not exist.
+#   FW_MEASURE=0  do not run the image under QEMU for the measured figures.
 #
 # Output goes to build/size/ (objects, .su/.ci, link map). Installs its Debian
 # packages (gcc-arm-none-eabi, libnewlib-arm-none-eabi, libjsmn-dev) when
@@ -20,7 +28,7 @@
 # reported and skipped.
 set -euo pipefail
 
-usage() { sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '4,30p' "$0" | sed 's/^# \{0,1\}//'; }
 
 JSON_OUT=""
 while (($#)); do
@@ -51,6 +59,8 @@ READELF=arm-none-eabi-readelf
 TARGET_TEXT=6144
 TARGET_RAM=0
 TARGET_STACK=512
+TARGET_CLIENT_RAM=2048
+TARGET_FW_RAM=65536
 
 warn() { echo "size.sh: warning: $*" >&2; }
 die() { echo "size.sh: error: $*" >&2; exit 1; }
@@ -346,6 +356,249 @@ w = json.load(open(sys.argv[1])).get("worst")
 print(w["stack"] if w else "")' "$STACK_JSON")
 fi
 
+
+# --------------------------------------------------------------------------
+# 6. Firmware image: flash and RAM per component, client RAM, stack of core +
+#    ports, measured figures (boards/qemu-mps2-an386, `make firmware`)
+
+FW_BUILD=${FW_BUILD:-build/fw}
+FW_ELF=$FW_BUILD/dripfeed_qemu.elf
+FW_MAP=$FW_BUILD/dripfeed_qemu.map
+FW_JSON=$OUT/firmware.json
+FW_STATUS=skipped
+rm -f "$FW_JSON"
+if [[ ! -s $FW_MAP || ! -s $FW_ELF ]]; then
+    echo "firmware: $FW_MAP not found: run \`make firmware\` for the per-component table"
+else
+    FW_STATUS=ok
+    echo "firmware image $FW_ELF (QEMU mps2-an386, Cortex-M4, -Os, --gc-sections):"
+
+    # Measured figures: run the image once under QEMU against the replay server.
+    FW_RUN_LOG=$OUT/firmware-run.txt
+    : >"$FW_RUN_LOG"
+    if [[ ${FW_MEASURE:-1} != 0 ]] && command -v qemu-system-arm >/dev/null 2>&1; then
+        if ! python3 tests/qemu/run_qemu_test.py --fw-dir "$FW_BUILD" --case ok --timeout 120 \
+                >"$FW_RUN_LOG" 2>&1; then
+            warn "the QEMU run failed (log: $FW_RUN_LOG): measured figures left out"
+            : >"$FW_RUN_LOG"
+        fi
+    fi
+
+    # Stack of core + ports: compile the ports like core (call-graph files),
+    # against the firmware's lwIP and mbedTLS configuration.
+    PORT_OUT=$OUT/ports
+    mkdir -p "$PORT_OUT"
+    PORT_STACK_JSON=$OUT/stack-ports.json
+    rm -f "$PORT_STACK_JSON"
+    if FW_SRC=$(scripts/fw_sources.sh 2>/dev/null) && eval "$FW_SRC"; then
+        PCFLAGS=(-std=c99 "${TARGET_FLAGS[@]}" -Os -ffunction-sections -fdata-sections
+                 -Wall -Wextra -Werror -Icore/include "-I$OUT/jsmn-inc"
+                 -fstack-usage -fcallgraph-info=su)
+        PORT_OK=1
+        "$CC" "${PCFLAGS[@]}" ${EXTRA[@]+"${EXTRA[@]}"} -Iport/lwip -isystem boards/qemu-mps2-an386 \
+            -isystem "$LWIP_DIR/src/include" -c port/lwip/drip_lwip_raw.c \
+            -o "$PORT_OUT/drip_lwip_raw.o" 2>"$PORT_OUT/lwip.log" || PORT_OK=0
+        "$CC" "${PCFLAGS[@]}" ${EXTRA[@]+"${EXTRA[@]}"} -Iport/mbedtls -isystem boards/common \
+            -isystem "$MBEDTLS_DIR/include" '-DMBEDTLS_CONFIG_FILE="fw_mbedtls_config.h"' \
+            -c port/mbedtls/drip_tls.c -o "$PORT_OUT/drip_tls.o" 2>"$PORT_OUT/tls.log" || PORT_OK=0
+        if ((PORT_OK)); then
+            "$NM" -g --defined-only "${OBJS[@]}" "$PORT_OUT"/*.o 2>/dev/null \
+                | awk '$2 == "T" && $3 ~ /^drip_/ { print $3 }' | sort -u >"$PORT_OUT/entries.txt"
+            # --elf: the core link above (libc frames). Not the firmware ELF: its
+            # mbedTLS call graph has name-level cycles (GCM -> cipher -> AES)
+            # that are not recursion, and lwIP/mbedTLS depth is measured instead.
+            STACK_ELF=()
+            ((LINK_OK)) && STACK_ELF=(--elf "$ELF")
+            python3 scripts/stack_usage.py "$OUT" "$PORT_OUT" --objdump "$OBJDUMP" --top 0 \
+                --entries "$PORT_OUT/entries.txt" ${STACK_ELF[@]+"${STACK_ELF[@]}"} \
+                --json "$PORT_STACK_JSON" >"$PORT_OUT/stack.txt" 2>&1 || true
+        else
+            warn "a port does not compile for the stack figure (logs in $PORT_OUT)"
+        fi
+    else
+        warn "no lwIP/mbedTLS sources (scripts/fw_sources.sh): stack of the ports skipped"
+    fi
+
+    python3 - "$FW_MAP" "$FW_RUN_LOG" "$PORT_STACK_JSON" "$FW_JSON" <<'PY'
+import json, os, re, sys
+
+map_path, run_log, stack_json, out_json = sys.argv[1:5]
+text = open(map_path).read()
+body = text.split("Linker script and memory map", 1)[1]
+
+FLASH_SECS = (".text", ".ARM.extab", ".ARM.exidx")
+# Static objects of the app that belong to another row (main.c names them).
+CLIENT = {"g_client", "g_tx", "g_rx", "g_ev", "g_tok", "g_calls"}
+CONN = {"g_tls", "g_tcp", "g_ring"}
+ARENA = {"g_arena"}
+
+def component(path, sec):
+    f = os.path.basename(path)
+    if f.startswith("libfw_dripfeed_core.a"): return "core"
+    if f.startswith("libfw_port_lwip_raw.a"): return "port/lwip raw"
+    if f.startswith("libfw_port_mbedtls.a"): return "port/mbedtls"
+    if f.startswith("libfw_lwip.a"): return "lwIP"
+    if f.startswith("libfw_mbedtls.a"): return "mbedTLS"
+    if "libgcc" in f or "libc_nano" in f or "libc.a" in f or "libnosys" in f: return "libc + libgcc"
+    name = sec.rsplit(".", 1)[-1]
+    if sec.startswith((".bss.", ".data.")):
+        if name in CLIENT: return "client"
+        if name in CONN: return "connection"
+        if name in ARENA: return "arena"
+    return "app + board"
+
+flash, ram, syms = {}, {}, {}
+items = []          # (output section, address, size, component, name)
+ends = {}           # output section -> end address
+out_sec, pending = None, None
+head_re = re.compile(r"^(\.\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)")
+line_re = re.compile(r"^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(.+)$")
+cont_re = re.compile(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(.+)$")
+fill_re = re.compile(r"^ \*fill\*\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)")
+stack_size = 0
+for line in body.splitlines():
+    if re.match(r"^\.\S+", line):
+        out_sec = line.split()[0]
+        pending = None
+        m = head_re.match(line)
+        if m:
+            ends[out_sec] = int(m.group(2), 16) + int(m.group(3), 16)
+            if out_sec == ".stack":
+                stack_size = int(m.group(3), 16)
+        continue
+    if out_sec not in FLASH_SECS + (".data", ".bss"):
+        continue
+    m = fill_re.match(line)
+    if m:
+        items.append((out_sec, int(m.group(1), 16), int(m.group(2), 16), "app + board", ""))
+        continue
+    m = line_re.match(line)
+    if m and not m.group(1).startswith("*"):
+        sec, addr, size, path = m.group(1), int(m.group(2), 16), int(m.group(3), 16), m.group(4)
+    elif re.match(r"^ (\.\S+)\s*$", line):
+        pending = line.split()[0]
+        continue
+    else:
+        m2 = cont_re.match(line)
+        if not (m2 and pending):
+            continue
+        sec, addr, size, path = pending, int(m2.group(1), 16), int(m2.group(2), 16), m2.group(3)
+        pending = None
+    if path.startswith("load address") or size == 0:
+        continue
+    items.append((out_sec, addr, size, component(path, sec), sec.rsplit(".", 1)[-1]))
+
+# Merged string sections (.str1.1) are listed with their size before merging:
+# count each item only up to where the next one starts.
+items.sort(key=lambda t: (t[0], t[1]))
+for i, (osec, addr, size, comp, name) in enumerate(items):
+    nxt = items[i + 1][1] if i + 1 < len(items) and items[i + 1][0] == osec else ends.get(osec, addr + size)
+    size = max(0, min(size, nxt - addr))
+    if name:
+        syms[name] = size
+    if osec in FLASH_SECS or osec == ".data":
+        flash[comp] = flash.get(comp, 0) + size
+    if osec in (".data", ".bss"):
+        ram[comp] = ram.get(comp, 0) + size
+
+run = open(run_log).read() if os.path.exists(run_log) else ""
+def grab(pattern, cast=int):
+    m = re.search(pattern, run)
+    return cast(m.group(1)) if m else None
+meas = {
+    "arena_peak_handshake": grab(r"peak handshake (\d+) B"),
+    "arena_blocks_handshake": grab(r"peak handshake \d+ B in (\d+) blocks"),
+    "arena_peak_stream": grab(r"peak stream (\d+) B"),
+    "arena_in_use_after_free": grab(r"in use after free (\d+) B"),
+    "lwip_heap_peak": grab(r"lwip heap \d+ B peak (\d+) B"),
+    "pbuf_pool_peak": grab(r"pbuf pool \d+ x \d+ B peak (\d+)"),
+    "stack_high_water": grab(r"high-water (\d+) B"),
+    "client_struct": grab(r"drip_client_t (\d+)"),
+    "state": grab(r"result: state=(\w+)", str),
+}
+
+rows = [
+    ("core", "dripfeed core/ (what the image links)"),
+    ("port/lwip raw", "port/lwip/drip_lwip_raw.c"),
+    ("port/mbedtls", "port/mbedtls/drip_tls.c"),
+    ("lwIP", "lwIP 2.1.3 NO_SYS: pools, MEM_SIZE heap, PCBs"),
+    ("mbedTLS", "mbedTLS 2.28.3 code + static data"),
+    ("arena", "mbedTLS heap: static arena (FW_MBEDTLS_ARENA)"),
+    ("connection", "drip_tls_t + drip_lwip_raw_t + receive ring"),
+    ("client", "drip_client_t + tx/rx/event/token/call buffers"),
+    ("app + board", "main, LAN9118, startup, console, test CA"),
+    ("libc + libgcc", "newlib-nano (string, gmtime_r), libgcc"),
+]
+print(f"  {'component':<15} {'flash':>8} {'RAM':>8}  what")
+tf = tr = 0
+for key, what in rows:
+    f, r = flash.get(key, 0), ram.get(key, 0)
+    tf += f
+    tr += r
+    print(f"  {key:<15} {f:>8} {r:>8}  {what}")
+print(f"  {'main stack':<15} {0:>8} {stack_size:>8}  linker .stack (FW_STACK_SIZE)")
+tr += stack_size
+print(f"  {'total':<15} {tf:>8} {tr:>8}  (bytes; RAM cap of the linker script: 262144)")
+
+client = ram.get("client", 0)
+print()
+print(f"  client RAM for a Responses stream of any length: {client} B "
+      f"(drip_client_t {syms.get('g_client', meas['client_struct'] or '?')} B + the image's buffers; "
+      "nothing grows with the answer)")
+if meas["state"]:
+    ah, ab, ast = meas["arena_peak_handshake"], meas["arena_blocks_handshake"], meas["arena_peak_stream"]
+    print(f"  measured under QEMU ({meas['state']}): mbedTLS arena peak {ah} B requested in {ab} blocks "
+          f"during the handshake, {ast} B while streaming, {meas['arena_in_use_after_free']} B left "
+          f"after drip_tls_free; lwIP heap peak {meas['lwip_heap_peak']} B, pbuf pool peak "
+          f"{meas['pbuf_pool_peak']}; stack high-water {meas['stack_high_water']} of {stack_size} B")
+else:
+    print("  measured figures: not available (QEMU run skipped or failed)")
+
+port_stack = None
+if stack_json and os.path.exists(stack_json):
+    try:
+        w = json.load(open(stack_json)).get("worst")
+        if w:
+            port_stack = {"stack": w.get("stack"), "path": w.get("path")}
+            ports = [e for e in json.load(open(stack_json)).get("entries", [])
+                     if e.get("name", "").startswith(("drip_tls_", "drip_lwip_raw_"))]
+            if ports:
+                pw = max(ports, key=lambda e: e.get("stack", 0))
+                port_stack["ports_worst"] = {"stack": pw.get("stack"), "path": pw.get("path")}
+    except (ValueError, OSError):
+        pass
+if port_stack:
+    path = port_stack["path"]
+    if isinstance(path, list):
+        path = " -> ".join(str(p) for p in path)
+    print(f"  worst-case stack of core + ports (static call graph; lwIP and mbedTLS "
+          f"callees not included): {port_stack['stack']} B")
+    print(f"    {path}")
+    pw = port_stack.get("ports_worst")
+    if pw:
+        ppath = pw["path"]
+        if isinstance(ppath, list):
+            ppath = " -> ".join(str(p) for p in ppath)
+        print(f"    ports' public functions alone: {pw['stack']} B ({ppath})")
+    print("  (transport calls go through function pointers, and lwIP/mbedTLS are not in the static")
+    print("   graph: the measured high-water above is the whole image's figure, TLS handshake included)")
+else:
+    print("  worst-case stack of core + ports: not available")
+
+json.dump({"flash": flash, "ram": ram, "stack_size": stack_size, "flash_total": tf,
+           "ram_total": tr, "client_ram": client, "measured": meas,
+           "ports_stack": port_stack}, open(out_json, "w"), indent=1)
+PY
+    echo
+fi
+
+FW_CORE_FLASH="" FW_CLIENT_RAM="" FW_RAM_TOTAL=""
+if [[ -s $FW_JSON ]]; then
+    read -r FW_CORE_FLASH FW_CLIENT_RAM FW_RAM_TOTAL < <(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+print(d["flash"].get("core", 0), d["client_ram"], d["ram_total"])' "$FW_JSON")
+fi
+
 # --------------------------------------------------------------------------
 # 5. Targets
 
@@ -381,6 +634,15 @@ else
 fi
 if ((${#FAILED[@]})); then
     echo "  (incomplete: ${#FAILED[@]} file(s) skipped)"
+fi
+if [[ -n $FW_CORE_FLASH ]]; then
+    echo "firmware targets: core <= $TARGET_TEXT B flash, client RAM <= $TARGET_CLIENT_RAM B, whole image with TLS <= $TARGET_FW_RAM B RAM"
+    printf '  core flash %6d B  %s  (linked into the QEMU image: only what it uses)\n' \
+        "$FW_CORE_FLASH" "$(verdict "$FW_CORE_FLASH" "$TARGET_TEXT")"
+    printf '  client RAM %6d B  %s  (struct + buffers, any answer length)\n' \
+        "$FW_CLIENT_RAM" "$(verdict "$FW_CLIENT_RAM" "$TARGET_CLIENT_RAM")"
+    printf '  image RAM  %6d B  %s  (.data + .bss + stack: lwIP, mbedTLS arena, everything)\n' \
+        "$FW_RAM_TOTAL" "$(verdict "$FW_RAM_TOTAL" "$TARGET_FW_RAM")"
 fi
 
 # --------------------------------------------------------------------------
@@ -441,6 +703,13 @@ if [[ -n $JSON_OUT ]]; then
             sed '2,$s/^/  /' "$STACK_JSON" | sed '$s/$/,/'
         else
             printf '  "stack": null,\n'
+        fi
+        if [[ -s $FW_JSON ]]; then
+            printf '  "firmware": '
+            tr -d '\n' <"$FW_JSON"
+            printf ',\n'
+        else
+            printf '  "firmware": null,\n'
         fi
         printf '  "targets": {\n'
         printf '    "text": {"limit": %d, "value": %d, "result": "%s"},\n' "$TARGET_TEXT" "$T_VAL" "$T_V"
