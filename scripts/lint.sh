@@ -9,6 +9,14 @@ BUILD=${1:-build}
 scripts/deps.sh cppcheck clang-tidy
 [ -f "$BUILD/compile_commands.json" ] || cmake -S . -B "$BUILD" >/dev/null
 srcs=(core/src/*.c port/posix/*.c port/mbedtls/*.c)
+# The lwIP sockets port is analysed when the host build has it (liblwip-dev).
+# The raw flavour needs a NO_SYS lwIP: it is built, -Werror, by make firmware.
+if grep -q drip_lwip_sockets.c "$BUILD/compile_commands.json"; then
+  srcs+=(port/lwip/drip_lwip_sockets.c)
+  lwip_inc=(-I/usr/include/lwip --suppress='*:/usr/include/*')
+else
+  lwip_inc=()
+fi
 status=0
 
 echo "lint: cppcheck $(cppcheck --version | cut -d' ' -f2) on ${#srcs[@]} files"
@@ -16,10 +24,10 @@ echo "lint: cppcheck $(cppcheck --version | cut -d' ' -f2) on ${#srcs[@]} files"
 # __linux__: the posix port's getrandom() path is the one built here;
 # MBEDTLS_SSL_*: cppcheck does not read the system mbedTLS config.
 if ! cppcheck --enable=warning,style,performance,portability --std=c99 --inline-suppr \
-     --error-exitcode=1 --quiet -Icore/include -Iport/posix -Iport/mbedtls \
+     --error-exitcode=1 --quiet -Icore/include -Iport/posix -Iport/mbedtls -Iport/lwip \
      -UDRIP_CONFIG_FILE -UMBEDTLS_CONFIG_FILE -D__linux__ -DMBEDTLS_SSL_CLI_C -DMBEDTLS_SSL_TLS_C \
      -DMBEDTLS_X509_CRT_PARSE_C -DMBEDTLS_CTR_DRBG_C -DMBEDTLS_ENTROPY_C -DMBEDTLS_FS_IO -DMBEDTLS_ERROR_C \
-     --suppress=missingIncludeSystem "${srcs[@]}"; then
+     -D_POSIX_C_SOURCE=200809L "${lwip_inc[@]}" --suppress=missingIncludeSystem "${srcs[@]}"; then
   status=1
 fi
 
