@@ -1654,6 +1654,126 @@ static void test_scanner_equals_tokens_on_transcripts(void **state)
     }
 }
 
+/* ---- fuzz findings (tests/fuzz/regress/event) -------------------------- */
+
+/* Token path and scanner (in pieces) on the same text, for `api`. */
+static void both(drip_api_t api, const char *js, drip_err_t *te, drip_event_t *tev, drip_err_t *se,
+                 drip_event_t *sev)
+{
+    static drip_event_dec_t ds;
+    init_dec(api);
+    *te = dec(js);
+    *tev = g_ev;
+    ASSERT_ERR(drip_event_init(&ds, api, g_tok, NTOK, g_calls, NCALLS), DRIP_OK);
+    *se = scan_pieces(&ds, js, strlen(js), 7u, sev);
+}
+
+/* fuzz_event: a root that is not an object was JSON_INVALID on the token
+ * path but "no type" (Chat: an empty chunk) once it went to the scanner,
+ * by size or by token count. */
+static void test_fuzz_root_not_object(void **state)
+{
+    static const char *const docs[] = {"1", "\"x\"", "[]", "null", "[{\"type\":\"error\"}]"};
+    jsmntok_t tok8[8];
+    drip_call_slot_t calls[2];
+    drip_event_dec_t d8;
+    drip_event_t ev8;
+    char many[200];
+    size_t i, n = 0;
+    int api;
+    (void)state;
+    for (api = 0; api < 2; api++) {
+        for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+            drip_err_t te, se;
+            drip_event_t tev, sev;
+            both((drip_api_t)api, docs[i], &te, &tev, &se, &sev);
+            ASSERT_ERR(te, DRIP_ERR_JSON_INVALID);
+            ASSERT_ERR(se, DRIP_ERR_JSON_INVALID);
+        }
+        /* an array with more tokens than the array holds: the scanner decides */
+        many[n = 0] = '[';
+        for (i = 0; i < 40; i++) {
+            many[++n] = '1';
+            many[++n] = ',';
+        }
+        many[n] = ']';
+        ASSERT_ERR(drip_event_init(&d8, (drip_api_t)api, tok8, 8, calls, 2), DRIP_OK);
+        ASSERT_ERR(drip_event_decode(&d8, many, n + 1u, &ev8), DRIP_ERR_JSON_INVALID);
+    }
+}
+
+/* fuzz_event: Chat chunks read Responses fields on the scanner path only
+ * (sequence_number, indexes, response.id/usage, the id of an error chunk). */
+static void test_fuzz_chat_scanner_fields(void **state)
+{
+    drip_err_t te, se;
+    drip_event_t tev, sev;
+    (void)state;
+    both(DRIP_API_CHAT, "{\"id\":\"c\",\"sequence_number\":11,\"output_index\":\"x\",\"choices\":[]}",
+         &te, &tev, &se, &sev);
+    ASSERT_ERR(te, DRIP_OK);
+    ASSERT_ERR(se, DRIP_OK);
+    assert_int_equal(sev.seq, -1);
+    assert_int_equal(sev.output_index, -1);
+    ASSERT_VIEW(sev.response_id, "c");
+
+    both(DRIP_API_CHAT,
+         "{\"response\":{\"id\":\"r\",\"usage\":{\"input_tokens\":1}},\"usage\":{\"input_tokens\":2},"
+         "\"choices\":[]}",
+         &te, &tev, &se, &sev);
+    ASSERT_ERR(se, DRIP_OK);
+    ASSERT_ABSENT(tev.response_id);
+    ASSERT_ABSENT(sev.response_id);
+    assert_int_equal(sev.has_usage, tev.has_usage);
+    assert_int_equal(sev.usage.input_tokens, tev.usage.input_tokens);
+
+    both(DRIP_API_CHAT, "{\"id\":\"c\",\"usage\":{\"prompt_tokens\":1},\"error\":{\"message\":\"m\"}}",
+         &te, &tev, &se, &sev);
+    ASSERT_ERR(se, DRIP_OK);
+    assert_int_equal(sev.type, DRIP_EV_ERROR);
+    ASSERT_ABSENT(tev.response_id);
+    ASSERT_ABSENT(sev.response_id);
+    assert_int_equal(sev.has_usage, 0);
+    ASSERT_VIEW(sev.error.message, "m");
+}
+
+/* fuzz_event: a Responses lifecycle event took a top-level "id" (meant for
+ * JSON bodies) and a Chat-shaped top-level usage on the scanner path. */
+static void test_fuzz_responses_scanner_fields(void **state)
+{
+    drip_err_t te, se;
+    drip_event_t tev, sev;
+    (void)state;
+    both(DRIP_API_RESPONSES,
+         "{\"type\":\"response.created\",\"id\":\"x\",\"usage\":{\"prompt_tokens\":2},\"status\":\"s\"}",
+         &te, &tev, &se, &sev);
+    ASSERT_ERR(te, DRIP_OK);
+    ASSERT_ERR(se, DRIP_OK);
+    ASSERT_ABSENT(tev.response_id);
+    ASSERT_ABSENT(sev.response_id);
+    assert_int_equal(tev.has_usage, 0);
+    assert_int_equal(sev.has_usage, 0);
+    both(DRIP_API_RESPONSES,
+         "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"status\":\"queued\","
+         "\"usage\":{\"input_tokens\":2}}}",
+         &te, &tev, &se, &sev);
+    ASSERT_VIEW(tev.response_id, "resp_1");
+    ASSERT_VIEW(sev.response_id, "resp_1");
+    ASSERT_VIEW(sev.status, "queued");
+    assert_int_equal(sev.usage.input_tokens, 2);
+    /* a JSON body (cancel/retrieve) still reads its top-level id and status */
+    {
+        static const char body[] = "{\"id\":\"resp_2\",\"object\":\"response\",\"status\":\"cancelled\"}";
+        drip_str_t id, status;
+        init_dec(DRIP_API_RESPONSES);
+        ASSERT_ERR(drip_event_scan_begin(&g_dec), DRIP_OK);
+        ASSERT_ERR(drip_event_scan_feed(&g_dec, (const uint8_t *)body, sizeof body - 1), DRIP_OK);
+        ASSERT_ERR(drip_event_scan_response(&g_dec, &id, &status), DRIP_OK);
+        ASSERT_VIEW(id, "resp_2");
+        ASSERT_VIEW(status, "cancelled");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1682,6 +1802,9 @@ int main(void)
         cmocka_unit_test(test_media_delta_oversize),
         cmocka_unit_test(test_small_token_array_fallback),
         cmocka_unit_test(test_scanner_equals_tokens_on_transcripts),
+        cmocka_unit_test(test_fuzz_root_not_object),
+        cmocka_unit_test(test_fuzz_chat_scanner_fields),
+        cmocka_unit_test(test_fuzz_responses_scanner_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -130,11 +130,17 @@ enum {
     SL_U_CACHED, SL_U_REASONING, SL_ITEM_TYPE, SL_ITEM_ID2, SL_ITEM_CALL_ID, SL_ITEM_NAME,
     SL_ITEM_STATUS, SL_FINISH, SL_C_CONTENT, SL_C_REFUSAL, SL_C_TOOLS
 };
+/* Chat-only slots, free in the Responses table: a JSON body's top-level id
+ * and status (drip_event_scan_response), kept apart from response.id. */
+#define SL_BODY_ID SL_C_CONTENT
+#define SL_BODY_STATUS SL_C_REFUSAL
 
 #define E DRIP_SCAN_ELEM
 #define P DRIP_SCAN_F_PRESENCE
 #define B DRIP_SCAN_F_BULK
-static const drip_scan_path_t k_paths[] = {
+/* One table per API, each holding only what that API's token path reads,
+ * so an event decodes the same whatever its size. */
+static const drip_scan_path_t k_paths_responses[] = {
     {1, {K_TYPE, 0, 0, 0}, SL_TYPE, 0},
     {1, {K_SEQ, 0, 0, 0}, SL_SEQ, 0},
     {1, {K_ITEM_ID, 0, 0, 0}, SL_ITEM_ID, 0},
@@ -145,10 +151,9 @@ static const drip_scan_path_t k_paths[] = {
     {1, {K_CODE, 0, 0, 0}, SL_ERR_CODE, 0},
     {1, {K_MESSAGE, 0, 0, 0}, SL_ERR_MSG, B},
     {1, {K_PARAM, 0, 0, 0}, SL_ERR_PARAM, 0},
-    {1, {K_ID, 0, 0, 0}, SL_RESP_ID, 0},
+    {1, {K_ID, 0, 0, 0}, SL_BODY_ID, 0},
     {1, {K_ERROR, 0, 0, 0}, SL_ERR_OBJ, P},
-    {1, {K_USAGE, 0, 0, 0}, SL_USAGE, P},
-    {1, {K_STATUS, 0, 0, 0}, SL_RESP_STATUS, 0},
+    {1, {K_STATUS, 0, 0, 0}, SL_BODY_STATUS, 0},
     {2, {K_RESPONSE, K_ID, 0, 0}, SL_RESP_ID, 0},
     {2, {K_RESPONSE, K_STATUS, 0, 0}, SL_RESP_STATUS, 0},
     {2, {K_RESPONSE, K_ERROR, 0, 0}, SL_ERR_OBJ, P},
@@ -162,20 +167,30 @@ static const drip_scan_path_t k_paths[] = {
     {2, {K_ERROR, K_CODE, 0, 0}, SL_ERR_CODE, 0},
     {2, {K_ERROR, K_MESSAGE, 0, 0}, SL_ERR_MSG, B},
     {2, {K_ERROR, K_PARAM, 0, 0}, SL_ERR_PARAM, 0},
-    {2, {K_USAGE, K_PROMPT, 0, 0}, SL_U_IN, 0},
-    {2, {K_USAGE, K_COMPLETION, 0, 0}, SL_U_OUT, 0},
-    {2, {K_USAGE, K_TOTAL, 0, 0}, SL_U_TOTAL, 0},
     {3, {K_RESPONSE, K_ERROR, K_CODE, 0}, SL_ERR_CODE, 0},
     {3, {K_RESPONSE, K_ERROR, K_MESSAGE, 0}, SL_ERR_MSG, B},
     {3, {K_RESPONSE, K_INCOMPLETE, K_REASON, 0}, SL_REASON, 0},
     {3, {K_RESPONSE, K_USAGE, K_IN, 0}, SL_U_IN, 0},
     {3, {K_RESPONSE, K_USAGE, K_OUT, 0}, SL_U_OUT, 0},
     {3, {K_RESPONSE, K_USAGE, K_TOTAL, 0}, SL_U_TOTAL, 0},
+    {4, {K_RESPONSE, K_USAGE, K_IN_DETAILS, K_CACHED}, SL_U_CACHED, 0},
+    {4, {K_RESPONSE, K_USAGE, K_OUT_DETAILS, K_REASONING}, SL_U_REASONING, 0},
+};
+static const drip_scan_path_t k_paths_chat[] = {
+    {1, {K_ID, 0, 0, 0}, SL_RESP_ID, 0},
+    {1, {K_STATUS, 0, 0, 0}, SL_RESP_STATUS, 0}, /* JSON bodies (drip_event_scan_response) */
+    {1, {K_ERROR, 0, 0, 0}, SL_ERR_OBJ, P},
+    {1, {K_USAGE, 0, 0, 0}, SL_USAGE, P},
+    {2, {K_ERROR, K_TYPE, 0, 0}, SL_ERR_TYPE, 0},
+    {2, {K_ERROR, K_CODE, 0, 0}, SL_ERR_CODE, 0},
+    {2, {K_ERROR, K_MESSAGE, 0, 0}, SL_ERR_MSG, B},
+    {2, {K_ERROR, K_PARAM, 0, 0}, SL_ERR_PARAM, 0},
+    {2, {K_USAGE, K_PROMPT, 0, 0}, SL_U_IN, 0},
+    {2, {K_USAGE, K_COMPLETION, 0, 0}, SL_U_OUT, 0},
+    {2, {K_USAGE, K_TOTAL, 0, 0}, SL_U_TOTAL, 0},
     {3, {K_USAGE, K_PROMPT_DETAILS, K_CACHED, 0}, SL_U_CACHED, 0},
     {3, {K_USAGE, K_COMPLETION_DETAILS, K_REASONING, 0}, SL_U_REASONING, 0},
     {3, {K_CHOICES, E, K_FINISH, 0}, SL_FINISH, 0},
-    {4, {K_RESPONSE, K_USAGE, K_IN_DETAILS, K_CACHED}, SL_U_CACHED, 0},
-    {4, {K_RESPONSE, K_USAGE, K_OUT_DETAILS, K_REASONING}, SL_U_REASONING, 0},
     {4, {K_CHOICES, E, K_DELTA, K_CONTENT}, SL_C_CONTENT, B},
     {4, {K_CHOICES, E, K_DELTA, K_REFUSAL}, SL_C_REFUSAL, B},
     {4, {K_CHOICES, E, K_DELTA, K_TOOL_CALLS}, SL_C_TOOLS, P},
@@ -184,14 +199,17 @@ static const drip_scan_path_t k_paths[] = {
 #undef P
 #undef B
 
-static const drip_scan_cfg_t k_scan_cfg = {
-    k_keys, (uint8_t)(K_COUNT_ - 1), k_paths, (uint8_t)(sizeof k_paths / sizeof k_paths[0])};
+static const drip_scan_cfg_t k_scan_cfg[2] = {
+    {k_keys, (uint8_t)(K_COUNT_ - 1), k_paths_responses,
+     (uint8_t)(sizeof k_paths_responses / sizeof k_paths_responses[0])},
+    {k_keys, (uint8_t)(K_COUNT_ - 1), k_paths_chat,
+     (uint8_t)(sizeof k_paths_chat / sizeof k_paths_chat[0])}};
 
 /* Grammar only: jsmn's strict mode still accepts stray commas, missing
  * colons, bad literals and numbers ("[1,]", "tru", "01"), so every event is
  * also checked by the scanner. Then an event is valid or not whatever its
  * size, with the same error code on both paths. */
-static const drip_scan_cfg_t k_grammar_cfg = {k_keys, 0, k_paths, 0};
+static const drip_scan_cfg_t k_grammar_cfg = {k_keys, 0, k_paths_chat, 0};
 
 static drip_err_t check_grammar(drip_event_dec_t *d, const char *data, size_t len)
 {
@@ -814,7 +832,7 @@ drip_err_t drip_event_scan_begin(drip_event_dec_t *d)
     }
     d->choices_tok = -1;
     d->json.ntok = 0;
-    return drip_scan_begin(&d->scan, &k_scan_cfg);
+    return drip_scan_begin(&d->scan, &k_scan_cfg[d->api == DRIP_API_CHAT]);
 }
 
 drip_err_t drip_event_scan_feed(drip_event_dec_t *d, const uint8_t *p, size_t n)
@@ -926,32 +944,39 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
     if (e != DRIP_OK) {
         return e;
     }
+    if (d->scan.root != DRIP_SCAN_OBJECT) {
+        return DRIP_ERR_JSON_INVALID; /* an event is one object, as on the token path */
+    }
     k_int_dst[0] = &ev->output_index;
     k_int_dst[1] = &ev->content_index;
     k_int_dst[2] = &ev->summary_index;
-    for (i = 0; i < 3 && e == DRIP_OK; i++) {
+    /* Chat chunks have no indexes or sequence_number: ignored, as on the token path */
+    for (i = 0; i < 3 && e == DRIP_OK && d->api != DRIP_API_CHAT; i++) {
         v = -1;
         e = slot_int(d, k_int_slots[i], INT32_MAX, &v);
         *k_int_dst[i] = (int32_t)v;
     }
-    if (e == DRIP_OK) {
+    if (e == DRIP_OK && d->api != DRIP_API_CHAT) {
         e = slot_int(d, SL_SEQ, INT64_MAX, &ev->seq);
-    }
-    if (e == DRIP_OK) {
-        e = whole(d, SL_RESP_ID, &ev->response_id);
-    }
-    if (e == DRIP_OK) {
-        e = scan_usage(d, ev);
     }
     if (e != DRIP_OK) {
         return e;
     }
+    /* What each API's token path reads, in its order: an error chunk has
+     * only its error; Responses ids and usage belong to lifecycle events. */
     if (d->api == DRIP_API_CHAT) {
         if (d->scan.slot[SL_ERR_OBJ].kind == DRIP_SCAN_OBJECT) {
             ev->type = DRIP_EV_ERROR;
             ev->type_name.p = "error";
             ev->type_name.n = 5;
             return scan_error(d, ev, 0);
+        }
+        e = whole(d, SL_RESP_ID, &ev->response_id);
+        if (e == DRIP_OK) {
+            e = scan_usage(d, ev);
+        }
+        if (e != DRIP_OK) {
+            return e;
         }
         ev->type = DRIP_EV_CHAT_CHUNK;
         ev->type_name.p = "chat.completion.chunk";
@@ -984,6 +1009,12 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
         }
     }
     e = whole(d, SL_ITEM_ID, &ev->item_id);
+    if (e == DRIP_OK && ev->type >= DRIP_EV_RESPONSE_CREATED && ev->type <= DRIP_EV_RESPONSE_FAILED) {
+        e = whole(d, SL_RESP_ID, &ev->response_id);
+        if (e == DRIP_OK) {
+            e = scan_usage(d, ev);
+        }
+    }
     if (e == DRIP_OK) {
         e = slot_str(d, SL_RESP_STATUS, &ev->status);
     }
@@ -1028,11 +1059,12 @@ void drip_event_scan_error(const drip_event_dec_t *d, drip_api_error_t *out)
 drip_err_t drip_event_scan_response(drip_event_dec_t *d, drip_str_t *id, drip_str_t *status)
 {
     drip_err_t e = drip_scan_end(&d->scan);
+    int chat = d->api == DRIP_API_CHAT;
     if (e == DRIP_OK) {
-        e = whole(d, SL_RESP_ID, id);
+        e = whole(d, chat ? SL_RESP_ID : SL_BODY_ID, id);
     }
     if (e == DRIP_OK) {
-        e = slot_str(d, SL_RESP_STATUS, status);
+        e = slot_str(d, chat ? SL_RESP_STATUS : SL_BODY_STATUS, status);
     }
     return e;
 }

@@ -36,6 +36,7 @@ drip_err_t drip_scan_begin(drip_scan_t *s, const drip_scan_cfg_t *cfg)
     memset(&s->slot, 0, sizeof s->slot);
     memset(&s->priv, 0, sizeof s->priv);
     s->cfg = cfg;
+    s->root = DRIP_SCAN_NONE;
     s->priv.state = S_VALUE;
     s->priv.cur = NO_SLOT;
     return DRIP_OK;
@@ -65,7 +66,11 @@ static void value_start(drip_scan_t *s, uint8_t kind)
     uint8_t d = s->priv.depth, i;
 
     s->priv.cur = NO_SLOT;
-    if (d == 0 || d > DRIP_SCAN_KEYS) {
+    if (d == 0) {
+        s->root = kind; /* callers that want one object check it */
+        return;
+    }
+    if (d > DRIP_SCAN_KEYS) {
         return;
     }
     for (i = 0; i < cfg->npaths; i++) {

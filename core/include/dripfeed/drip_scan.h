@@ -73,6 +73,7 @@ typedef struct drip_scan {
     const drip_scan_cfg_t *cfg;
     drip_scan_slot_t slot[DRIP_SCAN_SLOTS];
     char arena[DRIP_SCAN_ARENA];
+    uint8_t root;       /**< kind of the root value (DRIP_SCAN_NONE before it starts) */
     struct {
         int err;
         uint64_t arr;        /* bit d set: container at depth d is an array */
