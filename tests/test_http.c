@@ -916,6 +916,24 @@ static void test_header_syntax_errors(void **state)
     bad(H200 "Content-Length: 0\r\nbroken\r\n\r\n", DRIP_ERR_HTTP_HEADER);
 }
 
+/* RFC 9110 5.5: a NUL in a field value is rejected (found by the
+ * differential test against http-parser, which refuses it too). */
+static void test_nul_in_field_values(void **state)
+{
+    static const char skipped[] = H200 "X-Foo: a\0b\r\nContent-Length: 0\r\n\r\n";
+    static const char first[] = H200 "X-Foo: \0\r\nContent-Length: 0\r\n\r\n";
+    static const char kept[] = H200 "Content-Type: text/event-stream\0x\r\n\r\n";
+    static const char trailer[] = H200 CHUNKED "\r\n5\r\nhello\r\n0\r\nX-T: a\0b\r\n\r\n";
+    const run_t *r;
+    (void)state;
+    r = check_n(skipped, sizeof skipped - 1, DRIP_ERR_HTTP_HEADER, 0, DRIP_ERR_HTTP_HEADER, NO_BODY);
+    assert_int_equal(r->err_off, sizeof H200 - 1 + 8);
+    check_n(first, sizeof first - 1, DRIP_ERR_HTTP_HEADER, 0, DRIP_ERR_HTTP_HEADER, NO_BODY);
+    check_n(kept, sizeof kept - 1, DRIP_ERR_HTTP_HEADER, 0, DRIP_ERR_HTTP_HEADER, NO_BODY);
+    r = check_n(trailer, sizeof trailer - 1, DRIP_ERR_HTTP_TRAILER, 0, DRIP_ERR_HTTP_TRAILER, "hello");
+    assert_int_equal(r->err_off, sizeof trailer - 1 - 6);
+}
+
 static void test_connection_keep_alive(void **state)
 {
     const run_t *r;
@@ -1644,6 +1662,7 @@ int main(void)
         cmocka_unit_test_teardown(test_kept_header_trailing_ows_not_counted, teardown_res),
         cmocka_unit_test_teardown(test_obs_fold, teardown_res),
         cmocka_unit_test_teardown(test_header_syntax_errors, teardown_res),
+        cmocka_unit_test_teardown(test_nul_in_field_values, teardown_res),
         cmocka_unit_test_teardown(test_connection_keep_alive, teardown_res),
         cmocka_unit_test_teardown(test_connection_close_wins, teardown_res),
         cmocka_unit_test_teardown(test_framing_chunked, teardown_res),

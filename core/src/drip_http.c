@@ -6,7 +6,9 @@
  *   as picohttpparser and llhttp do; the version must be HTTP/1.0 or 1.1.
  * - Header names: any byte > 0x20 but ':'; whitespace before the colon is an
  *   error (RFC 9112 5.1 says reject). Values of skipped headers are not
- *   checked, only their line end.
+ *   checked, only their line end and NUL: a NUL in any header or trailer
+ *   value is an error (RFC 9110 5.5: reject or replace; a kept value is a
+ *   C string, so a NUL would silently cut it).
  * - The empty line that ends a chunked body must be CRLF; trailer field lines
  *   may end with a bare LF (spec table: "after the last chunk" is rejected,
  *   "in trailer fields" is tolerated).
@@ -600,6 +602,9 @@ static int step(drip_http_t *h, uint8_t c)
         h->priv.state = ST_HDR_VALUE;
         /* fall through */
     case ST_HDR_VALUE:
+        if (c == 0) {
+            return DRIP_ERR_HTTP_HEADER;
+        }
         if (c == '\n') {
             int e = header_done(h);
             h->priv.state = ST_HDR_START;
@@ -721,6 +726,8 @@ static int step(drip_http_t *h, uint8_t c)
             h->priv.idx = 1;
         } else if (c == '\n') {
             h->priv.state = ST_TRAILER_START; /* bare LF tolerated in trailer fields */
+        } else if (c == 0) {
+            return DRIP_ERR_HTTP_TRAILER;
         }
         return DRIP_AGAIN;
     case ST_TRAILER_END_LF:
