@@ -259,6 +259,127 @@ static FZ_UNUSED_ void fz_log_same_(const char *what, const char *na, const fz_l
 }
 #define fz_log_same(what, na, a, nb, b) fz_log_same_((what), (na), (a), (nb), (b), __FILE__, __LINE__)
 
+/* ---- known findings ---------------------------------------------------- */
+
+/* DRIP_FUZZ_SKIP="name,name": checks to leave out, so that a finding already
+ * reported does not hide the next one. Names are listed in each target's
+ * header comment. Default: every check runs. */
+static FZ_UNUSED_ int fz_skip(const char *name)
+{
+    static const char *list;
+    static int init;
+    const char *l;
+    size_t n = strlen(name);
+    if (!init) {
+        list = getenv("DRIP_FUZZ_SKIP");
+        init = 1;
+    }
+    l = list;
+    while (l != NULL && *l != '\0') {
+        const char *e = strchr(l, ',');
+        size_t k = e ? (size_t)(e - l) : strlen(l);
+        if (k == n && memcmp(l, name, n) == 0) {
+            return 1;
+        }
+        l = e ? e + 1 : NULL;
+    }
+    return 0;
+}
+
+/* ---- a reference JSON string decoder ------------------------------------ */
+
+/* Decode the body of a JSON string (RFC 8259 section 7, without the quotes)
+ * into out (room for n bytes). Written apart from the library: byte by byte,
+ * surrogate pairs joined, lone surrogates, bad escapes and raw control bytes
+ * rejected, other bytes copied as they are. Returns the output length, or -1. */
+static FZ_UNUSED_ long fz_ref_unescape(const uint8_t *s, size_t n, uint8_t *out)
+{
+    size_t i = 0, w = 0;
+    while (i < n) {
+        uint32_t cp;
+        if (s[i] < 0x20u) {
+            return -1;
+        }
+        if (s[i] != '\\') {
+            out[w++] = s[i++];
+            continue;
+        }
+        if (i + 1 >= n) {
+            return -1;
+        }
+        switch (s[i + 1]) {
+        case '"': out[w++] = '"'; i += 2; continue;
+        case '\\': out[w++] = '\\'; i += 2; continue;
+        case '/': out[w++] = '/'; i += 2; continue;
+        case 'b': out[w++] = 8; i += 2; continue;
+        case 'f': out[w++] = 12; i += 2; continue;
+        case 'n': out[w++] = 10; i += 2; continue;
+        case 'r': out[w++] = 13; i += 2; continue;
+        case 't': out[w++] = 9; i += 2; continue;
+        case 'u': break;
+        default: return -1;
+        }
+        {
+            uint32_t v[2];
+            int k, m = 1;
+            for (k = 0; k < 2; k++) {
+                size_t j;
+                if (k == 1) {
+                    if (v[0] < 0xD800u || v[0] > 0xDBFFu) {
+                        break;
+                    }
+                    if (i + 1 >= n || s[i] != '\\' || s[i + 1] != 'u') {
+                        return -1; /* high surrogate not followed by \u */
+                    }
+                    m = 2;
+                }
+                if (i + 6 > n) {
+                    return -1;
+                }
+                v[k] = 0;
+                for (j = 2; j < 6; j++) {
+                    uint8_t c = s[i + j];
+                    int d = (c >= '0' && c <= '9') ? c - '0'
+                            : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                            : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+                    if (d < 0) {
+                        return -1;
+                    }
+                    v[k] = v[k] * 16u + (uint32_t)d;
+                }
+                i += 6;
+            }
+            if (m == 1) {
+                if (v[0] >= 0xDC00u && v[0] <= 0xDFFFu) {
+                    return -1; /* low surrogate alone */
+                }
+                cp = v[0];
+            } else {
+                if (v[1] < 0xDC00u || v[1] > 0xDFFFu) {
+                    return -1;
+                }
+                cp = 0x10000u + ((v[0] - 0xD800u) << 10) + (v[1] - 0xDC00u);
+            }
+        }
+        if (cp < 0x80u) {
+            out[w++] = (uint8_t)cp;
+        } else if (cp < 0x800u) {
+            out[w++] = (uint8_t)(0xC0u | (cp >> 6));
+            out[w++] = (uint8_t)(0x80u | (cp & 0x3Fu));
+        } else if (cp < 0x10000u) {
+            out[w++] = (uint8_t)(0xE0u | (cp >> 12));
+            out[w++] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
+            out[w++] = (uint8_t)(0x80u | (cp & 0x3Fu));
+        } else {
+            out[w++] = (uint8_t)(0xF0u | (cp >> 18));
+            out[w++] = (uint8_t)(0x80u | ((cp >> 12) & 0x3Fu));
+            out[w++] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
+            out[w++] = (uint8_t)(0x80u | (cp & 0x3Fu));
+        }
+    }
+    return (long)w;
+}
+
 /* ---- misc -------------------------------------------------------------- */
 
 /* A heap copy of the input with FZ_GUARD guard bytes after it: the library may
