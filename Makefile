@@ -10,9 +10,10 @@ FW_BUILD   ?= build/fw
 FW_DEPS    := cmake make python3 libjsmn-dev openssl gcc-arm-none-eabi libnewlib-arm-none-eabi \
               dpkg-dev xz-utils
 TEST_DEPS  := $(BUILD_DEPS) valgrind cppcheck clang-tidy liblwip-dev iproute2 \
-              $(FW_DEPS) qemu-system-arm
+              $(FW_DEPS) qemu-system-arm clang-14 libclang-rt-14-dev libhttp-parser-dev
+FUZZ_DEPS  := $(BUILD_DEPS) clang-14 libclang-rt-14-dev
 
-.PHONY: all build test demo size bench clean deps firmware
+.PHONY: all build test demo size bench clean deps firmware fuzz
 
 all: build
 
@@ -31,7 +32,7 @@ demo: build
 # then the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test: build
 	@scripts/deps.sh $(TEST_DEPS)
-	@cmake -S . -B $(BUILD) >/dev/null  # again: finds what only the tests need (liblwip-dev)
+	@cmake -S . -B $(BUILD) >/dev/null  # again: finds what only the tests need (liblwip-dev, libhttp-parser-dev)
 	@cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDRIP_SANITIZE=ON >/dev/null
@@ -52,6 +53,12 @@ firmware:
 	  cmake -S boards -B $(FW_BUILD) -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/boards/common/arm-none-eabi.cmake \
 	    -DFW_LWIP_DIR="$$LWIP_DIR" -DFW_MBEDTLS_DIR="$$MBEDTLS_DIR" >/dev/null
 	@cmake --build $(FW_BUILD) -j $(JOBS)
+
+# libFuzzer targets (tests/fuzz, clang-14 + ASan + UBSan), FUZZ_SECONDS each
+# (default 60) or FUZZ_RUNS executions each; prints executions and coverage.
+fuzz:
+	@scripts/deps.sh $(FUZZ_DEPS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) scripts/fuzz.sh
 
 bench: build
 	@scripts/bench.sh $(BUILD)
