@@ -65,6 +65,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "dripfeed/drip_transport.h"
+#include "dripfeed/drip_opts.h" /* DRIP_CONFIG_FILE may set DRIP_TLS_HOST_MAX */
 
 /* mbedTLS configuration first: 2.28 reads config.h (or MBEDTLS_CONFIG_FILE),
  * 3.x build_info.h. version.h includes the right one in both. */
