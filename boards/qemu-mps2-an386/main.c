@@ -24,10 +24,13 @@
  *   chunk=MIN,MAX     sent as X-Drip-Chunk (server's chunk sizes)
  *   transcript=NAME   sent as X-Drip-Transcript
  *   net=static        10.0.2.15/24 via 10.0.2.2 instead of DHCP
+ *   heapcheck=1       call malloc() at once: proves the heap guard stops the
+ *                     image (exit 3) instead of allocating
  *
  * !!! The TLS entropy here is TEST-ONLY and predictable (test_entropy.h). !!!
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "board.h"
@@ -402,6 +405,11 @@ int main(void)
     fw_puts("WARNING: test-only entropy (predictable); real boards must use a hardware RNG\n");
     if (fw_semihost_cmdline(cmd, sizeof cmd) < 0) {
         cmd[0] = '\0';
+    }
+    if (arg_get(cmd, "heapcheck", val, sizeof val) != NULL) {
+        void *volatile p = malloc(16); /* wrapped: never returns */
+        fw_printf("heap guard did not stop malloc (%p)\n", p);
+        fw_semihost_exit(FW_EXIT_FAIL);
     }
     port = parse_port(arg_get(cmd, "port", val, sizeof val));
     if (port == 0u) {

@@ -23,6 +23,9 @@ Cases:
              answer markers equals the transcript's output_text deltas, the
              deltas match response.output_text.done, and the memory lines
              (mbedTLS arena peaks, stack high-water) are printed.
+             It then boots the image once more with arg=heapcheck=1: the
+             image calls malloc() and the link's heap wrapper must stop it
+             (exit status 3, "FATAL: heap: malloc called").
   truncated  the server drops the TCP connection in the middle of the answer
              (X-Drip-Fault: drop_after=N, no TLS close_notify): exit status 1,
              "state=truncated" (never completed), the text printed is a
@@ -247,6 +250,13 @@ def main(argv=None) -> int:
             for e in errors:
                 log("FAIL: " + e)
             return 1
+        if a.case == "ok":
+            rc, out, _ = run_qemu(elf, ["heapcheck=1"], 30, a.verbose)
+            if rc != 3 or "FATAL: heap: malloc called" not in out:
+                log(f"FAIL: heap guard: exit status {rc}, expected 3 with "
+                    f"'FATAL: heap: malloc called':\n{out}")
+                return 1
+            log("heap guard: malloc() stopped the image (exit status 3)")
         log(f"PASS ({a.case})")
         return 0
     finally:
