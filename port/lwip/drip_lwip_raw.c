@@ -133,6 +133,23 @@ static size_t raw_take(drip_lwip_raw_t *r, uint8_t *out, size_t n)
 
 /* ---- lwIP callbacks (run inside the service hook) -------------------------- */
 
+/* Case-insensitive FNV-1a of a host name, never 0. It tells the answer to
+ * the lookup in progress from a late answer to one abandoned on a timeout,
+ * and a repeated poll-mode connect() from one to another host, without
+ * keeping the caller's string (it need not outlive connect()). */
+static uint32_t raw_name_hash(const char *name)
+{
+    uint32_t h = 2166136261u;
+    while (*name != '\0') {
+        unsigned char c = (unsigned char)*name++;
+        if (c >= 'A' && c <= 'Z') {
+            c = (unsigned char)(c - 'A' + 'a'); /* lwIP matches names case-insensitively */
+        }
+        h = (h ^ c) * 16777619u;
+    }
+    return (h == 0u) ? 1u : h;
+}
+
 static err_t raw_on_recv(void *arg, struct altcp_pcb *pcb, struct pbuf *p, err_t err)
 {
     drip_lwip_raw_t *r = (drip_lwip_raw_t *)arg;
@@ -195,13 +212,10 @@ static err_t raw_on_connected(void *arg, struct altcp_pcb *pcb, err_t err)
 static void raw_on_dns(const char *name, const ip_addr_t *addr, void *arg)
 {
     drip_lwip_raw_t *r = (drip_lwip_raw_t *)arg;
-    /* Only the answer to the lookup in progress (an older one that timed
-     * out may still arrive). */
-    if (r == NULL || r->priv.state != RAW_ST_DNS || r->priv.dns_host == NULL ||
-        strcmp(name, r->priv.dns_host) != 0) {
+    if (r == NULL || r->priv.state != RAW_ST_DNS || name == NULL ||
+        raw_name_hash(name) != r->priv.host_hash) {
         return;
     }
-    r->priv.dns_host = NULL;
     if (addr == NULL) {
         (void)raw_fail(r, ERR_VAL, DRIP_ERR_DNS);
     } else {
@@ -235,7 +249,7 @@ static void raw_detach(drip_lwip_raw_t *r)
     r->priv.count = 0;
     r->priv.unacked = 0;
     r->priv.peer_closed = 0;
-    r->priv.dns_host = NULL;
+    r->priv.host_hash = 0;
 }
 
 static void raw_close(void *ctx)
@@ -286,17 +300,14 @@ static int raw_resolve(drip_lwip_raw_t *r, const char *host)
     {
         err_t e;
         r->priv.state = RAW_ST_DNS;
-        r->priv.dns_host = host;
         e = dns_gethostbyname(host, &r->priv.addr, raw_on_dns, r);
         if (e == ERR_OK) { /* cached, local host list */
-            r->priv.dns_host = NULL;
             r->priv.state = RAW_ST_CONNECTING;
             return DRIP_AGAIN;
         }
         if (e == ERR_INPROGRESS) {
             return DRIP_AGAIN;
         }
-        r->priv.dns_host = NULL;
         return raw_fail(r, e, DRIP_ERR_DNS);
     }
 #else
@@ -316,6 +327,7 @@ static int raw_connect(void *ctx, const char *host, uint16_t port, uint32_t time
     switch (r->priv.state) {
     case RAW_ST_CLOSED:
         r->priv.port = port;
+        r->priv.host_hash = raw_name_hash(host);
         r->priv.was_open = 0;
         r->priv.last_lwip_err = 0;
         r->priv.fail = 0;
@@ -323,11 +335,8 @@ static int raw_connect(void *ctx, const char *host, uint16_t port, uint32_t time
         break;
     case RAW_ST_DNS:
     case RAW_ST_CONNECTING:
-        if (port != r->priv.port) {
+        if (port != r->priv.port || raw_name_hash(host) != r->priv.host_hash) {
             return DRIP_ERR_STATE; /* finish (or close) the pending connect first */
-        }
-        if (r->priv.state == RAW_ST_DNS) {
-            r->priv.dns_host = host; /* the caller's string for this call */
         }
         break;
     case RAW_ST_FAILED:
@@ -380,9 +389,6 @@ static int raw_connect(void *ctx, const char *host, uint16_t port, uint32_t time
     if (rc != DRIP_OK && rc != DRIP_AGAIN) {
         raw_detach(r); /* failed: no PCB is kept; close() is still allowed */
         r->priv.state = RAW_ST_CLOSED;
-    }
-    if (rc == DRIP_AGAIN && r->priv.state == RAW_ST_DNS) {
-        r->priv.dns_host = NULL; /* the caller's string may not outlive this call */
     }
     return rc;
 }

@@ -107,7 +107,7 @@ typedef struct drip_lwip_raw {
         struct pbuf *pending;    /* received, not yet in the ring */
         size_t head, count;      /* ring: first byte, bytes held */
         size_t unacked;          /* taken out of the ring, not yet altcp_recved */
-        const char *dns_host;    /* name being resolved (caller's string) */
+        uint32_t host_hash;      /* hash of the host being connected to (0: none) */
         ip_addr_t addr;          /* address being connected to */
         uint16_t port;
         int last_lwip_err;       /* err_t of the last failure (0: none) */
