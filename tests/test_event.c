@@ -1774,6 +1774,28 @@ static void test_fuzz_responses_scanner_fields(void **state)
     }
 }
 
+/* fuzz_event: on the scanner path an unknown type, or an event that is
+ * not a lifecycle event, failed on fields its token path never reads. */
+static void test_fuzz_scanner_reads_only_its_type(void **state)
+{
+    static const char *const docs[] = {
+        "{\"type\":\"orr\",\"sember\":2,\"error\":{\"type.\":\"ea\",\"param\":9e17}}",
+        "{\"type\":\"response.output_text.delta\",\"delta\":\"a\",\"response\":{\"status\":5,"
+        "\"incomplete_details\":{\"reason\":1}}}",
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        drip_err_t te, se;
+        drip_event_t tev, sev;
+        both(DRIP_API_RESPONSES, docs[i], &te, &tev, &se, &sev);
+        ASSERT_ERR(te, DRIP_OK);
+        ASSERT_ERR(se, DRIP_OK);
+        assert_int_equal(sev.type, tev.type);
+        ASSERT_ABSENT(sev.status);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1805,6 +1827,7 @@ int main(void)
         cmocka_unit_test(test_fuzz_root_not_object),
         cmocka_unit_test(test_fuzz_chat_scanner_fields),
         cmocka_unit_test(test_fuzz_responses_scanner_fields),
+        cmocka_unit_test(test_fuzz_scanner_reads_only_its_type),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

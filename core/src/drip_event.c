@@ -1009,23 +1009,25 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
         }
     }
     e = whole(d, SL_ITEM_ID, &ev->item_id);
-    if (e == DRIP_OK && ev->type >= DRIP_EV_RESPONSE_CREATED && ev->type <= DRIP_EV_RESPONSE_FAILED) {
-        e = whole(d, SL_RESP_ID, &ev->response_id);
+    if (e != DRIP_OK || ev->type == DRIP_EV_UNKNOWN) {
+        return e; /* an unknown type is skipped whatever else it holds */
+    }
+    if (ev->type >= DRIP_EV_RESPONSE_CREATED && ev->type <= DRIP_EV_RESPONSE_FAILED) {
+        e = whole(d, SL_RESP_ID, &ev->response_id); /* what read_response() reads */
+        if (e == DRIP_OK) {
+            e = slot_str(d, SL_RESP_STATUS, &ev->status);
+        }
         if (e == DRIP_OK) {
             e = scan_usage(d, ev);
         }
-    }
-    if (e == DRIP_OK) {
-        e = slot_str(d, SL_RESP_STATUS, &ev->status);
-    }
-    if (e == DRIP_OK) {
-        e = slot_str(d, SL_REASON, &ev->incomplete_reason);
-    }
-    if (e == DRIP_OK && ev->type == DRIP_EV_ERROR) {
+        if (e == DRIP_OK) {
+            e = slot_str(d, SL_REASON, &ev->incomplete_reason);
+        }
+        if (e == DRIP_OK && d->scan.slot[SL_ERR_OBJ].kind == DRIP_SCAN_OBJECT) {
+            e = scan_error(d, ev, 1);
+        }
+    } else if (ev->type == DRIP_EV_ERROR) {
         e = scan_error(d, ev, d->scan.slot[SL_ERR_OBJ].kind != DRIP_SCAN_OBJECT);
-    } else if (e == DRIP_OK && ev->type <= DRIP_EV_RESPONSE_FAILED &&
-               d->scan.slot[SL_ERR_OBJ].kind == DRIP_SCAN_OBJECT) {
-        e = scan_error(d, ev, 1);
     }
     if (e == DRIP_OK &&
         (ev->type == DRIP_EV_OUTPUT_ITEM_ADDED || ev->type == DRIP_EV_OUTPUT_ITEM_DONE)) {
