@@ -7,7 +7,7 @@
 # Needs: cmake, gcc, python3, liblwip-dev, libmbedtls-dev, libjsmn-dev.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-B=$ROOT/build/h-boards/esp32
+B=${ESP32_CHECK_OUT:-$ROOT/build/h-boards/esp32}
 cmake -S "$ROOT/boards/esp32/test-stubs" -B "$B" >/dev/null
 cmake --build "$B" -j 2
 if command -v valgrind >/dev/null 2>&1; then
