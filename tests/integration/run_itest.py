@@ -179,6 +179,10 @@ def s_reset_mid_event(c):
     rc, out, err, st, _ = c.run(H("X-Drip-Transcript", "responses-reasoning-summary-o3mini") +
                                 H("X-Drip-Fault", "drop_after=50001,reset=1") + ["cross?"])
     check(rc == 1 and st.get("state") == "truncated", st)
+    check(err_code(st) == -11, st)  # DRIP_ERR_CLOSED: a TCP RST, not a clean close
+    full = expected_text("responses-reasoning-summary-o3mini")
+    text = out.rstrip("\n")
+    check(full.startswith(text) and text != full, "partial text must be a strict prefix")
 
 
 def s_stall_before_headers(c):
