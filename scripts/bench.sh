@@ -47,24 +47,9 @@ LIB="$BUILD/libdripfeed_core.a"
 mkdir -p "$OUT"
 
 # ---- packages --------------------------------------------------------------------
-SUDO=""
-[ "$(id -u)" != 0 ] && SUDO="sudo"
-pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-APT_UPDATED=0
-# ensure CMD PKG: 0 if CMD is usable afterwards.
-ensure() {
-  command -v "$1" >/dev/null 2>&1 && return 0
-  if ! pkg_installed "$2"; then
-    if [ "$APT_UPDATED" = 0 ]; then
-      DEBIAN_FRONTEND=noninteractive $SUDO apt-get update -qq >/dev/null 2>&1
-      APT_UPDATED=1
-    fi
-    echo "bench: installing $2"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$2" \
-      >/dev/null 2>&1 || return 1
-  fi
-  command -v "$1" >/dev/null 2>&1
-}
+ENSURE_LABEL=bench
+# shellcheck source=scripts/ensure_cmd.sh
+. "$ROOT/scripts/ensure_cmd.sh"
 ensure python3 python3 || die "python3 is missing and could not be installed"
 ensure gcc gcc || die "gcc is missing and could not be installed"
 

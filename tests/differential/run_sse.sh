@@ -23,24 +23,9 @@ ESP_SPEC="eventsource-parser@3"
 die() { echo "differential_sse: FAILED: $*" >&2; exit 1; }
 [ -x "$DRIPFEED" ] || die "$DRIPFEED is not built"
 
-SUDO=""
-[ "$(id -u)" != 0 ] && SUDO="sudo"
-pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-APT_UPDATED=0
-# ensure CMD PKG: 0 if CMD is usable afterwards.
-ensure() {
-  command -v "$1" >/dev/null 2>&1 && return 0
-  if ! pkg_installed "$2"; then
-    if [ "$APT_UPDATED" = 0 ]; then
-      DEBIAN_FRONTEND=noninteractive $SUDO apt-get update -qq >/dev/null 2>&1
-      APT_UPDATED=1
-    fi
-    echo "differential_sse: installing $2"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$2" \
-      >/dev/null 2>&1 || return 1
-  fi
-  command -v "$1" >/dev/null 2>&1
-}
+ENSURE_LABEL=differential_sse
+# shellcheck source=scripts/ensure_cmd.sh
+. "$HERE/../../scripts/ensure_cmd.sh"
 ensure node nodejs || die "nodejs is missing and could not be installed"
 ensure npm npm || die "npm is missing and could not be installed"
 
