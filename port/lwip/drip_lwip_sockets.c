@@ -31,20 +31,37 @@
 
 enum { LWS_CLOSED = 0, LWS_OPEN = 1 };
 
+/* ---- the shared BSD-sockets transport, on lwip_* calls ----------------------- */
+
+#define DRIP_SK_T drip_lwip_sock_t
+#define DRIP_SK_LAST_DNS last_lwip
+#define DRIP_SK_OPEN LWS_OPEN
+#define DRIP_SK_CLOSED LWS_CLOSED
+#define DRIP_SK_SEND_TIMEOUT_MS DRIP_LWIP_SEND_TIMEOUT_MS
+#define DRIP_SK_SOCKET lwip_socket
+#define DRIP_SK_CONNECT lwip_connect
+#define DRIP_SK_GETSOCKOPT lwip_getsockopt
+#define DRIP_SK_SETSOCKOPT lwip_setsockopt
+#define DRIP_SK_SEND lwip_send
+#define DRIP_SK_RECV lwip_recv
+#define DRIP_SK_CLOSE lwip_close /* FIN; lwIP finishes the close on its own */
+#define DRIP_SK_SEND_FLAGS MSG_DONTWAIT
+#define DRIP_SK_RECV_FLAGS MSG_DONTWAIT
+#define DRIP_SK_CONNECT_AGAIN_FAILS 1
+#define DRIP_SK_RESET_REFUSES 1 /* lwIP has no "refused": a reset is the refusal */
+#define DRIP_SK_NOW_MS lws_now_ms
+#define DRIP_SK_SLEEP_MS lws_sleep_ms
+#define DRIP_SK_RANDOM lws_random
+#define DRIP_SK_WAIT lws_wait
+#define DRIP_SK_SETUP lws_setup
+#include "../common/drip_sockets_impl.h"
+
 /* ---- clock --------------------------------------------------------------- */
 
 static uint32_t lws_now_ms(void *ctx)
 {
     (void)ctx;
     return (uint32_t)sys_now(); /* wraps every ~49 days: callers subtract */
-}
-
-/* Milliseconds left of a budget started at `start`, clamped for poll(). */
-static int lws_left_ms(uint32_t start, uint32_t budget)
-{
-    uint32_t spent = lws_now_ms(NULL) - start;
-    uint32_t left = (spent >= budget) ? 0u : budget - spent;
-    return (left > (uint32_t)INT_MAX) ? INT_MAX : (int)left;
 }
 
 static void lws_sleep_ms(void *ctx, uint32_t ms)
@@ -61,67 +78,11 @@ static uint32_t lws_random(void *ctx)
 #if defined(LWIP_RAND)
     return (uint32_t)LWIP_RAND(); /* NOLINT(cert-msc30-c,cert-msc50-cpp): jitter, not entropy */
 #else
-    {
-        /* Jitter only (drip_transport.h: "need not be secure"). */
-        static uint32_t x = 0x9E3779B9u;
-        x ^= lws_now_ms(NULL);
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        return x;
-    }
+    return drip_sk_jitter();
 #endif
 }
 
-/* ---- error translation: the one place an lwIP errno / err_t becomes a
- *      drip_err_t ------------------------------------------------------------ */
-
-enum { LWS_PH_CONNECT, LWS_PH_IO };
-
-/* lwIP's socket layer turns its err_t into errno (err_to_errno()):
- * ERR_RST -> ECONNRESET, ERR_ABRT -> ECONNABORTED, ERR_CLSD/ERR_CONN ->
- * ENOTCONN, ERR_RTE -> EHOSTUNREACH, ERR_MEM/ERR_BUF -> ENOMEM/ENOBUFS,
- * ERR_WOULDBLOCK/ERR_TIMEOUT -> EWOULDBLOCK. While connecting, a reset is
- * the peer refusing (lwIP has no "refused"), so it maps to CONNECT. */
-static int lws_map_errno(int e, int phase)
-{
-    int r;
-    switch (e) {
-    case EAGAIN:
-#if defined(EWOULDBLOCK) && EWOULDBLOCK != EAGAIN
-    case EWOULDBLOCK:
-#endif
-    case EINTR:
-    case EINPROGRESS:
-        r = DRIP_AGAIN;
-        break;
-    case ECONNREFUSED:
-    case ENETUNREACH:
-    case EHOSTUNREACH:
-#if defined(ENETDOWN)
-    case ENETDOWN:
-#endif
-#if defined(EHOSTDOWN)
-    case EHOSTDOWN:
-#endif
-    case EADDRNOTAVAIL:
-        r = DRIP_ERR_CONNECT;
-        break;
-    case ETIMEDOUT:
-        r = DRIP_ERR_TIMEOUT;
-        break;
-    case ECONNRESET:
-    case ECONNABORTED:
-    case EPIPE:
-    case ENOTCONN:
-        r = (phase == LWS_PH_CONNECT) ? DRIP_ERR_CONNECT : DRIP_ERR_CLOSED;
-        break;
-    default:
-        r = DRIP_ERR_IO; /* ENOMEM, ENOBUFS, ENFILE (no socket left), EIO, ... */
-        break;
-    }
-    return r;
-}
+/* ---- DNS errors ------------------------------------------------------------- */
 
 /* netconn_gethostbyname()'s err_t: ERR_VAL (no such name, or the DNS
  * server did not answer), ERR_ARG (empty name) are DNS failures; running
@@ -132,19 +93,12 @@ static int lws_map_dns(drip_lwip_sock_t *s, err_t e)
     return (e == ERR_MEM || e == ERR_BUF) ? DRIP_ERR_IO : DRIP_ERR_DNS;
 }
 
-/* Record errno and translate it. */
-static int lws_fail(drip_lwip_sock_t *s, int e, int phase)
-{
-    s->priv.last_errno = e;
-    return lws_map_errno(e, phase);
-}
-
 /* ---- waiting --------------------------------------------------------------- */
 
-/* Wait until fd is readable (or writable) or in error, at most ms.
- * 1: ready (or in error: the next call tells), 0: timed out, -1: errno. */
-static int lws_wait(int fd, int for_write, int ms)
+/* lwip_poll() or lwip_select(), once, for what is left of the budget. */
+static int lws_wait(int fd, int for_write, uint32_t start, uint32_t budget)
 {
+    int ms = drip_sk_left_ms(start, budget);
     int r;
 #if LWS_USE_POLL
     struct pollfd pfd;
@@ -164,6 +118,11 @@ static int lws_wait(int fd, int for_write, int ms)
     r = lwip_select(fd + 1, for_write ? NULL : &set, for_write ? &set : NULL, &err, &tv);
 #endif
     return (r > 0) ? 1 : r;
+}
+
+static int lws_setup(int fd)
+{
+    return (lwip_fcntl(fd, F_SETFL, O_NONBLOCK) != 0) ? -1 : 0;
 }
 
 /* ---- transport ------------------------------------------------------------ */
@@ -233,16 +192,11 @@ static int lws_connect(void *ctx, const char *host, uint16_t port, uint32_t time
     socklen_t sslen;
     ip_addr_t addr;
     uint32_t start = lws_now_ms(NULL);
-    int fd, rc;
+    int rc = drip_sk_connect_begin(s, host, port);
 
-    if (s == NULL || host == NULL || host[0] == '\0' || port == 0u) {
-        return DRIP_ERR_ARG;
+    if (rc != DRIP_OK) {
+        return rc;
     }
-    if (s->priv.state == LWS_OPEN) {
-        return DRIP_ERR_STATE;
-    }
-    s->priv.last_errno = 0;
-    s->priv.last_lwip = 0;
     memset(&addr, 0, sizeof addr);
     rc = lws_resolve(s, host, &addr);
     if (rc != DRIP_OK) {
@@ -252,186 +206,28 @@ static int lws_connect(void *ctx, const char *host, uint16_t port, uint32_t time
     if (sslen == 0) {
         return DRIP_ERR_DNS; /* an address family this lwIP build lacks */
     }
-    fd = lwip_socket(((struct sockaddr *)(void *)&ss)->sa_family, SOCK_STREAM, IPPROTO_TCP);
-    if (fd < 0) {
-        return lws_fail(s, errno, LWS_PH_CONNECT);
-    }
-    /* Non-blocking for good: connect is then bounded by timeout_ms, and
-     * send/recv never wait inside lwIP beyond what lws_wait() allowed. */
-    if (lwip_fcntl(fd, F_SETFL, O_NONBLOCK) != 0) {
-        rc = lws_fail(s, errno, LWS_PH_CONNECT);
-    } else if (lwip_connect(fd, (struct sockaddr *)(void *)&ss, sslen) != 0) {
-        if (errno != EINPROGRESS) {
-            rc = lws_fail(s, errno, LWS_PH_CONNECT);
-            if (rc == DRIP_AGAIN) {
-                rc = DRIP_ERR_CONNECT;
-            }
-        } else {
-            int wr = lws_wait(fd, 1, lws_left_ms(start, timeout_ms));
-            if (wr < 0) {
-                rc = lws_fail(s, errno, LWS_PH_CONNECT);
-            } else if (wr == 0) {
-                s->priv.last_errno = ETIMEDOUT;
-                rc = DRIP_ERR_TIMEOUT;
-            } else {
-                int soerr = 0;
-                socklen_t len = (socklen_t)sizeof soerr;
-                if (lwip_getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0) {
-                    soerr = errno;
-                }
-                if (soerr != 0) {
-                    rc = lws_fail(s, soerr, LWS_PH_CONNECT);
-                    if (rc == DRIP_AGAIN) {
-                        rc = DRIP_ERR_CONNECT;
-                    }
-                }
-            }
-        }
-    }
-    if (rc == DRIP_OK) {
-        int one = 1;
-        /* Small requests and SSE lines must not wait for Nagle. */
-        (void)lwip_setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, (socklen_t)sizeof one);
-        s->priv.fd = fd;
-        s->priv.state = LWS_OPEN;
-    } else {
-        (void)lwip_close(fd);
-    }
-    return rc;
-}
-
-static int lws_send(void *ctx, const uint8_t *buf, size_t n)
-{
-    drip_lwip_sock_t *s = (drip_lwip_sock_t *)ctx;
-    uint32_t start;
-    int waited = 0;
-
-    if (s == NULL || buf == NULL || n == 0u) {
-        return DRIP_ERR_ARG;
-    }
-    if (s->priv.state != LWS_OPEN) {
-        return DRIP_ERR_STATE;
-    }
-    if (n > (size_t)INT_MAX) {
-        n = (size_t)INT_MAX;
-    }
-    start = lws_now_ms(NULL);
-    for (;;) {
-        ssize_t r = lwip_send(s->priv.fd, buf, n, MSG_DONTWAIT);
-        int wr;
-        if (r > 0) {
-            return (int)r;
-        }
-        if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-            return lws_fail(s, errno, LWS_PH_IO);
-        }
-        if (waited) {
-            return DRIP_AGAIN;
-        }
-        wr = lws_wait(s->priv.fd, 1, lws_left_ms(start, s->send_timeout_ms));
-        if (wr < 0) {
-            return lws_fail(s, errno, LWS_PH_IO);
-        }
-        if (wr == 0) {
-            return DRIP_AGAIN;
-        }
-        waited = 1;
-    }
-}
-
-static int lws_recv(void *ctx, uint8_t *buf, size_t n, uint32_t timeout_ms)
-{
-    drip_lwip_sock_t *s = (drip_lwip_sock_t *)ctx;
-    ssize_t r;
-    int wr;
-
-    if (s == NULL || buf == NULL || n == 0u) {
-        return DRIP_ERR_ARG;
-    }
-    if (s->priv.state != LWS_OPEN) {
-        return DRIP_ERR_STATE;
-    }
-    if (n > (size_t)INT_MAX) {
-        n = (size_t)INT_MAX;
-    }
-    wr = lws_wait(s->priv.fd, 0, (timeout_ms > (uint32_t)INT_MAX) ? INT_MAX : (int)timeout_ms);
-    if (wr < 0) {
-        return lws_fail(s, errno, LWS_PH_IO);
-    }
-    if (wr == 0) {
-        return DRIP_AGAIN; /* nothing within timeout_ms */
-    }
-    /* Readable, closed or in error: recv() tells which. */
-    r = lwip_recv(s->priv.fd, buf, n, MSG_DONTWAIT);
-    if (r < 0) {
-        return lws_fail(s, errno, LWS_PH_IO); /* EWOULDBLOCK (spurious wakeup) -> DRIP_AGAIN */
-    }
-    return (int)r; /* 0: the peer closed */
-}
-
-static void lws_close(void *ctx)
-{
-    drip_lwip_sock_t *s = (drip_lwip_sock_t *)ctx;
-    if (s != NULL && s->priv.fd >= 0) {
-        (void)lwip_close(s->priv.fd); /* FIN; lwIP finishes the close on its own */
-        s->priv.fd = -1;
-    }
-    if (s != NULL) {
-        s->priv.state = LWS_CLOSED;
-    }
+    return drip_sk_open(s, ((struct sockaddr *)(void *)&ss)->sa_family, SOCK_STREAM, IPPROTO_TCP,
+                        (const struct sockaddr *)(const void *)&ss, sslen, start, timeout_ms);
 }
 
 /* ---- public --------------------------------------------------------------- */
 
 void drip_lwip_sock_init(drip_lwip_sock_t *s)
 {
-    if (s != NULL) {
-        memset(s, 0, sizeof *s);
-        s->send_timeout_ms = DRIP_LWIP_SEND_TIMEOUT_MS;
-        s->priv.fd = -1;
-        s->priv.state = LWS_CLOSED;
-    }
+    drip_sk_init(s);
 }
 
 drip_err_t drip_lwip_sock_transport(drip_lwip_sock_t *s, drip_transport_t *out)
 {
-    drip_err_t rc = DRIP_OK;
-    if (s == NULL || out == NULL) {
-        rc = DRIP_ERR_ARG;
-    } else {
-        out->connect = lws_connect;
-        out->send = lws_send;
-        out->recv = lws_recv;
-        out->close = lws_close;
-        out->ctx = s;
-    }
-    return rc;
+    return drip_sk_transport(s, out, lws_connect);
 }
 
 drip_err_t drip_lwip_platform(drip_platform_t *out)
 {
-    drip_err_t rc = DRIP_OK;
-    if (out == NULL) {
-        rc = DRIP_ERR_ARG;
-    } else {
-        out->now_ms = lws_now_ms;
-        out->sleep_ms = lws_sleep_ms;
-        out->random = lws_random;
-        out->ctx = NULL;
-    }
-    return rc;
+    return drip_sk_platform(out);
 }
 
 int drip_lwip_sock_last_errno(const drip_lwip_sock_t *s, int *lwip_err)
 {
-    int e = 0;
-    if (s != NULL) {
-        e = s->priv.last_errno;
-        if (lwip_err != NULL) {
-            *lwip_err = s->priv.last_lwip;
-        }
-    } else if (lwip_err != NULL) {
-        *lwip_err = 0;
-    }
-    return e;
+    return drip_sk_last_errno(s, lwip_err);
 }

@@ -28,6 +28,35 @@
 
 enum { DRIP_POSIX_CLOSED = 0, DRIP_POSIX_OPEN = 1 };
 
+/* ---- the shared BSD-sockets transport, on libc ----------------------------- */
+
+#define DRIP_SK_T drip_posix_t
+#define DRIP_SK_LAST_DNS last_gai
+#define DRIP_SK_OPEN DRIP_POSIX_OPEN
+#define DRIP_SK_CLOSED DRIP_POSIX_CLOSED
+#define DRIP_SK_SEND_TIMEOUT_MS DRIP_POSIX_SEND_TIMEOUT_MS
+#define DRIP_SK_SOCKET socket
+#define DRIP_SK_CONNECT connect
+#define DRIP_SK_GETSOCKOPT getsockopt
+#define DRIP_SK_SETSOCKOPT setsockopt
+#define DRIP_SK_SEND send
+#define DRIP_SK_RECV recv
+#define DRIP_SK_CLOSE close
+#if defined(MSG_NOSIGNAL)
+#define DRIP_SK_SEND_FLAGS MSG_NOSIGNAL /* a closed peer gives EPIPE, never SIGPIPE */
+#else
+#define DRIP_SK_SEND_FLAGS 0 /* SO_NOSIGPIPE instead (posix_set_flags) */
+#endif
+#define DRIP_SK_RECV_FLAGS 0
+#define DRIP_SK_CONNECT_AGAIN_FAILS 0
+#define DRIP_SK_RESET_REFUSES 0
+#define DRIP_SK_NOW_MS posix_now_ms
+#define DRIP_SK_SLEEP_MS posix_sleep_ms
+#define DRIP_SK_RANDOM posix_random
+#define DRIP_SK_WAIT posix_wait
+#define DRIP_SK_SETUP posix_set_flags
+#include "../common/drip_sockets_impl.h"
+
 /* ---- clock --------------------------------------------------------------- */
 
 static uint32_t posix_now_ms(void *ctx)
@@ -39,14 +68,6 @@ static uint32_t posix_now_ms(void *ctx)
         ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
     }
     return (uint32_t)ms; /* wraps every ~49 days: callers subtract */
-}
-
-/* Milliseconds left of a budget started at `start`, clamped for poll(). */
-static int posix_left_ms(uint32_t start, uint32_t budget)
-{
-    uint32_t spent = posix_now_ms(NULL) - start;
-    uint32_t left = (spent >= budget) ? 0u : budget - spent;
-    return (left > (uint32_t)INT_MAX) ? INT_MAX : (int)left;
 }
 
 static void posix_sleep_ms(void *ctx, uint32_t ms)
@@ -78,58 +99,12 @@ static uint32_t posix_random(void *ctx)
         }
     }
     if (!have) {
-        /* Jitter only (drip_transport.h: "need not be secure"). */
-        static uint32_t x = 0x9E3779B9u;
-        x ^= posix_now_ms(NULL);
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        v = x;
+        v = drip_sk_jitter();
     }
     return v;
 }
 
-/* ---- error translation: the one place errno becomes a drip_err_t --------- */
-
-static int posix_map_errno(int e)
-{
-    int r;
-    switch (e) {
-    case EAGAIN:
-#if defined(EWOULDBLOCK) && EWOULDBLOCK != EAGAIN
-    case EWOULDBLOCK:
-#endif
-    case EINTR:
-    case EINPROGRESS:
-        r = DRIP_AGAIN;
-        break;
-    case ECONNREFUSED:
-    case ENETUNREACH:
-    case EHOSTUNREACH:
-    case ENETDOWN:
-#if defined(EHOSTDOWN)
-    case EHOSTDOWN:
-#endif
-    case EADDRNOTAVAIL:
-    case EACCES: /* connect() blocked by local policy (firewall) */
-    case EPERM:
-        r = DRIP_ERR_CONNECT;
-        break;
-    case ETIMEDOUT:
-        r = DRIP_ERR_TIMEOUT;
-        break;
-    case ECONNRESET:
-    case ECONNABORTED:
-    case EPIPE:
-    case ENOTCONN:
-        r = DRIP_ERR_CLOSED;
-        break;
-    default:
-        r = DRIP_ERR_IO;
-        break;
-    }
-    return r;
-}
+/* ---- DNS errors ------------------------------------------------------------- */
 
 /* getaddrinfo() has its own code set: every failure is a DNS failure, except
  * EAI_SYSTEM (errno says why) and EAI_MEMORY (libc is out of memory). */
@@ -139,7 +114,7 @@ static int posix_map_gai(drip_posix_t *p, int gai)
     p->priv.last_gai = gai;
     if (gai == EAI_SYSTEM) {
         p->priv.last_errno = errno;
-        r = (errno == 0) ? DRIP_ERR_DNS : posix_map_errno(errno);
+        r = (errno == 0) ? DRIP_ERR_DNS : drip_sk_map_errno(errno, DRIP_SK_PH_CONNECT);
         if (r == DRIP_AGAIN || r == DRIP_ERR_CONNECT) {
             r = DRIP_ERR_DNS; /* the resolver could not reach its server */
         }
@@ -149,11 +124,20 @@ static int posix_map_gai(drip_posix_t *p, int gai)
     return r;
 }
 
-/* Record errno and translate it. */
-static int posix_fail(drip_posix_t *p, int e)
+/* ---- waiting --------------------------------------------------------------- */
+
+/* poll(), again on EINTR with what is left of the budget. */
+static int posix_wait(int fd, int for_write, uint32_t start, uint32_t budget)
 {
-    p->priv.last_errno = e;
-    return posix_map_errno(e);
+    struct pollfd pfd;
+    int pr;
+    pfd.fd = fd;
+    pfd.events = (short)(for_write ? POLLOUT : POLLIN);
+    do {
+        pfd.revents = 0;
+        pr = poll(&pfd, 1, drip_sk_left_ms(start, budget));
+    } while (pr < 0 && errno == EINTR);
+    return (pr > 0) ? 1 : pr;
 }
 
 /* ---- transport ------------------------------------------------------------ */
@@ -171,61 +155,6 @@ static int posix_set_flags(int fd)
 #endif
     (void)one;
     return 0;
-}
-
-/* One address. DRIP_OK with p->priv.fd set, or an error (socket closed). */
-static int posix_try_addr(drip_posix_t *p, const struct addrinfo *ai,
-                          uint32_t start, uint32_t budget)
-{
-    int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-    int rc = DRIP_OK;
-    if (fd < 0) {
-        return posix_fail(p, errno);
-    }
-    if (posix_set_flags(fd) != 0) {
-        rc = posix_fail(p, errno);
-    } else if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-        if (errno != EINPROGRESS && errno != EINTR) {
-            rc = posix_fail(p, errno);
-        } else {
-            struct pollfd pfd;
-            int pr;
-            pfd.fd = fd;
-            pfd.events = POLLOUT;
-            do {
-                pfd.revents = 0;
-                pr = poll(&pfd, 1, posix_left_ms(start, budget));
-            } while (pr < 0 && errno == EINTR);
-            if (pr < 0) {
-                rc = posix_fail(p, errno);
-            } else if (pr == 0) {
-                p->priv.last_errno = ETIMEDOUT;
-                rc = DRIP_ERR_TIMEOUT;
-            } else {
-                int soerr = 0;
-                socklen_t len = (socklen_t)sizeof soerr;
-                if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0) {
-                    soerr = errno;
-                }
-                if (soerr != 0) {
-                    rc = posix_fail(p, soerr);
-                    if (rc == DRIP_AGAIN) {
-                        rc = DRIP_ERR_CONNECT;
-                    }
-                }
-            }
-        }
-    }
-    if (rc == DRIP_OK) {
-        int one = 1;
-        /* Small requests and SSE lines must not wait for Nagle. */
-        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, (socklen_t)sizeof one);
-        p->priv.fd = fd;
-        p->priv.state = DRIP_POSIX_OPEN;
-    } else {
-        (void)close(fd);
-    }
-    return rc;
 }
 
 static void posix_port_str(char out[6], uint16_t port)
@@ -252,14 +181,10 @@ static int posix_connect(void *ctx, const char *host, uint16_t port, uint32_t ti
     uint32_t start = posix_now_ms(NULL);
     int rc, gai, net_err = 0;
 
-    if (p == NULL || host == NULL || host[0] == '\0' || port == 0u) {
-        return DRIP_ERR_ARG;
+    rc = drip_sk_connect_begin(p, host, port);
+    if (rc != DRIP_OK) {
+        return rc;
     }
-    if (p->priv.state == DRIP_POSIX_OPEN) {
-        return DRIP_ERR_STATE;
-    }
-    p->priv.last_errno = 0;
-    p->priv.last_gai = 0;
     posix_port_str(port_s, port);
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
@@ -274,11 +199,12 @@ static int posix_connect(void *ctx, const char *host, uint16_t port, uint32_t ti
     rc = DRIP_ERR_CONNECT;
     for (ai = res; ai != NULL; ai = ai->ai_next) {
         int r;
-        if (posix_left_ms(start, timeout_ms) == 0 && ai != res) {
+        if (drip_sk_left_ms(start, timeout_ms) == 0 && ai != res) {
             rc = DRIP_ERR_TIMEOUT;
             break;
         }
-        r = posix_try_addr(p, ai, start, timeout_ms);
+        r = drip_sk_open(p, ai->ai_family, ai->ai_socktype, ai->ai_protocol,
+                         ai->ai_addr, ai->ai_addrlen, start, timeout_ms);
         if (r == DRIP_OK) {
             rc = DRIP_OK;
             break;
@@ -294,162 +220,24 @@ static int posix_connect(void *ctx, const char *host, uint16_t port, uint32_t ti
     return rc;
 }
 
-static int posix_send(void *ctx, const uint8_t *buf, size_t n)
-{
-    drip_posix_t *p = (drip_posix_t *)ctx;
-    uint32_t start;
-    int waited = 0;
-    int flags = 0;
-
-    if (p == NULL || buf == NULL || n == 0u) {
-        return DRIP_ERR_ARG;
-    }
-    if (p->priv.state != DRIP_POSIX_OPEN) {
-        return DRIP_ERR_STATE;
-    }
-    if (n > (size_t)INT_MAX) {
-        n = (size_t)INT_MAX;
-    }
-#if defined(MSG_NOSIGNAL)
-    flags = MSG_NOSIGNAL; /* a closed peer gives EPIPE, never SIGPIPE */
-#endif
-    start = posix_now_ms(NULL);
-    for (;;) {
-        ssize_t r = send(p->priv.fd, buf, n, flags);
-        if (r > 0) {
-            return (int)r;
-        }
-        if (r < 0 && errno == EINTR) {
-            continue;
-        }
-        if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-            return posix_fail(p, errno);
-        }
-        if (waited) {
-            return DRIP_AGAIN;
-        } else {
-            struct pollfd pfd;
-            int pr;
-            pfd.fd = p->priv.fd;
-            pfd.events = POLLOUT;
-            do {
-                pfd.revents = 0;
-                pr = poll(&pfd, 1, posix_left_ms(start, p->send_timeout_ms));
-            } while (pr < 0 && errno == EINTR);
-            if (pr < 0) {
-                return posix_fail(p, errno);
-            }
-            if (pr == 0) {
-                return DRIP_AGAIN;
-            }
-            waited = 1;
-        }
-    }
-}
-
-static int posix_recv(void *ctx, uint8_t *buf, size_t n, uint32_t timeout_ms)
-{
-    drip_posix_t *p = (drip_posix_t *)ctx;
-    struct pollfd pfd;
-    uint32_t start;
-    ssize_t r;
-    int pr;
-
-    if (p == NULL || buf == NULL || n == 0u) {
-        return DRIP_ERR_ARG;
-    }
-    if (p->priv.state != DRIP_POSIX_OPEN) {
-        return DRIP_ERR_STATE;
-    }
-    if (n > (size_t)INT_MAX) {
-        n = (size_t)INT_MAX;
-    }
-    start = posix_now_ms(NULL);
-    pfd.fd = p->priv.fd;
-    pfd.events = POLLIN;
-    do {
-        pfd.revents = 0;
-        pr = poll(&pfd, 1, posix_left_ms(start, timeout_ms));
-    } while (pr < 0 && errno == EINTR);
-    if (pr < 0) {
-        return posix_fail(p, errno);
-    }
-    if (pr == 0) {
-        return DRIP_AGAIN; /* nothing within timeout_ms */
-    }
-    /* Readable, hung up or in error: recv() tells which. */
-    do {
-        r = recv(p->priv.fd, buf, n, 0);
-    } while (r < 0 && errno == EINTR);
-    if (r < 0) {
-        return posix_fail(p, errno); /* EAGAIN (spurious wakeup) -> DRIP_AGAIN */
-    }
-    return (int)r; /* 0: the peer closed */
-}
-
-static void posix_close(void *ctx)
-{
-    drip_posix_t *p = (drip_posix_t *)ctx;
-    if (p != NULL && p->priv.fd >= 0) {
-        (void)close(p->priv.fd); /* Linux releases the fd even on EINTR */
-        p->priv.fd = -1;
-    }
-    if (p != NULL) {
-        p->priv.state = DRIP_POSIX_CLOSED;
-    }
-}
-
 /* ---- public --------------------------------------------------------------- */
 
 void drip_posix_init(drip_posix_t *p)
 {
-    if (p != NULL) {
-        memset(p, 0, sizeof *p);
-        p->send_timeout_ms = DRIP_POSIX_SEND_TIMEOUT_MS;
-        p->priv.fd = -1;
-        p->priv.state = DRIP_POSIX_CLOSED;
-    }
+    drip_sk_init(p);
 }
 
 drip_err_t drip_posix_transport(drip_posix_t *p, drip_transport_t *out)
 {
-    drip_err_t rc = DRIP_OK;
-    if (p == NULL || out == NULL) {
-        rc = DRIP_ERR_ARG;
-    } else {
-        out->connect = posix_connect;
-        out->send = posix_send;
-        out->recv = posix_recv;
-        out->close = posix_close;
-        out->ctx = p;
-    }
-    return rc;
+    return drip_sk_transport(p, out, posix_connect);
 }
 
 drip_err_t drip_posix_platform(drip_platform_t *out)
 {
-    drip_err_t rc = DRIP_OK;
-    if (out == NULL) {
-        rc = DRIP_ERR_ARG;
-    } else {
-        out->now_ms = posix_now_ms;
-        out->sleep_ms = posix_sleep_ms;
-        out->random = posix_random;
-        out->ctx = NULL;
-    }
-    return rc;
+    return drip_sk_platform(out);
 }
 
 int drip_posix_last_errno(const drip_posix_t *p, int *gai)
 {
-    int e = 0;
-    if (p != NULL) {
-        e = p->priv.last_errno;
-        if (gai != NULL) {
-            *gai = p->priv.last_gai;
-        }
-    } else if (gai != NULL) {
-        *gai = 0;
-    }
-    return e;
+    return drip_sk_last_errno(p, gai);
 }
