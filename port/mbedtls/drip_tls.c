@@ -479,6 +479,11 @@ void drip_tls_init(drip_tls_t *tls)
     }
 }
 
+static int tls_cfg_has_ca(const drip_tls_cfg_t *cfg)
+{
+    return (cfg->ca_pem_or_der != NULL && cfg->ca_len != 0u) || cfg->ca_file != NULL;
+}
+
 /* Parse the caller's CA buffer and/or file. */
 static int tls_load_ca(drip_tls_t *t, const drip_tls_cfg_t *cfg)
 {
@@ -536,8 +541,11 @@ static int tls_setup_steps(drip_tls_t *t, const drip_tls_cfg_t *cfg)
     if (ret != 0) {
         return tls_translate(t, ret, TLS_PH_SETUP);
     }
-    mbedtls_ssl_conf_authmode(&t->priv.conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    mbedtls_ssl_conf_ca_chain(&t->priv.conf, &t->priv.ca, NULL);
+    if (tls_cfg_has_ca(cfg)) {
+        /* Without one, the hook supplies trust; an empty chain would only
+         * hide that it installed none (mbedTLS: CA_CHAIN_REQUIRED). */
+        mbedtls_ssl_conf_ca_chain(&t->priv.conf, &t->priv.ca, NULL);
+    }
     mbedtls_ssl_conf_rng(&t->priv.conf, mbedtls_ctr_drbg_random, &t->priv.drbg);
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
     mbedtls_ssl_conf_min_tls_version(&t->priv.conf, MBEDTLS_SSL_VERSION_TLS1_2);
@@ -545,6 +553,19 @@ static int tls_setup_steps(drip_tls_t *t, const drip_tls_cfg_t *cfg)
     mbedtls_ssl_conf_min_version(&t->priv.conf, MBEDTLS_SSL_MAJOR_VERSION_3,
                                  MBEDTLS_SSL_MINOR_VERSION_3);
 #endif
+    /* Before mbedtls_ssl_setup(): 3.x checks the finished config there. */
+    if (cfg->conf_hook != NULL) {
+        ret = cfg->conf_hook(&t->priv.conf, cfg->conf_hook_ctx);
+        if (ret != 0) {
+            t->priv.mbedtls_err = ret;
+            t->priv.hook_err = 1;
+            return DRIP_ERR_TLS;
+        }
+    }
+    /* After the hook: it may add trust, never remove the need for it.
+     * Whatever authmode it set, the server is verified (connect relaxes
+     * this only for the loopback exception, per connection). */
+    mbedtls_ssl_conf_authmode(&t->priv.conf, MBEDTLS_SSL_VERIFY_REQUIRED);
     ret = mbedtls_ssl_setup(&t->priv.ssl, &t->priv.conf); /* allocates the I/O buffers */
     if (ret != 0) {
         return tls_translate(t, ret, TLS_PH_SETUP);
@@ -564,18 +585,21 @@ drip_err_t drip_tls_setup(drip_tls_t *tls, const drip_transport_t *inner,
         return DRIP_ERR_STATE;
     }
     tls->priv.mbedtls_err = 0;
+    tls->priv.hook_err = 0;
     tls->priv.last_err = DRIP_OK;
-    if ((cfg->ca_pem_or_der == NULL || cfg->ca_len == 0u) && cfg->ca_file == NULL) {
+    if (!tls_cfg_has_ca(cfg) && cfg->conf_hook == NULL) {
         tls->priv.last_err = DRIP_ERR_ARG;
-        return DRIP_ERR_ARG; /* no CA: nothing to verify the server against */
+        return DRIP_ERR_ARG; /* no CA, no hook: nothing to verify the server against */
     }
     r = tls_setup_steps(tls, cfg);
     if (r != DRIP_OK) {
         /* Back to the post-init state, keeping the error for last_error(). */
         int merr = tls->priv.mbedtls_err;
+        uint8_t hook_err = tls->priv.hook_err;
         tls_free_objects(tls);
         drip_tls_init(tls);
         tls->priv.mbedtls_err = merr;
+        tls->priv.hook_err = hook_err;
         tls->priv.last_err = r;
         return (drip_err_t)r;
     }
@@ -673,7 +697,8 @@ const char *drip_tls_describe(const drip_tls_t *tls, char *buf, size_t len)
     tls_cat(buf, len, &pos, drip_err_str(tls->priv.last_err));
     if (tls->priv.mbedtls_err != 0) {
         int e = tls->priv.mbedtls_err;
-        tls_cat(buf, len, &pos, " (mbedtls ");
+        /* Not an mbedTLS code (e.g. an esp_err_t): no mbedtls_strerror(). */
+        tls_cat(buf, len, &pos, tls->priv.hook_err ? " (conf_hook returned " : " (mbedtls ");
         if (e < 0) {
             tls_cat(buf, len, &pos, "-");
             tls_cat_hex(buf, len, &pos, 0u - (uint32_t)e);
@@ -681,7 +706,7 @@ const char *drip_tls_describe(const drip_tls_t *tls, char *buf, size_t len)
             tls_cat_hex(buf, len, &pos, (uint32_t)e);
         }
 #if defined(MBEDTLS_ERROR_C)
-        if (pos + 3u < len) {
+        if (!tls->priv.hook_err && pos + 3u < len) {
             tls_cat(buf, len, &pos, ": ");
             mbedtls_strerror(e, buf + pos, len - pos);
             pos += strlen(buf + pos);

@@ -26,9 +26,10 @@
  *   drip_tls_free(&tls);
  * @endcode
  *
- * Security: the server certificate is always verified against the caller's
- * CA (authmode VERIFY_REQUIRED) and its name against the host passed to
- * connect (SNI is sent with it). The only exception is
+ * Security: the server certificate is always verified (authmode
+ * VERIFY_REQUIRED) against the caller's CA, or the trust a
+ * drip_tls_cfg_t::conf_hook installs, and its name against the host passed
+ * to connect (SNI is sent with it). The only exception is
  * drip_tls_cfg_t::allow_unverified_loopback, which is honoured for the
  * literal hosts "localhost", "::1" and 127.x.y.z only.
  *
@@ -140,6 +141,40 @@ typedef struct drip_tls_cfg {
      *  verify flags) when the host is literally "localhost", "::1" or an
      *  IPv4 127.x.y.z literal; ignored for every other host. */
     int allow_unverified_loopback;
+    /**
+     * Optional: called once, inside drip_tls_setup(), with this context's
+     * mbedtls_ssl_config, e.g. to install ESP-IDF's certificate bundle
+     * (`esp_crt_bundle_attach()`, which sets a placeholder CA chain and a
+     * verify callback).
+     *
+     * When: after drip_tls applied the client defaults, the CA of
+     * ca_pem_or_der / ca_file (if any), the RNG and TLS 1.2 minimum, and
+     * before mbedtls_ssl_setup() binds the config to the connection
+     * context. Never again: not per connect, not in drip_tls_free().
+     *
+     * What it may do: any mbedtls_ssl_conf_*() call on @p conf: trust
+     * (mbedtls_ssl_conf_ca_chain, _verify, _ca_cb), cipher suites, curves,
+     * ALPN, debug output. A CA chain it installs replaces the one from
+     * ca_pem_or_der / ca_file (a config holds one chain). It must not free
+     * or re-default @p conf, nor keep the pointer past drip_tls_free().
+     * It cannot switch verification off: drip_tls sets VERIFY_REQUIRED
+     * again after it returns. A verify callback it installs is trusted as
+     * far as the hook is: one that clears every flag accepts any server.
+     *
+     * Ownership: @p conf belongs to the drip_tls_t. Whatever the hook hands
+     * to mbedTLS by pointer (chain, callback contexts, lists) is kept, not
+     * copied, so it must stay valid until drip_tls_free(). conf_hook_ctx is
+     * passed as @p ctx and not owned.
+     *
+     * With a hook, ca_pem_or_der / ca_file are optional: the hook supplies
+     * the trust. If it installs none, every handshake fails with
+     * DRIP_ERR_TLS_VERIFY.
+     *
+     * @return 0; anything else makes drip_tls_setup() fail with DRIP_ERR_TLS,
+     *         and drip_tls_last_error() reports the value as mbedtls_code.
+     */
+    int (*conf_hook)(mbedtls_ssl_config *conf, void *ctx);
+    void *conf_hook_ctx;
 } drip_tls_cfg_t;
 
 /** One TLS client connection. Caller-owned; every field is private. */
@@ -166,6 +201,7 @@ typedef struct drip_tls {
         uint8_t allow_loopback;           /* cfg.allow_unverified_loopback */
         uint8_t allow_loopback_now;       /* ... and the current host is loopback */
         uint8_t send_stalled;             /* inner send returned DRIP_AGAIN */
+        uint8_t hook_err;                 /* mbedtls_err is cfg.conf_hook's return value */
     } priv;
 } drip_tls_t;
 
@@ -177,17 +213,18 @@ void drip_tls_init(drip_tls_t *tls);
 
 /**
  * @brief Parse the CA, seed the DRBG and configure a TLS client: TLS 1.2
- *        minimum, VERIFY_REQUIRED, SNI. Once per context (again only after
- *        drip_tls_free() + drip_tls_init()).
+ *        minimum, VERIFY_REQUIRED, SNI; then cfg->conf_hook, if set. Once
+ *        per context (again only after drip_tls_free() + drip_tls_init()).
  * @param[in] tls    initialised context
  * @param[in] inner  transport to run TLS over; must outlive @p tls
  * @param[in] cfg    options (see drip_tls_cfg_t); not kept, except platform
- * @return DRIP_OK; DRIP_ERR_ARG (NULL, no CA, a CA that does not parse, no
- *         entropy source available); DRIP_ERR_NOMEM (mbedTLS could not
- *         allocate its buffers); DRIP_ERR_TLS (DRBG seeding or another
- *         mbedTLS setup failure); DRIP_ERR_STATE (already set up). On
+ * @return DRIP_OK; DRIP_ERR_ARG (NULL, neither a CA nor a conf_hook, a CA
+ *         that does not parse, no entropy source available);
+ *         DRIP_ERR_NOMEM (mbedTLS could not allocate its buffers);
+ *         DRIP_ERR_TLS (DRBG seeding or another mbedTLS setup failure, or
+ *         conf_hook returned non-zero); DRIP_ERR_STATE (already set up). On
  *         failure the context is back to the post-init state and
- *         drip_tls_last_error() tells the mbedTLS code.
+ *         drip_tls_last_error() tells the mbedTLS code (or the hook's value).
  */
 drip_err_t drip_tls_setup(drip_tls_t *tls, const drip_transport_t *inner,
                           const drip_tls_cfg_t *cfg);
@@ -207,7 +244,8 @@ void drip_tls_free(drip_tls_t *tls);
 
 /**
  * @brief The last failure.
- * @param[out] mbedtls_code  last mbedTLS error (negative) or 0; may be NULL
+ * @param[out] mbedtls_code  last mbedTLS error (negative), the value a failed
+ *                           conf_hook returned, or 0; may be NULL
  * @param[out] verify_flags  x509 verify flags of the last handshake
  *                           (MBEDTLS_X509_BADCERT_*), 0 when none; may be NULL
  * @return the last drip_err_t this context returned for a failure, or DRIP_OK.

@@ -132,24 +132,29 @@ static int teardown_clients(void **state)
     return 0;
 }
 
+static int client_setup_cfg(client_t *c, const drip_tls_cfg_t *cfg)
+{
+    int rc;
+    drip_posix_init(&c->tcp);
+    assert_int_equal(drip_posix_transport(&c->tcp, &c->inner), DRIP_OK);
+    drip_tls_init(&c->tls);
+    rc = drip_tls_setup(&c->tls, &c->inner, cfg);
+    if (rc == DRIP_OK) {
+        assert_int_equal(drip_tls_transport(&c->tls, &c->t), DRIP_OK);
+    }
+    return rc;
+}
+
 static int client_setup(client_t *c, const unsigned char *ca, size_t ca_len, int allow_loopback,
                         const drip_platform_t *plat)
 {
     drip_tls_cfg_t cfg;
-    int rc;
     memset(&cfg, 0, sizeof cfg);
     cfg.ca_pem_or_der = ca;
     cfg.ca_len = ca_len;
     cfg.platform = plat;
     cfg.allow_unverified_loopback = allow_loopback;
-    drip_posix_init(&c->tcp);
-    assert_int_equal(drip_posix_transport(&c->tcp, &c->inner), DRIP_OK);
-    drip_tls_init(&c->tls);
-    rc = drip_tls_setup(&c->tls, &c->inner, &cfg);
-    if (rc == DRIP_OK) {
-        assert_int_equal(drip_tls_transport(&c->tls, &c->t), DRIP_OK);
-    }
-    return rc;
+    return client_setup_cfg(c, &cfg);
 }
 
 static void client_free(client_t *c)
@@ -679,6 +684,256 @@ static void test_tls_handshake_peer_failures(void **state)
     close(lfd);
 }
 
+/* ---- TLS: conf_hook ------------------------------------------------------------ */
+
+/* What the hook does, and what it saw. */
+typedef struct {
+    int calls;
+    const mbedtls_ssl_config *conf; /* the config it was given */
+    mbedtls_x509_crt *chain;        /* installed with mbedtls_ssl_conf_ca_chain when set */
+    int authmode;                   /* installed when >= 0 */
+    int ret;                        /* returned */
+} hook_t;
+
+/* The hook's CA chain: it must outlive the drip_tls_t, so the teardown frees
+ * it after the clients. */
+static mbedtls_x509_crt g_hook_chain;
+
+static void hook_init(hook_t *h)
+{
+    memset(h, 0, sizeof *h);
+    h->authmode = -1;
+}
+
+static void hook_chain_load(const unsigned char *pem, size_t len)
+{
+    mbedtls_x509_crt_free(&g_hook_chain);
+    mbedtls_x509_crt_init(&g_hook_chain);
+    assert_int_equal(mbedtls_x509_crt_parse(&g_hook_chain, pem, len), 0);
+}
+
+static int teardown_hook(void **state)
+{
+    (void)teardown_clients(state);
+    mbedtls_x509_crt_free(&g_hook_chain);
+    mbedtls_x509_crt_init(&g_hook_chain);
+    return 0;
+}
+
+static int hook_fn(mbedtls_ssl_config *conf, void *ctx)
+{
+    hook_t *h = (hook_t *)ctx;
+    h->calls++;
+    h->conf = conf;
+    if (h->chain != NULL) {
+        mbedtls_ssl_conf_ca_chain(conf, h->chain, NULL);
+    }
+    if (h->authmode >= 0) {
+        mbedtls_ssl_conf_authmode(conf, h->authmode);
+    }
+    return h->ret;
+}
+
+static void hook_cfg(drip_tls_cfg_t *cfg, hook_t *h, const unsigned char *ca, size_t ca_len)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->ca_pem_or_der = ca;
+    cfg->ca_len = ca_len;
+    cfg->platform = &g_plat;
+    cfg->conf_hook = hook_fn;
+    cfg->conf_hook_ctx = h;
+}
+
+/* (a) No CA in cfg: the hook installs the test CA; the server is verified
+ * against it, name included; the hook runs once per setup, not per connect. */
+static void test_tls_hook_supplies_ca(void **state)
+{
+    client_t *c = client_new();
+    drip_tls_cfg_t cfg;
+    hook_t h;
+    static char resp[32768];
+    uint32_t flags = 1;
+    int i;
+    (void)state;
+    NEED_SERVER();
+    hook_chain_load(g_ca, g_ca_len);
+    hook_init(&h);
+    h.chain = &g_hook_chain;
+    hook_cfg(&cfg, &h, NULL, 0);
+    assert_int_equal(client_setup_cfg(c, &cfg), DRIP_OK);
+    assert_int_equal(h.calls, 1);
+    assert_ptr_equal(h.conf, &c->tls.priv.conf);
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+        assert_int_equal(drip_tls_last_error(&c->tls, NULL, &flags), DRIP_OK);
+        assert_int_equal(flags, 0);
+        assert_true(http_get(&c->t, resp, sizeof resp) > 16);
+        assert_memory_equal(resp, "HTTP/1.0 200 ok\r\n", 17);
+        c->t.close(c->t.ctx);
+    }
+    /* Verified, not merely accepted: the name is checked against the chain. */
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_wrong_port, 5000), DRIP_ERR_TLS_VERIFY);
+    drip_tls_last_error(&c->tls, NULL, &flags);
+    assert_true((flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) != 0);
+    assert_int_equal(h.calls, 1);
+    client_free(c);
+
+    /* A cfg CA too (an unrelated one): the hook's chain replaces it. */
+    hook_init(&h);
+    h.chain = &g_hook_chain;
+    hook_cfg(&cfg, &h, g_ca2, g_ca2_len);
+    assert_int_equal(client_setup_cfg(c, &cfg), DRIP_OK);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    c->t.close(c->t.ctx);
+    client_free(c);
+}
+
+/* (b) A hook that installs no trust, and no CA: every handshake fails. */
+static void test_tls_hook_without_trust(void **state)
+{
+    client_t *c = client_new();
+    drip_tls_cfg_t cfg;
+    hook_t h;
+    int code = 0, i;
+    char text[512];
+    static const char *const hosts[] = {"localhost", "127.0.0.1"};
+    (void)state;
+    NEED_SERVER();
+    hook_init(&h);
+    hook_cfg(&cfg, &h, NULL, 0);
+    assert_int_equal(client_setup_cfg(c, &cfg), DRIP_OK);
+    assert_int_equal(h.calls, 1);
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(c->t.connect(c->t.ctx, hosts[i % 2], g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
+        assert_int_equal(drip_tls_last_error(&c->tls, &code, NULL), DRIP_ERR_TLS_VERIFY);
+        assert_int_equal(code, MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED);
+    }
+    drip_tls_describe(&c->tls, text, sizeof text);
+    print_message("  describe: %s\n", text);
+    client_free(c);
+}
+
+/* (c) A hook that switches verification off (NONE or OPTIONAL) does not: the
+ * config says REQUIRED once setup returns, and an untrusted or misnamed
+ * server is refused. */
+static void test_tls_hook_cannot_disable_verify(void **state)
+{
+    static const int modes[] = {MBEDTLS_SSL_VERIFY_NONE, MBEDTLS_SSL_VERIFY_OPTIONAL};
+    client_t *c = client_new();
+    drip_tls_cfg_t cfg;
+    hook_t h;
+    uint32_t flags = 0;
+    int code = 0;
+    size_t i;
+    (void)state;
+    NEED_SERVER();
+    hook_chain_load(g_ca, g_ca_len);
+    for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        print_message("  hook authmode %d\n", modes[i]);
+        /* Untrusted: the cfg CA is unrelated to the server's. */
+        hook_init(&h);
+        h.authmode = modes[i];
+        hook_cfg(&cfg, &h, g_ca2, g_ca2_len);
+        assert_int_equal(client_setup_cfg(c, &cfg), DRIP_OK);
+        assert_int_equal(h.calls, 1);
+#if MBEDTLS_VERSION_NUMBER < 0x03000000 /* 3.x: a private field */
+        assert_int_equal(c->tls.priv.conf.authmode, MBEDTLS_SSL_VERIFY_REQUIRED);
+#endif
+        assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
+        assert_int_equal(drip_tls_last_error(&c->tls, &code, &flags), DRIP_ERR_TLS_VERIFY);
+        assert_int_equal(code, MBEDTLS_ERR_X509_CERT_VERIFY_FAILED);
+        assert_true((flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) != 0);
+        client_free(c);
+
+        /* No trust at all. */
+        hook_init(&h);
+        h.authmode = modes[i];
+        hook_cfg(&cfg, &h, NULL, 0);
+        assert_int_equal(client_setup_cfg(c, &cfg), DRIP_OK);
+        assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
+        client_free(c);
+
+        /* Trusted chain from the hook, wrong host name. */
+        hook_init(&h);
+        h.authmode = modes[i];
+        h.chain = &g_hook_chain;
+        hook_cfg(&cfg, &h, NULL, 0);
+        assert_int_equal(client_setup_cfg(c, &cfg), DRIP_OK);
+        assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_wrong_port, 5000), DRIP_ERR_TLS_VERIFY);
+        drip_tls_last_error(&c->tls, NULL, &flags);
+        assert_true((flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) != 0);
+        client_free(c);
+    }
+}
+
+/* (d) A failing hook: DRIP_ERR_TLS, its value in last_error, and the context
+ * is back to the post-init state (not set up; set up again it works). */
+static void test_tls_hook_error(void **state)
+{
+    static const int values[] = {0x102 /* an esp_err_t */, -0x1234, -1};
+    client_t *c = client_new();
+    drip_tls_cfg_t cfg;
+    hook_t h;
+    int code = 0;
+    uint32_t flags = 1;
+    char text[256];
+    size_t i;
+    (void)state;
+    NEED_SERVER();
+    hook_chain_load(g_ca, g_ca_len);
+    for (i = 0; i < sizeof values / sizeof values[0]; i++) {
+        hook_init(&h);
+        h.chain = &g_hook_chain; /* installed, then the hook fails */
+        h.ret = values[i];
+        hook_cfg(&cfg, &h, g_ca, g_ca_len);
+        assert_int_equal(client_setup_cfg(c, &cfg), DRIP_ERR_TLS);
+        assert_int_equal(h.calls, 1);
+        assert_int_equal(drip_tls_last_error(&c->tls, &code, &flags), DRIP_ERR_TLS);
+        assert_int_equal(code, values[i]);
+        assert_int_equal(flags, 0);
+        drip_tls_describe(&c->tls, text, sizeof text);
+        print_message("  describe: %s\n", text);
+        assert_non_null(strstr(text, "conf_hook returned"));
+        /* Post-init: not set up ... */
+        assert_int_equal(drip_tls_transport(&c->tls, &c->t), DRIP_OK);
+        assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_ERR_STATE);
+        /* ... and it can be set up again, then it connects. */
+        h.ret = 0;
+        assert_int_equal(drip_tls_setup(&c->tls, &c->inner, &cfg), DRIP_OK);
+        assert_int_equal(h.calls, 2);
+        assert_int_equal(drip_tls_last_error(&c->tls, &code, NULL), DRIP_OK);
+        assert_int_equal(code, 0);
+        assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+        c->t.close(c->t.ctx);
+        client_free(c);
+    }
+}
+
+/* (e) Neither a CA nor a hook: refused as before (a context alone is no hook). */
+static void test_tls_no_hook_no_ca(void **state)
+{
+    drip_posix_t p;
+    drip_transport_t inner;
+    drip_tls_t tls;
+    drip_tls_cfg_t cfg;
+    hook_t h;
+    int code = 1;
+    (void)state;
+    drip_posix_init(&p);
+    drip_posix_transport(&p, &inner);
+    drip_tls_init(&tls);
+    hook_init(&h);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.conf_hook_ctx = &h;
+    assert_int_equal(drip_tls_setup(&tls, &inner, &cfg), DRIP_ERR_ARG);
+    assert_int_equal(drip_tls_last_error(&tls, &code, NULL), DRIP_ERR_ARG);
+    assert_int_equal(code, 0);
+    cfg.ca_pem_or_der = g_ca; /* a buffer of length 0 is no CA */
+    assert_int_equal(drip_tls_setup(&tls, &inner, &cfg), DRIP_ERR_ARG);
+    assert_int_equal(h.calls, 0);
+    drip_tls_free(&tls);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -699,8 +954,14 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(test_tls_refused_and_dns, teardown_clients),
         cmocka_unit_test_teardown(test_tls_handshake_timeout, teardown_clients),
         cmocka_unit_test_teardown(test_tls_handshake_peer_failures, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_hook_supplies_ca, teardown_hook),
+        cmocka_unit_test_teardown(test_tls_hook_without_trust, teardown_hook),
+        cmocka_unit_test_teardown(test_tls_hook_cannot_disable_verify, teardown_hook),
+        cmocka_unit_test_teardown(test_tls_hook_error, teardown_hook),
+        cmocka_unit_test(test_tls_no_hook_no_ca),
     };
     drip_posix_platform(&g_plat);
+    mbedtls_x509_crt_init(&g_hook_chain);
     if (argc == 4) {
         g_dir = argv[1];
         g_good_port = (uint16_t)atoi(argv[2]);
