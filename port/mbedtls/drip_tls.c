@@ -80,8 +80,12 @@ static int tls_translate(drip_tls_t *t, int ret, int phase)
     } else if (phase == TLS_PH_CA) {
         r = DRIP_ERR_ARG; /* the caller's CA does not parse */
     } else if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ||
-               (phase == TLS_PH_HANDSHAKE && t->priv.verify_flags != 0u &&
-                !t->priv.allow_loopback_now)) {
+               (phase == TLS_PH_HANDSHAKE &&
+                /* No trust installed at all, or a verify / CA callback (a
+                 * conf_hook's, e.g. ESP-IDF's bundle) refused the chain:
+                 * mbedTLS reports that as a fatal X.509 error, flags -1. */
+                (ret == MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED || ret == MBEDTLS_ERR_X509_FATAL_ERROR ||
+                 (t->priv.verify_flags != 0u && !t->priv.allow_loopback_now)))) {
         r = DRIP_ERR_TLS_VERIFY;
     } else {
         r = DRIP_ERR_TLS;

@@ -45,7 +45,8 @@
  *  - connect: DRIP_OK; DRIP_AGAIN (timeout_ms == 0 and the handshake needs
  *    more round trips, or the inner connect is still in progress: call
  *    again with the same host and port); DRIP_ERR_TLS_VERIFY (certificate
- *    not trusted, expired or for another host); DRIP_ERR_TLS (any other
+ *    not trusted, expired or for another host, no trust installed, or a
+ *    verify callback refused the chain); DRIP_ERR_TLS (any other
  *    handshake failure, alerts included); DRIP_ERR_TIMEOUT (handshake
  *    longer than timeout_ms); DRIP_ERR_CLOSED (peer closed during the
  *    handshake); the inner transport's own errors (DRIP_ERR_DNS,

@@ -692,6 +692,7 @@ typedef struct {
     const mbedtls_ssl_config *conf; /* the config it was given */
     mbedtls_x509_crt *chain;        /* installed with mbedtls_ssl_conf_ca_chain when set */
     int authmode;                   /* installed when >= 0 */
+    int refuse;                     /* install a verify callback that refuses every chain */
     int ret;                        /* returned */
 } hook_t;
 
@@ -720,6 +721,15 @@ static int teardown_hook(void **state)
     return 0;
 }
 
+/* As ESP-IDF's bundle callback does when no root matches. */
+static int vrfy_refuse(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    (void)ctx;
+    (void)crt;
+    (void)flags;
+    return (depth == 0) ? MBEDTLS_ERR_X509_CERT_VERIFY_FAILED : 0;
+}
+
 static int hook_fn(mbedtls_ssl_config *conf, void *ctx)
 {
     hook_t *h = (hook_t *)ctx;
@@ -727,6 +737,9 @@ static int hook_fn(mbedtls_ssl_config *conf, void *ctx)
     h->conf = conf;
     if (h->chain != NULL) {
         mbedtls_ssl_conf_ca_chain(conf, h->chain, NULL);
+    }
+    if (h->refuse) {
+        mbedtls_ssl_conf_verify(conf, vrfy_refuse, h);
     }
     if (h->authmode >= 0) {
         mbedtls_ssl_conf_authmode(conf, h->authmode);
@@ -934,6 +947,29 @@ static void test_tls_no_hook_no_ca(void **state)
     drip_tls_free(&tls);
 }
 
+/* A verify callback from the hook that refuses the chain (what ESP-IDF's
+ * bundle does when no root matches): DRIP_ERR_TLS_VERIFY, not DRIP_ERR_TLS,
+ * so the client does not retry it. */
+static void test_tls_hook_callback_refuses(void **state)
+{
+    client_t *c = client_new();
+    drip_tls_cfg_t cfg;
+    hook_t h;
+    int code = 0;
+    (void)state;
+    NEED_SERVER();
+    hook_chain_load(g_ca, g_ca_len);
+    hook_init(&h);
+    h.chain = &g_hook_chain;
+    h.refuse = 1;
+    hook_cfg(&cfg, &h, NULL, 0);
+    assert_int_equal(client_setup_cfg(c, &cfg), DRIP_OK);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_ERR_TLS_VERIFY);
+    assert_int_equal(drip_tls_last_error(&c->tls, &code, NULL), DRIP_ERR_TLS_VERIFY);
+    assert_int_equal(code, MBEDTLS_ERR_X509_FATAL_ERROR); /* mbedTLS's name for it */
+    client_free(c);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -959,6 +995,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(test_tls_hook_cannot_disable_verify, teardown_hook),
         cmocka_unit_test_teardown(test_tls_hook_error, teardown_hook),
         cmocka_unit_test(test_tls_no_hook_no_ca),
+        cmocka_unit_test_teardown(test_tls_hook_callback_refuses, teardown_hook),
     };
     drip_posix_platform(&g_plat);
     mbedtls_x509_crt_init(&g_hook_chain);
