@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Runs BUILD_DIR/test_tls_port against local openssl s_server instances.
+# Runs BUILD_DIR/test_tls_port against local openssl s_server instances,
+# or COMMAND (boards/esp32/test-stubs/check.sh runs its test_glue so), with
+# the arguments CERT_DIR GOOD_PORT WRONG_HOST_PORT appended.
+#
+#   run_tls_port_test.sh BUILD_DIR [COMMAND...]
 #
 # Everything is made at test time in a temporary directory and removed on
 # exit (no key or certificate is ever committed):
@@ -13,9 +17,14 @@
 # Exit: the test's status; 77 (skipped) when openssl is missing.
 set -euo pipefail
 
-build_dir=${1:?usage: run_tls_port_test.sh BUILD_DIR}
-bin="$(cd "$build_dir" && pwd)/test_tls_port"
-[ -x "$bin" ] || { echo "no test binary: $bin"; exit 1; }
+build_dir=${1:?usage: run_tls_port_test.sh BUILD_DIR [COMMAND...]}
+shift
+if [ $# -gt 0 ]; then
+  cmd=("$@")
+else
+  cmd=("$(cd "$build_dir" && pwd)/test_tls_port")
+fi
+[ -x "${cmd[-1]}" ] || command -v "${cmd[-1]}" >/dev/null || { echo "no test binary: ${cmd[-1]}"; exit 1; }
 command -v openssl >/dev/null 2>&1 || { echo "openssl not installed: skipped"; exit 77; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/drip_tls_port.XXXXXX")
@@ -100,7 +109,7 @@ echo "servers: good 127.0.0.1:$good_port, wrong host 127.0.0.1:$wrong_port"
 # In the background + wait: a signal then runs the traps at once (bash defers
 # them until a foreground child ends), and cleanup stops the test too.
 rc=0
-"$bin" "$work" "$good_port" "$wrong_port" &
+"${cmd[@]}" "$work" "$good_port" "$wrong_port" &
 pids=("$!" "${pids[@]}")
 wait "${pids[0]}" || rc=$?
 exit "$rc"
