@@ -8,8 +8,10 @@
  * The wiring is the host tool's (examples/host_cli/stream.c): TCP on lwIP
  * sockets, TLS on ESP-IDF's Mbed TLS over it, drip_client over the TLS
  * transport. What is ESP-specific is small: entropy from esp_fill_random(),
- * the trusted roots embedded from CONFIG_DRIP_CA_PEM_FILE, and the buffer
- * sizes, timeouts and retries from Kconfig.
+ * the trust chosen in menuconfig (ESP-IDF's certificate bundle, attached
+ * through drip_tls_cfg_t::conf_hook, or roots embedded from
+ * CONFIG_DRIP_CA_PEM_FILE), and the buffer sizes, timeouts and retries
+ * from Kconfig.
  *
  * Usage (in a task with >= 8 KB of stack: the TLS handshake needs it):
  * @code
@@ -27,8 +29,9 @@
  *
  * Memory: sizeof(drip_esp32_t) is the client, the TLS and TCP contexts and
  * the four buffers (CONFIG_DRIP_*_SIZE). Mbed TLS allocates its record
- * buffers, handshake state and the parsed CA roots from ESP-IDF's heap
- * (CONFIG_MBEDTLS_*_MEM_ALLOC); dripfeed itself allocates nothing.
+ * buffers, handshake state and (embedded PEM roots only) the parsed CA
+ * roots from ESP-IDF's heap (CONFIG_MBEDTLS_*_MEM_ALLOC); dripfeed itself
+ * allocates nothing.
  */
 #ifndef DRIP_ESP32_H
 #define DRIP_ESP32_H
@@ -51,8 +54,10 @@ typedef struct drip_esp32_cfg {
     drip_api_t api;                  /**< DRIP_API_RESPONSES or DRIP_API_CHAT */
     const drip_handlers_t *handlers; /**< must outlive the client */
     void *user;                      /**< passed to every handler */
-    /** Trusted CA(s), PEM with its NUL or DER; NULL: the roots embedded from
-     *  CONFIG_DRIP_CA_PEM_FILE. Parsed (copied) by drip_esp32_init(). */
+    /** Trusted CA(s), PEM with its NUL or DER, parsed (copied) by
+     *  drip_esp32_init(), instead of the menuconfig choice. NULL: that
+     *  choice, ESP-IDF's certificate bundle (CONFIG_DRIP_TRUST_CRT_BUNDLE)
+     *  or the roots embedded from CONFIG_DRIP_CA_PEM_FILE (CONFIG_DRIP_TRUST_PEM). */
     const uint8_t *ca;
     size_t ca_len;
 } drip_esp32_cfg_t;
@@ -75,12 +80,14 @@ typedef struct drip_esp32 {
 } drip_esp32_t;
 
 /**
- * @brief Wire TCP (lwIP sockets) -> TLS (Mbed TLS, CA parsed, DRBG seeded
- *        from esp_fill_random) -> client (Kconfig sizes, timeouts, retries).
- *        Wi-Fi must be up for connect, not for init.
+ * @brief Wire TCP (lwIP sockets) -> TLS (Mbed TLS, trust installed, DRBG
+ *        seeded from esp_fill_random) -> client (Kconfig sizes, timeouts,
+ *        retries). Wi-Fi must be up for connect, not for init.
  * @return DRIP_OK; DRIP_ERR_ARG (NULL, no handlers, a CA that does not
- *         parse); DRIP_ERR_NOMEM (Mbed TLS could not allocate); DRIP_ERR_TLS.
- *         On failure nothing is left allocated.
+ *         parse); DRIP_ERR_NOMEM (Mbed TLS could not allocate); DRIP_ERR_TLS
+ *         (including esp_crt_bundle_attach() failing: drip_tls_last_error()
+ *         on drip_esp32_tls() gives its esp_err_t). On failure nothing is
+ *         left allocated.
  */
 drip_err_t drip_esp32_init(drip_esp32_t *d, const drip_esp32_cfg_t *cfg);
 
@@ -95,7 +102,8 @@ void drip_esp32_client_defaults(drip_client_cfg_t *cfg);
  *  bootloader_random_enable()), per ESP-IDF's documentation. @return 0. */
 int drip_esp32_entropy(void *ctx, unsigned char *out, size_t len);
 
-/** The PEM embedded from CONFIG_DRIP_CA_PEM_FILE; *len includes its NUL. */
+/** The PEM embedded from CONFIG_DRIP_CA_PEM_FILE; *len includes its NUL.
+ *  NULL and *len 0 with CONFIG_DRIP_TRUST_CRT_BUNDLE (nothing embedded). */
 const uint8_t *drip_esp32_ca_pem(size_t *len);
 
 /** The TLS context, e.g. for drip_tls_describe() after a failure. */

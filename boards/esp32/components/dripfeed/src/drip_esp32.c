@@ -7,11 +7,29 @@
 
 #include "esp_random.h" /* esp_fill_random (ESP-IDF >= 5.0) */
 
+#if defined(CONFIG_DRIP_TRUST_CRT_BUNDLE)
+#if !defined(CONFIG_MBEDTLS_CERTIFICATE_BUNDLE)
+#error "CONFIG_DRIP_TRUST_CRT_BUNDLE needs CONFIG_MBEDTLS_CERTIFICATE_BUNDLE (menuconfig: Component config -> mbedTLS -> Certificate Bundle)"
+#endif
+#include "esp_crt_bundle.h" /* ESP-IDF's mbedtls component */
+
+/* drip_tls_cfg_t::conf_hook: the bundle installs a placeholder CA chain and
+ * a verify callback that looks each chain's root up in it. Its return is an
+ * esp_err_t: drip_tls_last_error() reports it when it is not ESP_OK.
+ * Deinit does not call esp_crt_bundle_detach(): it would unset the bundle
+ * for every other TLS user (ESP-IDF keeps it in a global). */
+static int drip_esp32_attach_bundle(mbedtls_ssl_config *conf, void *ctx)
+{
+    (void)ctx;
+    return (int)esp_crt_bundle_attach(conf);
+}
+#else
 /* CONFIG_DRIP_CA_PEM_FILE, copied to drip_ca.pem by CMakeLists.txt and
  * embedded with EMBED_TXTFILES: ESP-IDF appends a NUL and names the
  * symbols after the file. */
 extern const uint8_t drip_ca_pem_start[] __asm__("_binary_drip_ca_pem_start");
 extern const uint8_t drip_ca_pem_end[] __asm__("_binary_drip_ca_pem_end");
+#endif
 
 int drip_esp32_entropy(void *ctx, unsigned char *out, size_t len)
 {
@@ -22,10 +40,17 @@ int drip_esp32_entropy(void *ctx, unsigned char *out, size_t len)
 
 const uint8_t *drip_esp32_ca_pem(size_t *len)
 {
+#if defined(CONFIG_DRIP_TRUST_CRT_BUNDLE)
+    if (len != NULL) {
+        *len = 0; /* nothing embedded: the bundle is ESP-IDF's */
+    }
+    return NULL;
+#else
     if (len != NULL) {
         *len = (size_t)(drip_ca_pem_end - drip_ca_pem_start);
     }
     return drip_ca_pem_start;
+#endif
 }
 
 void drip_esp32_client_defaults(drip_client_cfg_t *cfg)
@@ -76,7 +101,11 @@ drip_err_t drip_esp32_init(drip_esp32_t *d, const drip_esp32_cfg_t *cfg)
             tc.ca_pem_or_der = cfg->ca;
             tc.ca_len = cfg->ca_len;
         } else {
+#if defined(CONFIG_DRIP_TRUST_CRT_BUNDLE)
+            tc.conf_hook = drip_esp32_attach_bundle;
+#else
             tc.ca_pem_or_der = drip_esp32_ca_pem(&tc.ca_len);
+#endif
         }
         tc.entropy = drip_esp32_entropy;
         tc.platform = &d->priv.platform; /* bounds the handshake in real time */
