@@ -11,7 +11,7 @@ FW_DEPS    := cmake make python3 libjsmn-dev openssl gcc-arm-none-eabi libnewlib
               dpkg-dev xz-utils
 TEST_DEPS  := $(BUILD_DEPS) valgrind cppcheck clang-tidy liblwip-dev iproute2 \
               $(FW_DEPS) qemu-system-arm clang-14 libclang-rt-14-dev libhttp-parser-dev
-FUZZ_DEPS  := $(BUILD_DEPS) clang-14 libclang-rt-14-dev
+FUZZ_DEPS  := $(BUILD_DEPS) clang-14 libclang-rt-14-dev llvm-14
 
 .PHONY: all build test demo size bench clean deps firmware fuzz
 
@@ -55,7 +55,8 @@ firmware:
 	@cmake --build $(FW_BUILD) -j $(JOBS)
 
 # libFuzzer targets (tests/fuzz, clang-14 + ASan + UBSan), FUZZ_SECONDS each
-# (default 60) or FUZZ_RUNS executions each; prints executions and coverage.
+# (default 60) or FUZZ_RUNS executions each; prints executions, libFuzzer coverage
+# and the lines of core each target reached (FUZZ_COVERAGE=0 skips that).
 fuzz:
 	@scripts/deps.sh $(FUZZ_DEPS)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) scripts/fuzz.sh

@@ -13,6 +13,9 @@
 #   FUZZ_TARGETS  subset, e.g. "http sse" (default: all seven)
 #   FUZZ_BUILD    build dir (default build/fuzz); corpora in $FUZZ_BUILD/corpus
 #   FUZZ_CC       compiler (default clang-14)
+#   FUZZ_COVERAGE 1 (default): afterwards, replay each corpus through a
+#                 build with clang's source-based coverage and print the
+#                 lines of core/src each target reached (llvm-cov-14); 0: skip
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD:-$root/build/fuzz}
@@ -89,6 +92,58 @@ for t in $targets; do
     "${ft:-?}" "$corpus" "$crashes" | tee -a "$build/summary.txt"
 done
 echo "fuzz: started $started, ${runs:+$runs runs, }${secs}s per target (0 = no limit); logs in $build"
+
+# Which core files each target is meant to exercise (its line-coverage row).
+cov_files() {
+  case $1 in
+    http) echo drip_http.c ;;
+    sse) echo drip_sse.c ;;
+    event) echo drip_event.c drip_json.c drip_scan.c ;;
+    scan) echo drip_scan.c ;;
+    unescape) echo drip_json.c ;;
+    request) echo drip_request.c ;;
+    pipeline) echo drip_http.c drip_sse.c drip_event.c drip_json.c drip_scan.c drip_stream.c ;;
+  esac
+}
+
+# Line coverage of the corpora the run left, through an uninstrumented-for-
+# sanitizers build (clang -fprofile-instr-generate -fcoverage-mapping).
+if [ "${FUZZ_COVERAGE:-1}" != 0 ] && command -v llvm-profdata-14 >/dev/null \
+   && command -v llvm-cov-14 >/dev/null; then
+  cbuild=$build/cov
+  cmake -S "$root/tests/fuzz" -B "$cbuild" -DCMAKE_C_COMPILER="$cc" -DDRIP_FUZZ=ON \
+        -DDRIP_FUZZ_COVERAGE=ON -DCMAKE_BUILD_TYPE= >/dev/null
+  cmake --build "$cbuild" -j "$jobs" >/dev/null
+  printf '%-10s %-62s %18s %18s\n' target "core code" "lines covered" "regions covered" | tee -a "$build/summary.txt"
+  for t in $targets; do
+    rm -f "$cbuild/$t".profraw
+    LLVM_PROFILE_FILE=$cbuild/$t.profraw "$cbuild/fuzz_$t" -runs=0 "$build/corpus/$t" \
+      >"$cbuild/replay-$t.log" 2>&1 || { echo "fuzz: replay of fuzz_$t failed"; fail=1; continue; }
+    llvm-profdata-14 merge -sparse "$cbuild/$t.profraw" -o "$cbuild/$t.profdata"
+    files=()
+    for f in $(cov_files "$t"); do files+=("$root/core/src/$f"); done
+    if [ "$t" = unescape ]; then
+      # drip_json.c also holds the token getters, which only the event and
+      # pipeline targets reach: count the unescaper's own functions.
+      read -r reg regmiss lin linmiss < <(llvm-cov-14 report "$cbuild/fuzz_$t" \
+        -instr-profile="$cbuild/$t.profdata" -show-functions "${files[@]}" \
+        | awk '$1 ~ /unesc|put_utf8/ { r += $2; rm += $3; l += $5; lm += $6 }
+               END { print r, rm, l, lm }')
+      what="drip_json.c: unescape functions"
+    else
+      # TOTAL row: regions, missed, cover, functions, missed, cover, lines, missed, cover, ...
+      read -r _ reg regmiss _ _ _ _ lin linmiss _ < <(llvm-cov-14 report "$cbuild/fuzz_$t" \
+        -instr-profile="$cbuild/$t.profdata" "${files[@]}" | grep '^TOTAL')
+      what=$(cov_files "$t")
+    fi
+    printf '%-10s %-62s %5s/%-5s %5s%% %5s/%-5s %5s%%\n' "$t" "$what" \
+      "$((lin - linmiss))" "$lin" "$(awk -v a=$((lin - linmiss)) -v b="$lin" 'BEGIN{printf "%.1f", 100*a/b}')" \
+      "$((reg - regmiss))" "$reg" "$(awk -v a=$((reg - regmiss)) -v b="$reg" 'BEGIN{printf "%.1f", 100*a/b}')" \
+      | tee -a "$build/summary.txt"
+  done
+  echo "fuzz: line coverage from replaying each corpus once (llvm-cov-14 report; html: llvm-cov-14 show -format=html)"
+fi
+
 if [ "$fail" -ne 0 ]; then
   echo "fuzz: FAILED (reproducers in $build/artifacts/<target>/)"
   exit 1
