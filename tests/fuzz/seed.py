@@ -106,6 +106,16 @@ def main() -> int:
                              b"Content-Type: application/json\r\nRetry-After: 2\r\n\r\n"
                              b'{"error":{"message":"Rate limit","type":"requests","code":null}}')
 
+    # Headers no capture carries, so the fuzzer starts from them instead of
+    # having to build a 29-byte IMF-fixdate by mutation.
+    for i, (name, value) in enumerate([(b"Retry-After", b"Wed, 21 Oct 2015 07:28:00 GMT"),
+                                       (b"Retry-After", b"Sun, 06 Nov 1994 08:49:37 gmt"),
+                                       (b"x-should-retry", b"true"),
+                                       (b"x-should-retry", b"false"),
+                                       (b"retry-after-ms", b"1500")]):
+        seeds["http"].append(bytes([i & 3, 9 + i]) + b"HTTP/1.1 503 Slow Down\r\n" + name + b": "
+                             + value + b"\r\nContent-Length: 2\r\n\r\n{}")
+
     for t, items in seeds.items():
         d = out / t
         d.mkdir(parents=True, exist_ok=True)
