@@ -211,20 +211,31 @@ static int drip_sk_open(DRIP_SK_T *s, int family, int type, int protocol,
     return rc;
 }
 
-static int drip_sk_send(void *ctx, const uint8_t *buf, size_t n)
+/* Arguments and state of a send or recv; n clamped to what an int return
+ * can report. */
+static int drip_sk_io_begin(const DRIP_SK_T *s, const void *buf, size_t *n)
 {
-    DRIP_SK_T *s = (DRIP_SK_T *)ctx;
-    uint32_t start;
-    int waited = 0;
-
-    if (s == NULL || buf == NULL || n == 0u) {
+    if (s == NULL || buf == NULL || *n == 0u) {
         return DRIP_ERR_ARG;
     }
     if (s->priv.state != DRIP_SK_OPEN) {
         return DRIP_ERR_STATE;
     }
-    if (n > (size_t)INT_MAX) {
-        n = (size_t)INT_MAX;
+    if (*n > (size_t)INT_MAX) {
+        *n = (size_t)INT_MAX;
+    }
+    return DRIP_OK;
+}
+
+static int drip_sk_send(void *ctx, const uint8_t *buf, size_t n)
+{
+    DRIP_SK_T *s = (DRIP_SK_T *)ctx;
+    uint32_t start;
+    int waited = 0;
+    int rc = drip_sk_io_begin(s, buf, &n);
+
+    if (rc != DRIP_OK) {
+        return rc;
     }
     start = DRIP_SK_NOW_MS(NULL);
     for (;;) {
@@ -257,16 +268,10 @@ static int drip_sk_recv(void *ctx, uint8_t *buf, size_t n, uint32_t timeout_ms)
 {
     DRIP_SK_T *s = (DRIP_SK_T *)ctx;
     ssize_t r;
-    int wr;
+    int wr = drip_sk_io_begin(s, buf, &n);
 
-    if (s == NULL || buf == NULL || n == 0u) {
-        return DRIP_ERR_ARG;
-    }
-    if (s->priv.state != DRIP_SK_OPEN) {
-        return DRIP_ERR_STATE;
-    }
-    if (n > (size_t)INT_MAX) {
-        n = (size_t)INT_MAX;
+    if (wr != DRIP_OK) {
+        return wr;
     }
     wr = DRIP_SK_WAIT(s->priv.fd, 0, DRIP_SK_NOW_MS(NULL), timeout_ms);
     if (wr < 0) {
