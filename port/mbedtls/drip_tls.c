@@ -16,7 +16,7 @@
 #if defined(MBEDTLS_PSA_CRYPTO_C) && \
     (MBEDTLS_VERSION_NUMBER >= 0x03000000 || defined(MBEDTLS_USE_PSA_CRYPTO))
 #include "psa/crypto.h"
-#define DRIP_TLS_PSA_INIT 1 /* 3.x: TLS 1.3 and PSA-backed X.509 need psa_crypto_init() */
+#define DRIP_TLS_PSA_INIT 1 /* drip_tls_setup() calls psa_crypto_init(): see there */
 #endif
 
 enum {
@@ -516,10 +516,18 @@ static int tls_setup_steps(drip_tls_t *t, const drip_tls_cfg_t *cfg)
     int ret, r;
 
 #if defined(DRIP_TLS_PSA_INIT)
+    /* Why: Mbed TLS 3.x runs the TLS 1.3 handshake through PSA crypto, and
+     * with MBEDTLS_USE_PSA_CRYPTO (2.28 too) X.509 and PK as well; PSA must
+     * be initialised first. 3.0 .. 3.6.0 leave that to the application (a
+     * handshake that selects TLS 1.3 fails without it: Mbed TLS #9072);
+     * 3.6.1+ also do it inside the handshake, too late for a CA parse
+     * through PSA below. First thing, then.
+     * Idempotent and process-wide; never undone here (other users). */
     {
-        psa_status_t st = psa_crypto_init(); /* idempotent */
+        psa_status_t st = psa_crypto_init();
         if (st != PSA_SUCCESS) {
-            return tls_translate(t, (int)st, TLS_PH_SETUP);
+            t->priv.mbedtls_err = (int)st; /* a PSA status, e.g. -141 */
+            return (st == PSA_ERROR_INSUFFICIENT_MEMORY) ? DRIP_ERR_NOMEM : DRIP_ERR_TLS;
         }
     }
 #endif

@@ -222,10 +222,11 @@ void drip_tls_init(drip_tls_t *tls);
  * @return DRIP_OK; DRIP_ERR_ARG (NULL, neither a CA nor a conf_hook, a CA
  *         that does not parse, no entropy source available);
  *         DRIP_ERR_NOMEM (mbedTLS could not allocate its buffers);
- *         DRIP_ERR_TLS (DRBG seeding or another mbedTLS setup failure, or
- *         conf_hook returned non-zero); DRIP_ERR_STATE (already set up). On
- *         failure the context is back to the post-init state and
- *         drip_tls_last_error() tells the mbedTLS code (or the hook's value).
+ *         DRIP_ERR_TLS (DRBG seeding, psa_crypto_init() on 3.x, another
+ *         mbedTLS setup failure, or conf_hook returned non-zero);
+ *         DRIP_ERR_STATE (already set up). On failure the context is back
+ *         to the post-init state and drip_tls_last_error() tells the mbedTLS
+ *         code (or the hook's value, or the PSA status).
  */
 drip_err_t drip_tls_setup(drip_tls_t *tls, const drip_transport_t *inner,
                           const drip_tls_cfg_t *cfg);
