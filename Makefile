@@ -9,6 +9,7 @@ BUILD_DEPS := cmake make gcc libc6-dev pkg-config binutils python3 libjsmn-dev l
 FW_BUILD   ?= build/fw
 FW_DEPS    := cmake make python3 libjsmn-dev openssl gcc-arm-none-eabi libnewlib-arm-none-eabi \
               dpkg-dev xz-utils
+# dpkg-dev (from FW_DEPS) also fetches Mbed TLS 3.6 for CTest port_tls_mbedtls3.
 TEST_DEPS  := $(BUILD_DEPS) valgrind cppcheck clang-tidy liblwip-dev iproute2 \
               $(FW_DEPS) qemu-system-arm clang-14 libclang-rt-14-dev libhttp-parser-dev
 FUZZ_DEPS  := $(BUILD_DEPS) clang-14 libclang-rt-14-dev llvm-14

@@ -7,8 +7,11 @@
  * board); this layer runs the mbedTLS client over it and is itself a
  * drip_transport_t, so the HTTP client cannot tell them apart.
  *
- * Works with Mbed TLS 2.28 (Debian's libmbedtls-dev) and 3.x (ESP-IDF 5,
- * Zephyr): the few API differences are behind MBEDTLS_VERSION_NUMBER.
+ * Works with Mbed TLS 2.28 and 3.x (ESP-IDF 5, Zephyr): the few API
+ * differences are behind MBEDTLS_VERSION_NUMBER. Tested against 2.28.3
+ * (Debian's libmbedtls-dev, CTest port_tls) and 3.6.6 in its default
+ * config, TLS 1.3 on (Debian trixie's mbedtls source package, built at
+ * test time: CTest port_tls_mbedtls3); other 3.x releases are not tested.
  *
  * Lifecycle (the mbedTLS one):
  * @code
