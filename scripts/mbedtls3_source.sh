@@ -63,7 +63,7 @@ if ! done_ok; then
                   -o "Dir::State::Lists=$apt_dir/lists"
                   -o "Dir::Cache=$apt_dir/cache")
         log "apt-get update ($SUITE sources, private lists in $apt_dir)"
-        apt-get "${apt_opts[@]}" -qq update >&2 || die "apt-get update of $SUITE sources failed"
+        apt-get "${apt_opts[@]}" -qq --error-on=any update >&2 || die "apt-get update of $SUITE sources failed"
         # The version apt will fetch (the candidate of the private index).
         ver=$(apt-get "${apt_opts[@]}" -qq --print-uris source mbedtls 2>/dev/null \
               | awk '$2 ~ /^mbedtls_.*\.dsc$/ { v = $2; sub(/^mbedtls_/, "", v); sub(/\.dsc$/, "", v); print v; exit }')
