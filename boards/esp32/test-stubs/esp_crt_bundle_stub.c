@@ -2,7 +2,9 @@
 /*
  * Host stand-in for ESP-IDF's esp_crt_bundle_attach()
  * (components/mbedtls/esp_crt_bundle/esp_crt_bundle.c), doing what it does
- * to the mbedtls_ssl_config, on Debian's Mbed TLS 2.28:
+ * to the mbedtls_ssl_config, on Debian's Mbed TLS 2.28 or on Mbed TLS 3.6
+ * (check.sh mbedtls3; the certificate's signature fields are private in 3.x
+ * and read through MBEDTLS_PRIVATE(), as ESP-IDF's 3.x code does):
  *  - a placeholder CA chain (an empty certificate), so mbedTLS sees a chain
  *    and does not stop with SSL_CA_CHAIN_REQUIRED;
  *  - a verify callback: for a certificate whose only flag is NOT_TRUSTED
@@ -68,15 +70,21 @@ void stub_crt_bundle_fail(esp_err_t err)
     s_fail = err;
 }
 
+#define CRT_SIG(c, f) ((c)->STUB_MBEDTLS_PRIVATE(f))
+
 static int stub_check_signature(const mbedtls_x509_crt *child, mbedtls_x509_crt *root)
 {
     unsigned char hash[MBEDTLS_MD_MAX_SIZE];
-    const mbedtls_md_info_t *md = mbedtls_md_info_from_type(child->sig_md);
+    const mbedtls_md_info_t *md = mbedtls_md_info_from_type(CRT_SIG(child, sig_md));
+    if (!mbedtls_pk_can_do(&root->pk, CRT_SIG(child, sig_pk))) {
+        return -1; /* ESP-IDF's quick check before hashing */
+    }
     if (md == NULL || mbedtls_md(md, child->tbs.p, child->tbs.len, hash) != 0) {
         return -1;
     }
-    return mbedtls_pk_verify_ext(child->sig_pk, child->sig_opts, &root->pk, child->sig_md, hash,
-                                 mbedtls_md_get_size(md), child->sig.p, child->sig.len);
+    return mbedtls_pk_verify_ext(CRT_SIG(child, sig_pk), CRT_SIG(child, sig_opts), &root->pk,
+                                 CRT_SIG(child, sig_md), hash, mbedtls_md_get_size(md),
+                                 CRT_SIG(child, sig).p, CRT_SIG(child, sig).len);
 }
 
 static int stub_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)

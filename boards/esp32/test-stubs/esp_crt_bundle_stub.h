@@ -5,6 +5,16 @@
 #define ESP_CRT_BUNDLE_STUB_H
 #include <stddef.h>
 #include "esp_err.h"
+#include "mbedtls/version.h"
+
+/* A field Mbed TLS 3.x made private (x509_crt sig_*, ssl_config f_vrfy,
+ * ca_chain, authmode): read it through MBEDTLS_PRIVATE(), as ESP-IDF's
+ * esp_crt_bundle.c does on 3.x; 2.28 has the plain name. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define STUB_MBEDTLS_PRIVATE(f) MBEDTLS_PRIVATE(f)
+#else
+#define STUB_MBEDTLS_PRIVATE(f) f
+#endif
 
 /** Load the roots the stand-in bundle holds from a PEM file, replacing
  *  the ones it had. NULL: the default (ESP32_STUB_BUNDLE_PEM, the

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Host check of the ESP-IDF glue (boards/esp32/components/dripfeed), run by
  * check.sh once per trust choice (Kconfig DRIP_TRUST), on Debian's lwIP and
- * Mbed TLS 2.28 (ESP-IDF 5 has Mbed TLS 3.x):
+ * Mbed TLS 2.28, and by `check.sh mbedtls3` on Mbed TLS 3.6 (ESP-IDF 5 has
+ * 3.x; config fields private in 3.x are read through MBEDTLS_PRIVATE()).
+ * Mbed TLS headers and library must be the same version; the output names
+ * it and the TLS version each verified connection negotiated:
  *  1. trust. Embedded PEM: the roots (EMBED_TXTFILES layout) end in their
  *     NUL and all four parse into drip_tls's chain; esp_crt_bundle_attach()
  *     is never called. Bundle: nothing embedded; esp_crt_bundle_attach()
@@ -71,6 +74,9 @@ static void on_error(void *user, const drip_error_t *e)
 
 static drip_esp32_t d;
 
+/* A field of the TLS context's mbedtls_ssl_config (private in 3.x). */
+#define CONF(tls, f) ((tls)->priv.conf.STUB_MBEDTLS_PRIVATE(f))
+
 static int count_certs(const mbedtls_x509_crt *crt)
 {
     int n = 0;
@@ -80,10 +86,18 @@ static int count_certs(const mbedtls_x509_crt *crt)
     return n;
 }
 
+static const char *lib_version(void)
+{
+    static char v[18];
+    mbedtls_version_get_string(v);
+    return v;
+}
+
 /* ---- 4. TLS connects through the glue ------------------------------------ */
 
 static const char *g_dir;
 static uint16_t g_good_port, g_wrong_port;
+static const char *g_negotiated = "none"; /* by the last verified connect */
 
 static size_t read_pem(const char *name, uint8_t *buf, size_t cap)
 {
@@ -151,6 +165,7 @@ static int glue_connect(const drip_esp32_cfg_t *cfg, uint16_t port, uint32_t *fl
     r = t.connect(t.ctx, "localhost", port, 20000);
     (void)drip_tls_last_error(&d.priv.tls, NULL, flags);
     if (r == DRIP_OK) {
+        g_negotiated = mbedtls_ssl_get_version(&d.priv.tls.priv.ssl);
         r = http_get(&t);
     }
     drip_esp32_deinit(&d);
@@ -221,6 +236,10 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    /* Mbed TLS: the headers compiled against are the library linked. */
+    printf("esp32 glue: mbedTLS headers %s, library %s\n", MBEDTLS_VERSION_STRING, lib_version());
+    CHECK(strcmp(lib_version(), MBEDTLS_VERSION_STRING) == 0);
+
     /* 1. what is embedded */
 #if defined(CONFIG_DRIP_TRUST_CRT_BUNDLE)
     trust = "ESP-IDF certificate bundle (stub)";
@@ -246,18 +265,18 @@ int main(int argc, char **argv)
         /* 1. the bundle is attached, once per init, to this context's config */
         CHECK(stub_crt_bundle_calls() == round + 1);
         CHECK(stub_crt_bundle_last_conf() == &tls->priv.conf);
-        CHECK(tls->priv.conf.f_vrfy != NULL);
-        CHECK(tls->priv.conf.ca_chain != NULL && tls->priv.conf.ca_chain != &tls->priv.ca);
+        CHECK(CONF(tls, f_vrfy) != NULL);
+        CHECK(CONF(tls, ca_chain) != NULL && CONF(tls, ca_chain) != &tls->priv.ca);
         CHECK(count_certs(&tls->priv.ca) == 0);
-        ncert = count_certs(tls->priv.conf.ca_chain); /* the placeholder: empty */
+        ncert = count_certs(CONF(tls, ca_chain)); /* the placeholder: empty */
 #else
         /* 1. the embedded roots are drip_tls's chain */
-        CHECK(tls->priv.conf.ca_chain == &tls->priv.ca);
-        CHECK(tls->priv.conf.f_vrfy == NULL);
+        CHECK(CONF(tls, ca_chain) == &tls->priv.ca);
+        CHECK(CONF(tls, f_vrfy) == NULL);
         ncert = count_certs(&tls->priv.ca);
         CHECK(ncert == 4);
 #endif
-        CHECK(tls->priv.conf.authmode == MBEDTLS_SSL_VERIFY_REQUIRED);
+        CHECK(CONF(tls, authmode) == MBEDTLS_SSL_VERIFY_REQUIRED);
         /* 2. Kconfig -> client */
         cc = &d.client.priv.cfg;
         CHECK(cc->rx_len == CONFIG_DRIP_RX_BUFFER_SIZE);
@@ -307,11 +326,11 @@ int main(int argc, char **argv)
     stub_crt_bundle_free();
 
     printf("esp32 glue, trust %s: sizeof(drip_esp32_t)=%zu (client %zu, tls %zu, buffers %zu) "
-           "drip_tls roots=%d pem=%zu B, connects %s, esp_crt_bundle_attach calls=%d: %s\n",
+           "drip_tls roots=%d pem=%zu B, connects %s (negotiated %s), esp_crt_bundle_attach calls=%d: %s\n",
            trust, sizeof d, sizeof d.client, sizeof d.priv.tls,
            sizeof d.priv.tx + sizeof d.priv.rx + sizeof d.priv.data + sizeof d.priv.tok +
                sizeof d.priv.calls,
-           ncert, ca_len, g_dir != NULL ? "checked" : "not checked (no servers)",
+           ncert, ca_len, g_dir != NULL ? "checked" : "not checked (no servers)", g_negotiated,
            stub_crt_bundle_calls(), failures ? "FAILED" : "ok");
     return failures ? 1 : 0;
 }
