@@ -1,29 +1,53 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 #
-# check.sh - host check of boards/esp32 without ESP-IDF (see CMakeLists.txt
-# here and ../README.md for what it does and does not prove). One build per
-# trust choice (Kconfig DRIP_TRUST) into build/h-boards/esp32/{bundle,pem}:
-# checks what each embeds, then runs test_glue against local openssl
-# s_server instances (tests/port/run_tls_port_test.sh makes the
-# certificates and starts them), under valgrind when installed.
-# Needs: cmake, gcc, python3, openssl, liblwip-dev, libmbedtls-dev, libjsmn-dev.
+# check.sh [mbedtls3] - host check of boards/esp32 without ESP-IDF (see
+# CMakeLists.txt here and ../README.md for what it does and does not prove).
+# One build per trust choice (Kconfig DRIP_TRUST) into
+# build/h-boards/esp32/{bundle,pem}: checks what each embeds and which Mbed
+# TLS headers the compiler read (its dependency files), then runs test_glue
+# against local openssl s_server instances (tests/port/run_tls_port_test.sh
+# makes the certificates and starts them), under valgrind when installed.
+#
+# Against Debian's Mbed TLS 2.28 (CTest board_esp32_check), or with
+# `mbedtls3` against Mbed TLS 3.6, as ESP-IDF 5 has 3.x (CTest
+# board_esp32_check_mbedtls3): scripts/mbedtls3_source.sh fetches and builds
+# it (cached in $MBEDTLS3_DEST, default build/mbedtls3; a failed fetch
+# fails), the builds go to .../esp32/mbedtls3/{bundle,pem}, no object may
+# have read a header under /usr/include/mbedtls or /usr/include/psa, and
+# test_glue must report 3.6 headers and library and a TLS 1.3 handshake.
+# Needs: cmake, gcc, python3, openssl, liblwip-dev, libmbedtls-dev, libjsmn-dev
+# (mbedtls3: dpkg-dev and network for the first fetch).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 B=${ESP32_CHECK_OUT:-$ROOT/build/h-boards/esp32}
+fail() { echo "esp32 check ($1): $2" >&2; exit 1; }
+
+case ${1:-} in
+    "")
+        MBEDTLS3_PREFIX=""
+        inc=/usr/include want=2.28 proto=TLSv1.2 ;;
+    mbedtls3)
+        vars=$(bash "$ROOT/scripts/mbedtls3_source.sh" "${MBEDTLS3_DEST:-$ROOT/build/mbedtls3}") \
+            || fail mbedtls3 "could not fetch/build Mbed TLS 3 (see above)"
+        eval "$vars"
+        B=$B/mbedtls3
+        inc=$MBEDTLS3_PREFIX/include want=${MBEDTLS3_VERSION%%-*} proto=TLSv1.3 ;;
+    *) echo "usage: check.sh [mbedtls3]" >&2; exit 2 ;;
+esac
 if command -v valgrind >/dev/null 2>&1; then
     VG="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 else
     VG=""
 fi
-fail() { echo "esp32 check ($1): $2" >&2; exit 1; }
 
 for trust in bundle pem; do
     case $trust in
         bundle) set_="" ;;                  # the Kconfig default
         pem)    set_="DRIP_TRUST_PEM=y" ;;
     esac
-    cmake -S "$ROOT/boards/esp32/test-stubs" -B "$B/$trust" -DESP32_SDKCONFIG_SET="$set_" >/dev/null
+    cmake -S "$ROOT/boards/esp32/test-stubs" -B "$B/$trust" -DESP32_SDKCONFIG_SET="$set_" \
+        -DDRIP_MBEDTLS_ROOT="$MBEDTLS3_PREFIX" >/dev/null
     cmake --build "$B/$trust" -j 2
     cfg="$B/$trust/config/sdkconfig.h"
     embedded=$(nm "$B/$trust/test_glue" | grep -c ' _binary_drip_ca_pem_start$' || true)
@@ -38,6 +62,22 @@ for trust in bundle pem; do
             [ "$embedded" -eq 1 ] || fail $trust "no PEM embedded"
             ;;
     esac
+    # The Mbed TLS headers the compiler read (its dependency files).
+    for src in drip_tls.c drip_esp32.c esp_crt_bundle_stub.c test_glue.c; do
+        dep=$(find "$B/$trust" -name "$src.o.d")
+        [ -n "$dep" ] || fail $trust "no dependency file for $src"
+        grep -q "$inc/mbedtls/version.h" "$dep" || fail $trust "$src did not read $inc/mbedtls/"
+    done
+    if [ -n "$MBEDTLS3_PREFIX" ] && find "$B/$trust" -name '*.o.d' \
+        -exec grep -lE '/usr(/local)?/include/(mbedtls|psa)/' {} + | grep .; then
+        fail $trust "the objects above read system (2.28) Mbed TLS headers"
+    fi
+    echo "esp32 check ($trust): objects read Mbed TLS headers from $inc only"
+    log=$B/$trust/test_glue.log
     # shellcheck disable=SC2086 # VG is a command line
-    bash "$ROOT/tests/port/run_tls_port_test.sh" "$B/$trust" $VG "$B/$trust/test_glue"
+    bash "$ROOT/tests/port/run_tls_port_test.sh" "$B/$trust" $VG "$B/$trust/test_glue" >"$log" 2>&1 \
+        || { cat "$log"; fail $trust "test_glue failed"; }
+    cat "$log"
+    grep -q "mbedTLS headers ${want}[.0-9]*, library $want" "$log" || fail $trust "not Mbed TLS $want"
+    grep -q "connects checked (negotiated $proto)" "$log" || fail $trust "no $proto handshake"
 done
