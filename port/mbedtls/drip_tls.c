@@ -58,6 +58,16 @@ static int tls_is_again(int ret)
         ;
 }
 
+/* Where drip_tls_t::priv.mbedtls_err came from: drip_tls_describe() only
+ * asks mbedtls_strerror() about mbedTLS's own codes. */
+enum { TLS_SRC_MBEDTLS = 0, TLS_SRC_HOOK = 1, TLS_SRC_PSA = 2 };
+
+static void tls_record(drip_tls_t *t, int code, uint8_t src)
+{
+    t->priv.mbedtls_err = code;
+    t->priv.err_src = src;
+}
+
 /**
  * mbedTLS code -> drip_err_t, recording the code and the drip error.
  * ret < 0 always. Returns DRIP_AGAIN for the "call again" codes, 0 for a
@@ -69,7 +79,7 @@ static int tls_translate(drip_tls_t *t, int ret, int phase)
     if (tls_is_again(ret)) {
         return DRIP_AGAIN;
     }
-    t->priv.mbedtls_err = ret;
+    tls_record(t, ret, TLS_SRC_MBEDTLS);
     if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == MBEDTLS_ERR_SSL_CONN_EOF) {
         r = (phase == TLS_PH_IO) ? 0 : DRIP_ERR_CLOSED;
     } else if ((ret == MBEDTLS_ERR_NET_RECV_FAILED || ret == MBEDTLS_ERR_NET_SEND_FAILED) &&
@@ -317,7 +327,7 @@ static int tls_connect(void *ctx, const char *host, uint16_t port, uint32_t time
     case TLS_ST_IDLE:
         memcpy(t->priv.host, host, hlen + 1u);
         t->priv.port = port;
-        t->priv.mbedtls_err = 0;
+        tls_record(t, 0, TLS_SRC_MBEDTLS);
         t->priv.verify_flags = 0;
         t->priv.last_err = DRIP_OK;
         t->priv.state = TLS_ST_TCP;
@@ -526,7 +536,7 @@ static int tls_setup_steps(drip_tls_t *t, const drip_tls_cfg_t *cfg)
     {
         psa_status_t st = psa_crypto_init();
         if (st != PSA_SUCCESS) {
-            t->priv.mbedtls_err = (int)st; /* a PSA status, e.g. -141 */
+            tls_record(t, (int)st, TLS_SRC_PSA); /* e.g. -141 */
             return (st == PSA_ERROR_INSUFFICIENT_MEMORY) ? DRIP_ERR_NOMEM : DRIP_ERR_TLS;
         }
     }
@@ -569,8 +579,7 @@ static int tls_setup_steps(drip_tls_t *t, const drip_tls_cfg_t *cfg)
     if (cfg->conf_hook != NULL) {
         ret = cfg->conf_hook(&t->priv.conf, cfg->conf_hook_ctx);
         if (ret != 0) {
-            t->priv.mbedtls_err = ret;
-            t->priv.hook_err = 1;
+            tls_record(t, ret, TLS_SRC_HOOK);
             return DRIP_ERR_TLS;
         }
     }
@@ -596,8 +605,7 @@ drip_err_t drip_tls_setup(drip_tls_t *tls, const drip_transport_t *inner,
     if (tls->priv.is_setup) {
         return DRIP_ERR_STATE;
     }
-    tls->priv.mbedtls_err = 0;
-    tls->priv.hook_err = 0;
+    tls_record(tls, 0, TLS_SRC_MBEDTLS);
     tls->priv.last_err = DRIP_OK;
     if (!tls_cfg_has_ca(cfg) && cfg->conf_hook == NULL) {
         tls->priv.last_err = DRIP_ERR_ARG;
@@ -607,11 +615,10 @@ drip_err_t drip_tls_setup(drip_tls_t *tls, const drip_transport_t *inner,
     if (r != DRIP_OK) {
         /* Back to the post-init state, keeping the error for last_error(). */
         int merr = tls->priv.mbedtls_err;
-        uint8_t hook_err = tls->priv.hook_err;
+        uint8_t src = tls->priv.err_src;
         tls_free_objects(tls);
         drip_tls_init(tls);
-        tls->priv.mbedtls_err = merr;
-        tls->priv.hook_err = hook_err;
+        tls_record(tls, merr, src);
         tls->priv.last_err = r;
         return (drip_err_t)r;
     }
@@ -708,9 +715,9 @@ const char *drip_tls_describe(const drip_tls_t *tls, char *buf, size_t len)
     }
     tls_cat(buf, len, &pos, drip_err_str(tls->priv.last_err));
     if (tls->priv.mbedtls_err != 0) {
+        static const char *const from[] = {" (mbedtls ", " (conf_hook returned ", " (psa status "};
         int e = tls->priv.mbedtls_err;
-        /* Not an mbedTLS code (e.g. an esp_err_t): no mbedtls_strerror(). */
-        tls_cat(buf, len, &pos, tls->priv.hook_err ? " (conf_hook returned " : " (mbedtls ");
+        tls_cat(buf, len, &pos, from[tls->priv.err_src]);
         if (e < 0) {
             tls_cat(buf, len, &pos, "-");
             tls_cat_hex(buf, len, &pos, 0u - (uint32_t)e);
@@ -718,7 +725,7 @@ const char *drip_tls_describe(const drip_tls_t *tls, char *buf, size_t len)
             tls_cat_hex(buf, len, &pos, (uint32_t)e);
         }
 #if defined(MBEDTLS_ERROR_C)
-        if (!tls->priv.hook_err && pos + 3u < len) {
+        if (tls->priv.err_src == TLS_SRC_MBEDTLS && pos + 3u < len) {
             tls_cat(buf, len, &pos, ": ");
             mbedtls_strerror(e, buf + pos, len - pos);
             pos += strlen(buf + pos);

@@ -205,7 +205,7 @@ typedef struct drip_tls {
         uint8_t allow_loopback;           /* cfg.allow_unverified_loopback */
         uint8_t allow_loopback_now;       /* ... and the current host is loopback */
         uint8_t send_stalled;             /* inner send returned DRIP_AGAIN */
-        uint8_t hook_err;                 /* mbedtls_err is cfg.conf_hook's return value */
+        uint8_t err_src;                  /* mbedtls_err from mbedTLS, conf_hook or PSA */
     } priv;
 } drip_tls_t;
 
