@@ -93,7 +93,9 @@ for t in $targets; do
 done
 echo "fuzz: started $started, ${runs:+$runs runs, }${secs}s per target (0 = no limit); logs in $build"
 
-# Which core files each target is meant to exercise (its line-coverage row).
+# The core code each target is meant to exercise (its line-coverage row):
+# files, and a pattern for the functions counted in them (drip_json.c also
+# holds the token getters, which only the event and pipeline targets reach).
 cov_files() {
   case $1 in
     http) echo drip_http.c ;;
@@ -105,6 +107,7 @@ cov_files() {
     pipeline) echo drip_http.c drip_sse.c drip_event.c drip_json.c drip_scan.c drip_stream.c ;;
   esac
 }
+cov_funcs() { case $1 in unescape) echo 'unesc|put_utf8' ;; *) echo . ;; esac; }
 
 # Line coverage of the corpora the run left, through an uninstrumented-for-
 # sanitizers build (clang -fprofile-instr-generate -fcoverage-mapping).
@@ -122,23 +125,15 @@ if [ "${FUZZ_COVERAGE:-1}" != 0 ] && command -v llvm-profdata-14 >/dev/null \
     llvm-profdata-14 merge -sparse "$cbuild/$t.profraw" -o "$cbuild/$t.profdata"
     files=()
     for f in $(cov_files "$t"); do files+=("$root/core/src/$f"); done
-    if [ "$t" = unescape ]; then
-      # drip_json.c also holds the token getters, which only the event and
-      # pipeline targets reach: count the unescaper's own functions.
-      read -r reg regmiss lin linmiss < <(llvm-cov-14 report "$cbuild/fuzz_$t" \
-        -instr-profile="$cbuild/$t.profdata" -show-functions "${files[@]}" \
-        | awk '$1 ~ /unesc|put_utf8/ { r += $2; rm += $3; l += $5; lm += $6 }
-               END { print r, rm, l, lm }')
-      what="drip_json.c: unescape functions"
-    else
-      # TOTAL row: regions, missed, cover, functions, missed, cover, lines, missed, cover, ...
-      read -r _ reg regmiss _ _ _ _ lin linmiss _ < <(llvm-cov-14 report "$cbuild/fuzz_$t" \
-        -instr-profile="$cbuild/$t.profdata" "${files[@]}" | grep '^TOTAL')
-      what=$(cov_files "$t")
-    fi
-    printf '%-10s %-62s %5s/%-5s %5s%% %5s/%-5s %5s%%\n' "$t" "$what" \
-      "$((lin - linmiss))" "$lin" "$(awk -v a=$((lin - linmiss)) -v b="$lin" 'BEGIN{printf "%.1f", 100*a/b}')" \
-      "$((reg - regmiss))" "$reg" "$(awk -v a=$((reg - regmiss)) -v b="$reg" 'BEGIN{printf "%.1f", 100*a/b}')" \
+    what=$(cov_files "$t")
+    [ "$(cov_funcs "$t")" = . ] || what="$what: $(cov_funcs "$t")"
+    # One row per function: name, regions, missed, cover, lines, missed, cover, ...
+    llvm-cov-14 report "$cbuild/fuzz_$t" -instr-profile="$cbuild/$t.profdata" -show-functions \
+        "${files[@]}" \
+      | awk -v t="$t" -v what="$what" -v re="$(cov_funcs "$t")" '
+          $2 ~ /^[0-9]+$/ && $1 != "TOTAL" && $1 ~ re { r += $2; rm += $3; l += $5; lm += $6 }
+          END { printf "%-10s %-62s %5d/%-5d %5.1f%% %5d/%-5d %5.1f%%\n", t, what,
+                       l - lm, l, 100 * (l - lm) / l, r - rm, r, 100 * (r - rm) / r }' \
       | tee -a "$build/summary.txt"
   done
   echo "fuzz: line coverage from replaying each corpus once (llvm-cov-14 report; html: llvm-cov-14 show -format=html)"
