@@ -10,7 +10,7 @@ rm -rf "$work"
 mkdir -p "$work"
 sh tests/server/mkcerts.sh "$work/certs" >/dev/null
 python3 tests/server/replay_server.py --cert "$work/certs/server.pem" --key "$work/certs/server.key" \
-  --transcripts examples/demo/transcripts --port 0 --ready-file "$work/port" >"$work/server.log" 2>&1 &
+  --transcripts tests/transcripts --port 0 --ready-file "$work/port" >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done

@@ -32,7 +32,7 @@ cmake -S "$root/tests/fuzz" -B "$build" -DCMAKE_C_COMPILER="$cc" -DDRIP_FUZZ=ON 
 cmake --build "$build" -j "$jobs" >/dev/null
 
 # Corpora are generated, never committed: seeds first, then what the runs add.
-python3 "$root/tests/fuzz/seed.py" "$build/corpus" "$root/tests/captures" "$root/../shared/transcripts"
+python3 "$root/tests/fuzz/seed.py" "$build/corpus" "$root/tests/captures" "$root/tests/transcripts"
 
 # Longest input per target: long enough for a few events, short enough to stay fast.
 max_len() {

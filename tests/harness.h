@@ -8,7 +8,7 @@
 
 /** Whole file, NUL-terminated (heap: tests may allocate). NULL if missing. */
 unsigned char *th_read_file(const char *path, size_t *len);
-/** A file of ../shared/transcripts/. */
+/** A file of tests/transcripts/. */
 unsigned char *th_transcript(const char *name, size_t *len);
 /** A file of tests/captures/. */
 unsigned char *th_capture(const char *name, size_t *len);

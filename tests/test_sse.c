@@ -1194,7 +1194,7 @@ typedef struct tfile {
     int chat;
 } tfile_t;
 
-/* /work/shared/transcripts/README.md, "events" column */
+/* tests/transcripts/README.md, "events" column */
 static const tfile_t k_files[] = {
     {"responses-text-gpt52.sse", 14, 0},
     {"responses-function-call-gpt5.sse", 14, 0},

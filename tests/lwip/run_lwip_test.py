@@ -41,7 +41,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 SERVER = os.path.join(ROOT, "tests", "server", "replay_server.py")
 MKCERTS = os.path.join(ROOT, "tests", "server", "mkcerts.sh")
 CAPTURES = os.path.join(ROOT, "tests", "captures")
-TRANSCRIPTS = os.path.normpath(os.path.join(ROOT, "..", "shared", "transcripts"))
+TRANSCRIPTS = os.path.join(ROOT, "tests", "transcripts")
 
 NS_PREFIX = "drip-lwip-"
 TAP = "dtap0"

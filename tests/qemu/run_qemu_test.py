@@ -50,7 +50,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SERVER = os.path.join(ROOT, "tests", "server", "replay_server.py")
-TRANSCRIPTS = os.path.normpath(os.path.join(ROOT, "..", "shared", "transcripts"))
+TRANSCRIPTS = os.path.join(ROOT, "tests", "transcripts")
 TRANSCRIPT = "responses-text-gpt52"
 HOST_NAME = "api.dripfeed.test"   # FW_TEST_HOST_NAME in boards/qemu-mps2-an386/lwipopts.h
 

@@ -5,7 +5,7 @@
 For dripfeed's integration tests. Python 3.11 standard library only (ssl, socket, threading).
 
     python3 replay_server.py --cert server.pem --key server.key \
-        --transcripts /work/shared/transcripts [--port 0] [--ready-file F]
+        --transcripts ../transcripts [--port 0] [--ready-file F]
 
 It listens on 127.0.0.1 only (--host may name one private IPv4 address instead, accepted only
 inside a named network namespace: the lwIP test's own), speaks HTTP/1.1 with persistent

@@ -28,7 +28,7 @@ import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_TRANSCRIPTS = os.environ.get("DRIP_TRANSCRIPTS", "/work/shared/transcripts")
+DEFAULT_TRANSCRIPTS = os.environ.get("DRIP_TRANSCRIPTS", os.path.join(os.path.dirname(HERE), "transcripts"))
 
 TESTS = []
 

@@ -7,7 +7,7 @@
 Exits 1 on any mismatch, 0 when every check passes. What is checked:
 
  1. The transcripts are the ones the README describes (sha256, byte and event counts,
-    the counts parsed from shared/transcripts/README.md itself).
+    the counts parsed from tests/transcripts/README.md itself).
  2. refdecode's result for every transcript equals the README's "Expected decoded result"
     table: texts, refusal, call ids / names / arguments, usage, terminal state, the in-stream
     error, the full o3-mini text (sha256, length, and the README's code block) and its four
@@ -60,7 +60,7 @@ def api_for(name):
 
 
 # ---------------------------------------------------------------------------
-# Expected values transcribed from shared/transcripts/README.md ("Expected decoded result")
+# Expected values transcribed from tests/transcripts/README.md ("Expected decoded result")
 # usage tuples are (input, output, total, cached or None, reasoning or None); None = the
 # README does not say (refdecode then has to agree with the stream's own usage object).
 # ---------------------------------------------------------------------------
@@ -525,7 +525,7 @@ def check_captures(capdir, transcripts):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--transcripts', default='/work/shared/transcripts')
+    ap.add_argument('--transcripts', default=os.path.join(HERE, '..', 'transcripts'))
     ap.add_argument('--captures', default=os.path.join(HERE, '..', 'captures'))
     args = ap.parse_args(argv)
 

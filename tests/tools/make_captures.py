@@ -13,7 +13,7 @@ Files whose name starts with `chat-` are decoded with `--api chat`, all others w
 `--api responses`.
 
 Two groups of captures:
-  * one per real transcript in shared/transcripts/ (chunked, random chunk sizes, a made-up
+  * one per real transcript in tests/transcripts/ (chunked, random chunk sizes, a made-up
     x-request-id `req_test_<name>`), some with chunk extensions, upper-case / zero-padded
     chunk sizes, trailer fields or an interim `100 Continue`;
   * synthesized Responses streams and HTTP-level cases built below. The synthesized
@@ -33,7 +33,7 @@ import refdecode  # noqa: E402
 from mkcapture import SplitMix64  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_TRANSCRIPTS = '/work/shared/transcripts'
+DEFAULT_TRANSCRIPTS = os.path.normpath(os.path.join(HERE, '..', 'transcripts'))
 DEFAULT_OUT = os.path.normpath(os.path.join(HERE, '..', 'captures'))
 
 # ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ Command line:
                  --error-message 'Rate limit reached' --header 'retry-after: 2' - OUT.http
 
 SSE transformations (applied in this order; the input must use LF line ends, like every
-file in shared/transcripts):
+file in tests/transcripts):
   --truncate-events N   keep only the first N events (the terminal event goes missing)
   --keepalive           put SSE comment lines (`: keep-alive`, `:`) between events
   --line-ends lf|crlf|cr  rewrite every LF as CRLF or as a lone CR

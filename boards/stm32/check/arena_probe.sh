@@ -74,7 +74,7 @@ for name in ec-p256 ec-gts rsa-gts; do
     cat "$ROOTS" "$d/ca.pem" >"$d/trust.pem"
     rm -f "$d/port"
     python3 "$ROOT/tests/server/replay_server.py" --cert "$d/server.pem" --key "$d/server.key" \
-        --transcripts "$ROOT/examples/demo/transcripts" --port 0 --ready-file "$d/port" \
+        --transcripts "$ROOT/tests/transcripts" --port 0 --ready-file "$d/port" \
         >"$d/server.log" 2>&1 &
     pid=$!
     for _ in $(seq 100); do [[ -s $d/port ]] && break; sleep 0.1; done
