@@ -999,6 +999,19 @@ static void test_body_args(void **state)
     r.temperature_milli = -2;
     assert_int_equal(drip_request_body(&r, buf, sizeof buf, &len), DRIP_ERR_ARG);
     r.temperature_milli = -1;
+    /* a model name with a control byte (or none at all) is refused, not escaped */
+    {
+        static const char *const bad_model[] = {"", "gpt\r\nX-Evil: 1", "m\n", "m\t", "\x01", "m\x7f"};
+        size_t i;
+        for (i = 0; i < sizeof bad_model / sizeof bad_model[0]; i++) {
+            r.model = bad_model[i];
+            memset(buf, GUARD, sizeof buf);
+            assert_int_equal(drip_request_body(&r, buf, sizeof buf, &len), DRIP_ERR_REQUEST_MODEL);
+            assert_true((uint8_t)buf[0] == GUARD);
+            assert_int_equal(drip_request_body(&r, NULL, 0, &len), DRIP_ERR_REQUEST_MODEL);
+        }
+        r.model = "m";
+    }
     assert_int_equal(drip_request_body(&r, buf, sizeof buf, &len), DRIP_OK);
     assert_string_equal(buf, "{\"model\":\"m\",\"input\":\"q\",\"stream\":true}");
 }
@@ -1043,7 +1056,7 @@ static void test_body_escaping_everywhere(void **state)
         drip_request_t r = req0((drip_api_t)api);
         size_t len, i;
         char *b;
-        r.model = nasty;
+        r.model = nasty + 14; /* from the space on: anything but control bytes (test_body_args) */
         r.input = nasty;
         r.messages = msgs;
         r.nmessages = 1;
@@ -1311,7 +1324,9 @@ static void test_body_random(void **state)
         char *b;
         memset(&r, 0, sizeof r);
         r.api = th_rand(&seed) & 1u ? DRIP_API_CHAT : DRIP_API_RESPONSES;
-        r.model = PICK(texts);
+        do { /* an empty model or one with control bytes is refused (test_body_args) */
+            r.model = PICK(texts);
+        } while (r.model[0] == '\0' || strpbrk(r.model, "\n\x01") != NULL);
         r.input = MAYBE(texts);
         r.nmessages = th_rand(&seed) % 5u;
         for (i = 0; i < r.nmessages; i++) {
@@ -1454,7 +1469,9 @@ static void test_head_relay(void **state)
     ep.auth_name = "X-Relay-Key";
     ep.auth_value = "k3y";
     ep.user_agent = "thermostat/2.1";
-    ep.extra_headers = "X-Device: 42\r\nX-Trace: a b c\r\n";
+    static const drip_header_t extra[] = {{"X-Device", "42"}, {"X-Trace", "a b c"}};
+    ep.headers = extra;
+    ep.nheaders = 2;
     expect_head(&ep, "POST", "/responses", 7,
                 "POST /openai/v1/responses HTTP/1.1\r\n"
                 "Host: relay.local:8443\r\n"
@@ -1471,7 +1488,7 @@ static void test_head_relay(void **state)
     ep.auth_name = NULL;
     ep.path_prefix = NULL;
     ep.port = 80;
-    ep.extra_headers = NULL;
+    ep.nheaders = 0;
     ep.user_agent = NULL;
     expect_head(&ep, "GET", "/responses/r?stream=true", SIZE_MAX,
                 "GET /responses/r?stream=true HTTP/1.1\r\n"
@@ -1481,7 +1498,6 @@ static void test_head_relay(void **state)
                 "Accept-Encoding: identity\r\n"
                 "\r\n");
     ep.port = 0;
-    ep.extra_headers = "";
     expect_head(&ep, "GET", "/x", SIZE_MAX,
                 "GET /x HTTP/1.1\r\n"
                 "Host: relay.local\r\n"
@@ -1501,40 +1517,41 @@ static void test_head_relay(void **state)
                 "\r\n");
 }
 
-static void expect_head_arg(const drip_endpoint_t *ep, const char *method, const char *path,
-                            size_t body_len, const char *what)
+static void expect_head_err(const drip_endpoint_t *ep, const char *method, const char *path,
+                            size_t body_len, drip_err_t want, const char *what)
 {
     char buf[1024];
     size_t len = 0;
     drip_err_t e;
     memset(buf, GUARD, sizeof buf);
     e = drip_request_head(ep, method, path, body_len, buf, sizeof buf, &len);
-    if (e != DRIP_ERR_ARG) {
-        fail_msg("%s: got %d, want DRIP_ERR_ARG; head: %.*s", what, (int)e, (int)sizeof buf, buf);
+    if (e != want) {
+        fail_msg("%s: got %d (%s), want %d (%s); head: %.*s", what, (int)e, drip_err_str(e),
+                 (int)want, drip_err_str(want), (int)sizeof buf, buf);
     }
     /* nothing may be sent: the buffer must not hold a head */
     assert_true((uint8_t)buf[0] == GUARD || buf[0] == '\0');
     /* also without a buffer (size query) */
-    assert_int_equal(drip_request_head(ep, method, path, body_len, NULL, 0, &len), DRIP_ERR_ARG);
+    assert_int_equal(drip_request_head(ep, method, path, body_len, NULL, 0, &len), want);
 }
 
+static void expect_head_arg(const drip_endpoint_t *ep, const char *method, const char *path,
+                            size_t body_len, const char *what)
+{
+    expect_head_err(ep, method, path, body_len, DRIP_ERR_ARG, what);
+}
+
+/* Header injection: every place a caller's string reaches the head. A value
+ * with CR/LF would end its header and start one chosen by whoever wrote it. */
 static void test_head_injection(void **state)
 {
-    static const char *const bad[] = {"a\rb", "a\nb", "a\r\nX-Evil: 1", "\r\n", "x\n"};
-    static const char *const bad_extra[] = {
-        "X-A: 1",                 /* not ended by CRLF */
-        "X-A: 1\r\n\r\n",         /* an empty line: would end the head */
-        "X-A: 1\r\n\r\nGET / HTTP/1.1\r\n",
-        "\r\n",                   /* an empty line alone */
-        "X-A: 1\nX-B: 2\r\n",     /* bare LF */
-        "X-A: 1\n",               /* bare LF at the end */
-        "X-A: 1\rX-B: 2\r\n",     /* bare CR */
-        "X-A: 1\r",               /* bare CR at the end */
-        "NoColon\r\n",            /* not Name: value */
-        ": value\r\n",            /* no name */
-        "X-A: 1\r\nX-B\r\n",      /* second line bad */
-    };
+    static const char *const bad[] = {"a\rb", "a\nb", "a\r\nX-Evil: 1", "\r\n", "x\n",
+                                      "a\x01b", "a\x7f", "\x1b[31m"};
+    /* not RFC 9110 tokens: would end the name early or split the line */
+    static const char *const bad_name[] = {"", "X A", "X:A", "X-A:", "X\tA", "X\"A", "X(A)",
+                                           "X\xc3\xa9"};
     drip_endpoint_t ep;
+    drip_header_t h;
     size_t i;
     (void)state;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -1542,37 +1559,67 @@ static void test_head_injection(void **state)
         ep = ep_openai();
         ep.host = bad[i];
         snprintf(what, sizeof what, "host #%zu", i);
-        expect_head_arg(&ep, "POST", "/responses", 10, what);
+        expect_head_err(&ep, "POST", "/responses", 10, DRIP_ERR_REQUEST_TARGET, what);
         ep = ep_openai();
         ep.path_prefix = bad[i];
         snprintf(what, sizeof what, "path prefix #%zu", i);
-        expect_head_arg(&ep, "POST", "/responses", 10, what);
+        expect_head_err(&ep, "POST", "/responses", 10, DRIP_ERR_REQUEST_TARGET, what);
         ep = ep_openai();
         snprintf(what, sizeof what, "path #%zu", i);
-        expect_head_arg(&ep, "GET", bad[i], SIZE_MAX, what);
+        expect_head_err(&ep, "GET", bad[i], SIZE_MAX, DRIP_ERR_REQUEST_TARGET, what);
         ep = ep_openai();
         ep.auth_value = bad[i];
-        snprintf(what, sizeof what, "auth value #%zu", i);
-        expect_head_arg(&ep, "POST", "/responses", 10, what);
+        snprintf(what, sizeof what, "auth value (the key) #%zu", i);
+        expect_head_err(&ep, "POST", "/responses", 10, DRIP_ERR_REQUEST_HEADER, what);
         ep = ep_openai();
         ep.auth_name = bad[i];
         snprintf(what, sizeof what, "auth name #%zu", i);
-        expect_head_arg(&ep, "POST", "/responses", 10, what);
+        expect_head_err(&ep, "POST", "/responses", 10, DRIP_ERR_REQUEST_HEADER, what);
         ep = ep_openai();
         ep.user_agent = bad[i];
         snprintf(what, sizeof what, "user agent #%zu", i);
-        expect_head_arg(&ep, "POST", "/responses", 10, what);
+        expect_head_err(&ep, "POST", "/responses", 10, DRIP_ERR_REQUEST_HEADER, what);
+        ep = ep_openai();
+        h.name = "X-A";
+        h.value = bad[i];
+        ep.headers = &h;
+        ep.nheaders = 1;
+        snprintf(what, sizeof what, "extra header value #%zu", i);
+        expect_head_err(&ep, "POST", "/responses", 10, DRIP_ERR_REQUEST_HEADER, what);
+        h.name = bad[i];
+        h.value = "1";
+        snprintf(what, sizeof what, "extra header name #%zu", i);
+        expect_head_err(&ep, "POST", "/responses", 10, DRIP_ERR_REQUEST_HEADER, what);
     }
-    for (i = 0; i < sizeof bad_extra / sizeof bad_extra[0]; i++) {
+    for (i = 0; i < sizeof bad_name / sizeof bad_name[0]; i++) {
         char what[64];
         ep = ep_openai();
-        ep.extra_headers = bad_extra[i];
-        snprintf(what, sizeof what, "extra headers #%zu", i);
-        expect_head_arg(&ep, "POST", "/responses", 10, what);
+        h.name = bad_name[i];
+        h.value = "1";
+        ep.headers = &h;
+        ep.nheaders = 1;
+        snprintf(what, sizeof what, "bad header name #%zu", i);
+        expect_head_err(&ep, "POST", "/responses", 10, DRIP_ERR_REQUEST_HEADER, what);
+        ep = ep_openai();
+        ep.auth_name = bad_name[i];
+        snprintf(what, sizeof what, "bad auth name #%zu", i);
+        expect_head_err(&ep, "POST", "/responses", 10, DRIP_ERR_REQUEST_HEADER, what);
     }
+    /* a NULL name or value in the array, or an array missing */
+    ep = ep_openai();
+    h.name = NULL;
+    h.value = "1";
+    ep.headers = &h;
+    ep.nheaders = 1;
+    expect_head_err(&ep, "GET", "/x", SIZE_MAX, DRIP_ERR_REQUEST_HEADER, "NULL header name");
+    h.name = "X-A";
+    h.value = NULL;
+    expect_head_err(&ep, "GET", "/x", SIZE_MAX, DRIP_ERR_REQUEST_HEADER, "NULL header value");
+    ep.headers = NULL;
+    expect_head_arg(&ep, "GET", "/x", SIZE_MAX, "nheaders without an array");
     /* a space in the path would split the request line */
     ep = ep_openai();
-    expect_head_arg(&ep, "GET", "/responses/a b", SIZE_MAX, "space in path");
+    expect_head_err(&ep, "GET", "/responses/a b", SIZE_MAX, DRIP_ERR_REQUEST_TARGET, "space in path");
     /* missing pieces */
     ep = ep_openai();
     ep.host = "";
@@ -1581,6 +1628,7 @@ static void test_head_injection(void **state)
     expect_head_arg(&ep, "GET", "/x", SIZE_MAX, "NULL host");
     ep = ep_openai();
     expect_head_arg(&ep, NULL, "/x", SIZE_MAX, "NULL method");
+    expect_head_arg(&ep, "G T", "/x", SIZE_MAX, "space in method");
     expect_head_arg(&ep, "GET", NULL, SIZE_MAX, "NULL path");
     expect_head_arg(NULL, "GET", "/x", SIZE_MAX, "NULL endpoint");
     {
@@ -1590,14 +1638,18 @@ static void test_head_injection(void **state)
                          DRIP_ERR_ARG);
         assert_int_equal(drip_request_head(&ep, "GET", "/x", SIZE_MAX, NULL, 8, &len), DRIP_ERR_ARG);
     }
-    /* good extra headers still pass */
-    ep = ep_openai();
-    ep.extra_headers = "X-A: 1\r\nX-B:2\r\n";
+    /* good headers still pass: HTAB, obs-text and every tchar are allowed */
     {
+        static const drip_header_t good[] = {{"X-A", "1"}, {"X-B", ""}, {"X-C", "a\tb \xc3\xa9"},
+                                             {"!#$%&'*+-.^_`|~09azAZ", "v"}};
         char buf[512];
         size_t len;
+        ep = ep_openai();
+        ep.headers = good;
+        ep.nheaders = 4;
         assert_int_equal(drip_request_head(&ep, "GET", "/x", SIZE_MAX, buf, sizeof buf, &len), DRIP_OK);
-        assert_non_null(strstr(buf, "\r\nX-A: 1\r\nX-B:2\r\n\r\n"));
+        assert_non_null(strstr(buf, "\r\nX-A: 1\r\nX-B: \r\nX-C: a\tb \xc3\xa9\r\n"
+                                    "!#$%&'*+-.^_`|~09azAZ: v\r\n\r\n"));
     }
 }
 
@@ -1621,7 +1673,7 @@ static void test_head_space_in_prefix(void **state)
     drip_endpoint_t ep = ep_openai();
     (void)state;
     ep.path_prefix = "/v 1";
-    expect_head_arg(&ep, "POST", "/responses", 10, "space in path prefix");
+    expect_head_err(&ep, "POST", "/responses", 10, DRIP_ERR_REQUEST_TARGET, "space in path prefix");
 }
 
 int main(void)

@@ -89,7 +89,9 @@ static uint8_t g_rx[FW_RX_LEN];
 static uint8_t g_ev[FW_EV_LEN];
 static jsmntok_t g_tok[FW_NTOK];
 static drip_call_slot_t g_calls[FW_NCALLS];
-static char g_extra[160];
+static char g_hvals[3][64];
+static drip_header_t g_hdrs[3];
+static size_t g_nhdrs;
 
 static drip_transport_t g_tcp_t, g_tls_t, g_app_t;
 static drip_platform_t g_platform;
@@ -189,14 +191,14 @@ static uint16_t parse_port(const char *s)
     return (*s == '\0') ? (uint16_t)v : 0u;
 }
 
+/* name is a literal; value is copied (it comes from a reused argument buffer) */
 static void add_header(const char *name, const char *value)
 {
-    size_t used = strlen(g_extra), need = strlen(name) + 2u + strlen(value) + 2u;
-    if (used + need < sizeof g_extra) {
-        strcat(g_extra, name);
-        strcat(g_extra, ": ");
-        strcat(g_extra, value);
-        strcat(g_extra, "\r\n");
+    if (g_nhdrs < sizeof g_hdrs / sizeof g_hdrs[0] && strlen(value) < sizeof g_hvals[0]) {
+        strcpy(g_hvals[g_nhdrs], value);
+        g_hdrs[g_nhdrs].name = name;
+        g_hdrs[g_nhdrs].value = g_hvals[g_nhdrs];
+        g_nhdrs++;
     }
 }
 
@@ -468,7 +470,8 @@ int main(void)
     ccfg.endpoint.path_prefix = "/v1";
     ccfg.endpoint.auth_name = "Authorization";
     ccfg.endpoint.auth_value = "Bearer sk-test-not-a-real-key";
-    ccfg.endpoint.extra_headers = (g_extra[0] != '\0') ? g_extra : NULL;
+    ccfg.endpoint.headers = g_hdrs;
+    ccfg.endpoint.nheaders = g_nhdrs;
     ccfg.transport = g_app_t;
     ccfg.platform = g_platform;
     ccfg.stream.api = DRIP_API_RESPONSES;
@@ -507,7 +510,7 @@ int main(void)
         fw_semihost_exit(FW_EXIT_SETUP);
     }
     fw_printf("request: POST https://%s:%u/v1/responses%s%s\n", host, (unsigned)port,
-              g_extra[0] != '\0' ? " with " : "", g_extra[0] != '\0' ? "test headers" : "");
+              g_nhdrs != 0 ? " with " : "", g_nhdrs != 0 ? "test headers" : "");
 
     /* The superloop: the client never blocks in step() except inside the
      * TLS connect, where drip_lwip_raw keeps servicing lwIP itself. */

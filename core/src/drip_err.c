@@ -52,6 +52,9 @@ const char *drip_err_str(int err)
     case DRIP_ERR_API_CONTENT_TYPE: return "api: not an event stream";
     case DRIP_ERR_API_TRUNCATED: return "api: stream ended before a terminal event";
     case DRIP_ERR_REQUEST_TOO_LARGE: return "request: does not fit the buffer";
+    case DRIP_ERR_REQUEST_HEADER: return "request: control byte or bad name in a header (nothing sent)";
+    case DRIP_ERR_REQUEST_TARGET: return "request: space, control or non-ASCII byte in host or path (nothing sent)";
+    case DRIP_ERR_REQUEST_MODEL: return "request: empty model or control byte in it (nothing sent)";
     default: return "unknown error";
     }
 #endif

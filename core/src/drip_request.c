@@ -421,12 +421,30 @@ static int strings_ok(const drip_request_t *r)
     return 1;
 }
 
+/* A model name is an identifier: a control byte in it is a caller's bug or
+ * an attack through a configuration field, never a model. */
+static int model_safe(const char *s)
+{
+    if (*s == '\0') {
+        return 0;
+    }
+    for (; *s != '\0'; s++) {
+        if ((unsigned char)*s < 0x20u || *s == 0x7f) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 drip_err_t drip_request_body(const drip_request_t *r, char *buf, size_t cap, size_t *len)
 {
     out_t o;
     if (r == NULL || len == NULL || (buf == NULL && cap > 0) || r->model == NULL || !strings_ok(r) ||
         r->temperature_milli < -1) {
         return DRIP_ERR_ARG;
+    }
+    if (!model_safe(r->model)) {
+        return DRIP_ERR_REQUEST_MODEL;
     }
     o.buf = buf;
     o.cap = cap;
@@ -459,10 +477,46 @@ drip_err_t drip_request_json_string(const char *s, size_t n, char *buf, size_t c
     return finish(&o, len);
 }
 
-/* A header value must not smuggle in another header or a body. */
-static int header_safe(const char *s)
+/* RFC 9110 5.6.2 tchar: what a header name (and the auth header's name) may
+ * hold. Anything else could end the name early or split the line. */
+static int is_tchar(unsigned char c)
 {
-    return s == NULL || (strchr(s, '\r') == NULL && strchr(s, '\n') == NULL);
+    static const char extra[] = "!#$%&'*+-.^_`|~";
+    return (c >= '0' && c <= '9') || ((c | 0x20u) >= 'a' && (c | 0x20u) <= 'z') ||
+           (c != '\0' && memchr(extra, c, sizeof extra - 1u) != NULL);
+}
+
+static int name_safe(const char *s)
+{
+    if (s == NULL) {
+        return 1;
+    }
+    if (*s == '\0') {
+        return 0;
+    }
+    for (; *s != '\0'; s++) {
+        if (!is_tchar((unsigned char)*s)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* A header value (RFC 9110 5.5): visible bytes, SP, HTAB and obs-text; no
+ * other control byte. CR or LF would end the header and start another one
+ * chosen by whoever wrote the value (header injection). */
+static int value_safe(const char *s)
+{
+    if (s == NULL) {
+        return 1;
+    }
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c < 0x20u && c != '\t') || c == 0x7fu) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /* Request-target and Host: visible ASCII only (RFC 9112 3.2: no space or
@@ -481,28 +535,17 @@ static int token_safe(const char *s)
     return 1;
 }
 
-/* Extra headers: "Name: value\r\n" lines, each non-empty with a name and a
- * colon, no bare CR or LF (which could end the head early or smuggle a body). */
-static int extra_safe(const char *s)
+static int headers_safe(const drip_endpoint_t *ep)
 {
-    if (s == NULL) {
-        return 1;
+    size_t i;
+    if (!name_safe(ep->auth_name) || !value_safe(ep->auth_value) || !value_safe(ep->user_agent)) {
+        return 0;
     }
-    while (*s != '\0') {
-        const char *e = s;
-        size_t n;
-        while (*e != '\0' && !(e[0] == '\r' && e[1] == '\n')) {
-            e++; /* not strstr: newlib's needs ~1 KB of stack */
-        }
-        if (*e == '\0' || e == s) {
+    for (i = 0; i < ep->nheaders; i++) {
+        const drip_header_t *h = &ep->headers[i];
+        if (h->name == NULL || h->value == NULL || !name_safe(h->name) || !value_safe(h->value)) {
             return 0;
         }
-        n = (size_t)(e - s);
-        if (s[0] == ':' || memchr(s, ':', n) == NULL || memchr(s, '\n', n) != NULL ||
-            memchr(s, '\r', n) != NULL) {
-            return 0;
-        }
-        s = e + 2;
     }
     return 1;
 }
@@ -519,13 +562,18 @@ drip_err_t drip_request_head(const drip_endpoint_t *ep, const char *method, cons
                              size_t body_len, char *buf, size_t cap, size_t *len)
 {
     out_t o;
+    size_t i;
     if (ep == NULL || ep->host == NULL || method == NULL || path == NULL || len == NULL ||
-        (buf == NULL && cap > 0) || ep->host[0] == '\0' || !token_safe(ep->host) ||
-        !token_safe(ep->path_prefix) || !token_safe(path) || !header_safe(ep->auth_name) ||
-        !header_safe(ep->auth_value) || !header_safe(ep->user_agent) ||
-        !extra_safe(ep->extra_headers) ||
-        (body_len != (size_t)-1 && body_len > UINT32_MAX)) {
+        (buf == NULL && cap > 0) || ep->host[0] == '\0' || (ep->nheaders != 0 && ep->headers == NULL) ||
+        !token_safe(method) || (body_len != (size_t)-1 && body_len > UINT32_MAX)) {
         return DRIP_ERR_ARG;
+    }
+    /* Checked before a byte is written: a refused request leaves nothing to send. */
+    if (!token_safe(ep->host) || !token_safe(ep->path_prefix) || !token_safe(path)) {
+        return DRIP_ERR_REQUEST_TARGET;
+    }
+    if (!headers_safe(ep)) {
+        return DRIP_ERR_REQUEST_HEADER;
     }
     o.buf = buf;
     o.cap = cap;
@@ -555,8 +603,8 @@ drip_err_t drip_request_head(const drip_endpoint_t *ep, const char *method, cons
         put_u32(&o, (uint32_t)body_len);
         put(&o, "\r\n", 2);
     }
-    if (ep->extra_headers != NULL) {
-        puts_(&o, ep->extra_headers);
+    for (i = 0; i < ep->nheaders; i++) {
+        header(&o, ep->headers[i].name, ep->headers[i].value);
     }
     put(&o, "\r\n", 2);
     return finish(&o, len);

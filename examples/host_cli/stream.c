@@ -451,6 +451,7 @@ int cmd_stream(int argc, char **argv)
     static drip_posix_t tcp;
     static drip_tls_t tls;
     static char host[256], prefix[256], auth[512], extra[2048];
+    static drip_header_t hdrs[MAX_HEADERS];
     static drip_platform_t pl;
     static const drip_handlers_t handlers = {NULL, NULL, s_on_text, s_on_text, s_on_reasoning,
                                              s_on_call_delta, s_on_call_done, s_on_error};
@@ -481,11 +482,23 @@ int cmd_stream(int argc, char **argv)
         fputs("dripfeed: refusing plain http:// to a non-loopback host\n", stderr);
         return 2;
     }
+    /* "Name: value" -> one drip_header_t each; the request writer refuses a
+     * name or value that could split the head (CR, LF, other control bytes). */
     for (i = 0; i < o.nheaders; i++) {
-        n += (size_t)snprintf(extra + n, sizeof extra - n, "%s\r\n", o.headers[i]);
-        if (n >= sizeof extra) {
-            return stream_usage();
+        const char *colon = strchr(o.headers[i], ':');
+        size_t nl = (size_t)(colon - o.headers[i]);
+        if (n + nl + 1u > sizeof extra) {
+            fprintf(stderr, "dripfeed stream: --header: names longer than %zu bytes in all\n",
+                    sizeof extra);
+            return 2;
         }
+        memcpy(extra + n, o.headers[i], nl);
+        extra[n + nl] = '\0';
+        hdrs[i].name = extra + n;
+        for (colon++; *colon == ' ' || *colon == '\t'; colon++) {
+        }
+        hdrs[i].value = colon;
+        n += nl + 1u;
     }
     if (key != NULL && key[0] != '\0') {
         snprintf(auth, sizeof auth, "Bearer %s", key);
@@ -529,7 +542,8 @@ int cmd_stream(int argc, char **argv)
     cfg.endpoint.path_prefix = prefix;
     cfg.endpoint.auth_name = auth[0] ? "Authorization" : NULL;
     cfg.endpoint.auth_value = auth[0] ? auth : NULL;
-    cfg.endpoint.extra_headers = n > 0 ? extra : NULL;
+    cfg.endpoint.headers = hdrs;
+    cfg.endpoint.nheaders = (size_t)o.nheaders;
     cfg.stream.api = o.api;
     cfg.stream.buf = sse_buf;
     cfg.stream.buf_len = sizeof sse_buf;

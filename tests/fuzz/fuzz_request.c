@@ -14,10 +14,13 @@
  *   2. The text split at NUL bytes fills a request (model, input,
  *      instructions, a message, a tool, a call output, tool choice, ...):
  *      drip_request_body() must give one JSON object (jsmn strict, all of
- *      it) whose "model" reads back as the sanitised model.
- *   3. The same pieces as host, path prefix, path, auth, user agent and
- *      extra headers: drip_request_head() refuses exactly the values that
- *      could split a line (the rule written here again), and what it writes
+ *      it) whose "model" reads back as the sanitised model; an empty model
+ *      or one holding a control byte is refused (DRIP_ERR_REQUEST_MODEL).
+ *   3. The same pieces as host, path prefix, path, auth, user agent and an
+ *      extra header's name and value: drip_request_head() refuses exactly
+ *      the values that could split a line or a header (the rules written
+ *      here again: targets visible ASCII, names RFC 9110 tokens, values
+ *      without control bytes but HTAB), and what it writes
  *      is a request line and exactly the expected number of header lines
  *      ending in one empty line: nothing can be smuggled in.
  */
@@ -180,6 +183,19 @@ static const char *opt(const char **f, size_t nf, size_t i, unsigned flags)
     return (i < nf && (flags & (1u << (i % 8u)))) ? f[i] : NULL;
 }
 
+static int model_ok(const char *s)
+{
+    if (*s == '\0') {
+        return 0;
+    }
+    for (; *s != '\0'; s++) {
+        if ((uint8_t)*s < 0x20u || (uint8_t)*s == 0x7fu) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static void body(const char **f, size_t nf, uint8_t flags, uint8_t num)
 {
     drip_request_t rq;
@@ -234,6 +250,10 @@ static void body(const char **f, size_t nf, uint8_t flags, uint8_t num)
     rq.include_usage = (uint8_t)((flags >> 3) & 1u);
 
     e = drip_request_body(&rq, NULL, 0, &need);
+    if (!model_ok(f[0])) {
+        FZ_CHECK(e == DRIP_ERR_REQUEST_MODEL, "model with a control byte: %d", e);
+        return;
+    }
     FZ_CHECK(e == DRIP_ERR_REQUEST_TOO_LARGE, "body size query: %d", e);
     buf = (char *)malloc(need + FZ_GUARD);
     fz_guard_set(buf + need, FZ_GUARD);
@@ -283,31 +303,35 @@ static int visible(const char *s)
     return 1;
 }
 
-static int no_crlf(const char *s)
+/* RFC 9110 token */
+static int token(const char *s)
 {
-    return s == NULL || strpbrk(s, "\r\n") == NULL;
+    if (s == NULL) {
+        return 1;
+    }
+    if (*s == '\0') {
+        return 0;
+    }
+    for (; *s != '\0'; s++) {
+        uint8_t c = (uint8_t)*s;
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL))) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
-/* "Name: value\r\n" lines: count them, or -1 if any is malformed. */
-static int extra_lines(const char *s)
+/* field value: no control byte but HTAB */
+static int field(const char *s)
 {
-    int k = 0;
-    while (s != NULL && *s != '\0') {
-        const char *e = s, *c;
-        while (*e != '\0' && *e != '\r' && *e != '\n') {
-            e++;
+    for (; s != NULL && *s != '\0'; s++) {
+        uint8_t c = (uint8_t)*s;
+        if ((c < 0x20u && c != '\t') || c == 0x7fu) {
+            return 0;
         }
-        if (e == s || e[0] != '\r' || e[1] != '\n') {
-            return -1;
-        }
-        c = memchr(s, ':', (size_t)(e - s));
-        if (c == NULL || c == s) {
-            return -1;
-        }
-        k++;
-        s = e + 2;
     }
-    return k;
+    return 1;
 }
 
 static void head(const char **f, size_t nf, uint8_t flags, uint8_t num)
@@ -317,7 +341,8 @@ static void head(const char **f, size_t nf, uint8_t flags, uint8_t num)
     const char *path;
     size_t body_len = (flags & 4u) ? (size_t)-1 : (size_t)num * 977u;
     size_t need = 0, len = 0, i, lines = 0, want_lines;
-    int e, ok, extra;
+    int e, target_ok, headers_ok;
+    drip_header_t hdr;
     char *buf;
 
     memset(&ep, 0, sizeof ep);
@@ -328,14 +353,27 @@ static void head(const char **f, size_t nf, uint8_t flags, uint8_t num)
     ep.auth_name = opt(f, nf, 3, flags);
     ep.auth_value = nf > 4 ? f[4] : NULL;
     ep.user_agent = opt(f, nf, 5, flags);
-    ep.extra_headers = opt(f, nf, 6, flags);
+    if (nf > 7 && (flags & 0x40u)) {
+        hdr.name = f[6];
+        hdr.value = f[7];
+        ep.headers = &hdr;
+        ep.nheaders = 1;
+    }
 
-    extra = extra_lines(ep.extra_headers);
-    ok = ep.host[0] != '\0' && visible(ep.host) && visible(ep.path_prefix) && visible(path) &&
-         no_crlf(ep.auth_name) && no_crlf(ep.auth_value) && no_crlf(ep.user_agent) && extra >= 0;
+    target_ok = visible(ep.host) && visible(ep.path_prefix) && visible(path);
+    headers_ok = token(ep.auth_name) && field(ep.auth_value) && field(ep.user_agent) &&
+                 (ep.nheaders == 0 || (token(hdr.name) && field(hdr.value)));
     e = drip_request_head(&ep, method, path, body_len, NULL, 0, &need);
-    if (!ok) {
-        FZ_CHECK(e == DRIP_ERR_ARG, "head with an unsafe value: %d, not DRIP_ERR_ARG", e);
+    if (ep.host[0] == '\0') {
+        FZ_CHECK(e == DRIP_ERR_ARG, "empty host: %d, not DRIP_ERR_ARG", e);
+        return;
+    }
+    if (!target_ok) {
+        FZ_CHECK(e == DRIP_ERR_REQUEST_TARGET, "unsafe host or path: %d", e);
+        return;
+    }
+    if (!headers_ok) {
+        FZ_CHECK(e == DRIP_ERR_REQUEST_HEADER, "unsafe header: %d", e);
         return;
     }
     FZ_CHECK(e == DRIP_ERR_REQUEST_TOO_LARGE, "head size query: %d", e);
@@ -362,7 +400,7 @@ static void head(const char **f, size_t nf, uint8_t flags, uint8_t num)
     /* request line, Host, [auth], User-Agent, Accept, Accept-Encoding,
      * [Content-Type, Content-Length], extras, the empty line */
     want_lines = 1u + 1u + (ep.auth_name != NULL && ep.auth_value != NULL) + 3u +
-                 (body_len != (size_t)-1 ? 2u : 0u) + (size_t)extra + 1u;
+                 (body_len != (size_t)-1 ? 2u : 0u) + ep.nheaders + 1u;
     FZ_CHECK(lines == want_lines, "head has %zu lines, want %zu", lines, want_lines);
     {
         size_t ml = strlen(method);

@@ -67,9 +67,11 @@ int main(int argc, char **argv)
     cfg.endpoint.path_prefix = "/v1";
     cfg.endpoint.auth_name = "Authorization";
     cfg.endpoint.auth_value = "Bearer sk-test";
-    static char extra[128];
-    snprintf(extra, sizeof extra, "X-Drip-Transcript: %s\r\n", argv[3]);
-    cfg.endpoint.extra_headers = extra;
+    static drip_header_t hdr;
+    hdr.name = "X-Drip-Transcript";
+    hdr.value = argv[3];
+    cfg.endpoint.headers = &hdr;
+    cfg.endpoint.nheaders = 1;
     cfg.stream.buf = sse_buf;
     cfg.stream.buf_len = sizeof sse_buf;
     cfg.stream.tok = tok;

@@ -46,6 +46,8 @@ static drip_lwip_sock_t tcp;
 static drip_tls_t tls;
 static char ca[32768];
 static char extra[2048];
+static drip_header_t hdrs[8];
+static size_t nhdrs;
 static struct netif tap_netif;
 static drip_platform_t pl;
 static uint32_t t0, t_first;
@@ -275,11 +277,19 @@ int main(int argc, char **argv)
             map.name = map_name;
             map.ip = eq + 1;
         } else if (strcmp(a, "--header") == 0) {
-            int w = snprintf(extra + n, sizeof extra - n, "%s\r\n", v);
-            if (w < 0 || (size_t)w >= sizeof extra - n) {
+            /* "Name: value" -> name copied into extra, value points into argv */
+            const char *colon = strchr(v, ':');
+            size_t nl = colon != NULL ? (size_t)(colon - v) : 0;
+            if (colon == NULL || nhdrs == sizeof hdrs / sizeof hdrs[0] || n + nl + 1u > sizeof extra) {
                 return usage();
             }
-            n += (size_t)w;
+            memcpy(extra + n, v, nl);
+            extra[n + nl] = '\0';
+            hdrs[nhdrs].name = extra + n;
+            for (colon++; *colon == ' '; colon++) {
+            }
+            hdrs[nhdrs++].value = colon;
+            n += nl + 1u;
         } else if (strcmp(a, "--retries") == 0) {
             retries = atoi(v);
         } else if (strcmp(a, "--connect-timeout") == 0) {
@@ -337,7 +347,8 @@ int main(int argc, char **argv)
     cfg.endpoint.path_prefix = prefix;
     cfg.endpoint.auth_name = "Authorization";
     cfg.endpoint.auth_value = "Bearer sk-test-dripfeed";
-    cfg.endpoint.extra_headers = n > 0 ? extra : NULL;
+    cfg.endpoint.headers = hdrs;
+    cfg.endpoint.nheaders = nhdrs;
     cfg.stream.buf = sse_buf;
     cfg.stream.buf_len = sizeof sse_buf;
     cfg.stream.tok = tok;

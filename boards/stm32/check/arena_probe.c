@@ -108,7 +108,7 @@ int main(int argc, char **argv)
     static drip_platform_t pl;
     static drip_transport_t tcp_t;
     static const drip_handlers_t h = {.on_text = on_text, .on_error = on_error};
-    static char extra[160];
+    static drip_header_t hdrs[2] = {{"X-Drip-Transcript", NULL}, {"X-Drip-Chunk", "16384"}};
     drip_tls_cfg_t tc;
     drip_client_cfg_t cc;
     drip_request_t req;
@@ -152,8 +152,9 @@ int main(int argc, char **argv)
         cc.endpoint.host = "localhost";
         cc.endpoint.port = (uint16_t)atoi(argv[1]);
         cc.endpoint.path_prefix = "/v1";
-        snprintf(extra, sizeof extra, "X-Drip-Transcript: %s\r\nX-Drip-Chunk: 16384\r\n", argv[3]);
-        cc.endpoint.extra_headers = extra;
+        hdrs[0].value = argv[3];
+        cc.endpoint.headers = hdrs;
+        cc.endpoint.nheaders = 2;
         cc.stream.api = DRIP_API_RESPONSES;
         cc.stream.buf = data;
         cc.stream.buf_len = sizeof data;

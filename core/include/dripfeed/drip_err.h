@@ -85,7 +85,12 @@ typedef enum drip_err {
     DRIP_ERR_API_TRUNCATED = -89,     /**< stream ended before a terminal event */
 
     /* client: -100 .. -119 */
-    DRIP_ERR_REQUEST_TOO_LARGE = -100 /**< request does not fit the caller buffer */
+    DRIP_ERR_REQUEST_TOO_LARGE = -100, /**< request does not fit the caller buffer */
+    DRIP_ERR_REQUEST_HEADER = -101, /**< header name not a token, or a control byte in a
+                                         header value (auth, user agent, extra): refused,
+                                         nothing sent (header injection) */
+    DRIP_ERR_REQUEST_TARGET = -102, /**< space, control or non-ASCII byte in host or path */
+    DRIP_ERR_REQUEST_MODEL = -103   /**< empty model name or a control byte in it */
 } drip_err_t;
 
 /**

@@ -72,6 +72,14 @@ typedef struct drip_request {
     uint8_t include_usage;             /**< Chat: stream_options.include_usage */
 } drip_request_t;
 
+/** One extra request header. `name` must be an RFC 9110 token and `value`
+ *  must hold no control byte but HTAB; otherwise drip_request_head() refuses
+ *  the whole request (DRIP_ERR_REQUEST_HEADER) and writes nothing. */
+typedef struct drip_header {
+    const char *name;
+    const char *value;
+} drip_header_t;
+
 /** Where to send it. */
 typedef struct drip_endpoint {
     const char *host;          /**< "api.openai.com" or a relay */
@@ -79,7 +87,8 @@ typedef struct drip_endpoint {
     const char *path_prefix;   /**< "/v1" (NULL = "") */
     const char *auth_name;     /**< "Authorization"; NULL: send no auth header */
     const char *auth_value;    /**< "Bearer sk-..." (never logged by the library) */
-    const char *extra_headers; /**< "Name: value\r\n" lines, verbatim, or NULL */
+    const drip_header_t *headers; /**< extra headers (relays), sent after the others */
+    size_t nheaders;
     const char *user_agent;    /**< NULL: "dripfeed/<version>" */
 } drip_endpoint_t;
 
@@ -87,8 +96,9 @@ typedef struct drip_endpoint {
  * @brief Write the JSON body of a streaming request.
  * @param[out] len bytes written (without NUL), or the size needed (with NUL)
  *                 when the result is DRIP_ERR_REQUEST_TOO_LARGE.
- * @return DRIP_OK, DRIP_ERR_REQUEST_TOO_LARGE, or DRIP_ERR_ARG (no model,
- *         a NULL string where one is required).
+ * @return DRIP_OK, DRIP_ERR_REQUEST_TOO_LARGE, DRIP_ERR_REQUEST_MODEL (empty
+ *         model, or a control byte in it), or DRIP_ERR_ARG (no model, a NULL
+ *         string where one is required).
  */
 drip_err_t drip_request_body(const drip_request_t *r, char *buf, size_t cap, size_t *len);
 
@@ -98,8 +108,13 @@ drip_err_t drip_request_body(const drip_request_t *r, char *buf, size_t cap, siz
  * @param path    path after the prefix, e.g. "/responses" or
  *                "/responses/resp_1?stream=true&starting_after=7"
  * @param body_len Content-Length to send; SIZE_MAX: no body (no Content-Type)
- * @return DRIP_OK, DRIP_ERR_REQUEST_TOO_LARGE (with *len = size needed), or
- *         DRIP_ERR_ARG (missing host, CR/LF inside a header value).
+ * @return DRIP_OK; DRIP_ERR_REQUEST_TOO_LARGE (with *len = size needed);
+ *         DRIP_ERR_REQUEST_TARGET (space, control or non-ASCII byte in the
+ *         host, path prefix or path); DRIP_ERR_REQUEST_HEADER (a header name
+ *         that is not a token, or a control byte other than HTAB in a header
+ *         value: auth name/value, user agent, extra headers); DRIP_ERR_ARG
+ *         (NULL or empty host, NULL method/path, body_len over 2^32 - 1).
+ *         On any error nothing is written that could be sent.
  */
 drip_err_t drip_request_head(const drip_endpoint_t *ep, const char *method, const char *path,
                              size_t body_len, char *buf, size_t cap, size_t *len);

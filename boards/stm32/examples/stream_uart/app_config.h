@@ -23,8 +23,11 @@
 #ifndef DRIP_APP_API_KEY
 #define DRIP_APP_API_KEY "" /* "sk-...": sent as "Authorization: Bearer sk-..." */
 #endif
-#ifndef DRIP_APP_EXTRA_HEADER
-#define DRIP_APP_EXTRA_HEADER "" /* e.g. "X-Relay-Token: abc\r\n" */
+#ifndef DRIP_APP_EXTRA_HEADER_NAME
+#define DRIP_APP_EXTRA_HEADER_NAME "" /* e.g. "X-Relay-Token" ("": none) */
+#endif
+#ifndef DRIP_APP_EXTRA_HEADER_VALUE
+#define DRIP_APP_EXTRA_HEADER_VALUE "" /* e.g. "abc" */
 #endif
 #ifndef DRIP_APP_MODEL
 #define DRIP_APP_MODEL "gpt-4o-mini"

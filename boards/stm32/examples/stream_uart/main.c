@@ -226,7 +226,9 @@ static drip_err_t stream(void)
         cc.endpoint.auth_name = "Authorization";
         cc.endpoint.auth_value = auth;
     }
-    cc.endpoint.extra_headers = DRIP_APP_EXTRA_HEADER[0] != '\0' ? DRIP_APP_EXTRA_HEADER : NULL;
+    static const drip_header_t extra = {DRIP_APP_EXTRA_HEADER_NAME, DRIP_APP_EXTRA_HEADER_VALUE};
+    cc.endpoint.headers = &extra;
+    cc.endpoint.nheaders = DRIP_APP_EXTRA_HEADER_NAME[0] != '\0' ? 1u : 0u;
     cc.stream.api = DRIP_API_RESPONSES;
     cc.stream.buf = s_data;
     cc.stream.buf_len = sizeof s_data;

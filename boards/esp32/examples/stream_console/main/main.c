@@ -156,6 +156,7 @@ void app_main(void)
     static drip_esp32_t d; /* every buffer of the stream, sized in menuconfig */
     static const drip_handlers_t handlers = {.on_text = on_text, .on_error = on_error};
     static char auth[200], extra[200];
+    static drip_header_t hdr;
     drip_esp32_cfg_t cfg;
     drip_request_t req;
     drip_err_t e;
@@ -172,8 +173,20 @@ void app_main(void)
         cfg.endpoint.auth_value = auth;
     }
     if (CONFIG_DRIP_EXAMPLE_EXTRA_HEADER[0] != '\0') {
-        (void)snprintf(extra, sizeof extra, "%s\r\n", CONFIG_DRIP_EXAMPLE_EXTRA_HEADER);
-        cfg.endpoint.extra_headers = extra;
+        /* "Name: value" -> one header; the request writer refuses control bytes */
+        char *colon;
+        (void)snprintf(extra, sizeof extra, "%s", CONFIG_DRIP_EXAMPLE_EXTRA_HEADER);
+        colon = strchr(extra, ':');
+        if (colon != NULL) {
+            *colon++ = '\0';
+            while (*colon == ' ') {
+                colon++;
+            }
+            hdr.name = extra;
+            hdr.value = colon;
+            cfg.endpoint.headers = &hdr;
+            cfg.endpoint.nheaders = 1;
+        }
     }
 #if defined(CONFIG_DRIP_EXAMPLE_API_CHAT)
     cfg.api = DRIP_API_CHAT;
