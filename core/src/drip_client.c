@@ -328,6 +328,15 @@ static int attempt_failed(drip_client_t *c, int err)
         !expired(c->priv.t_start, c->priv.cfg.total_timeout_ms, t)) {
         uint32_t wait = backoff_ms(c);
         c->priv.attempt++;
+        if (c->priv.cfg.on_retry != NULL) {
+            drip_retry_info_t info;
+            info.attempt = (uint16_t)(c->priv.attempt + 1u);
+            info.max_attempts = (uint16_t)(c->priv.cfg.max_retries + 1u);
+            info.wait_ms = wait;
+            info.err = err < 0 && err != DRIP_AGAIN ? err : 0;
+            info.result = r;
+            c->priv.cfg.on_retry(c->priv.cfg.stream.user, &info);
+        }
         (void)drip_stream_reset(&c->stream);
         c->priv.tx_sent = 0;
         c->priv.wake_at = t + wait;

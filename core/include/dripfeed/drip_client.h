@@ -26,6 +26,10 @@
  * Timeouts: connect; first event (from request sent); idle (no event:
  * keep-alive comment lines do not count); total (the whole call, retries
  * included). 0 disables one.
+ *
+ * Retry notice: cfg.on_retry (optional) is called once before each retry,
+ * when the delay is known and before the failed attempt's result is reset,
+ * so an application can say why it waits (see drip_retry_info_t).
  */
 #ifndef DRIP_CLIENT_H
 #define DRIP_CLIENT_H
@@ -40,6 +44,18 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/** What drip_client_cfg_t::on_retry is told. Valid during the call only. */
+typedef struct drip_retry_info {
+    uint16_t attempt;      /**< the attempt about to start: 2 for the first retry */
+    uint16_t max_attempts; /**< 1 + max_retries */
+    uint32_t wait_ms;      /**< delay before it (retry-after-ms / retry-after or backoff) */
+    int err;               /**< transport or timeout error that ended the failed attempt
+                                (DRIP_ERR_TIMEOUT, DRIP_ERR_CONNECT, ...); 0 when it ended
+                                with a retryable HTTP status */
+    const drip_result_t *result; /**< the failed attempt: http_status, error_code,
+                                      error_type, error_message (error_has bits) */
+} drip_retry_info_t;
 
 typedef struct drip_client_cfg {
     drip_endpoint_t endpoint;     /**< host, port, prefix, auth (strings must outlive the client) */
@@ -56,6 +72,11 @@ typedef struct drip_client_cfg {
     uint32_t total_timeout_ms;
     uint8_t max_retries;          /**< attempts after the first (SDK default 2) */
     uint8_t max_resumes;          /**< background reconnects after a drop */
+    /** Optional (NULL: none). Called inside drip_client_step()/run() once per
+     *  retry, just before the backoff wait starts, with stream.user as
+     *  @p user. It must not call into the client (no start, step, close);
+     *  drip_client_cancel() is allowed. Not called for background resumes. */
+    void (*on_retry)(void *user, const drip_retry_info_t *info);
 } drip_client_cfg_t;
 
 typedef struct drip_client {
