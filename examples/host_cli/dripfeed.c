@@ -6,15 +6,21 @@
  *                   [--tokens N]                            < CAPTURE
  *   dripfeed stream [options] PROMPT                        (stream.c)
  *
- * Host code: it may use the heap for its own bookkeeping (the answer text it
- * prints at the end); the library it drives does not.
+ * Host code: it may use the heap for its own bookkeeping; the library it
+ * drives does not. sse and decode read stdin in pieces of --feed bytes and
+ * hand each piece on at once: memory does not grow with the input. The
+ * strings decode prints at the end (text, refusal, reasoning summary,
+ * function call arguments) are kept in memory up to 64 KiB each and spill
+ * into a temporary file beyond that.
  *
  * Additions to the spec (written down as asked): `--tokens N` sets the jsmn
  * token array size (default 256) so tests can force the scanner path; when
  * `sse` stops on a parser error it prints {"end":"error","error":"..."} and
- * exits 1; details of protocol errors go to stderr.
+ * exits 1; details of protocol errors go to stderr. Bad usage names the
+ * option or value (exit 2); `dripfeed --help` prints the usage.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,25 +29,47 @@
 #include "dripfeed/dripfeed.h"
 #include "stream.h"
 
-/* ---- growable byte buffer (host only) ---------------------------------- */
+/* ---- strings kept for the summary (host only) ---------------------------- */
+
+/* In memory up to SPOOL_MEM bytes, then in a temporary file: constant memory
+ * whatever the length of the answer. */
+#define SPOOL_MEM 65536u
 
 typedef struct {
     char *p;
     size_t n, cap;
-} buf_t;
+    FILE *f;
+} spool_t;
 
-static void buf_add(buf_t *b, const char *p, size_t n)
+static void die(const char *what)
 {
-    if (b->n + n + 1 > b->cap) {
+    fprintf(stderr, "dripfeed: %s: %s\n", what, strerror(errno));
+    exit(2);
+}
+
+static void spool_add(spool_t *b, const char *p, size_t n)
+{
+    if (b->f == NULL && b->n + n > SPOOL_MEM) {
+        b->f = tmpfile();
+        if (b->f == NULL) {
+            die("cannot create a temporary file for a string over 64 KiB");
+        }
+    }
+    if (b->f != NULL) {
+        if (n > 0 && fwrite(p, 1, n, b->f) != n) {
+            die("cannot write a temporary file");
+        }
+        return;
+    }
+    if (b->n + n > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
         char *q;
-        while (cap < b->n + n + 1) {
+        while (cap < b->n + n) {
             cap *= 2;
         }
         q = realloc(b->p, cap);
         if (q == NULL) {
-            fprintf(stderr, "dripfeed: out of memory\n");
-            exit(2);
+            die("out of memory");
         }
         b->p = q;
         b->cap = cap;
@@ -50,15 +78,27 @@ static void buf_add(buf_t *b, const char *p, size_t n)
         memcpy(b->p + b->n, p, n);
     }
     b->n += n;
-    b->p[b->n] = '\0';
+}
+
+static size_t spool_len(const spool_t *b)
+{
+    return b->n + (b->f != NULL ? (size_t)ftell(b->f) : 0u);
+}
+
+static void spool_free(spool_t *b)
+{
+    free(b->p);
+    if (b->f != NULL) {
+        fclose(b->f);
+    }
+    memset(b, 0, sizeof *b);
 }
 
 /* ---- JSON output per cli.md --------------------------------------------- */
 
-static void put_json_str(FILE *f, const char *p, size_t n)
+static void put_json_chars(FILE *f, const char *p, size_t n)
 {
     size_t i;
-    fputc('"', f);
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
         switch (c) {
@@ -73,6 +113,31 @@ static void put_json_str(FILE *f, const char *p, size_t n)
             } else {
                 fputc(c, f);
             }
+        }
+    }
+}
+
+static void put_json_str(FILE *f, const char *p, size_t n)
+{
+    fputc('"', f);
+    put_json_chars(f, p, n);
+    fputc('"', f);
+}
+
+/* A spooled string as one JSON string (escaping is per byte: any pieces). */
+static void put_json_spool(FILE *f, spool_t *b)
+{
+    fputc('"', f);
+    put_json_chars(f, b->p != NULL ? b->p : "", b->n);
+    if (b->f != NULL) {
+        char tmp[4096];
+        size_t k;
+        rewind(b->f);
+        while ((k = fread(tmp, 1, sizeof tmp, b->f)) > 0) {
+            put_json_chars(f, tmp, k);
+        }
+        if (ferror(b->f)) {
+            die("cannot read back a temporary file");
         }
     }
     fputc('"', f);
@@ -90,37 +155,88 @@ static void put_opt_str(FILE *f, const char *p, size_t n, int present)
 /* ---- options ------------------------------------------------------------ */
 
 typedef struct {
+    const char *cmd; /* "sse" or "decode" */
     size_t feed, buffer, tokens;
     int events;
     drip_api_t api;
 } opts_t;
 
-static int parse_size(const char *s, size_t *out)
+#define MAX_SIZE_ARG (1ull << 30)
+#define MAX_TOKENS (1ull << 24)
+
+/* "dripfeed CMD: <what>\n"; returns -1 for the parser. */
+static int bad(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "dripfeed%s%s: ", cmd != NULL ? " " : "", cmd != NULL ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return -1;
+}
+
+/* A user-given string for a message: printable ASCII, other bytes \xNN, cut. */
+static const char *shown(const char *s)
+{
+    static char out[300];
+    size_t i, n = 0;
+    for (i = 0; s[i] != '\0' && n < 280; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (i == 60) {
+            memcpy(out + n, "...", 3);
+            n += 3;
+            break;
+        }
+        if (c >= 0x20 && c < 0x7f) {
+            out[n++] = (char)c;
+        } else {
+            n += (size_t)snprintf(out + n, 8, "\\x%02x", c);
+        }
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* A whole number lo..hi: digits only, nothing after them. */
+static int parse_size(const char *cmd, const char *opt, const char *s, unsigned long long lo,
+                      unsigned long long hi, size_t *out)
 {
     char *end;
     unsigned long long v;
+    if (s[0] < '0' || s[0] > '9') {
+        return bad(cmd, "%s: '%s' is not a whole number (%llu..%llu)", opt, shown(s), lo, hi);
+    }
     errno = 0;
     v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v == 0 || v > (1ull << 30) || s[0] == '-') {
-        return -1;
+    if (*end != '\0') {
+        return bad(cmd, "%s: '%s' is not a whole number (%llu..%llu)", opt, shown(s), lo, hi);
+    }
+    if (errno == ERANGE || v < lo || v > hi) {
+        return bad(cmd, "%s: %s is out of range (%llu..%llu)", opt, shown(s), lo, hi);
     }
     *out = (size_t)v;
     return 0;
 }
 
-static int usage(void)
+static void usage(FILE *f)
 {
     fputs("usage: dripfeed sse [--feed N] [--buffer N] < STREAM\n"
           "       dripfeed decode [--api responses|chat] [--events] [--feed N] [--buffer N]"
           " [--tokens N] < CAPTURE\n"
-          "       dripfeed stream [options] PROMPT   (dripfeed stream --help)\n",
-          stderr);
-    return 2;
+          "       dripfeed stream [options] PROMPT   (dripfeed stream --help)\n"
+          "  --feed N     bytes handed to the parser per call, 1..1073741824 (default 4096)\n"
+          "  --buffer N   event data buffer in bytes: sse 1.., decode 64..1073741824 (default 4096)\n"
+          "  --tokens N   decode: jsmn tokens per event, 8..16777216 (default 256)\n"
+          "Exit status: 0 completed (sse: end of input), 1 any other end, 2 bad usage.\n",
+          f);
 }
 
-static int parse_opts(int argc, char **argv, int allow_decode, opts_t *o)
+static int parse_opts(int argc, char **argv, int is_decode, opts_t *o)
 {
     int i;
+    const char *cmd = argv[1];
+    o->cmd = cmd;
     o->feed = 4096;
     o->buffer = 4096;
     o->tokens = 256;
@@ -129,44 +245,58 @@ static int parse_opts(int argc, char **argv, int allow_decode, opts_t *o)
     for (i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--feed") == 0 && v) {
-            if (parse_size(v, &o->feed)) return -1;
-            i++;
-        } else if (strcmp(a, "--buffer") == 0 && v) {
-            if (parse_size(v, &o->buffer)) return -1;
-            i++;
-        } else if (allow_decode && strcmp(a, "--tokens") == 0 && v) {
-            if (parse_size(v, &o->tokens)) return -1;
-            i++;
-        } else if (allow_decode && strcmp(a, "--events") == 0) {
+        int takes = strcmp(a, "--feed") == 0 || strcmp(a, "--buffer") == 0 ||
+                    (is_decode && (strcmp(a, "--tokens") == 0 || strcmp(a, "--api") == 0));
+        if (is_decode && strcmp(a, "--events") == 0) {
             o->events = 1;
-        } else if (allow_decode && strcmp(a, "--api") == 0 && v) {
-            if (strcmp(v, "responses") == 0) {
-                o->api = DRIP_API_RESPONSES;
-            } else if (strcmp(v, "chat") == 0) {
-                o->api = DRIP_API_CHAT;
-            } else {
-                return -1;
+            continue;
+        }
+        if (!takes) {
+            if (a[0] != '-') {
+                return bad(cmd, "unexpected argument '%s' (the input comes from stdin: "
+                                "dripfeed %s < FILE)", shown(a), cmd);
             }
-            i++;
+            return bad(cmd, "unknown option '%s' (see dripfeed --help)", shown(a));
+        }
+        if (v == NULL) {
+            return bad(cmd, "%s needs a value (see dripfeed --help)", a);
+        }
+        i++;
+        if (strcmp(a, "--feed") == 0) {
+            if (parse_size(cmd, a, v, 1, MAX_SIZE_ARG, &o->feed)) return -1;
+        } else if (strcmp(a, "--buffer") == 0) {
+            if (parse_size(cmd, a, v, is_decode ? 64 : 1, MAX_SIZE_ARG, &o->buffer)) return -1;
+        } else if (strcmp(a, "--tokens") == 0) {
+            if (parse_size(cmd, a, v, 8, MAX_TOKENS, &o->tokens)) return -1;
+        } else if (strcmp(v, "responses") == 0) {
+            o->api = DRIP_API_RESPONSES;
+        } else if (strcmp(v, "chat") == 0) {
+            o->api = DRIP_API_CHAT;
         } else {
-            return -1;
+            return bad(cmd, "--api: '%s' is not responses or chat", shown(v));
         }
     }
     return 0;
 }
 
-/* Read all of stdin (the tools replay captures; memory is the host's). */
-static void read_all(buf_t *in)
+/* Buffers the tool allocates from the options. */
+static void *alloc_or_say(const opts_t *o, size_t n, const char *what)
 {
-    char tmp[4096];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, stdin)) > 0) {
-        buf_add(in, tmp, n);
+    void *p = malloc(n);
+    if (p == NULL) {
+        bad(o->cmd, "cannot allocate %zu bytes for %s", n, what);
     }
-    if (in->p == NULL) {
-        buf_add(in, "", 0);
+    return p;
+}
+
+/* One piece of stdin: --feed bytes, fewer only at the end (fread waits). */
+static size_t read_piece(uint8_t *p, size_t n)
+{
+    size_t k = fread(p, 1, n, stdin);
+    if (k < n && ferror(stdin)) {
+        die("reading stdin");
     }
+    return k;
 }
 
 /* ---- sse ---------------------------------------------------------------- */
@@ -188,22 +318,21 @@ static void print_sse_event(const drip_sse_event_t *ev)
 
 static int cmd_sse(const opts_t *o)
 {
-    buf_t in = {0};
-    uint8_t *data = malloc(o->buffer);
+    uint8_t *data = alloc_or_say(o, o->buffer, "--buffer");
+    uint8_t *piece = alloc_or_say(o, o->feed, "--feed");
     drip_sse_t sse;
-    size_t off = 0, idlen;
+    size_t n, idlen;
     const char *id;
     uint32_t retry;
     int rc = DRIP_OK;
 
-    if (data == NULL || drip_sse_init(&sse, data, o->buffer) != DRIP_OK) {
+    if (data == NULL || piece == NULL || drip_sse_init(&sse, data, o->buffer) != DRIP_OK) {
+        free(data);
+        free(piece);
         return 2;
     }
-    read_all(&in);
-    while (off < in.n && rc >= 0) {
-        size_t n = in.n - off < o->feed ? in.n - off : o->feed;
-        const uint8_t *p = (const uint8_t *)in.p + off;
-        off += n;
+    while (rc >= 0 && (n = read_piece(piece, o->feed)) > 0) {
+        const uint8_t *p = piece;
         while (n > 0) {
             size_t used;
             rc = drip_sse_feed(&sse, p, n, &used);
@@ -234,7 +363,7 @@ static int cmd_sse(const opts_t *o)
         fputs(",\"retry\":null}\n", stdout);
     }
     free(data);
-    free(in.p);
+    free(piece);
     return rc < 0 ? 1 : 0;
 }
 
@@ -242,13 +371,13 @@ static int cmd_sse(const opts_t *o)
 
 typedef struct {
     int32_t choice, index;  /* Chat key; Responses: choice -1, index = output_index */
-    buf_t call_id, name, args;
+    spool_t call_id, name, args;
     int done;
 } call_t;
 
 typedef struct {
     const opts_t *o;
-    buf_t text, refusal, reasoning;
+    spool_t text, refusal, reasoning;
     call_t calls[64];
     int ncalls;
 } app_t;
@@ -286,21 +415,21 @@ static drip_err_t on_event(void *user, const drip_event_t *ev)
 static drip_err_t on_text(void *user, const drip_event_t *ev, const char *p, size_t n)
 {
     (void)ev;
-    buf_add(&((app_t *)user)->text, p, n);
+    spool_add(&((app_t *)user)->text, p, n);
     return DRIP_OK;
 }
 
 static drip_err_t on_refusal(void *user, const drip_event_t *ev, const char *p, size_t n)
 {
     (void)ev;
-    buf_add(&((app_t *)user)->refusal, p, n);
+    spool_add(&((app_t *)user)->refusal, p, n);
     return DRIP_OK;
 }
 
 static drip_err_t on_reasoning(void *user, const drip_event_t *ev, const char *p, size_t n)
 {
     (void)ev;
-    buf_add(&((app_t *)user)->reasoning, p, n);
+    spool_add(&((app_t *)user)->reasoning, p, n);
     return DRIP_OK;
 }
 
@@ -314,7 +443,8 @@ static call_t *find_call(app_t *a, const drip_call_t *c)
         }
     }
     if (a->ncalls == (int)(sizeof a->calls / sizeof a->calls[0])) {
-        fprintf(stderr, "dripfeed: more than 64 calls\n");
+        fprintf(stderr, "dripfeed decode: more than 64 function calls in one answer (the tool "
+                        "keeps 64)\n");
         exit(2);
     }
     a->calls[a->ncalls].choice = c->choice;
@@ -324,11 +454,11 @@ static call_t *find_call(app_t *a, const drip_call_t *c)
 
 static void call_ids(call_t *k, const drip_call_t *c)
 {
-    if (k->call_id.n == 0 && c->call_id.p != NULL) {
-        buf_add(&k->call_id, c->call_id.p, c->call_id.n);
+    if (spool_len(&k->call_id) == 0 && c->call_id.p != NULL) {
+        spool_add(&k->call_id, c->call_id.p, c->call_id.n);
     }
-    if (k->name.n == 0 && c->name.p != NULL) {
-        buf_add(&k->name, c->name.p, c->name.n);
+    if (spool_len(&k->name) == 0 && c->name.p != NULL) {
+        spool_add(&k->name, c->name.p, c->name.n);
     }
 }
 
@@ -336,7 +466,7 @@ static drip_err_t on_call_delta(void *user, const drip_call_t *c, const char *p,
 {
     call_t *k = find_call(user, c);
     call_ids(k, c);
-    buf_add(&k->args, p, n);
+    spool_add(&k->args, p, n);
     return DRIP_OK;
 }
 
@@ -344,8 +474,8 @@ static drip_err_t on_call_done(void *user, const drip_call_t *c)
 {
     call_t *k = find_call(user, c);
     call_ids(k, c);
-    if (k->args.n == 0 && c->arguments.p != NULL) {
-        buf_add(&k->args, c->arguments.p, c->arguments.n);
+    if (spool_len(&k->args) == 0 && c->arguments.p != NULL) {
+        spool_add(&k->args, c->arguments.p, c->arguments.n);
     }
     k->done = 1;
     return DRIP_OK;
@@ -378,11 +508,11 @@ static void print_summary(const drip_stream_t *st, app_t *a)
     printf(",\"state\":\"%s\",\"response_id\":", drip_state_name(r->state));
     put_opt_str(stdout, r->response_id, strlen(r->response_id), r->response_id[0] != '\0');
     fputs(",\"text\":", stdout);
-    put_json_str(stdout, a->text.p ? a->text.p : "", a->text.n);
+    put_json_spool(stdout, &a->text);
     fputs(",\"refusal\":", stdout);
-    put_json_str(stdout, a->refusal.p ? a->refusal.p : "", a->refusal.n);
+    put_json_spool(stdout, &a->refusal);
     fputs(",\"reasoning_summary\":", stdout);
-    put_json_str(stdout, a->reasoning.p ? a->reasoning.p : "", a->reasoning.n);
+    put_json_spool(stdout, &a->reasoning);
     fputs(",\"function_calls\":[", stdout);
     for (i = 0; i < a->ncalls; i++) {
         call_t *k = &a->calls[i];
@@ -391,11 +521,11 @@ static void print_summary(const drip_stream_t *st, app_t *a)
         }
         fputs(first ? "{\"call_id\":" : ",{\"call_id\":", stdout);
         first = 0;
-        put_json_str(stdout, k->call_id.p ? k->call_id.p : "", k->call_id.n);
+        put_json_spool(stdout, &k->call_id);
         fputs(",\"name\":", stdout);
-        put_json_str(stdout, k->name.p ? k->name.p : "", k->name.n);
+        put_json_spool(stdout, &k->name);
         fputs(",\"arguments\":", stdout);
-        put_json_str(stdout, k->args.p ? k->args.p : "", k->args.n);
+        put_json_spool(stdout, &k->args);
         fputs("}", stdout);
     }
     fputs("],\"usage\":", stdout);
@@ -435,20 +565,25 @@ static void print_summary(const drip_stream_t *st, app_t *a)
 
 static int cmd_decode(const opts_t *o)
 {
-    static const drip_handlers_t handlers = {NULL, on_event, on_text, on_refusal, on_reasoning,
-                                             on_call_delta, on_call_done, on_error};
+    static const drip_handlers_t handlers = {.on_event = on_event, .on_text = on_text,
+                                             .on_refusal = on_refusal, .on_reasoning = on_reasoning,
+                                             .on_call_delta = on_call_delta,
+                                             .on_call_done = on_call_done, .on_error = on_error};
     static drip_stream_t st;
     static drip_call_slot_t calls[8];
     static app_t app;
-    buf_t in = {0};
     drip_stream_cfg_t cfg;
-    uint8_t *data = malloc(o->buffer);
-    jsmntok_t *tok = malloc(o->tokens * sizeof *tok);
-    size_t off = 0;
+    uint8_t *data = alloc_or_say(o, o->buffer, "--buffer");
+    jsmntok_t *tok = alloc_or_say(o, o->tokens * sizeof *tok, "--tokens");
+    uint8_t *piece = alloc_or_say(o, o->feed, "--feed");
+    size_t n;
     int rc = DRIP_OK, i;
     drip_state_t state;
 
-    if (data == NULL || tok == NULL) {
+    if (data == NULL || tok == NULL || piece == NULL) {
+        free(data);
+        free(tok);
+        free(piece);
         return 2;
     }
     memset(&cfg, 0, sizeof cfg);
@@ -463,29 +598,26 @@ static int cmd_decode(const opts_t *o)
     cfg.user = &app;
     app.o = o;
     if (drip_stream_init(&st, &cfg) != DRIP_OK) {
-        fputs("dripfeed: --buffer must be >= 64 and --tokens >= 8\n", stderr);
+        bad(o->cmd, "--buffer must be >= 64 and --tokens >= 8");
         return 2;
     }
-    read_all(&in);
-    while (off < in.n && rc == DRIP_OK) {
-        size_t n = in.n - off < o->feed ? in.n - off : o->feed;
-        rc = drip_stream_feed(&st, (const uint8_t *)in.p + off, n);
-        off += n;
+    while (rc == DRIP_OK && (n = read_piece(piece, o->feed)) > 0) {
+        rc = drip_stream_feed(&st, piece, n);
     }
     state = drip_stream_finish(&st);
     fflush(stderr);
     print_summary(&st, &app);
     for (i = 0; i < app.ncalls; i++) {
-        free(app.calls[i].call_id.p);
-        free(app.calls[i].name.p);
-        free(app.calls[i].args.p);
+        spool_free(&app.calls[i].call_id);
+        spool_free(&app.calls[i].name);
+        spool_free(&app.calls[i].args);
     }
-    free(app.text.p);
-    free(app.refusal.p);
-    free(app.reasoning.p);
-    free(in.p);
+    spool_free(&app.text);
+    spool_free(&app.refusal);
+    spool_free(&app.reasoning);
     free(data);
     free(tok);
+    free(piece);
     return state == DRIP_STATE_COMPLETED ? 0 : 1;
 }
 
@@ -493,18 +625,33 @@ int main(int argc, char **argv)
 {
     opts_t o;
     if (argc < 2) {
-        return usage();
+        usage(stderr);
+        return 2;
     }
-    if (strcmp(argv[1], "sse") == 0) {
-        return parse_opts(argc, argv, 0, &o) ? usage() : cmd_sse(&o);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
     }
-    if (strcmp(argv[1], "decode") == 0) {
-        return parse_opts(argc, argv, 1, &o) ? usage() : cmd_decode(&o);
+    if (strcmp(argv[1], "sse") == 0 || strcmp(argv[1], "decode") == 0) {
+        int is_decode = argv[1][0] == 'd';
+        if (argc == 3 && strcmp(argv[2], "--help") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        if (parse_opts(argc, argv, is_decode, &o) != 0) {
+            return 2;
+        }
+        return is_decode ? cmd_decode(&o) : cmd_sse(&o);
     }
 #ifdef DRIP_CLI_STREAM
     if (strcmp(argv[1], "stream") == 0) {
         return cmd_stream(argc - 1, argv + 1);
     }
+#define DRIP_CLI_CMDS "sse, decode or stream"
+#else
+#define DRIP_CLI_CMDS "sse or decode (built without TLS: no stream)"
 #endif
-    return usage();
+    bad(NULL, "unknown command '%s': " DRIP_CLI_CMDS " (see dripfeed --help)", shown(argv[1]));
+    return 2;
 }
