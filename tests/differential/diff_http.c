@@ -693,13 +693,18 @@ typedef struct {
     size_t n;
 } out_t;
 
+/* Append what fits in MAX_IN; the rest is dropped (a full buffer stays full). */
 static void put(out_t *o, const void *p, size_t n)
 {
-    if (o->n + n > MAX_IN) {
-        n = MAX_IN - o->n;
+    size_t room = o->n < MAX_IN ? MAX_IN - o->n : 0;
+
+    if (n > room) {
+        n = room;
     }
-    memcpy(o->p + o->n, p, n);
-    o->n += n;
+    if (n > 0) {
+        memcpy(o->p + o->n, p, n);
+        o->n += n;
+    }
 }
 
 static void puts_(out_t *o, const char *s)
