@@ -3,14 +3,15 @@
 BUILD      ?= build
 ASAN_BUILD ?= build/asan
 JOBS       ?= 2
-BUILD_DEPS := cmake make gcc libc6-dev pkg-config binutils python3 libjsmn-dev libcmocka-dev \
+# The library and host tool (`make`): no cmocka (CMake leaves the tests out without it).
+BUILD_DEPS := cmake make gcc libc6-dev pkg-config binutils python3 libjsmn-dev \
               libmbedtls-dev openssl ca-certificates
 # Firmware (boards/, `make firmware`): cross toolchain + newlib, apt-get source.
 FW_BUILD   ?= build/fw
 FW_DEPS    := cmake make python3 libjsmn-dev openssl gcc-arm-none-eabi libnewlib-arm-none-eabi \
               dpkg-dev xz-utils
 # dpkg-dev (from FW_DEPS) also fetches Mbed TLS 3.6 for CTest port_tls_mbedtls3.
-TEST_DEPS  := $(BUILD_DEPS) valgrind cppcheck clang-tidy liblwip-dev iproute2 \
+TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev valgrind cppcheck clang-tidy liblwip-dev iproute2 \
               $(FW_DEPS) qemu-system-arm clang-14 libclang-rt-14-dev libhttp-parser-dev
 FUZZ_DEPS  := $(BUILD_DEPS) clang-14 libclang-rt-14-dev llvm-14
 
@@ -33,7 +34,7 @@ demo: build
 # then the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test: build
 	@scripts/deps.sh $(TEST_DEPS)
-	@cmake -S . -B $(BUILD) >/dev/null  # again: finds what only the tests need (liblwip-dev, libhttp-parser-dev)
+	@cmake -S . -B $(BUILD) >/dev/null  # again: finds what only the tests need (cmocka, liblwip-dev, libhttp-parser-dev)
 	@cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDRIP_SANITIZE=ON >/dev/null
