@@ -126,10 +126,10 @@ static uint8_t field_of(const drip_sse_t *s)
 }
 
 /* The field name ended (at ':' or at the line end): prepare for its value. */
-static void begin_field(drip_sse_t *s)
+static void begin_field(drip_sse_t *s, uint8_t field)
 {
-    s->priv.field = s->priv.name_len <= sizeof s->priv.name ? field_of(s) : F_NONE;
-    switch (s->priv.field) {
+    s->priv.field = field;
+    switch (field) {
     case F_EVENT:
         s->priv.type_len = 0;
         break;
@@ -250,8 +250,11 @@ static int dispatch(drip_sse_t *s)
     drip_sse_event_t *ev = &s->ev;
     uint8_t b = s->priv.id_buf, st = s->priv.id_str;
 
-    /* 1. last-event-id string := buffer, on every blank line */
-    memcpy(s->priv.id[st], s->priv.id[b], s->priv.id_len[b]);
+    /* 1. last-event-id string := buffer, on every blank line (OpenAI sends
+     * no ids: skip the call for an empty one) */
+    if (s->priv.id_len[b] > 0) {
+        memcpy(s->priv.id[st], s->priv.id[b], s->priv.id_len[b]);
+    }
     s->priv.id_len[st] = s->priv.id_len[b];
     if (!s->priv.has_data) {
         s->priv.type_len = 0; /* 2. nothing to dispatch */
@@ -274,15 +277,37 @@ static int dispatch(drip_sse_t *s)
     return DRIP_SSE_EVENT;
 }
 
-/* Index of the first CR or LF in p[0..n), or n. */
+/* Index of the first CR or LF in p[0..n), or n. Two memchr passes (LF, then
+ * CR before it) instead of a byte loop: libc searches a word or a vector at a
+ * time, and OpenAI sends no CR, so the second pass finds nothing. */
 static size_t line_span(const uint8_t *p, size_t n)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (p[i] == '\n' || p[i] == '\r') {
+    const uint8_t *e = memchr(p, '\n', n);
+    size_t k = e != NULL ? (size_t)(e - p) : n;
+    e = memchr(p, '\r', k);
+    return e != NULL ? (size_t)(e - p) : k;
+}
+
+/* Field-name bytes from p[i..n) up to ':', CR or LF. Returns the new i.
+ * Only the first sizeof name bytes are kept; name_len saturates one past it
+ * (a name that long matches no field). */
+static size_t read_name(drip_sse_t *s, const uint8_t *p, size_t i, size_t n)
+{
+    uint8_t nl = s->priv.name_len;
+    while (i < n) {
+        uint8_t c = p[i];
+        if (c == ':' || c == '\r' || c == '\n') {
             break;
         }
+        if (nl < sizeof s->priv.name) {
+            s->priv.name[nl] = (char)c;
+        }
+        if (nl <= sizeof s->priv.name) {
+            nl++;
+        }
+        i++;
     }
+    s->priv.name_len = nl;
     return i;
 }
 
@@ -303,8 +328,10 @@ int drip_sse_feed(drip_sse_t *s, const uint8_t *p, size_t n, size_t *used)
         s->priv.dispatched = 0;
         clear_event(s);
     }
+    /* One pass of this loop reads a whole line when the feed holds it: the
+     * states fall through from line start to name to value to line end. */
     while (rc == DRIP_AGAIN) {
-        uint8_t c;
+        uint8_t c, f;
         if (s->priv.need_sep && s->priv.state != ST_NAME) {
             rc = emit_sep(s);
             if (rc != 0) {
@@ -348,39 +375,54 @@ int drip_sse_feed(drip_sse_t *s, const uint8_t *p, size_t n, size_t *used)
                 if (rc == 0) {
                     rc = DRIP_AGAIN;
                 }
-            } else if (c == ':') {
+                break;
+            }
+            if (c == ':') {
                 s->priv.field = F_NONE; /* comment: skip the line */
                 s->priv.state = ST_SKIP;
-            } else {
-                s->priv.name_len = 0;
-                s->priv.state = ST_NAME;
+                break;
             }
-            break;
+            s->priv.name_len = 0;
+            s->priv.state = ST_NAME;
+            /* fall through */
         case ST_NAME:
-            if (c == ':' || c == '\r' || c == '\n') {
-                begin_field(s);
-                if (c == ':') {
-                    i++;
-                    s->priv.state = ST_VALUE_START;
-                } else {
-                    s->priv.state = ST_VALUE; /* empty value; line end below */
-                }
+            /* The two names OpenAI sends, whole in this feed: no byte loop. */
+            if (s->priv.name_len == 0 && n - i >= 5 && memcmp(p + i, "data:", 5) == 0) {
+                f = F_DATA;
+                i += 4;
+            } else if (s->priv.name_len == 0 && n - i >= 6 && memcmp(p + i, "event:", 6) == 0) {
+                f = F_EVENT;
+                i += 5;
             } else {
-                if (s->priv.name_len < sizeof s->priv.name) {
-                    s->priv.name[s->priv.name_len] = (char)c;
+                i = read_name(s, p, i, n);
+                if (i >= n) {
+                    break; /* the name goes on in the next feed */
                 }
-                if (s->priv.name_len <= sizeof s->priv.name) {
-                    s->priv.name_len++;
-                }
-                i++;
+                f = s->priv.name_len <= sizeof s->priv.name ? field_of(s) : F_NONE;
             }
-            break;
+            c = p[i];
+            begin_field(s, f);
+            if (c != ':') {
+                s->priv.state = ST_VALUE; /* empty value; line end below */
+                break;
+            }
+            i++;
+            s->priv.state = ST_VALUE_START;
+            if (s->priv.need_sep || i >= n) {
+                break; /* the LF joining data lines goes out first */
+            }
+            c = p[i];
+            /* fall through */
         case ST_VALUE_START:
+            s->priv.state = ST_VALUE;
             if (c == ' ') {
                 i++; /* exactly one leading space is dropped */
+                if (i >= n) {
+                    break;
+                }
+                c = p[i];
             }
-            s->priv.state = ST_VALUE;
-            break;
+            /* fall through */
         case ST_VALUE:
         case ST_SKIP: {
             size_t k = line_span(p + i, n - i);
@@ -400,7 +442,7 @@ int drip_sse_feed(drip_sse_t *s, const uint8_t *p, size_t n, size_t *used)
                         rc = DRIP_SSE_DATA;
                         break;
                     }
-                    memcpy(s->priv.buf + s->priv.len, p + i, k);
+                    memcpy(s->priv.buf + s->priv.len, p + i, k); /* the run at once */
                     s->priv.len += k;
                 } else {
                     int e = small_value(s, p + i, k);
@@ -411,7 +453,10 @@ int drip_sse_feed(drip_sse_t *s, const uint8_t *p, size_t n, size_t *used)
                     }
                 }
                 i += k;
-                break;
+                if (i >= n) {
+                    break; /* the line goes on in the next feed */
+                }
+                c = p[i];
             }
             /* c is CR or LF: the line ends */
             i++;
