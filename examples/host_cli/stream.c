@@ -608,8 +608,14 @@ static void *progress_thread(void *arg)
         struct timespec ts;
         uint32_t t = ms_now(a), due = a->prog.since + a->prog.next * a->progress_ms;
         if (!a->prog.got_event && (int32_t)(t - due) >= 0) {
-            fprintf(stderr, "dripfeed: waiting for the first event (%.0f s)...\n",
-                    (double)(a->prog.next * a->progress_ms) / 1000.0);
+            uint32_t el = a->prog.next * a->progress_ms;
+            if (el % 1000u == 0) {
+                fprintf(stderr, "dripfeed: waiting for the first event (%u s)...\n",
+                        (unsigned)(el / 1000u));
+            } else {
+                fprintf(stderr, "dripfeed: waiting for the first event (%.1f s)...\n",
+                        (double)el / 1000.0);
+            }
             a->prog.next++;
             continue;
         }
@@ -885,7 +891,9 @@ static void start_failed(drip_err_t e, const drip_client_cfg_t *cfg, const drip_
     if (e == DRIP_ERR_REQUEST_TOO_LARGE && req != NULL) {
         size_t body = 0, head = 0;
         (void)drip_request_body(req, NULL, 0, &body);
-        (void)drip_request_head(&cfg->endpoint, "POST", "/responses", body, NULL, 0, &head);
+        (void)drip_request_head(&cfg->endpoint, "POST",
+                                req->api == DRIP_API_CHAT ? "/chat/completions" : "/responses",
+                                body > 0 ? body - 1u : 0u, NULL, 0, &head);
         fprintf(stderr,
                 "dripfeed stream: the request is %zu bytes (prompt, instructions, tools, headers); "
                 "the request buffer holds %zu (rebuild with -DDRIP_CLI_TX_BYTES=N for more)\n",
