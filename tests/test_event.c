@@ -265,6 +265,130 @@ static void test_type_names_unknown(void **state)
     assert_int_equal(drip_event_type_of("error", 5), DRIP_EV_ERROR);
 }
 
+/* The name's enum value if s[0..n) is exactly one of the 58, else 0. */
+static int type_index_of(const char *s, size_t n)
+{
+    int k;
+    for (k = 0; k < DRIP_EV_RESPONSES_TYPES; k++) {
+        if (strlen(k_type_names[k]) == n && memcmp(k_type_names[k], s, n) == 0) {
+            return k + 1;
+        }
+    }
+    return 0;
+}
+
+static void expect_type(const char *s, size_t n)
+{
+    int got = (int)drip_event_type_of(s, n), want = type_index_of(s, n);
+    if (got != want) {
+        fail_msg("drip_event_type_of(\"%.*s\", %zu) = %d, want %d", (int)n, s, n, got, want);
+    }
+}
+
+static void test_type_names_near_misses(void **state)
+{
+    /* The lookup hashes a few bytes and then compares one candidate: every
+     * near miss of a real name must come out UNKNOWN (or as the real name it
+     * happens to be). */
+    static const char extra[] = "._aezAZ09 \0\x80\xff";
+    char tmp[96];
+    const char *pre[DRIP_EV_RESPONSES_TYPES], *suf[DRIP_EV_RESPONSES_TYPES];
+    size_t pre_len[DRIP_EV_RESPONSES_TYPES];
+    int i, j, npre = 0, nsuf = 0;
+    uint32_t rng = 7;
+    (void)state;
+    for (i = 0; i < DRIP_EV_RESPONSES_TYPES; i++) {
+        const char *n = k_type_names[i];
+        size_t len = strlen(n), k, e;
+        int v;
+        expect_type(n, len);
+        for (k = 0; k < len; k++) {
+            /* one byte changed, to every value */
+            memcpy(tmp, n, len);
+            for (v = 0; v < 256; v++) {
+                tmp[k] = (char)v;
+                expect_type(tmp, len);
+            }
+            /* one byte dropped; one byte doubled */
+            memcpy(tmp, n, k);
+            memcpy(tmp + k, n + k + 1, len - k - 1);
+            expect_type(tmp, len - 1);
+            memcpy(tmp, n, k + 1);
+            memcpy(tmp + k + 1, n + k, len - k);
+            expect_type(tmp, len + 1);
+            /* two neighbours swapped */
+            if (k + 1 < len) {
+                memcpy(tmp, n, len);
+                tmp[k] = n[k + 1];
+                tmp[k + 1] = n[k];
+                expect_type(tmp, len);
+            }
+            /* shorter: every prefix, and every suffix */
+            expect_type(n, k);
+            expect_type(n + k + 1, len - k - 1);
+        }
+        /* longer by 1..12 random name bytes: about one in 64 of these lands
+         * on the name's own hash slot, so the length check is exercised */
+        for (v = 0; v < 400; v++) {
+            size_t add = 1 + th_rand(&rng) % 12u;
+            memcpy(tmp, n, len);
+            for (e = 0; e < add; e++) {
+                tmp[len + e] = "abcdefghijklmnopqrstuvwxyz._"[th_rand(&rng) % 28u];
+            }
+            expect_type(tmp, len + add);
+        }
+        /* longer: a byte before or after */
+        for (e = 0; e < sizeof extra - 1; e++) {
+            memcpy(tmp, n, len);
+            tmp[len] = extra[e];
+            expect_type(tmp, len + 1);
+            tmp[0] = extra[e];
+            memcpy(tmp + 1, n, len);
+            expect_type(tmp, len + 1);
+        }
+        /* collect the prefixes and suffixes (split at the last dot) */
+        if (strncmp(n, "response.", 9) == 0) {
+            const char *d = strrchr(n + 9, '.');
+            const char *sx = d != NULL ? d + 1 : n + 9;
+            size_t pl = d != NULL ? (size_t)(d - (n + 9)) : 0;
+            for (j = 0; j < nsuf && strcmp(suf[j], sx) != 0; j++) {
+            }
+            if (j == nsuf) {
+                suf[nsuf++] = sx;
+            }
+            for (j = 0; j < npre && !(pre_len[j] == pl && memcmp(pre[j], n + 9, pl) == 0); j++) {
+            }
+            if (j == npre && pl > 0) {
+                pre[npre] = n + 9;
+                pre_len[npre++] = pl;
+            }
+        }
+    }
+    assert_int_equal(npre, 22);
+    assert_int_equal(nsuf, 13);
+    /* every prefix with every suffix, and every bare suffix: 13 + 22 x 13 names
+     * built from the right pieces, of which only the 57 real ones are known */
+    for (i = -1; i < npre; i++) {
+        for (j = 0; j < nsuf; j++) {
+            size_t n = 9;
+            memcpy(tmp, "response.", 9);
+            if (i >= 0) {
+                memcpy(tmp + n, pre[i], pre_len[i]);
+                n += pre_len[i];
+                tmp[n++] = '.';
+            }
+            memcpy(tmp + n, suf[j], strlen(suf[j]));
+            n += strlen(suf[j]);
+            expect_type(tmp, n);
+            /* and a prefix alone, with and without its dot */
+            if (i >= 0) {
+                expect_type(tmp, 9 + pre_len[i]);
+                expect_type(tmp, 10 + pre_len[i]);
+            }
+        }
+    }
+}
+
 static void test_unknown_type_decodes(void **state)
 {
     (void)state;
@@ -1801,6 +1925,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_type_names_all_58),
         cmocka_unit_test(test_type_names_unknown),
+        cmocka_unit_test(test_type_names_near_misses),
         cmocka_unit_test(test_unknown_type_decodes),
         cmocka_unit_test(test_sequence_number),
         cmocka_unit_test(test_index_ranges),

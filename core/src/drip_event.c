@@ -16,85 +16,187 @@
 
 #include <string.h>
 
-/* Event names, compressed without losing exactness: every name after
- * "response." is PREFIX "." SUFFIX (split at the last dot) or a bare SUFFIX
- * (lifecycle). 22 prefixes x 13 suffixes cover the 58 names; k_type_code
- * holds (prefix << 4 | suffix) in enum order. About 600 bytes of flash
- * instead of 1.6 KB of full names. Index 7 ("error") has no prefix. */
-static const char k_prefixes[] =
-    "output_item\0content_part\0output_text\0output_text.annotation\0refusal\0"
-    "function_call_arguments\0custom_tool_call_input\0mcp_call_arguments\0"
-    "reasoning_summary_part\0reasoning_summary_text\0reasoning_text\0web_search_call\0"
-    "file_search_call\0code_interpreter_call\0code_interpreter_call_code\0"
-    "image_generation_call\0mcp_call\0mcp_list_tools\0audio\0audio.transcript\0"
-    "shell_call_command\0shell_call_output_content\0";
-static const char k_suffixes[] =
-    "created\0queued\0in_progress\0completed\0incomplete\0failed\0added\0done\0delta\0"
-    "searching\0interpreting\0generating\0partial_image\0";
-#define TC(p, s) (uint16_t)(((p) << 4) | (s))
+/* Event names. Every name after "response." is PREFIX "." SUFFIX (split at
+ * the last dot) or a bare SUFFIX (lifecycle): 22 prefixes x 13 suffixes cover
+ * the 58 names in about 630 bytes instead of 1.6 KB of full names. Prefixes
+ * and suffixes are strings led by their length byte (no NUL); the enums are
+ * their offsets, and k_type_code holds each name's two (prefix << 7 | suffix)
+ * in enum order. Index 7 ("error") has no entry. */
+enum { /* offsets into k_pre (9 bits) */
+    P_NONE = 0,
+    P_OUTPUT_ITEM = P_NONE + sizeof "",
+    P_CONTENT_PART = P_OUTPUT_ITEM + sizeof "output_item",
+    P_OUTPUT_TEXT = P_CONTENT_PART + sizeof "content_part",
+    P_OUTPUT_TEXT_ANNOTATION = P_OUTPUT_TEXT + sizeof "output_text",
+    P_REFUSAL = P_OUTPUT_TEXT_ANNOTATION + sizeof "output_text.annotation",
+    P_FUNCTION_CALL_ARGUMENTS = P_REFUSAL + sizeof "refusal",
+    P_CUSTOM_TOOL_CALL_INPUT = P_FUNCTION_CALL_ARGUMENTS + sizeof "function_call_arguments",
+    P_MCP_CALL_ARGUMENTS = P_CUSTOM_TOOL_CALL_INPUT + sizeof "custom_tool_call_input",
+    P_REASONING_SUMMARY_PART = P_MCP_CALL_ARGUMENTS + sizeof "mcp_call_arguments",
+    P_REASONING_SUMMARY_TEXT = P_REASONING_SUMMARY_PART + sizeof "reasoning_summary_part",
+    P_REASONING_TEXT = P_REASONING_SUMMARY_TEXT + sizeof "reasoning_summary_text",
+    P_WEB_SEARCH_CALL = P_REASONING_TEXT + sizeof "reasoning_text",
+    P_FILE_SEARCH_CALL = P_WEB_SEARCH_CALL + sizeof "web_search_call",
+    P_CODE_INTERPRETER_CALL = P_FILE_SEARCH_CALL + sizeof "file_search_call",
+    P_CODE_INTERPRETER_CALL_CODE = P_CODE_INTERPRETER_CALL + sizeof "code_interpreter_call",
+    P_IMAGE_GENERATION_CALL = P_CODE_INTERPRETER_CALL_CODE + sizeof "code_interpreter_call_code",
+    P_MCP_CALL = P_IMAGE_GENERATION_CALL + sizeof "image_generation_call",
+    P_MCP_LIST_TOOLS = P_MCP_CALL + sizeof "mcp_call",
+    P_AUDIO = P_MCP_LIST_TOOLS + sizeof "mcp_list_tools",
+    P_AUDIO_TRANSCRIPT = P_AUDIO + sizeof "audio",
+    P_SHELL_CALL_COMMAND = P_AUDIO_TRANSCRIPT + sizeof "audio.transcript",
+    P_SHELL_CALL_OUTPUT_CONTENT = P_SHELL_CALL_COMMAND + sizeof "shell_call_command",
+    P_END_ = P_SHELL_CALL_OUTPUT_CONTENT + sizeof "shell_call_output_content"
+};
+enum { /* offsets into k_suf (7 bits) */
+    S_CREATED = 0,
+    S_QUEUED = S_CREATED + sizeof "created",
+    S_IN_PROGRESS = S_QUEUED + sizeof "queued",
+    S_COMPLETED = S_IN_PROGRESS + sizeof "in_progress",
+    S_INCOMPLETE = S_COMPLETED + sizeof "completed",
+    S_FAILED = S_INCOMPLETE + sizeof "incomplete",
+    S_ADDED = S_FAILED + sizeof "failed",
+    S_DONE = S_ADDED + sizeof "added",
+    S_DELTA = S_DONE + sizeof "done",
+    S_SEARCHING = S_DELTA + sizeof "delta",
+    S_INTERPRETING = S_SEARCHING + sizeof "searching",
+    S_GENERATING = S_INTERPRETING + sizeof "interpreting",
+    S_PARTIAL_IMAGE = S_GENERATING + sizeof "generating",
+    S_END_ = S_PARTIAL_IMAGE + sizeof "partial_image"
+};
+/* both offsets fit one uint16_t (prefix << 7 | suffix) */
+typedef char drip_type_code_fits_[(P_END_ <= 512 && S_END_ <= 128) ? 1 : -1];
+static const char k_pre[P_END_] =
+    "\000"
+    "\013" "output_item"
+    "\014" "content_part"
+    "\013" "output_text"
+    "\026" "output_text.annotation"
+    "\007" "refusal"
+    "\027" "function_call_arguments"
+    "\026" "custom_tool_call_input"
+    "\022" "mcp_call_arguments"
+    "\026" "reasoning_summary_part"
+    "\026" "reasoning_summary_text"
+    "\016" "reasoning_text"
+    "\017" "web_search_call"
+    "\020" "file_search_call"
+    "\025" "code_interpreter_call"
+    "\032" "code_interpreter_call_code"
+    "\025" "image_generation_call"
+    "\010" "mcp_call"
+    "\016" "mcp_list_tools"
+    "\005" "audio"
+    "\020" "audio.transcript"
+    "\022" "shell_call_command"
+    "\031" "shell_call_output_content";
+static const char k_suf[S_END_] =
+    "\007" "created"
+    "\006" "queued"
+    "\013" "in_progress"
+    "\011" "completed"
+    "\012" "incomplete"
+    "\006" "failed"
+    "\005" "added"
+    "\004" "done"
+    "\005" "delta"
+    "\011" "searching"
+    "\014" "interpreting"
+    "\012" "generating"
+    "\015" "partial_image";
+#define TC(p, s) (uint16_t)((P_##p << 7) | S_##s)
 static const uint16_t k_type_code[DRIP_EV_RESPONSES_TYPES] = {
-    TC(0, 0), TC(0, 1), TC(0, 2), TC(0, 3), TC(0, 4), TC(0, 5), 0xFFFFu,
-    TC(1, 6), TC(1, 7), TC(2, 6), TC(2, 7),
-    TC(3, 8), TC(3, 7), TC(4, 6), TC(5, 8), TC(5, 7),
-    TC(6, 8), TC(6, 7), TC(7, 8), TC(7, 7), TC(8, 8), TC(8, 7),
-    TC(9, 6), TC(9, 7), TC(10, 8), TC(10, 7), TC(11, 8), TC(11, 7),
-    TC(12, 2), TC(12, 9), TC(12, 3), TC(13, 2), TC(13, 9), TC(13, 3),
-    TC(14, 2), TC(14, 10), TC(14, 3), TC(15, 8), TC(15, 7),
-    TC(16, 2), TC(16, 11), TC(16, 3), TC(16, 12),
-    TC(17, 2), TC(17, 3), TC(17, 5), TC(18, 2), TC(18, 3), TC(18, 5),
-    TC(19, 8), TC(19, 7), TC(20, 8), TC(20, 7),
-    TC(21, 6), TC(21, 8), TC(21, 7), TC(22, 8), TC(22, 7)};
+    TC(NONE, CREATED), TC(NONE, QUEUED), TC(NONE, IN_PROGRESS), TC(NONE, COMPLETED),
+    TC(NONE, INCOMPLETE), TC(NONE, FAILED), 0, TC(OUTPUT_ITEM, ADDED),
+    TC(OUTPUT_ITEM, DONE), TC(CONTENT_PART, ADDED), TC(CONTENT_PART, DONE),
+    TC(OUTPUT_TEXT, DELTA), TC(OUTPUT_TEXT, DONE), TC(OUTPUT_TEXT_ANNOTATION, ADDED),
+    TC(REFUSAL, DELTA), TC(REFUSAL, DONE), TC(FUNCTION_CALL_ARGUMENTS, DELTA),
+    TC(FUNCTION_CALL_ARGUMENTS, DONE), TC(CUSTOM_TOOL_CALL_INPUT, DELTA),
+    TC(CUSTOM_TOOL_CALL_INPUT, DONE), TC(MCP_CALL_ARGUMENTS, DELTA),
+    TC(MCP_CALL_ARGUMENTS, DONE), TC(REASONING_SUMMARY_PART, ADDED),
+    TC(REASONING_SUMMARY_PART, DONE), TC(REASONING_SUMMARY_TEXT, DELTA),
+    TC(REASONING_SUMMARY_TEXT, DONE), TC(REASONING_TEXT, DELTA), TC(REASONING_TEXT, DONE),
+    TC(WEB_SEARCH_CALL, IN_PROGRESS), TC(WEB_SEARCH_CALL, SEARCHING),
+    TC(WEB_SEARCH_CALL, COMPLETED), TC(FILE_SEARCH_CALL, IN_PROGRESS),
+    TC(FILE_SEARCH_CALL, SEARCHING), TC(FILE_SEARCH_CALL, COMPLETED),
+    TC(CODE_INTERPRETER_CALL, IN_PROGRESS), TC(CODE_INTERPRETER_CALL, INTERPRETING),
+    TC(CODE_INTERPRETER_CALL, COMPLETED), TC(CODE_INTERPRETER_CALL_CODE, DELTA),
+    TC(CODE_INTERPRETER_CALL_CODE, DONE), TC(IMAGE_GENERATION_CALL, IN_PROGRESS),
+    TC(IMAGE_GENERATION_CALL, GENERATING), TC(IMAGE_GENERATION_CALL, COMPLETED),
+    TC(IMAGE_GENERATION_CALL, PARTIAL_IMAGE), TC(MCP_CALL, IN_PROGRESS),
+    TC(MCP_CALL, COMPLETED), TC(MCP_CALL, FAILED), TC(MCP_LIST_TOOLS, IN_PROGRESS),
+    TC(MCP_LIST_TOOLS, COMPLETED), TC(MCP_LIST_TOOLS, FAILED), TC(AUDIO, DELTA),
+    TC(AUDIO, DONE), TC(AUDIO_TRANSCRIPT, DELTA), TC(AUDIO_TRANSCRIPT, DONE),
+    TC(SHELL_CALL_COMMAND, ADDED), TC(SHELL_CALL_COMMAND, DELTA),
+    TC(SHELL_CALL_COMMAND, DONE), TC(SHELL_CALL_OUTPUT_CONTENT, DELTA),
+    TC(SHELL_CALL_OUTPUT_CONTENT, DONE)};
 #undef TC
+/* hash multipliers (see drip_event_type_of) */
+#define HASH_A 0xD66B829Fu
+#define HASH_B 0xEA90A8F1u
+static const uint8_t k_disp[16] = {1, 13, 8, 1, 24, 10, 12, 14, 13, 0, 0, 5, 2, 0, 1, 5};
+static const uint8_t k_slot[64] = {
+    45, 12, 20, 57, 54, 38, 53, 18, 46, 19, 22, 24, 0, 49, 14, 42,
+    35, 34, 39, 26, 44, 52, 11, 6, 9, 28, 30, 16, 55, 32, 47, 17,
+    3, 13, 5, 23, 33, 48, 10, 43, 15, 0, 50, 27, 51, 21, 1, 36,
+    31, 8, 0, 0, 0, 0, 41, 2, 25, 56, 37, 29, 4, 0, 40, 58
+};
 
-/* Position (0-based) of s[0..n) in a NUL-separated list, or -1. */
-static int list_index(const char *list, const char *s, size_t n)
+/* Lookup: a perfect hash (hash and displace) over the 57 "response.*" names
+ * picks one candidate, then one exact comparison. The hash mixes the length,
+ * the four bytes after "response." and the four at len-8 (together they tell
+ * all 57 apart); its top 4 bits pick a bucket, the next 6 a slot of k_slot
+ * (0: no name), XORed with the bucket's k_disp so that no two names share a
+ * slot. When a name is added, regenerate k_disp, k_slot and the multipliers:
+ * try random odd multipliers until, biggest bucket first, every bucket finds
+ * a displacement whose slots are all free. */
+static uint32_t le32(const char *p)
 {
-    int i = 0;
-    while (*list != '\0') {
-        size_t k = strlen(list);
-        if (k == n && memcmp(list, s, n) == 0) {
-            return i;
-        }
-        list += k + 1;
-        i++;
-    }
-    return -1;
+    const unsigned char *u = (const unsigned char *)p;
+    /* byte by byte, so the hash is the same on any byte order */
+    return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 | (uint32_t)u[3] << 24;
 }
 
 drip_event_type_t drip_event_type_of(const char *name, size_t len)
 {
-    size_t dot;
-    int pre = 0, suf, i;
+    uint32_t x;
+    unsigned t, code;
+    const char *pre, *suf;
+    size_t pl, sl;
     if (name == NULL) {
         return DRIP_EV_UNKNOWN;
     }
     if (len == 5 && memcmp(name, "error", 5) == 0) {
         return DRIP_EV_ERROR;
     }
-    if (len <= 9 || memcmp(name, "response.", 9) != 0) {
+    /* the shortest name is "response.queued": the hash may read 4 bytes at 9 */
+    if (len < 15 || memcmp(name, "response.", 9) != 0) {
         return DRIP_EV_UNKNOWN;
     }
+    x = ((le32(name + 9) ^ le32(name + len - 8) * HASH_A) + (uint32_t)len) * HASH_B;
+    t = k_slot[((x >> 22) & 63u) ^ k_disp[x >> 28]];
+    if (t == 0) {
+        return DRIP_EV_UNKNOWN;
+    }
+    code = k_type_code[t - 1];
+    pre = k_pre + (code >> 7);
+    suf = k_suf + (code & 0x7Fu);
+    pl = (unsigned char)pre[0];
+    sl = (unsigned char)suf[0];
     name += 9;
     len -= 9;
-    for (dot = len; dot > 0 && name[dot - 1] != '.'; dot--) {
-    }
-    if (dot > 0) {
-        pre = list_index(k_prefixes, name, dot - 1) + 1;
-        if (pre == 0) {
+    if (pl > 0) {
+        if (len != pl + 1 + sl || memcmp(name, pre + 1, pl) != 0 || name[pl] != '.') {
             return DRIP_EV_UNKNOWN;
         }
-    }
-    suf = list_index(k_suffixes, name + dot, len - dot);
-    if (suf < 0) {
+        name += pl + 1;
+    } else if (len != sl) {
         return DRIP_EV_UNKNOWN;
     }
-    for (i = 0; i < DRIP_EV_RESPONSES_TYPES; i++) {
-        if (k_type_code[i] == (uint16_t)((pre << 4) | suf)) {
-            return (drip_event_type_t)(i + 1);
-        }
-    }
-    return DRIP_EV_UNKNOWN;
+    return memcmp(name, suf + 1, sl) == 0 ? (drip_event_type_t)t : DRIP_EV_UNKNOWN;
 }
+#undef HASH_A
+#undef HASH_B
 
 int drip_event_is_terminal(drip_event_type_t t)
 {
