@@ -286,13 +286,6 @@ static void test_str_bad_escapes(void **state)
     /* jsmn lets these through (it checks escape letters and hex digits only);
      * drip_json_str must refuse them. */
     static const char *bad[] = {
-        "{\"s\":\"\\ud83d\"}",          /* lone high surrogate */
-        "{\"s\":\"\\ud83dx\"}",         /* high surrogate, then a plain byte */
-        "{\"s\":\"\\ud83d\\n\"}",       /* high surrogate, then another escape */
-        "{\"s\":\"\\ud83d\\u0041\"}",   /* high surrogate, then a non-surrogate */
-        "{\"s\":\"\\ud83d\\ud83d\"}",   /* high, high */
-        "{\"s\":\"\\ude00\"}",          /* lone low surrogate */
-        "{\"s\":\"\\ude00\\ud83d\"}",   /* reversed pair */
         "{\"s\":\"a\x01" "b\"}",        /* raw control byte */
         "{\"s\":\"tab\there\"}",        /* raw TAB is a control byte too */
         "{\"s\":\"nl\nhere\"}",         /* raw LF */
@@ -318,9 +311,9 @@ static void test_unescape_bad(void **state)
 {
     /* drip_json_unescape on string bodies (no quotes) */
     static const char *bad[] = {
-        "\\x41",  "\\u12g4", "\\u12", "\\u", "abc\\", "\\",     "\\U0041", "\\ud83d",
-        "\\ude00", "\\ude00\\ud83d", "\\ud83d\\ud83d", "\\ud83d\\u0041", "\\ud83dx",
-        "\\ud83d\\", "\\ud83d\\x", "a\x01", "\x7f\x1f", "\\u00G0", "\\'", "\\a", "\\0",
+        "\\x41",  "\\u12g4", "\\u12", "\\u", "abc\\", "\\",     "\\U0041",
+        "\\ud83d\\", "\\ud83d\\x", "\\ud83d\\u12", "\\ud83d\x01", "a\x01", "\x7f\x1f",
+        "\\u00G0", "\\'", "\\a", "\\0",
     };
     size_t i;
     (void)state;
@@ -332,6 +325,66 @@ static void test_unescape_bad(void **state)
             fail_msg("drip_json_unescape accepted \"%s\"", bad[i]);
         }
     }
+}
+
+/* Unpaired surrogates (RFC 8259 8.2 leaves them to the reader): U+FFFD,
+ * never an error; a delta keeps a half at either end in its 3-byte form so
+ * that drip_stream can join a pair split across two deltas. */
+static void test_unpaired_surrogates(void **state)
+{
+#define FFFD "\xEF\xBF\xBD"
+#define HI "\xED\xA0\xBD" /* D83D */
+#define LO "\xED\xB8\x80" /* DE00 */
+    static const struct {
+        const char *in, *plain, *delta;
+    } cases[] = {
+        {"\\ud83d", FFFD, HI},
+        {"\\ude00", FFFD, LO},
+        {"\\ude00\\ud83d", FFFD FFFD, LO HI},
+        {"x\\ud83d", "x" FFFD, "x" HI},
+        {"\\ude00x", FFFD "x", LO "x"},
+        {"x\\ude00", "x" FFFD, "x" FFFD},
+        {"\\ud83dx", FFFD "x", FFFD "x"},
+        {"\\ud83d\\n", FFFD "\n", FFFD "\n"},
+        {"\\ud83d\\u0041", FFFD "A", FFFD "A"},
+        {"\\ud83d\\u20ac", FFFD "\xE2\x82\xAC", FFFD "\xE2\x82\xAC"},
+        {"\\ud83d\\ud83d", FFFD FFFD, FFFD HI},
+        {"\\ud83d\\ud83d\\ude00", FFFD "\xF0\x9F\x98\x80", FFFD "\xF0\x9F\x98\x80"},
+        {"\\ud83d\\ude00", "\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80"},
+        {"\\u0041\\ude00", "A" FFFD, "A" FFFD},
+        {"\\ud83d\\\"", FFFD "\"", FFFD "\""},
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char js[64], buf[32];
+        doc_t d;
+        drip_str_t s;
+        size_t n = strlen(cases[i].in), out = 0;
+        int delta;
+        for (delta = 0; delta < 2; delta++) {
+            const char *want = delta ? cases[i].delta : cases[i].plain;
+            snprintf(js, sizeof js, "{\"s\":\"%s\"}", cases[i].in);
+            assert_int_equal(parse(&d, js), DRIP_OK);
+            if (delta) {
+                assert_int_equal(drip_json_str_delta(&d.j, drip_json_get(&d.j, 0, "s", 1), &s),
+                                 DRIP_OK);
+            } else {
+                assert_int_equal(member_str(&d, "s", &s), DRIP_OK);
+            }
+            if (s.n != strlen(want) || memcmp(s.p, want, s.n) != 0) {
+                fail_msg("case %zu (%s) %s: got %zu bytes", i, cases[i].in, delta ? "delta" : "plain",
+                         s.n);
+            }
+        }
+        memcpy(buf, cases[i].in, n + 1);
+        assert_int_equal(drip_json_unescape(buf, n, &out), DRIP_OK);
+        assert_int_equal(out, strlen(cases[i].plain));
+        assert_memory_equal(buf, cases[i].plain, out);
+    }
+#undef FFFD
+#undef HI
+#undef LO
 }
 
 static void test_str_not_a_string(void **state)
@@ -516,18 +569,19 @@ static void test_unesc_incremental_matches(void **state)
         "\\u0041\\u0042\\u0043",
         "x\\\\u0041",
         "\\udbff\\udfff\\ud800\\udc00",
-        /* errors */
         "\\ud83d",
         "\\ud83dx",
         "\\ude00",
         "\\ude00\\ud83d",
+        "\\ud83d\\u0041",
+        /* errors */
+        "\\ud83d\\",
         "\\u12g4",
         "\\x",
         "bad\x01",
         "\\",
         "\\u00",
         "ok then \\q",
-        "\\ud83d\\u0041",
     };
     size_t i;
     (void)state;
@@ -544,19 +598,26 @@ static void test_unesc_incremental_matches(void **state)
 
         memset(&u, 0, sizeof u);
         for (k = 0; k < n; k++) {
-            uint8_t out[4];
+            uint8_t out[DRIP_UNESC_OUT_MAX];
             int r = drip_unesc_byte(&u, (uint8_t)c[k], out);
             if (r < 0) {
                 assert_int_equal(r, DRIP_ERR_JSON_ESCAPE);
                 e_inc = DRIP_ERR_JSON_ESCAPE;
                 break;
             }
-            assert_true(r <= 4);
+            assert_true(r <= DRIP_UNESC_OUT_MAX);
             memcpy(inc + w, out, (size_t)r);
             w += (size_t)r;
         }
         if (e_inc == DRIP_OK) {
-            e_inc = drip_unesc_end(&u);
+            uint8_t out[DRIP_UNESC_OUT_MAX];
+            int r = drip_unesc_end(&u, out);
+            if (r < 0) {
+                e_inc = (drip_err_t)r;
+            } else {
+                memcpy(inc + w, out, (size_t)r);
+                w += (size_t)r;
+            }
         }
         if (e_whole != e_inc) {
             fail_msg("case %zu \"%s\": unescape %d, byte-wise %d", i, c, (int)e_whole, (int)e_inc);
@@ -583,6 +644,7 @@ int main(void)
         cmocka_unit_test(test_str_unicode),
         cmocka_unit_test(test_str_bad_escapes),
         cmocka_unit_test(test_unescape_bad),
+        cmocka_unit_test(test_unpaired_surrogates),
         cmocka_unit_test(test_str_not_a_string),
         cmocka_unit_test(test_str_idempotent),
         cmocka_unit_test(test_int_values),

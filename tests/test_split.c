@@ -163,8 +163,18 @@ static void r_error(void *u, const drip_error_t *e)
             e->detail ? e->detail : "(null)");
 }
 
+static drip_err_t r_approval(void *u, const drip_approval_t *a)
+{
+    (void)u;
+    th_buf_fmt(&g_rec, "APPROVAL %.*s %.*s %.*s %.*s\n", (int)a->id.n, a->id.p ? a->id.p : "",
+               (int)a->server_label.n, a->server_label.p ? a->server_label.p : "", (int)a->name.n,
+               a->name.p ? a->name.p : "", (int)a->arguments.n, a->arguments.p ? a->arguments.p : "");
+    return DRIP_OK;
+}
+
 static const drip_handlers_t k_handlers = {r_head,      r_event,      r_text,      r_refusal,
-                                           r_reasoning, r_call_delta, r_call_done, r_error};
+                                           r_reasoning, r_call_delta, r_call_done, r_error,
+                                           r_approval};
 
 static void rec_result(const drip_stream_t *st, int final_rc)
 {

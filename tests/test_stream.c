@@ -53,6 +53,9 @@ typedef struct {
     err_rec_t err[MAX_ERRS];
     int ncalls_delta, ncalls_done;
     th_buf_t calls;           /* "call_id name: args" per done */
+    th_buf_t args;            /* "call_id=" + every argument delta, per call */
+    th_buf_t done_args;       /* "call_id=args;" per done that carried them */
+    th_buf_t approvals;       /* "id label name args;" per approval */
     int callbacks;         /* every handler call */
     int cancel_at;         /* callback number at which a handler returns non-zero, 0: never */
     int cancel_kind;       /* which handler cancels: 'h','e','t','r','z','c','d' */
@@ -135,9 +138,11 @@ static drip_err_t h_reasoning(void *u, const drip_event_t *ev, const char *p, si
 static drip_err_t h_call_delta(void *u, const drip_call_t *c, const char *p, size_t n)
 {
     rec_t *r = u;
-    (void)c;
-    (void)p;
-    (void)n;
+    if (r->args.n == 0 || c->call_id.n == 0 || r->args.p[r->args.n - 1] == ';') {
+        th_buf_add(&r->args, c->call_id.p ? c->call_id.p : "", c->call_id.n);
+        th_buf_str(&r->args, "=");
+    }
+    th_buf_add(&r->args, p ? p : "", n);
     r->ncalls_delta++;
     return count(r, 'c');
 }
@@ -146,6 +151,15 @@ static drip_err_t h_call_done(void *u, const drip_call_t *c)
 {
     rec_t *r = u;
     r->ncalls_done++;
+    if (r->args.n > 0) {
+        th_buf_str(&r->args, ";");
+    }
+    if (c->arguments.p != NULL) {
+        th_buf_add(&r->done_args, c->call_id.p ? c->call_id.p : "", c->call_id.n);
+        th_buf_str(&r->done_args, "=");
+        th_buf_add(&r->done_args, c->arguments.p, c->arguments.n);
+        th_buf_str(&r->done_args, ";");
+    }
     th_buf_add(&r->calls, c->call_id.p ? c->call_id.p : "", c->call_id.n);
     th_buf_str(&r->calls, " ");
     th_buf_add(&r->calls, c->name.p ? c->name.p : "", c->name.n);
@@ -190,11 +204,25 @@ static void h_error(void *u, const drip_error_t *e)
     r->nerr++;
 }
 
+static drip_err_t h_approval(void *u, const drip_approval_t *a)
+{
+    rec_t *r = u;
+    th_buf_fmt(&r->approvals, "%.*s %.*s %.*s %.*s;", (int)a->id.n, a->id.p ? a->id.p : "",
+               (int)a->server_label.n, a->server_label.p ? a->server_label.p : "", (int)a->name.n,
+               a->name.p ? a->name.p : "", (int)a->arguments.n,
+               a->arguments.p ? a->arguments.p : "(none)");
+    return count(r, 'a');
+}
+
 static const drip_handlers_t k_handlers = {h_head,      h_event,      h_text,      h_refusal,
-                                           h_reasoning, h_call_delta, h_call_done, h_error};
+                                           h_reasoning, h_call_delta, h_call_done, h_error,
+                                           h_approval};
 
 static void rec_free(rec_t *r)
 {
+    buf_free(&r->args);
+    buf_free(&r->done_args);
+    buf_free(&r->approvals);
     buf_free(&r->text);
     buf_free(&r->refusal);
     buf_free(&r->reasoning);
@@ -1517,6 +1545,197 @@ static void big_run(size_t text_bytes, uint32_t seed, size_t *completed_size)
     buf_free(&g.sse);
 }
 
+/* ---- what other servers send (issue 11) ---------------------------------- */
+
+/* An event stream of the given events (one SSE event per line of `events`,
+ * separated by '\n') as a 200 response with a Content-Length. */
+static void sse_http(th_buf_t *http, const char *events)
+{
+    th_buf_t body = {0};
+    const char *l = events;
+    while (*l != '\0') {
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+        th_buf_str(&body, "data: ");
+        th_buf_add(&body, l, n);
+        th_buf_str(&body, "\n\n");
+        l += n + (e ? 1u : 0u);
+    }
+    http->n = 0;
+    th_buf_fmt(http, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: %zu\r\n\r\n",
+               body.n);
+    th_buf_add(http, body.p, body.n);
+    buf_free(&body);
+}
+
+static void run_events(drip_api_t api, const char *events, size_t buf_len, size_t piece, rec_t *r)
+{
+    th_buf_t http = {0};
+    sse_http(&http, events);
+    memset(r, 0, sizeof *r);
+    stream_init(api, buf_len, r);
+    (void)feed_all(&g_st, r, (const unsigned char *)http.p, http.n, piece, 7);
+    (void)finish(&g_st, r);
+    buf_free(&http);
+}
+
+static void expect_buf(const th_buf_t *b, const char *want)
+{
+    size_t n = strlen(want);
+    if (b->n != n || (n > 0 && memcmp(b->p, want, n) != 0)) {
+        fail_msg("got [%.*s], want [%s]", (int)b->n, b->p ? b->p : "", want);
+    }
+}
+
+#define R_CREATED "{\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_1\",\"status\":\"in_progress\"}}\n"
+#define R_DONE(seq) "{\"type\":\"response.completed\",\"sequence_number\":" #seq ",\"response\":{\"id\":\"resp_1\",\"status\":\"completed\"}}"
+
+/* A surrogate pair split across two deltas ("\ud83d" then "\ude00", as a
+ * third-party server sent an emoji) is joined; unpaired halves are U+FFFD
+ * and not errors; the same for Chat content, at every feed size. */
+static void test_split_surrogates(void **state)
+{
+    static const char resp[] =
+        R_CREATED
+        "{\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"output_index\":0,\"content_index\":0,\"delta\":\"Hi \\ud83d\"}\n"
+        "{\"type\":\"response.output_text.delta\",\"sequence_number\":2,\"output_index\":0,\"content_index\":0,\"delta\":\"\\ude00!\"}\n"
+        "{\"type\":\"response.output_text.delta\",\"sequence_number\":3,\"output_index\":0,\"content_index\":0,\"delta\":\"\\ud83d\"}\n"
+        "{\"type\":\"response.output_text.delta\",\"sequence_number\":4,\"output_index\":0,\"content_index\":0,\"delta\":\"\\ude00\"}\n"
+        "{\"type\":\"response.output_text.delta\",\"sequence_number\":5,\"output_index\":0,\"content_index\":0,\"delta\":\" lone \\ud83d\"}\n"
+        "{\"type\":\"response.output_text.delta\",\"sequence_number\":6,\"output_index\":0,\"content_index\":0,\"delta\":\"x \\ude00 y\"}\n"
+        "{\"type\":\"response.output_text.delta\",\"sequence_number\":7,\"output_index\":0,\"content_index\":0,\"delta\":\"\\ude00 end \\ud83d\"}\n"
+        "{\"type\":\"response.output_text.done\",\"sequence_number\":8,\"output_index\":0,\"content_index\":0,\"text\":\"t\"}\n"
+        R_DONE(9);
+    static const char chat[] =
+        "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"A\\ud83d\"}}]}\n"
+        "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\\ude00B\"}}]}\n"
+        "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\\ud83d\"}}]}\n"
+        "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n"
+        "[DONE]";
+    static const size_t pieces[] = {1, 2, 7, 4096};
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof pieces / sizeof pieces[0]; i++) {
+        rec_t r;
+        run_events(DRIP_API_RESPONSES, resp, sizeof g_data, pieces[i], &r);
+        assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
+        assert_int_equal(r.nerr, 0);
+        /* 😀 joined twice; lone halves U+FFFD (the last one given up at .done) */
+        expect_buf(&r.text, "Hi \xF0\x9F\x98\x80!\xF0\x9F\x98\x80 lone \xEF\xBF\xBDx \xEF\xBF\xBD y"
+                            "\xEF\xBF\xBD end \xEF\xBF\xBD");
+        rec_free(&r);
+        run_events(DRIP_API_CHAT, chat, sizeof g_data, pieces[i], &r);
+        assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
+        assert_int_equal(r.nerr, 0);
+        expect_buf(&r.text, "A\xF0\x9F\x98\x80" "B\xEF\xBF\xBD");
+        rec_free(&r);
+    }
+    /* the same halves through the oversize scanner: a 64-byte buffer */
+    {
+        rec_t r;
+        run_events(DRIP_API_RESPONSES, resp, 64, 3, &r);
+        assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
+        expect_buf(&r.text, "Hi \xF0\x9F\x98\x80!\xF0\x9F\x98\x80 lone \xEF\xBF\xBDx \xEF\xBF\xBD y"
+                            "\xEF\xBF\xBD end \xEF\xBF\xBD");
+        rec_free(&r);
+    }
+}
+
+/* Hosted tools (mcp_call, web_search_call, ...) never reach the call
+ * handlers; function_call and custom_tool_call do, with call_id; an
+ * mcp_approval_request reaches on_approval. */
+static void test_hosted_tools_not_calls(void **state)
+{
+    static const char ev[] =
+        R_CREATED
+        "{\"type\":\"response.output_item.added\",\"sequence_number\":1,\"output_index\":0,\"item\":{\"id\":\"mcp_1\",\"type\":\"mcp_call\",\"arguments\":\"\",\"name\":\"web_search_exa\",\"server_label\":\"dmcp\"}}\n"
+        "{\"type\":\"response.mcp_call_arguments.delta\",\"sequence_number\":2,\"output_index\":0,\"item_id\":\"mcp_1\",\"delta\":\"{\\\"q\\\":1}\"}\n"
+        "{\"type\":\"response.mcp_call_arguments.done\",\"sequence_number\":3,\"output_index\":0,\"item_id\":\"mcp_1\",\"arguments\":\"{\\\"q\\\":1}\"}\n"
+        "{\"type\":\"response.output_item.done\",\"sequence_number\":4,\"output_index\":0,\"item\":{\"id\":\"mcp_1\",\"type\":\"mcp_call\",\"arguments\":\"{\\\"q\\\":1}\",\"name\":\"web_search_exa\",\"output\":\"r\"}}\n"
+        "{\"type\":\"response.output_item.added\",\"sequence_number\":5,\"output_index\":1,\"item\":{\"id\":\"ws_1\",\"type\":\"web_search_call\",\"status\":\"in_progress\"}}\n"
+        "{\"type\":\"response.output_item.done\",\"sequence_number\":6,\"output_index\":1,\"item\":{\"id\":\"ws_1\",\"type\":\"web_search_call\",\"status\":\"completed\"}}\n"
+        "{\"type\":\"response.output_item.added\",\"sequence_number\":7,\"output_index\":2,\"item\":{\"id\":\"ctc_1\",\"type\":\"custom_tool_call\",\"call_id\":\"call_c\",\"name\":\"grammar\",\"input\":\"\"}}\n"
+        "{\"type\":\"response.custom_tool_call_input.delta\",\"sequence_number\":8,\"output_index\":2,\"item_id\":\"ctc_1\",\"delta\":\"SELECT\"}\n"
+        "{\"type\":\"response.custom_tool_call_input.done\",\"sequence_number\":9,\"output_index\":2,\"item_id\":\"ctc_1\",\"input\":\"SELECT\"}\n"
+        "{\"type\":\"response.output_item.done\",\"sequence_number\":10,\"output_index\":2,\"item\":{\"id\":\"ctc_1\",\"type\":\"custom_tool_call\",\"call_id\":\"call_c\",\"name\":\"grammar\",\"input\":\"SELECT\"}}\n"
+        "{\"type\":\"response.output_item.done\",\"sequence_number\":11,\"output_index\":3,\"item\":{\"id\":\"mcpr_1\",\"type\":\"mcp_approval_request\",\"server_label\":\"dmcp\",\"name\":\"send\",\"arguments\":\"{\\\"to\\\":2}\"}}\n"
+        R_DONE(12);
+    size_t buf;
+    (void)state;
+    for (buf = 0; buf < 2; buf++) {
+        rec_t r;
+        /* 4096: every event whole; 160: item events through the scanner */
+        run_events(DRIP_API_RESPONSES, ev, buf ? 160 : sizeof g_data, buf ? 5 : 4096, &r);
+        assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
+        assert_int_equal(r.nerr, 0);
+        assert_int_equal(r.ncalls_done, 1);
+        expect_buf(&r.calls, "call_c grammar;");
+        expect_buf(&r.args, "call_c=SELECT;");
+        expect_buf(&r.approvals, "mcpr_1 dmcp send {\"to\":2};");
+        rec_free(&r);
+    }
+}
+
+/* A call whose arguments come only whole (LM Studio: no deltas, only the
+ * .done event; or only output_item.done): the arguments still reach
+ * on_call_delta, once, and on_call_done; if they fit nowhere, the answer
+ * fails with DRIP_ERR_EVENT_ARGS_TOO_LARGE, never completed without them. */
+static void test_arguments_only_whole(void **state)
+{
+    th_buf_t ev = {0}, big = {0};
+    size_t i;
+    (void)state;
+    th_buf_str(&ev, R_CREATED);
+    th_buf_str(&ev, "{\"type\":\"response.output_item.added\",\"sequence_number\":1,\"output_index\":0,\"item\":{\"id\":\"fc_1\",\"type\":\"function_call\",\"call_id\":\"call_1\",\"name\":\"f\",\"arguments\":\"\"}}\n");
+    th_buf_str(&ev, "{\"type\":\"response.function_call_arguments.done\",\"sequence_number\":2,\"output_index\":0,\"item_id\":\"fc_1\",\"arguments\":\"{\\\"a\\\":1}\"}\n");
+    th_buf_str(&ev, "{\"type\":\"response.output_item.done\",\"sequence_number\":3,\"output_index\":0,\"item\":{\"id\":\"fc_1\",\"type\":\"function_call\",\"call_id\":\"call_1\",\"name\":\"f\",\"arguments\":\"{\\\"a\\\":1}\"}}\n");
+    /* only output_item.done, no .done event */
+    th_buf_str(&ev, "{\"type\":\"response.output_item.added\",\"sequence_number\":4,\"output_index\":1,\"item\":{\"id\":\"fc_2\",\"type\":\"function_call\",\"call_id\":\"call_2\",\"name\":\"g\",\"arguments\":\"\"}}\n");
+    th_buf_str(&ev, "{\"type\":\"response.output_item.done\",\"sequence_number\":5,\"output_index\":1,\"item\":{\"id\":\"fc_2\",\"type\":\"function_call\",\"call_id\":\"call_2\",\"name\":\"g\",\"arguments\":\"[2]\"}}\n");
+    th_buf_str(&ev, R_DONE(6));
+    th_buf_add(&ev, "", 1);
+    for (i = 0; i < 3; i++) {
+        static const size_t bufs[] = {4096, 240, 160};
+        rec_t r;
+        run_events(DRIP_API_RESPONSES, ev.p, bufs[i], 3, &r);
+        assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
+        assert_int_equal(r.nerr, 0);
+        expect_buf(&r.calls, "call_1 f;call_2 g;");
+        expect_buf(&r.args, "call_1={\"a\":1};call_2=[2];");
+        expect_buf(&r.done_args, "call_1={\"a\":1};call_2=[2];");
+        rec_free(&r);
+    }
+    /* arguments of 2000 bytes, only in .done, through a 512-byte buffer:
+     * larger than the scanner's arena too */
+    th_buf_str(&big, R_CREATED);
+    th_buf_str(&big, "{\"type\":\"response.output_item.added\",\"sequence_number\":1,\"output_index\":0,\"item\":{\"id\":\"fc_1\",\"type\":\"function_call\",\"call_id\":\"call_1\",\"name\":\"f\",\"arguments\":\"\"}}\n");
+    th_buf_str(&big, "{\"type\":\"response.function_call_arguments.done\",\"sequence_number\":2,\"output_index\":0,\"item_id\":\"fc_1\",\"arguments\":\"");
+    for (i = 0; i < 2000; i++) {
+        th_buf_str(&big, "x");
+    }
+    th_buf_str(&big, "\"}\n");
+    th_buf_str(&big, R_DONE(3));
+    th_buf_add(&big, "", 1);
+    {
+        rec_t r;
+        run_events(DRIP_API_RESPONSES, big.p, 512, 64, &r);
+        assert_int_equal(g_st.result.state, DRIP_STATE_PROTOCOL_ERROR);
+        assert_int_equal(g_st.result.err, DRIP_ERR_EVENT_ARGS_TOO_LARGE);
+        (void)only_err(&r, DRIP_ERR_EVENT_ARGS_TOO_LARGE);
+        assert_int_equal(r.ncalls_done, 0);
+        rec_free(&r);
+        /* with a buffer that holds the event: delivered whole */
+        run_events(DRIP_API_RESPONSES, big.p, sizeof g_data, 64, &r);
+        assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
+        assert_int_equal(r.ncalls_delta, 1);
+        assert_int_equal(r.ncalls_done, 1);
+        assert_int_equal(r.args.n, strlen("call_1=;") + 2000u);
+        rec_free(&r);
+    }
+    buf_free(&ev);
+    buf_free(&big);
+}
+
 static void test_constant_memory(void **state)
 {
     size_t c1 = 0, c4 = 0;
@@ -1544,6 +1763,9 @@ int main(void)
         cmocka_unit_test(test_truncation),
         cmocka_unit_test(test_fault_after_terminal),
         cmocka_unit_test(test_skip_through),
+        cmocka_unit_test(test_split_surrogates),
+        cmocka_unit_test(test_hosted_tools_not_calls),
+        cmocka_unit_test(test_arguments_only_whole),
         cmocka_unit_test(test_constant_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -212,6 +212,7 @@ enum {
     K_CACHED, K_REASONING, K_ITEM, K_CALL_ID, K_NAME, K_PROMPT, K_COMPLETION,
     K_PROMPT_DETAILS, K_COMPLETION_DETAILS, K_CHOICES, K_FINISH, K_CONTENT, K_REFUSAL,
     K_TOOL_CALLS, K_INDEX, K_FUNCTION, K_ARGUMENTS, K_TEXT, K_INPUT, K_COMMAND,
+    K_SERVER_LABEL,
     K_COUNT_ /* one past the last */
 };
 
@@ -222,7 +223,8 @@ static const char *const k_keys[K_COUNT_ - 1] = {
     "input_tokens_details", "output_tokens_details", "cached_tokens", "reasoning_tokens",
     "item", "call_id", "name", "prompt_tokens", "completion_tokens", "prompt_tokens_details",
     "completion_tokens_details", "choices", "finish_reason", "content", "refusal",
-    "tool_calls", "index", "function", "arguments", "text", "input", "command"};
+    "tool_calls", "index", "function", "arguments", "text", "input", "command",
+    "server_label"};
 
 /* Capture slots of the oversize scanner. */
 enum {
@@ -236,10 +238,16 @@ enum {
  * and status (drip_event_scan_response), kept apart from response.id. */
 #define SL_BODY_ID SL_C_CONTENT
 #define SL_BODY_STATUS SL_C_REFUSAL
+/* More Chat-only slots, used by Responses for an item's server_label
+ * (mcp_approval_request) and a call's whole arguments/input (*.done events
+ * and output_item.done). */
+#define SL_SERVER_LABEL SL_FINISH
+#define SL_ARGS SL_C_TOOLS
 
 #define E DRIP_SCAN_ELEM
 #define P DRIP_SCAN_F_PRESENCE
 #define B DRIP_SCAN_F_BULK
+#define D DRIP_SCAN_F_EDGES
 /* One table per API, each holding only what that API's token path reads,
  * so an event decodes the same whatever its size. */
 static const drip_scan_path_t k_paths_responses[] = {
@@ -249,7 +257,9 @@ static const drip_scan_path_t k_paths_responses[] = {
     {1, {K_OUTPUT_INDEX, 0, 0, 0}, SL_OUT_IDX, 0},
     {1, {K_CONTENT_INDEX, 0, 0, 0}, SL_CONTENT_IDX, 0},
     {1, {K_SUMMARY_INDEX, 0, 0, 0}, SL_SUMMARY_IDX, 0},
-    {1, {K_DELTA, 0, 0, 0}, SL_DELTA, B},
+    {1, {K_DELTA, 0, 0, 0}, SL_DELTA, B | D},
+    {1, {K_ARGUMENTS, 0, 0, 0}, SL_ARGS, B},
+    {1, {K_INPUT, 0, 0, 0}, SL_ARGS, B},
     {1, {K_CODE, 0, 0, 0}, SL_ERR_CODE, 0},
     {1, {K_MESSAGE, 0, 0, 0}, SL_ERR_MSG, B},
     {1, {K_PARAM, 0, 0, 0}, SL_ERR_PARAM, 0},
@@ -265,6 +275,9 @@ static const drip_scan_path_t k_paths_responses[] = {
     {2, {K_ITEM, K_CALL_ID, 0, 0}, SL_ITEM_CALL_ID, 0},
     {2, {K_ITEM, K_NAME, 0, 0}, SL_ITEM_NAME, 0},
     {2, {K_ITEM, K_STATUS, 0, 0}, SL_ITEM_STATUS, 0},
+    {2, {K_ITEM, K_ARGUMENTS, 0, 0}, SL_ARGS, B},
+    {2, {K_ITEM, K_INPUT, 0, 0}, SL_ARGS, B},
+    {2, {K_ITEM, K_SERVER_LABEL, 0, 0}, SL_SERVER_LABEL, 0},
     {2, {K_ERROR, K_TYPE, 0, 0}, SL_ERR_TYPE, 0},
     {2, {K_ERROR, K_CODE, 0, 0}, SL_ERR_CODE, 0},
     {2, {K_ERROR, K_MESSAGE, 0, 0}, SL_ERR_MSG, B},
@@ -293,13 +306,14 @@ static const drip_scan_path_t k_paths_chat[] = {
     {3, {K_USAGE, K_PROMPT_DETAILS, K_CACHED, 0}, SL_U_CACHED, 0},
     {3, {K_USAGE, K_COMPLETION_DETAILS, K_REASONING, 0}, SL_U_REASONING, 0},
     {3, {K_CHOICES, E, K_FINISH, 0}, SL_FINISH, 0},
-    {4, {K_CHOICES, E, K_DELTA, K_CONTENT}, SL_C_CONTENT, B},
-    {4, {K_CHOICES, E, K_DELTA, K_REFUSAL}, SL_C_REFUSAL, B},
+    {4, {K_CHOICES, E, K_DELTA, K_CONTENT}, SL_C_CONTENT, B | D},
+    {4, {K_CHOICES, E, K_DELTA, K_REFUSAL}, SL_C_REFUSAL, B | D},
     {4, {K_CHOICES, E, K_DELTA, K_TOOL_CALLS}, SL_C_TOOLS, P},
 };
 #undef E
 #undef P
 #undef B
+#undef D
 
 static const drip_scan_cfg_t k_scan_cfg[2] = {
     {k_keys, (uint8_t)(K_COUNT_ - 1), k_paths_responses,
@@ -347,6 +361,17 @@ static drip_err_t opt_str(drip_event_dec_t *d, int obj, int key, drip_str_t *out
         return DRIP_OK;
     }
     return drip_json_str(&d->json, t, out);
+}
+
+/* The same for a piece of a longer text (drip_json_str_delta). */
+static drip_err_t opt_delta(drip_event_dec_t *d, int obj, int key, drip_str_t *out)
+{
+    int t = get(d, obj, key);
+    *out = k_none;
+    if (t < 0 || drip_json_is_null(&d->json, t)) {
+        return DRIP_OK;
+    }
+    return drip_json_str_delta(&d->json, t, out);
 }
 
 static drip_err_t opt_int(drip_event_dec_t *d, int obj, int key, int64_t hi, int64_t *out)
@@ -530,21 +555,30 @@ static void view_call(const drip_call_slot_t *c, drip_str_t *call_id, drip_str_t
     }
 }
 
-static int is_call_item(drip_str_t t)
+/* Calls the application runs and answers. Hosted tools (mcp_call,
+ * web_search_call, code_interpreter_call, ...) run on the server: their
+ * events reach on_event only, never the call handlers. */
+int drip_event_is_client_call(drip_str_t item_type)
 {
-    return str_is(t, "function_call") || str_is(t, "custom_tool_call") || str_is(t, "mcp_call");
+    return str_is(item_type, "function_call") || str_is(item_type, "custom_tool_call");
 }
 
 static int is_arg_event(drip_event_type_t t)
 {
-    return t >= DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA && t <= DRIP_EV_MCP_CALL_ARGUMENTS_DONE;
+    return t >= DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA && t <= DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE;
+}
+
+static int is_arg_done(drip_event_type_t t)
+{
+    return t == DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE || t == DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE;
 }
 
 /* Call-table work shared by both decode paths (Responses). */
 static drip_err_t track_calls(drip_event_dec_t *d, drip_event_t *ev)
 {
     drip_call_slot_t *c;
-    if (ev->type == DRIP_EV_OUTPUT_ITEM_ADDED && is_call_item(ev->item_type) && ev->item_id.p) {
+    if (ev->type == DRIP_EV_OUTPUT_ITEM_ADDED && drip_event_is_client_call(ev->item_type) &&
+        ev->item_id.p) {
         c = find_item(d, ev->item_id);
         if (c == NULL) {
             return add_call(d, -1, ev->item_id, ev->call_id, ev->name, &c);
@@ -553,6 +587,15 @@ static drip_err_t track_calls(drip_event_dec_t *d, drip_event_t *ev)
         c = find_item(d, ev->item_id);
         if (c != NULL) {
             view_call(c, &ev->call_id, &ev->name);
+            /* what the call had before this event: the stream delivers
+             * arguments that came only whole, and says done once */
+            ev->call_state = (uint8_t)(DRIP_CALL_KNOWN | (c->streamed ? DRIP_CALL_STREAMED : 0u) |
+                                       (c->done ? DRIP_CALL_DONE : 0u));
+            if (is_arg_done(ev->type) || ev->type == DRIP_EV_OUTPUT_ITEM_DONE) {
+                c->done = 1;
+            } else if (ev->delta.n > 0) {
+                c->streamed = 1;
+            }
             if (ev->type == DRIP_EV_OUTPUT_ITEM_DONE) {
                 c->closing = 1; /* freed when the next event is decoded */
             }
@@ -689,7 +732,7 @@ static drip_err_t decode_responses(drip_event_dec_t *d, drip_event_t *ev)
     }
     t = get(d, 0, K_DELTA);
     if (e == DRIP_OK && t >= 0 && d->json.tok[t].type == JSMN_STRING) {
-        e = drip_json_str(&d->json, t, &ev->delta);
+        e = drip_json_str_delta(&d->json, t, &ev->delta);
     }
     if (e != DRIP_OK || ev->type == DRIP_EV_UNKNOWN) {
         return e;
@@ -720,6 +763,13 @@ static drip_err_t decode_responses(drip_event_dec_t *d, drip_event_t *ev)
             }
             if (e == DRIP_OK) {
                 e = opt_str(d, t, K_STATUS, &ev->status);
+            }
+            if (e == DRIP_OK) {
+                e = opt_str(d, t, K_SERVER_LABEL, &ev->server_label);
+            }
+            if (e == DRIP_OK) { /* a call's or an approval request's whole arguments */
+                e = opt_str(d, t, str_is(ev->item_type, "custom_tool_call") ? K_INPUT : K_ARGUMENTS,
+                            &ev->text);
             }
         }
     } else {
@@ -764,9 +814,9 @@ drip_err_t drip_event_choice(drip_event_dec_t *d, int32_t i, drip_chat_choice_t 
     }
     delta = obj_member(d, c, K_DELTA);
     if (e == DRIP_OK && delta >= 0) {
-        e = opt_str(d, delta, K_CONTENT, &out->content);
+        e = opt_delta(d, delta, K_CONTENT, &out->content);
         if (e == DRIP_OK) {
-            e = opt_str(d, delta, K_REFUSAL, &out->refusal);
+            e = opt_delta(d, delta, K_REFUSAL, &out->refusal);
         }
         int tools = get(d, delta, K_TOOL_CALLS);
         if (tools >= 0 && d->json.tok[tools].type == JSMN_ARRAY) {
@@ -805,7 +855,7 @@ drip_err_t drip_event_tool(drip_event_dec_t *d, int32_t i, int32_t j, drip_chat_
     if (e == DRIP_OK && fn >= 0) {
         e = opt_str(d, fn, K_NAME, &out->name);
         if (e == DRIP_OK) {
-            e = opt_str(d, fn, K_ARGUMENTS, &out->arguments);
+            e = opt_delta(d, fn, K_ARGUMENTS, &out->arguments);
         }
     }
     if (e == DRIP_OK) {
@@ -1018,6 +1068,18 @@ static drip_err_t delta_slot(const drip_event_dec_t *d, unsigned slot, drip_str_
     return e;
 }
 
+/* A call's whole arguments (or tool input) kept by the scanner: `text` when
+ * whole; absent and flagged `text_cut` when longer than the arena. */
+static drip_err_t args_slot(const drip_event_dec_t *d, drip_event_t *ev)
+{
+    drip_err_t e = slot_str(d, SL_ARGS, &ev->text);
+    if (e == DRIP_OK && d->scan.slot[SL_ARGS].cut) {
+        ev->text = k_none;
+        ev->text_cut = 1;
+    }
+    return e;
+}
+
 /* Strings that must be whole: ids and names. */
 static drip_err_t whole(const drip_event_dec_t *d, unsigned slot, drip_str_t *out)
 {
@@ -1146,6 +1208,14 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
         if (e == DRIP_OK) {
             e = slot_str(d, SL_ITEM_STATUS, &ev->status);
         }
+        if (e == DRIP_OK) {
+            e = whole(d, SL_SERVER_LABEL, &ev->server_label);
+        }
+        if (e == DRIP_OK) {
+            e = args_slot(d, ev);
+        }
+    } else if (e == DRIP_OK && is_arg_done(ev->type)) {
+        e = args_slot(d, ev);
     }
     return e != DRIP_OK ? e : track_calls(d, ev);
 }

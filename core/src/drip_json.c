@@ -120,10 +120,45 @@ static int put_utf8(uint32_t cp, uint8_t out[4])
     return 4;
 }
 
-/* States: 0 plain, 1 after '\', 2..5 reading hex digit 1..4 of \u,
- * 6 expecting '\' of a low surrogate, 7 expecting its 'u'. */
-int drip_unesc_byte(drip_unesc_t *u, uint8_t c, uint8_t out[4])
+static const uint8_t k_fffd[3] = {0xEFu, 0xBFu, 0xBDu};
+
+/* A lone surrogate: U+FFFD, or (edges mode, at either end of the string) its
+ * own 3-byte form, so that the stream can join a pair split across two
+ * deltas (drip_json.h). Both are 3 bytes: never longer than the 6-byte escape. */
+static int lone(const drip_unesc_t *u, uint32_t cp, int at_edge, uint8_t *out)
 {
+    if (u->edges && at_edge) {
+        return put_utf8(cp, out);
+    }
+    memcpy(out, k_fffd, 3);
+    return 3;
+}
+
+/* One byte of a simple escape (after '\'): its value, or -1. */
+static int simple_escape(uint8_t c)
+{
+    switch (c) {
+    case '"': return '"';
+    case '\\': return '\\';
+    case '/': return '/';
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    default: return -1;
+    }
+}
+
+/* States: 0 plain, 1 after '\', 2..5 reading hex digit 1..4 of \u,
+ * 6 after a high surrogate (expecting '\' of its low half), 7 expecting 'u'.
+ * Decision (RFC 8259 8.2 leaves unpaired surrogates to the reader): an
+ * unpaired surrogate becomes U+FFFD, as WHATWG's UTF-8 encoder and Python's
+ * 'replace' do; it is not an error, so one odd escape from a compatible
+ * server does not cost the rest of the answer. */
+static int unesc_byte(drip_unesc_t *u, uint8_t c, uint8_t *out)
+{
+    int w = 0, v;
     switch (u->st) {
     case 0:
         if (c == '\\') {
@@ -136,46 +171,55 @@ int drip_unesc_byte(drip_unesc_t *u, uint8_t c, uint8_t out[4])
         out[0] = c;
         return 1;
     case 1:
-        u->st = 0;
-        switch (c) {
-        case '"': out[0] = '"'; return 1;
-        case '\\': out[0] = '\\'; return 1;
-        case '/': out[0] = '/'; return 1;
-        case 'b': out[0] = '\b'; return 1;
-        case 'f': out[0] = '\f'; return 1;
-        case 'n': out[0] = '\n'; return 1;
-        case 'r': out[0] = '\r'; return 1;
-        case 't': out[0] = '\t'; return 1;
-        case 'u':
+        if (c == 'u') {
             u->st = 2;
             u->cp = 0;
             return 0;
-        default:
+        }
+        v = simple_escape(c);
+        if (v < 0) {
             return DRIP_ERR_JSON_ESCAPE;
         }
-    case 6:
-        if (c != '\\') {
-            return DRIP_ERR_JSON_ESCAPE; /* high surrogate without its low half */
+        u->st = 0;
+        out[0] = (uint8_t)v;
+        return 1;
+    case 6: /* the high surrogate has no low half: plain byte follows */
+        if (c == '\\') {
+            u->st = 7;
+            return 0;
         }
-        u->st = 7;
-        return 0;
-    case 7:
-        if (c != 'u') {
+        u->st = 0;
+        u->hi = 0;
+        if (c < 0x20u) {
             return DRIP_ERR_JSON_ESCAPE;
         }
-        u->st = 2;
-        u->cp = 0;
-        return 0;
-    default: { /* hex digits */
-        uint32_t v;
+        w = lone(u, 0, 0, out);
+        out[w] = c;
+        return w + 1;
+    case 7: /* "\uD83D\" then another escape */
+        if (c == 'u') {
+            u->st = 2;
+            u->cp = 0;
+            return 0;
+        }
+        v = simple_escape(c);
+        if (v < 0) {
+            return DRIP_ERR_JSON_ESCAPE;
+        }
+        u->st = 0;
+        u->hi = 0;
+        w = lone(u, 0, 0, out);
+        out[w] = (uint8_t)v;
+        return w + 1;
+    default: /* hex digits */
         if (c >= '0' && c <= '9') {
-            v = (uint32_t)(c - '0');
+            v = c - '0';
         } else if ((c | 0x20u) >= 'a' && (c | 0x20u) <= 'f') {
-            v = (uint32_t)((c | 0x20u) - 'a' + 10);
+            v = (int)((c | 0x20u) - (unsigned)'a') + 10;
         } else {
             return DRIP_ERR_JSON_ESCAPE;
         }
-        u->cp = (u->cp << 4) | v;
+        u->cp = (u->cp << 4) | (uint32_t)v;
         if (++u->st < 6) {
             return 0;
         }
@@ -183,34 +227,50 @@ int drip_unesc_byte(drip_unesc_t *u, uint8_t c, uint8_t out[4])
         if (u->hi != 0) {
             uint32_t hi = u->hi;
             u->hi = 0;
-            if (u->cp < 0xDC00u || u->cp > 0xDFFFu) {
-                return DRIP_ERR_JSON_ESCAPE;
+            if (u->cp >= 0xDC00u && u->cp <= 0xDFFFu) {
+                return put_utf8(0x10000u + ((hi - 0xD800u) << 10) + (u->cp - 0xDC00u), out);
             }
-            return put_utf8(0x10000u + ((hi - 0xD800u) << 10) + (u->cp - 0xDC00u), out);
+            w = lone(u, hi, 0, out); /* the high half alone; cp is read afresh */
         }
         if (u->cp >= 0xD800u && u->cp <= 0xDBFFu) {
             u->hi = u->cp;
             u->st = 6;
-            return 0;
+            return w;
         }
         if (u->cp >= 0xDC00u && u->cp <= 0xDFFFu) {
-            return DRIP_ERR_JSON_ESCAPE; /* low surrogate first */
+            return w + lone(u, u->cp, !u->any && w == 0, out + w); /* low half first */
         }
-        return put_utf8(u->cp, out);
-    }
+        return w + put_utf8(u->cp, out + w);
     }
 }
 
-drip_err_t drip_unesc_end(const drip_unesc_t *u)
+int drip_unesc_byte(drip_unesc_t *u, uint8_t c, uint8_t out[DRIP_UNESC_OUT_MAX])
 {
-    return (u->st == 0 && u->hi == 0) ? DRIP_OK : DRIP_ERR_JSON_ESCAPE;
+    int k = unesc_byte(u, c, out);
+    if (k > 0) {
+        u->any = 1;
+    }
+    return k;
 }
 
-drip_err_t drip_json_unescape(char *s, size_t n, size_t *out_len)
+int drip_unesc_end(drip_unesc_t *u, uint8_t out[DRIP_UNESC_OUT_MAX])
+{
+    int k = 0;
+    if (u->st == 6) { /* ends with a high surrogate */
+        k = lone(u, u->hi, 1, out);
+        u->st = 0;
+        u->hi = 0;
+        u->any = 1;
+    }
+    return u->st == 0 ? k : DRIP_ERR_JSON_ESCAPE;
+}
+
+static drip_err_t unescape(char *s, size_t n, int edges, size_t *out_len)
 {
     drip_unesc_t u;
     size_t r, w = 0;
-    uint8_t tmp[4];
+    uint8_t tmp[DRIP_UNESC_OUT_MAX];
+    int k;
 
     /* Fast path: most strings (ids, types, deltas) hold no escape at all. */
     for (r = 0; r < n && s[r] != '\\' && (uint8_t)s[r] >= 0x20u; r++) {
@@ -221,8 +281,10 @@ drip_err_t drip_json_unescape(char *s, size_t n, size_t *out_len)
     }
     w = r;
     memset(&u, 0, sizeof u);
+    u.edges = (uint8_t)(edges != 0);
+    u.any = (uint8_t)(r > 0);
     for (; r < n; r++) {
-        int k = drip_unesc_byte(&u, (uint8_t)s[r], tmp);
+        k = drip_unesc_byte(&u, (uint8_t)s[r], tmp);
         if (k < 0) {
             return DRIP_ERR_JSON_ESCAPE;
         }
@@ -230,14 +292,21 @@ drip_err_t drip_json_unescape(char *s, size_t n, size_t *out_len)
         memcpy(s + w, tmp, (size_t)k);
         w += (size_t)k;
     }
-    if (drip_unesc_end(&u) != DRIP_OK) {
+    k = drip_unesc_end(&u, tmp);
+    if (k < 0) {
         return DRIP_ERR_JSON_ESCAPE;
     }
-    *out_len = w;
+    memcpy(s + w, tmp, (size_t)k); /* <= 3 bytes in place of a 6-byte escape */
+    *out_len = w + (size_t)k;
     return DRIP_OK;
 }
 
-drip_err_t drip_json_str(drip_json_t *j, int t, drip_str_t *out)
+drip_err_t drip_json_unescape(char *s, size_t n, size_t *out_len)
+{
+    return unescape(s, n, 0, out_len);
+}
+
+static drip_err_t json_str(drip_json_t *j, int t, int edges, drip_str_t *out)
 {
     jsmntok_t *tk;
     size_t n;
@@ -255,7 +324,7 @@ drip_err_t drip_json_str(drip_json_t *j, int t, drip_str_t *out)
     if (tk->type != JSMN_STRING) {
         return DRIP_ERR_EVENT_FIELD;
     }
-    e = drip_json_unescape(j->js + tk->start, (size_t)(tk->end - tk->start), &n);
+    e = unescape(j->js + tk->start, (size_t)(tk->end - tk->start), edges, &n);
     if (e != DRIP_OK) {
         return e;
     }
@@ -265,6 +334,16 @@ drip_err_t drip_json_str(drip_json_t *j, int t, drip_str_t *out)
     out->p = j->js + tk->start;
     out->n = n;
     return DRIP_OK;
+}
+
+drip_err_t drip_json_str(drip_json_t *j, int t, drip_str_t *out)
+{
+    return json_str(j, t, 0, out);
+}
+
+drip_err_t drip_json_str_delta(drip_json_t *j, int t, drip_str_t *out)
+{
+    return json_str(j, t, 1, out);
 }
 
 drip_err_t drip_json_parse_i64(const char *s, size_t n, int64_t *out)

@@ -190,6 +190,7 @@ static int begin_value(drip_scan_t *s, uint8_t c)
         value_start(s, DRIP_SCAN_STRING);
         s->priv.is_key = 0;
         memset(&s->priv.u, 0, sizeof s->priv.u);
+        s->priv.u.edges = (uint8_t)(s->priv.cur != NO_SLOT && (s->priv.cur_flags & DRIP_SCAN_F_EDGES));
         s->priv.state = S_STR;
         return 0;
     case 't':
@@ -274,12 +275,28 @@ static int num_byte(drip_scan_t *s, uint8_t c)
     }
 }
 
+/* Decoded bytes of a key (kept to match) or of a value (captured). */
+static void str_out(drip_scan_t *s, const uint8_t *b, size_t k)
+{
+    if (k == 0) {
+        return;
+    }
+    if (!s->priv.is_key) {
+        capture(s, b, k);
+    } else if (s->priv.klen <= DRIP_SCAN_KEY_MAX && k <= (size_t)(DRIP_SCAN_KEY_MAX - s->priv.klen)) {
+        memcpy(s->priv.kbuf + s->priv.klen, b, k);
+        s->priv.klen = (uint8_t)(s->priv.klen + k);
+    } else {
+        s->priv.klen = DRIP_SCAN_KEY_MAX + 1; /* too long to match any key */
+    }
+}
+
 /* Bytes of a string body; returns bytes consumed (stops after the closing
  * quote) or an error. */
 static int str_bytes(drip_scan_t *s, const uint8_t *p, size_t n, size_t *adv)
 {
     size_t i = 0;
-    uint8_t out[4];
+    uint8_t out[DRIP_UNESC_OUT_MAX];
 
     while (i < n) {
         uint8_t c;
@@ -292,37 +309,29 @@ static int str_bytes(drip_scan_t *s, const uint8_t *p, size_t n, size_t *adv)
                 j++;
             }
             if (j > i) {
-                if (s->priv.is_key) {
-                    size_t m = j - i;
-                    if (s->priv.klen <= DRIP_SCAN_KEY_MAX &&
-                        m <= (size_t)(DRIP_SCAN_KEY_MAX - s->priv.klen)) {
-                        memcpy(s->priv.kbuf + s->priv.klen, p + i, m);
-                        s->priv.klen = (uint8_t)(s->priv.klen + m);
-                    } else {
-                        s->priv.klen = DRIP_SCAN_KEY_MAX + 1; /* too long to match any key */
-                    }
-                } else {
-                    capture(s, p + i, j - i);
-                }
+                str_out(s, p + i, j - i);
+                s->priv.u.any = 1; /* a low surrogate after this is not at the start */
                 i = j;
                 continue;
             }
-            if (p[i] == '"') {
-                i++;
-                if (drip_unesc_end(&s->priv.u) != DRIP_OK) {
-                    return DRIP_ERR_JSON_ESCAPE;
-                }
-                if (s->priv.is_key) {
-                    if (s->priv.depth <= DRIP_SCAN_KEYS) {
-                        s->priv.key[s->priv.depth] = key_id(s);
-                    }
-                    s->priv.state = S_COLON;
-                } else {
-                    value_end(s);
-                }
-                *adv = i;
-                return 0;
+        }
+        if (p[i] == '"' && (s->priv.u.st == 0 || s->priv.u.st == 6)) { /* 6: after a high surrogate */
+            i++;
+            k = drip_unesc_end(&s->priv.u, out); /* what a pending high surrogate becomes */
+            if (k < 0) {
+                return DRIP_ERR_JSON_ESCAPE;
             }
+            str_out(s, out, (size_t)k);
+            if (s->priv.is_key) {
+                if (s->priv.depth <= DRIP_SCAN_KEYS) {
+                    s->priv.key[s->priv.depth] = key_id(s);
+                }
+                s->priv.state = S_COLON;
+            } else {
+                value_end(s);
+            }
+            *adv = i;
+            return 0;
         }
         c = p[i];
         k = drip_unesc_byte(&s->priv.u, c, out);
@@ -330,19 +339,7 @@ static int str_bytes(drip_scan_t *s, const uint8_t *p, size_t n, size_t *adv)
             return k;
         }
         i++;
-        if (k > 0) {
-            if (s->priv.is_key) {
-                if (s->priv.klen <= DRIP_SCAN_KEY_MAX &&
-                    (size_t)k <= (size_t)(DRIP_SCAN_KEY_MAX - s->priv.klen)) {
-                    memcpy(s->priv.kbuf + s->priv.klen, out, (size_t)k);
-                    s->priv.klen = (uint8_t)(s->priv.klen + k);
-                } else {
-                    s->priv.klen = DRIP_SCAN_KEY_MAX + 1;
-                }
-            } else {
-                capture(s, out, (size_t)k);
-            }
-        }
+        str_out(s, out, (size_t)k);
     }
     *adv = i;
     return 0;

@@ -62,6 +62,7 @@ drip_err_t drip_stream_reset(drip_stream_t *st)
     st->priv.skip_through = -1;
     st->priv.terminal = st->priv.in_oversize = st->priv.saw_done = 0;
     st->priv.chat_cut = st->priv.finished = st->priv.body_scan = 0;
+    st->priv.carry_n = 0;
     (void)drip_http_init(&st->priv.http);
     (void)drip_sse_init(&st->priv.sse, st->priv.cfg.buf, st->priv.cfg.buf_len);
     drip_event_reset(&st->priv.dec);
@@ -207,22 +208,164 @@ static int user_rc(drip_err_t e)
     return e == DRIP_OK ? DRIP_OK : DRIP_ERR_CANCELLED;
 }
 
-static int emit_call(drip_stream_t *st, const drip_event_t *ev, drip_str_t args, int done)
+/* ---- text pieces and split surrogate pairs --------------------------------
+ * Deltas are unescaped with drip_json_str_delta(): an unpaired surrogate at
+ * either end arrives in its 3-byte form (ED A0..AF xx high, ED B0..BF xx
+ * low). A trailing high half is held back and joined with the low half that
+ * starts the next delta of the same channel (handler + indexes), as a
+ * third-party server sent "\ud83d" and "\ude00" in two deltas. Decision:
+ * anything else makes a half U+FFFD; a held half is given up (as U+FFFD,
+ * through its own handler with the event at hand) when an event of another
+ * type arrives or a delta of another channel; a stream that ends right
+ * after it loses nothing else (it is not complete anyway). */
+enum { CH_TEXT = 1, CH_REFUSAL, CH_REASONING, CH_CALL };
+
+static const char k_fffd[3] = {'\xEF', '\xBF', '\xBD'};
+
+static int piece(drip_stream_t *st, int kind, const drip_event_t *ev, const drip_call_t *call,
+                 const char *p, size_t n)
+{
+    const drip_handlers_t *h = st->priv.cfg.handlers;
+    void *u = st->priv.cfg.user;
+    switch (kind) {
+    case CH_TEXT:
+        return h->on_text != NULL ? user_rc(h->on_text(u, ev, p, n)) : DRIP_OK;
+    case CH_REFUSAL:
+        return h->on_refusal != NULL ? user_rc(h->on_refusal(u, ev, p, n)) : DRIP_OK;
+    case CH_REASONING:
+        return h->on_reasoning != NULL ? user_rc(h->on_reasoning(u, ev, p, n)) : DRIP_OK;
+    default:
+        return h->on_call_delta != NULL ? user_rc(h->on_call_delta(u, call, p, n)) : DRIP_OK;
+    }
+}
+
+static int is_half(const char *q, unsigned tag)
+{
+    return (uint8_t)q[0] == 0xEDu && ((uint8_t)q[1] & 0xF0u) == tag;
+}
+
+/* The held half becomes U+FFFD on its own channel. */
+static int flush_carry(drip_stream_t *st, drip_event_t *ev)
+{
+    drip_call_t c;
+    int32_t choice = ev->choice;
+    int rc;
+    if (st->priv.carry_n == 0) {
+        return DRIP_OK;
+    }
+    st->priv.carry_n = 0;
+    memset(&c, 0, sizeof c);
+    c.index = st->priv.carry_a;
+    c.choice = st->priv.carry_b;
+    if (st->priv.cfg.api == DRIP_API_CHAT && st->priv.carry_kind != CH_CALL) {
+        ev->choice = st->priv.carry_a;
+    }
+    rc = piece(st, st->priv.carry_kind, ev, &c, k_fffd, 3);
+    ev->choice = choice;
+    return rc;
+}
+
+/* One delta of a channel (kind, a, b) to its handler. */
+static int deliver(drip_stream_t *st, int kind, drip_event_t *ev, const drip_call_t *call,
+                   int32_t a, int32_t b, const char *p, size_t n)
+{
+    int same = st->priv.carry_n != 0 && st->priv.carry_kind == kind && st->priv.carry_a == a &&
+               st->priv.carry_b == b;
+    int rc = DRIP_OK, cut = 0;
+    if (st->priv.carry_n != 0 && !same) {
+        rc = flush_carry(st, ev);
+    }
+    if (rc == DRIP_OK && n >= 3 && is_half(p, 0xB0u)) { /* a low half first */
+        char four[4];
+        const char *w = k_fffd;
+        size_t wn = 3;
+        if (same) {
+            const uint8_t *hi = st->priv.carry;
+            uint32_t h = ((hi[1] & 0x3Fu) << 6) | (hi[2] & 0x3Fu);          /* hi - 0xD800 */
+            uint32_t l = (((uint8_t)p[1] & 0x0Fu) << 6) | ((uint8_t)p[2] & 0x3Fu); /* lo - 0xDC00 */
+            uint32_t cp = 0x10000u + ((h & 0x3FFu) << 10) + l;
+            four[0] = (char)(0xF0u | (cp >> 18));
+            four[1] = (char)(0x80u | ((cp >> 12) & 0x3Fu));
+            four[2] = (char)(0x80u | ((cp >> 6) & 0x3Fu));
+            four[3] = (char)(0x80u | (cp & 0x3Fu));
+            w = four;
+            wn = 4;
+            st->priv.carry_n = 0;
+        }
+        rc = piece(st, kind, ev, call, w, wn);
+        p += 3;
+        n -= 3;
+        cut = 1;
+    } else if (rc == DRIP_OK && same) {
+        rc = flush_carry(st, ev);
+    }
+    if (rc == DRIP_OK && n >= 3 && is_half(p + n - 3, 0xA0u)) { /* a high half last: hold */
+        memcpy(st->priv.carry, p + n - 3, 3);
+        st->priv.carry_n = 3;
+        st->priv.carry_kind = (uint8_t)kind;
+        st->priv.carry_a = a;
+        st->priv.carry_b = b;
+        st->priv.carry_type = ev->type;
+        n -= 3;
+        cut = 1;
+    }
+    if (rc == DRIP_OK && (n > 0 || !cut)) {
+        rc = piece(st, kind, ev, call, p, n);
+    }
+    return rc;
+}
+
+static void call_of(const drip_event_t *ev, drip_call_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->call_id = ev->call_id;
+    c->name = ev->name;
+    c->item_id = ev->item_id;
+    c->index = ev->output_index;
+    c->choice = -1;
+}
+
+static int emit_call(drip_stream_t *st, drip_event_t *ev, drip_str_t args, int done)
 {
     const drip_handlers_t *h = st->priv.cfg.handlers;
     drip_call_t c;
-    memset(&c, 0, sizeof c);
-    c.call_id = ev->call_id;
-    c.name = ev->name;
-    c.item_id = ev->item_id;
-    c.index = ev->output_index;
-    c.choice = -1;
+    call_of(ev, &c);
     if (done) {
         c.arguments = args;
         return h->on_call_done ? user_rc(h->on_call_done(st->priv.cfg.user, &c)) : DRIP_OK;
     }
-    return h->on_call_delta ? user_rc(h->on_call_delta(st->priv.cfg.user, &c, args.p, args.n))
-                            : DRIP_OK;
+    return deliver(st, CH_CALL, ev, &c, ev->output_index, -1, args.p, args.n);
+}
+
+/* A client call's arguments are complete (its .done event, or its
+ * output_item.done when no .done event came). Arguments that came only
+ * whole go through on_call_delta first, so deltas always add up to them. */
+static int call_done(drip_stream_t *st, drip_event_t *ev)
+{
+    int rc = DRIP_OK;
+    if ((ev->call_state & DRIP_CALL_KNOWN) && !(ev->call_state & DRIP_CALL_STREAMED)) {
+        if (ev->text_cut) {
+            return DRIP_ERR_EVENT_ARGS_TOO_LARGE; /* never completed without them */
+        }
+        if (ev->text.n > 0) {
+            rc = emit_call(st, ev, ev->text, 0);
+        }
+    }
+    return rc != DRIP_OK ? rc : emit_call(st, ev, ev->text, 1);
+}
+
+static int approval(drip_stream_t *st, const drip_event_t *ev)
+{
+    const drip_handlers_t *h = st->priv.cfg.handlers;
+    drip_approval_t a;
+    if (h->on_approval == NULL) {
+        return DRIP_OK;
+    }
+    a.id = ev->item_id;
+    a.server_label = ev->server_label;
+    a.name = ev->name;
+    a.arguments = ev->text;
+    return user_rc(h->on_approval(st->priv.cfg.user, &a));
 }
 
 /* Chat: calls of `choice` whose finish_reason just arrived, in index order. */
@@ -266,8 +409,6 @@ __attribute__((noinline))
 #endif
 static int dispatch_chat(drip_stream_t *st, drip_event_t *ev)
 {
-    const drip_handlers_t *h = st->priv.cfg.handlers;
-    void *u = st->priv.cfg.user;
     int rc = DRIP_OK;
     int32_t i, j;
 
@@ -293,11 +434,11 @@ static int dispatch_chat(drip_stream_t *st, drip_event_t *ev)
             return e;
         }
         ev->choice = ch.index;
-        if (ch.content.n > 0 && h->on_text != NULL) {
-            rc = user_rc(h->on_text(u, ev, ch.content.p, ch.content.n));
+        if (ch.content.n > 0) {
+            rc = deliver(st, CH_TEXT, ev, NULL, ch.index, -1, ch.content.p, ch.content.n);
         }
-        if (rc == DRIP_OK && ch.refusal.n > 0 && h->on_refusal != NULL) {
-            rc = user_rc(h->on_refusal(u, ev, ch.refusal.p, ch.refusal.n));
+        if (rc == DRIP_OK && ch.refusal.n > 0) {
+            rc = deliver(st, CH_REFUSAL, ev, NULL, ch.index, -1, ch.refusal.p, ch.refusal.n);
         }
         for (j = 0; j < ch.ntools && rc == DRIP_OK; j++) {
             drip_chat_tool_t t;
@@ -311,9 +452,7 @@ static int dispatch_chat(drip_stream_t *st, drip_event_t *ev)
             c.name = t.name;
             c.index = t.index;
             c.choice = ch.index < 0 ? 0 : ch.index;
-            if (h->on_call_delta != NULL) {
-                rc = user_rc(h->on_call_delta(u, &c, t.arguments.p, t.arguments.n));
-            }
+            rc = deliver(st, CH_CALL, ev, &c, t.index, c.choice, t.arguments.p, t.arguments.n);
         }
         if (rc == DRIP_OK && ch.finish_reason.p != NULL) {
             if (str_eq_len(ch.finish_reason, "length") || str_eq_len(ch.finish_reason, "content_filter")) {
@@ -354,6 +493,12 @@ static int dispatch(drip_stream_t *st)
         }
     }
     r->events++;
+    if (st->priv.carry_n != 0 && ev->type != st->priv.carry_type) {
+        rc = flush_carry(st, ev); /* the held half's channel has moved on */
+        if (rc != DRIP_OK) {
+            return rc;
+        }
+    }
     if (ev->type == DRIP_EV_DONE) {
         if (st->priv.cfg.api == DRIP_API_CHAT) {
             terminal(st, st->priv.chat_cut ? DRIP_STATE_INCOMPLETE : DRIP_STATE_COMPLETED, 1);
@@ -378,29 +523,32 @@ static int dispatch(drip_stream_t *st)
     }
     switch (ev->type) {
     case DRIP_EV_OUTPUT_TEXT_DELTA:
-        if (h->on_text != NULL) {
-            rc = user_rc(h->on_text(u, ev, ev->delta.p, ev->delta.n));
-        }
+        rc = deliver(st, CH_TEXT, ev, NULL, ev->output_index, ev->content_index, ev->delta.p,
+                     ev->delta.n);
         break;
     case DRIP_EV_REFUSAL_DELTA:
-        if (h->on_refusal != NULL) {
-            rc = user_rc(h->on_refusal(u, ev, ev->delta.p, ev->delta.n));
-        }
+        rc = deliver(st, CH_REFUSAL, ev, NULL, ev->output_index, ev->content_index, ev->delta.p,
+                     ev->delta.n);
         break;
     case DRIP_EV_REASONING_SUMMARY_TEXT_DELTA:
-        if (h->on_reasoning != NULL) {
-            rc = user_rc(h->on_reasoning(u, ev, ev->delta.p, ev->delta.n));
-        }
+        rc = deliver(st, CH_REASONING, ev, NULL, ev->output_index, ev->summary_index, ev->delta.p,
+                     ev->delta.n);
         break;
-    case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA:
-    case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DELTA:
-    case DRIP_EV_MCP_CALL_ARGUMENTS_DELTA:
+    case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA: /* client calls only: hosted tools' */
+    case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DELTA:  /* (mcp_call...) reach on_event alone */
         rc = emit_call(st, ev, ev->delta, 0);
         break;
     case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE:
     case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE:
-    case DRIP_EV_MCP_CALL_ARGUMENTS_DONE:
-        rc = emit_call(st, ev, ev->text, 1);
+        rc = call_done(st, ev);
+        break;
+    case DRIP_EV_OUTPUT_ITEM_DONE:
+        if (drip_event_is_client_call(ev->item_type) && (ev->call_state & DRIP_CALL_KNOWN) &&
+            !(ev->call_state & DRIP_CALL_DONE)) {
+            rc = call_done(st, ev); /* no .done event came for it */
+        } else if (str_eq_len(ev->item_type, "mcp_approval_request")) {
+            rc = approval(st, ev);
+        }
         break;
     case DRIP_EV_RESPONSE_COMPLETED:
     case DRIP_EV_RESPONSE_INCOMPLETE:

@@ -67,8 +67,8 @@ static void on_error(void *user, const drip_error_t *e)
             e->detail != NULL ? e->detail : "");
 }
 
-static const drip_handlers_t handlers = {NULL, on_event, on_text, NULL, NULL,
-                                         NULL, NULL, on_error};
+static const drip_handlers_t handlers = {.on_event = on_event, .on_text = on_text,
+                                         .on_error = on_error};
 
 static int parse_num(const char *s, unsigned long *out, unsigned long min)
 {

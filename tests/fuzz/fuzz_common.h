@@ -289,94 +289,101 @@ static FZ_UNUSED_ int fz_skip(const char *name)
 /* ---- a reference JSON string decoder ------------------------------------ */
 
 /* Decode the body of a JSON string (RFC 8259 section 7, without the quotes)
- * into out (room for n bytes). Written apart from the library: byte by byte,
- * surrogate pairs joined, lone surrogates, bad escapes and raw control bytes
- * rejected, other bytes copied as they are. Returns the output length, or -1. */
+ * into out (room for n bytes). Written apart from the library, in two
+ * passes: first the escapes into a list of raw bytes and UTF-16 code units,
+ * then the code units into UTF-8, pairs joined and every unpaired surrogate
+ * U+FFFD (the library's documented rule). Bad escapes and raw control bytes
+ * are rejected. Returns the output length, or -1. */
+#define FZ_UNIT 0x80000000u /* tag: a UTF-16 code unit, not a raw byte */
+static FZ_UNUSED_ void fz_put_cp(uint8_t *out, size_t *w, uint32_t cp)
+{
+    if (cp < 0x80u) {
+        out[(*w)++] = (uint8_t)cp;
+    } else if (cp < 0x800u) {
+        out[(*w)++] = (uint8_t)(0xC0u | (cp >> 6));
+        out[(*w)++] = (uint8_t)(0x80u | (cp & 0x3Fu));
+    } else if (cp < 0x10000u) {
+        out[(*w)++] = (uint8_t)(0xE0u | (cp >> 12));
+        out[(*w)++] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
+        out[(*w)++] = (uint8_t)(0x80u | (cp & 0x3Fu));
+    } else {
+        out[(*w)++] = (uint8_t)(0xF0u | (cp >> 18));
+        out[(*w)++] = (uint8_t)(0x80u | ((cp >> 12) & 0x3Fu));
+        out[(*w)++] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
+        out[(*w)++] = (uint8_t)(0x80u | (cp & 0x3Fu));
+    }
+}
+
 static FZ_UNUSED_ long fz_ref_unescape(const uint8_t *s, size_t n, uint8_t *out)
 {
-    size_t i = 0, w = 0;
+    uint32_t *t = (uint32_t *)malloc((n + 1u) * sizeof *t);
+    size_t i = 0, k = 0, j, w = 0;
+    if (t == NULL) {
+        abort();
+    }
+    /* pass 1: tokens */
     while (i < n) {
-        uint32_t cp;
         if (s[i] < 0x20u) {
+            free(t);
             return -1;
         }
         if (s[i] != '\\') {
-            out[w++] = s[i++];
+            t[k++] = s[i++];
             continue;
         }
         if (i + 1 >= n) {
+            free(t);
             return -1;
         }
         switch (s[i + 1]) {
-        case '"': out[w++] = '"'; i += 2; continue;
-        case '\\': out[w++] = '\\'; i += 2; continue;
-        case '/': out[w++] = '/'; i += 2; continue;
-        case 'b': out[w++] = 8; i += 2; continue;
-        case 'f': out[w++] = 12; i += 2; continue;
-        case 'n': out[w++] = 10; i += 2; continue;
-        case 'r': out[w++] = 13; i += 2; continue;
-        case 't': out[w++] = 9; i += 2; continue;
+        case '"': t[k++] = '"'; i += 2; continue;
+        case '\\': t[k++] = '\\'; i += 2; continue;
+        case '/': t[k++] = '/'; i += 2; continue;
+        case 'b': t[k++] = 8; i += 2; continue;
+        case 'f': t[k++] = 12; i += 2; continue;
+        case 'n': t[k++] = 10; i += 2; continue;
+        case 'r': t[k++] = 13; i += 2; continue;
+        case 't': t[k++] = 9; i += 2; continue;
         case 'u': break;
-        default: return -1;
+        default: free(t); return -1;
+        }
+        if (i + 6 > n) {
+            free(t);
+            return -1;
         }
         {
-            uint32_t v[2];
-            int k, m = 1;
-            for (k = 0; k < 2; k++) {
-                size_t j;
-                if (k == 1) {
-                    if (v[0] < 0xD800u || v[0] > 0xDBFFu) {
-                        break;
-                    }
-                    if (i + 1 >= n || s[i] != '\\' || s[i + 1] != 'u') {
-                        return -1; /* high surrogate not followed by \u */
-                    }
-                    m = 2;
-                }
-                if (i + 6 > n) {
+            uint32_t v = 0;
+            for (j = 2; j < 6; j++) {
+                uint8_t c = s[i + j];
+                int d = (c >= '0' && c <= '9') ? c - '0'
+                        : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                        : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+                if (d < 0) {
+                    free(t);
                     return -1;
                 }
-                v[k] = 0;
-                for (j = 2; j < 6; j++) {
-                    uint8_t c = s[i + j];
-                    int d = (c >= '0' && c <= '9') ? c - '0'
-                            : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                            : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-                    if (d < 0) {
-                        return -1;
-                    }
-                    v[k] = v[k] * 16u + (uint32_t)d;
-                }
-                i += 6;
+                v = v * 16u + (uint32_t)d;
             }
-            if (m == 1) {
-                if (v[0] >= 0xDC00u && v[0] <= 0xDFFFu) {
-                    return -1; /* low surrogate alone */
-                }
-                cp = v[0];
-            } else {
-                if (v[1] < 0xDC00u || v[1] > 0xDFFFu) {
-                    return -1;
-                }
-                cp = 0x10000u + ((v[0] - 0xD800u) << 10) + (v[1] - 0xDC00u);
-            }
-        }
-        if (cp < 0x80u) {
-            out[w++] = (uint8_t)cp;
-        } else if (cp < 0x800u) {
-            out[w++] = (uint8_t)(0xC0u | (cp >> 6));
-            out[w++] = (uint8_t)(0x80u | (cp & 0x3Fu));
-        } else if (cp < 0x10000u) {
-            out[w++] = (uint8_t)(0xE0u | (cp >> 12));
-            out[w++] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
-            out[w++] = (uint8_t)(0x80u | (cp & 0x3Fu));
-        } else {
-            out[w++] = (uint8_t)(0xF0u | (cp >> 18));
-            out[w++] = (uint8_t)(0x80u | ((cp >> 12) & 0x3Fu));
-            out[w++] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
-            out[w++] = (uint8_t)(0x80u | (cp & 0x3Fu));
+            t[k++] = FZ_UNIT | v;
+            i += 6;
         }
     }
+    /* pass 2: UTF-8 */
+    for (j = 0; j < k; j++) {
+        uint32_t v = t[j] & ~FZ_UNIT;
+        if (!(t[j] & FZ_UNIT)) {
+            out[w++] = (uint8_t)v; /* raw bytes pass as they are */
+        } else if (v >= 0xD800u && v <= 0xDBFFu && j + 1 < k && (t[j + 1] & FZ_UNIT) &&
+                   (t[j + 1] & 0xFFFFu) >= 0xDC00u && (t[j + 1] & 0xFFFFu) <= 0xDFFFu) {
+            fz_put_cp(out, &w, 0x10000u + ((v - 0xD800u) << 10) + ((t[j + 1] & 0xFFFFu) - 0xDC00u));
+            j++;
+        } else if (v >= 0xD800u && v <= 0xDFFFu) {
+            fz_put_cp(out, &w, 0xFFFDu);
+        } else {
+            fz_put_cp(out, &w, v);
+        }
+    }
+    free(t);
     return (long)w;
 }
 

@@ -183,8 +183,20 @@ static void h_error(void *u, const drip_error_t *e)
     r->calls_made++;
 }
 
+static drip_err_t h_approval(void *u, const drip_approval_t *a)
+{
+    run_t *r = (run_t *)u;
+    fz_logf(&r->log, "APPROVAL");
+    log_str(r, "id", a->id);
+    log_str(r, "label", a->server_label);
+    log_str(r, "name", a->name);
+    log_str(r, "args", a->arguments);
+    fz_logf(&r->log, "\n");
+    return next_call(r);
+}
+
 static const drip_handlers_t k_handlers = {h_head, h_event, h_text, h_refusal, h_reasoning,
-                                           h_call_delta, h_call_done, h_error};
+                                           h_call_delta, h_call_done, h_error, h_approval};
 
 /* ---- one run ------------------------------------------------------------ */
 

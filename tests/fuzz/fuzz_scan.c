@@ -191,7 +191,7 @@ static long ref_string(ref_t *r, uint8_t *out)
     size_t w = 0;
     for (;;) {
         uint8_t c;
-        long v, lo;
+        long v;
         if (r->i >= r->n) {
             return ref_fail(r, DRIP_ERR_JSON_INVALID);
         }
@@ -223,31 +223,26 @@ static long ref_string(ref_t *r, uint8_t *out)
         if ((v = ref_hex4(r)) < 0) {
             return -1;
         }
-        if (v >= 0xDC00 && v <= 0xDFFF) {
-            return ref_fail(r, DRIP_ERR_JSON_ESCAPE); /* low half alone */
-        }
+        /* a pair joins; an unpaired half is U+FFFD (drip_json.h) and what
+         * follows it is read as usual */
         if (v >= 0xD800 && v <= 0xDBFF) {
-            if (r->i >= r->n) {
-                return ref_fail(r, DRIP_ERR_JSON_INVALID);
+            long lo = -1;
+            int j;
+            if (r->i + 6 <= r->n && r->p[r->i] == '\\' && r->p[r->i + 1] == 'u') {
+                lo = 0;
+                for (j = 2; j < 6 && lo >= 0; j++) {
+                    int h = hexv(r->p[r->i + (size_t)j]);
+                    lo = h < 0 ? -1 : lo * 16 + h;
+                }
             }
-            if (r->p[r->i] != '\\') {
-                return ref_fail(r, DRIP_ERR_JSON_ESCAPE);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                r->i += 6;
+                v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+            } else {
+                v = 0xFFFD;
             }
-            r->i++;
-            if (r->i >= r->n) {
-                return ref_fail(r, DRIP_ERR_JSON_INVALID);
-            }
-            if (r->p[r->i] != 'u') {
-                return ref_fail(r, DRIP_ERR_JSON_ESCAPE);
-            }
-            r->i++;
-            if ((lo = ref_hex4(r)) < 0) {
-                return -1;
-            }
-            if (lo < 0xDC00 || lo > 0xDFFF) {
-                return ref_fail(r, DRIP_ERR_JSON_ESCAPE);
-            }
-            v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+        } else if (v >= 0xDC00 && v <= 0xDFFF) {
+            v = 0xFFFD;
         }
         w += put_utf8(out + w, (uint32_t)v);
     }

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n);
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
 {
     uint8_t *a = fz_dup_guarded(in, n);
-    uint8_t *b = (uint8_t *)malloc(4u * n + 4u + FZ_GUARD);
+    uint8_t *b = (uint8_t *)malloc(4u * n + 8u + FZ_GUARD);
     uint8_t *r = (uint8_t *)malloc(n + 1u);
     size_t alen = 99999, blen = 0, i;
     drip_unesc_t u;
@@ -38,25 +38,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
     }
 
     memset(&u, 0, sizeof u);
-    fz_guard_set(b + 4u * n + 4u, FZ_GUARD);
+    fz_guard_set(b + 4u * n + 8u, FZ_GUARD);
     for (i = 0; i < n; i++) {
-        uint8_t out[4];
+        uint8_t out[DRIP_UNESC_OUT_MAX];
         int k = drip_unesc_byte(&u, in[i], out);
         if (k < 0) {
             FZ_CHECK(k == DRIP_ERR_JSON_ESCAPE, "drip_unesc_byte returned %d", k);
             eb = k;
             break;
         }
-        FZ_CHECK(k <= 4, "drip_unesc_byte wrote %d bytes", k);
+        FZ_CHECK(k <= DRIP_UNESC_OUT_MAX, "drip_unesc_byte wrote %d bytes", k);
         memcpy(b + blen, out, (size_t)k);
         blen += (size_t)k;
         FZ_CHECK(blen <= i + 1u, "byte decoder ran ahead: %zu bytes out after %zu in", blen, i + 1u);
     }
     if (eb == DRIP_OK) {
-        eb = drip_unesc_end(&u);
-        FZ_CHECK(eb == DRIP_OK || eb == DRIP_ERR_JSON_ESCAPE, "drip_unesc_end returned %d", eb);
+        uint8_t out[DRIP_UNESC_OUT_MAX];
+        int k = drip_unesc_end(&u, out);
+        FZ_CHECK(k == DRIP_ERR_JSON_ESCAPE || (k >= 0 && k <= 3), "drip_unesc_end returned %d", k);
+        if (k > 0) {
+            memcpy(b + blen, out, (size_t)k);
+            blen += (size_t)k;
+        }
+        eb = k < 0 ? k : DRIP_OK;
     }
-    fz_guard_check(b + 4u * n + 4u, FZ_GUARD, "the byte decoder's output");
+    fz_guard_check(b + 4u * n + 8u, FZ_GUARD, "the byte decoder's output");
 
     FZ_CHECK(ea == eb, "drip_json_unescape says %d, drip_unesc_byte/end say %d", ea, eb);
     if (ea == DRIP_OK) {

@@ -30,7 +30,7 @@ static drip_err_t on_text(void *user, const drip_event_t *ev, const char *p, siz
 
 int main(int argc, char **argv)
 {
-    static const drip_handlers_t h = {NULL, NULL, on_text, NULL, NULL, NULL, NULL, NULL};
+    static const drip_handlers_t h = {.on_text = on_text};
     drip_client_cfg_t cfg;
     drip_tls_cfg_t tcfg;
     drip_transport_t tcp_tr;

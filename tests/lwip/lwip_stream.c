@@ -229,7 +229,7 @@ static int parse_url(const char *url, char *host, size_t hcap, uint16_t *port, c
 
 int main(int argc, char **argv)
 {
-    static const drip_handlers_t handlers = {NULL, NULL, on_text, NULL, NULL, NULL, NULL, on_error};
+    static const drip_handlers_t handlers = {.on_text = on_text, .on_error = on_error};
     static char host[256], map_name[256];
     const char *tap = NULL, *ip = NULL, *mask = "255.255.255.0", *gw = NULL, *url = NULL;
     const char *ca_path = NULL, *prompt = NULL, *prefix = "";

@@ -73,17 +73,26 @@ def to_wire(s):
     """Encode output text to bytes.
 
     Input bytes were decoded with 'surrogateescape', so bytes that are not valid UTF-8 come
-    back out unchanged (dripfeed passes bytes through, it does not re-encode). A lone
-    surrogate written as a JSON escape (\\ud800) has no UTF-8 form; it is written the way a
-    naive C converter would (3-byte form, 'surrogatepass'). Neither case occurs in the
-    committed captures."""
+    back out unchanged (dripfeed passes bytes through, it does not re-encode). Surrogates
+    written as JSON escapes: a high one followed by a low one is one character, also when
+    the two came in two deltas and were concatenated here (dripfeed joins a pair split across
+    deltas); any other surrogate has no UTF-8 form and becomes U+FFFD (dripfeed's rule,
+    drip_json.h). An escaped \\udc80..\\udcff cannot be told apart from a smuggled raw
+    byte here; no capture has one."""
     out = bytearray()
-    for ch in s:
-        cp = ord(ch)
+    i = 0
+    while i < len(s):
+        cp = ord(s[i])
         if 0xDC80 <= cp <= 0xDCFF:
             out.append(cp - 0xDC00)          # a raw byte smuggled by surrogateescape
+        elif 0xD800 <= cp <= 0xDBFF and i + 1 < len(s) and 0xDC00 <= ord(s[i + 1]) <= 0xDFFF:
+            out += chr(0x10000 + ((cp - 0xD800) << 10) + (ord(s[i + 1]) - 0xDC00)).encode('utf-8')
+            i += 1
+        elif 0xD800 <= cp <= 0xDFFF:
+            out += '\ufffd'.encode('utf-8')
         else:
-            out += ch.encode('utf-8', 'surrogatepass')
+            out += s[i].encode('utf-8')
+        i += 1
     return bytes(out)
 
 
@@ -405,10 +414,14 @@ class ResponsesDecoder:
     * text / refusal / reasoning_summary: concatenated `delta` strings of
       response.output_text.delta / response.refusal.delta /
       response.reasoning_summary_text.delta, no separators.
-    * function_calls: one per function_call item seen in response.output_item.added, listed
-      in output_index order once its response.function_call_arguments.done or
+    * function_calls: one per client call item (function_call, custom_tool_call) seen in
+      response.output_item.added, listed in output_index order once its
+      response.function_call_arguments.done / custom_tool_call_input.done or
       response.output_item.done arrived; call_id / name from the added item; arguments are
-      the concatenated argument deltas (found by item_id).
+      the concatenated argument (input) deltas found by item_id, or, when no delta came,
+      the whole arguments of the .done event, else of the output_item.done item (servers
+      such as LM Studio send no deltas). Hosted tools (mcp_call, web_search_call, ...) run
+      on the server and are not calls the app answers: not listed.
     * response_id: `response.id` of the lifecycle events (latest one seen).
     * Terminal events: response.completed / .incomplete / .failed and `error`. The first one
       fixes the state; events after it are still decoded (and printed with --events).
@@ -501,7 +514,8 @@ class ResponsesDecoder:
                 res.reasoning_summary.append(delta)
         elif etype in ('response.output_item.added', 'response.output_item.done'):
             item = _dict(ev.get('item'))
-            if item.get('type') == 'function_call':
+            args_key = 'input' if item.get('type') == 'custom_tool_call' else 'arguments'
+            if item.get('type') in ('function_call', 'custom_tool_call'):
                 if etype == 'response.output_item.added':
                     rec = {'output_index': _int_or_none(ev.get('output_index')),
                            'call_id': _str_or_none(item.get('call_id')),
@@ -514,14 +528,23 @@ class ResponsesDecoder:
                     if rec is None:
                         rec = self._call_for(ev)
                     if rec is not None:
+                        if not rec['done'] and not ''.join(rec['arguments']) and \
+                                isinstance(item.get(args_key), str):
+                            rec['arguments'] = [item[args_key]]
                         rec['done'] = True
-        elif etype == 'response.function_call_arguments.delta':
+        elif etype in ('response.function_call_arguments.delta',
+                       'response.custom_tool_call_input.delta'):
             rec = self._call_for(ev)
             if rec is not None and delta is not None:
                 rec['arguments'].append(delta)
-        elif etype == 'response.function_call_arguments.done':
+        elif etype in ('response.function_call_arguments.done',
+                       'response.custom_tool_call_input.done'):
             rec = self._call_for(ev)
+            key = 'input' if etype == 'response.custom_tool_call_input.done' else 'arguments'
             if rec is not None:
+                if not rec['done'] and not ''.join(rec['arguments']) and \
+                        isinstance(ev.get(key), str):
+                    rec['arguments'] = [ev[key]]
                 rec['done'] = True
         # Every other type (known or not) is printed with --events and otherwise ignored.
 

@@ -83,6 +83,8 @@ typedef enum drip_err {
     DRIP_ERR_API_HTTP_STATUS = -87,   /**< non-2xx HTTP status */
     DRIP_ERR_API_CONTENT_TYPE = -88,  /**< 2xx but not text/event-stream */
     DRIP_ERR_API_TRUNCATED = -89,     /**< stream ended before a terminal event */
+    DRIP_ERR_EVENT_ARGS_TOO_LARGE = -90, /**< a call's arguments came only whole (no deltas)
+                                          and did not fit the data buffer or scanner arena */
 
     /* client: -100 .. -119 */
     DRIP_ERR_REQUEST_TOO_LARGE = -100, /**< request does not fit the caller buffer */

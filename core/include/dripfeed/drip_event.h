@@ -23,6 +23,16 @@
  * `response.output_item.added` (Chat: from the first fragment of each
  * tool_calls index). One slot per call in flight; slots free at
  * output_item.done (Chat: at the choice's finish_reason).
+ *
+ * Only client calls enter the table: `function_call` and `custom_tool_call`
+ * items (drip_event_is_client_call()). Hosted tools (`mcp_call`,
+ * `web_search_call`, `file_search_call`, `code_interpreter_call`,
+ * `image_generation_call`, ...) run on the server; their events are decoded
+ * like any other and never reach the call handlers.
+ *
+ * Text deltas are unescaped with drip_json_str_delta(): a surrogate pair
+ * split across two deltas arrives as two 3-byte halves that drip_stream
+ * joins. Every other string has unpaired surrogates as U+FFFD.
  */
 #ifndef DRIP_EVENT_H
 #define DRIP_EVENT_H
@@ -90,6 +100,12 @@ typedef enum drip_event_type {
 
 #define DRIP_EV_RESPONSES_TYPES 58
 
+/** drip_event_t.call_state bits (argument events and output_item.done of a
+ *  call in the table): what the call had before this event. */
+#define DRIP_CALL_KNOWN 0x01u    /**< the event belongs to a call in the table */
+#define DRIP_CALL_STREAMED 0x02u /**< non-empty argument deltas were decoded */
+#define DRIP_CALL_DONE 0x04u     /**< its arguments/input .done event was decoded */
+
 /** Token counts. Responses names; Chat prompt/completion map to input/output. */
 typedef struct drip_usage {
     int64_t input_tokens, output_tokens, total_tokens, reasoning_tokens, cached_tokens;
@@ -111,7 +127,13 @@ typedef struct drip_event {
     int32_t output_index, content_index, summary_index;
     drip_str_t item_id;
     drip_str_t delta;         /**< string `delta` (Chat: choices[0].delta.content) */
-    drip_str_t text;          /**< full text of a *.done event (text, refusal, arguments, input, code) */
+    drip_str_t text;          /**< full text of a *.done event (text, refusal, arguments, input,
+                                   code); output_item.*: item.arguments (item.input for
+                                   custom_tool_call) */
+    int text_cut;             /**< oversize: `text` (a call's arguments) was longer than
+                                   the scanner's arena and is absent */
+    uint8_t call_state;       /**< DRIP_CALL_* bits */
+    drip_str_t server_label;  /**< output_item.*: item.server_label (MCP items) */
     drip_str_t call_id, name; /**< argument events and function_call items, from the call table */
     drip_str_t item_type;     /**< output_item.*: item.type */
     drip_str_t response_id;   /**< lifecycle: response.id (Chat: chunk id) */
@@ -133,6 +155,7 @@ typedef struct drip_event {
 /** One slot of the call table (caller allocates an array of them). */
 typedef struct drip_call_slot {
     uint8_t used, closing;
+    uint8_t streamed, done;   /* DRIP_CALL_STREAMED / _DONE so far */
     uint8_t item_len, call_len, name_len;
     int32_t key;              /* Responses: -1; Chat: choice << 16 | index */
     char item_id[DRIP_ID_MAX];
@@ -211,6 +234,10 @@ const drip_call_slot_t *drip_event_call(const drip_event_dec_t *d, unsigned i);
 
 /** Type from its JSON name; DRIP_EV_UNKNOWN if not one of the 58. */
 drip_event_type_t drip_event_type_of(const char *name, size_t len);
+
+/** Non-zero for items the application runs and answers (function_call,
+ *  custom_tool_call); zero for hosted tools and everything else. */
+int drip_event_is_client_call(drip_str_t item_type);
 
 /** Non-zero for the terminal Responses events (completed, incomplete, failed). */
 int drip_event_is_terminal(drip_event_type_t t);

@@ -62,10 +62,21 @@ int drip_json_is_null(const drip_json_t *j, int t);
 
 /**
  * @brief String value of token `t`, unescaped in place (idempotent).
+ * An unpaired surrogate escape (a high half without its low half, or a low
+ * half alone) becomes U+FFFD; it is not an error.
  * @return DRIP_OK; DRIP_ERR_EVENT_FIELD if `t` is not a string;
- *         DRIP_ERR_JSON_ESCAPE for a bad escape or lone surrogate.
+ *         DRIP_ERR_JSON_ESCAPE for a bad escape or a raw control byte.
  */
 drip_err_t drip_json_str(drip_json_t *j, int t, drip_str_t *out);
+
+/**
+ * @brief As drip_json_str(), for a piece of a longer text (a delta): a high
+ * surrogate at the very end and a low surrogate at the very start are kept
+ * in their 3-byte form (ED A0..BF xx, not valid UTF-8) instead of U+FFFD, so
+ * that a pair split across two deltas can be joined by the receiver
+ * (drip_stream does; anything else must treat them as U+FFFD).
+ */
+drip_err_t drip_json_str_delta(drip_json_t *j, int t, drip_str_t *out);
 
 /**
  * @brief Integer value of token `t` within [lo, hi].
@@ -82,29 +93,40 @@ drip_err_t drip_json_int(const drip_json_t *j, int t, int64_t lo, int64_t hi, in
 drip_err_t drip_json_parse_i64(const char *s, size_t n, int64_t *out);
 
 /**
- * @brief Decode JSON escapes of s[0..n) in place.
+ * @brief Decode JSON escapes of s[0..n) in place (unpaired surrogates become
+ * U+FFFD, as in drip_json_str()).
  * @param[out] out_len length of the UTF-8 result (never more than n)
- * @return DRIP_OK or DRIP_ERR_JSON_ESCAPE (bad escape, bad hex, lone or
- *         reversed surrogate, raw control byte < 0x20).
+ * @return DRIP_OK or DRIP_ERR_JSON_ESCAPE (bad escape, bad hex, raw control
+ *         byte < 0x20).
  */
 drip_err_t drip_json_unescape(char *s, size_t n, size_t *out_len);
 
-/** Incremental unescaper for strings that arrive in pieces (oversize scanner). */
+/** Most bytes one call of drip_unesc_byte() / drip_unesc_end() writes
+ *  (U+FFFD for an unpaired high surrogate, then a 3-byte character). */
+#define DRIP_UNESC_OUT_MAX 8
+
+/** Incremental unescaper for strings that arrive in pieces (oversize
+ *  scanner). Zero it before each string; set `edges` for a delta (see
+ *  drip_json_str_delta()). */
 typedef struct drip_unesc {
-    uint8_t st;      /* 0 plain, 1 after '\\', 2..5 hex digits of \\u */
+    uint8_t st;      /* 0 plain, 1 after '\\', 2..5 hex digits of \\u, 6/7 after a high surrogate */
+    uint8_t edges;   /* keep a lone surrogate at either end in its 3-byte form */
+    uint8_t any;     /* bytes were written: a low surrogate now is not at the start */
     uint32_t cp;     /* code point being read */
     uint32_t hi;     /* pending high surrogate, 0 if none */
 } drip_unesc_t;
 
 /**
  * @brief Decode one byte of a string body (without the quotes).
- * @param[out] out up to 4 UTF-8 bytes
- * @return number of bytes written to out (0..4), or DRIP_ERR_JSON_ESCAPE.
+ * @param[out] out up to DRIP_UNESC_OUT_MAX UTF-8 bytes
+ * @return number of bytes written to out, or DRIP_ERR_JSON_ESCAPE.
  */
-int drip_unesc_byte(drip_unesc_t *u, uint8_t c, uint8_t out[4]);
+int drip_unesc_byte(drip_unesc_t *u, uint8_t c, uint8_t out[DRIP_UNESC_OUT_MAX]);
 
-/** DRIP_OK if the string ended cleanly, else DRIP_ERR_JSON_ESCAPE. */
-drip_err_t drip_unesc_end(const drip_unesc_t *u);
+/** The string ended: writes what a pending high surrogate becomes (0 or 3
+ *  bytes) and returns that count, or DRIP_ERR_JSON_ESCAPE if the string
+ *  ended inside an escape. */
+int drip_unesc_end(drip_unesc_t *u, uint8_t out[DRIP_UNESC_OUT_MAX]);
 
 #ifdef __cplusplus
 }

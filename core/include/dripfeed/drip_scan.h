@@ -37,6 +37,8 @@ extern "C" {
 #define DRIP_SCAN_F_BULK 0x02u     /**< a long string (delta, message): it may not use the
                                         last DRIP_SCAN_ID_RESERVE + DRIP_SCAN_NUM_RESERVE
                                         bytes, so ids and numbers after it still fit */
+#define DRIP_SCAN_F_EDGES 0x04u    /**< a delta: a lone surrogate at either end is kept in
+                                        its 3-byte form (drip_json_str_delta()) */
 
 /** Kind of a captured value. */
 enum drip_scan_kind {

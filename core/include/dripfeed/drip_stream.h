@@ -60,6 +60,16 @@ typedef struct drip_call {
                                   them whole (p == NULL otherwise: use the deltas) */
 } drip_call_t;
 
+/** An MCP tool call the server wants approved (item mcp_approval_request).
+ *  Answer it in the next request with an input item
+ *  {"type":"mcp_approval_response","approval_request_id":ID,"approve":true}
+ *  (drip_message_t.raw_json) and previous_response_id. */
+typedef struct drip_approval {
+    drip_str_t id;           /**< the request's item id: approval_request_id */
+    drip_str_t server_label, name;
+    drip_str_t arguments;    /**< JSON text; p == NULL if it did not fit (oversize) */
+} drip_approval_t;
+
 /** What the error callback receives. */
 typedef struct drip_error {
     drip_err_t code;         /**< DRIP_ERR_API_* or the layer's own error code */
@@ -84,12 +94,20 @@ typedef struct drip_handlers {
     drip_err_t (*on_refusal)(void *user, const drip_event_t *ev, const char *p, size_t n);
     /** Reasoning summary text deltas. */
     drip_err_t (*on_reasoning)(void *user, const drip_event_t *ev, const char *p, size_t n);
-    /** A piece of a call's arguments (may be empty on a Chat call's first fragment). */
+    /** A piece of a call's arguments (may be empty on a Chat call's first fragment).
+     *  Only client calls (function_call, custom_tool_call: its `input`); hosted
+     *  tools (mcp_call, web_search_call, ...) reach on_event only. Arguments a
+     *  server sends only whole (in the .done event or output_item.done, as LM
+     *  Studio does) come here too, once, so the deltas always add up to the
+     *  arguments; if they do not fit the buffer the answer fails with
+     *  DRIP_ERR_EVENT_ARGS_TOO_LARGE instead of completing without them. */
     drip_err_t (*on_call_delta)(void *user, const drip_call_t *call, const char *p, size_t n);
-    /** A call's arguments are complete. */
+    /** A call's arguments are complete (once per call). */
     drip_err_t (*on_call_done)(void *user, const drip_call_t *call);
     /** Every error: API errors, HTTP errors, protocol errors, truncation. */
     void (*on_error)(void *user, const drip_error_t *err);
+    /** An MCP approval request (at its output_item.done). */
+    drip_err_t (*on_approval)(void *user, const drip_approval_t *req);
 } drip_handlers_t;
 
 /** What is kept of the answer (bounded copies; see drip_opts.h for sizes). */
@@ -142,6 +160,11 @@ typedef struct drip_stream {
         drip_event_t ev;
         drip_stream_cfg_t cfg;
         int64_t skip_through;   /* drop events with seq <= this (resume) */
+        /* a high surrogate held back from the end of a delta (drip_json_str_delta),
+         * joined with the low half that starts the next delta of its channel */
+        int32_t carry_a, carry_b;
+        drip_event_type_t carry_type;
+        uint8_t carry[3], carry_n, carry_kind;
         uint8_t terminal, in_oversize, saw_done, chat_cut, finished, body_scan;
     } priv;
 } drip_stream_t;
