@@ -2189,6 +2189,40 @@ static void test_bad_response_ids(void **state)
     env_free(e);
 }
 
+/* Header injection through the client: a relay header, the key or the
+ * model with CR/LF is refused by drip_client_start with its own code, and
+ * nothing is connected or sent. */
+static void test_injection_refused(void **state)
+{
+    static const drip_header_t evil[] = {{"X-A", "b\r\nX-Evil: 1"}};
+    static const drip_header_t evil_name[] = {{"X-A\r\nX-Evil", "1"}};
+    int k;
+    (void)state;
+    for (k = 0; k < 4; k++) {
+        env_t *e = env_new(DRIP_API_RESPONSES);
+        drip_request_t r = req_text("hi");
+        drip_err_t want = DRIP_ERR_REQUEST_HEADER;
+        if (k == 0) {
+            e->cfg.endpoint.headers = evil;
+            e->cfg.endpoint.nheaders = 1;
+        } else if (k == 1) {
+            e->cfg.endpoint.headers = evil_name;
+            e->cfg.endpoint.nheaders = 1;
+        } else if (k == 2) {
+            e->cfg.endpoint.auth_value = "Bearer sk-x\r\nX-Evil: 1";
+        } else {
+            r.model = "gpt\r\nX-Evil: 1";
+            want = DRIP_ERR_REQUEST_MODEL;
+        }
+        env_init(e);
+        assert_int_equal(drip_client_start(&e->c, &r), want);
+        assert_int_equal(drip_client_step(&e->c), DRIP_OK); /* nothing started */
+        assert_int_equal(e->f.connect_calls, 0);
+        expect_sent_empty(e, 0);
+        env_free(e);
+    }
+}
+
 static void test_tx_too_small(void **state)
 {
     env_t *e = env_new(DRIP_API_RESPONSES);
@@ -2322,6 +2356,7 @@ int main(void)
         cmocka_unit_test(test_start_resume_numbers),
         cmocka_unit_test(test_start_cancel),
         cmocka_unit_test(test_bad_response_ids),
+        cmocka_unit_test(test_injection_refused),
         cmocka_unit_test(test_tx_too_small),
         cmocka_unit_test(test_init_and_state_errors),
     };
