@@ -538,9 +538,6 @@ static drip_request_t req_text(const char *input)
     r.api = DRIP_API_RESPONSES;
     r.model = "gpt-4o-mini";
     r.input = input;
-    r.temperature_milli = -1;
-    r.store = -1;
-    r.include_obfuscation = -1;
     return r;
 }
 
@@ -1871,7 +1868,7 @@ static void resume_drop(int drop_err)
     th_buf_t b = {0}, ev = {0}, want = {0};
     sconn_t *s;
     r.background = 1;
-    r.store = 1;
+    r.store = DRIP_FLAG_TRUE;
     e->cfg.max_retries = 0; /* a resume is not a retry */
     e->cfg.max_resumes = 1;
     /* first connection: seq 0..5, then the drop */

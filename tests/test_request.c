@@ -429,10 +429,10 @@ static void check_body(const drip_request_t *r, const char *js, size_t len)
             pj_expect_absent(&p, root, "background");
         }
         t = pj_get(&p, root, "stream_options");
-        if (r->include_obfuscation >= 0) {
+        if (r->include_obfuscation != DRIP_FLAG_UNSET) {
             assert_int_equal(pj_type(&p, t), JSMN_OBJECT);
             assert_int_equal(pj_size(&p, t), 1);
-            pj_expect_bool(&p, pj_get(&p, t, "include_obfuscation"), r->include_obfuscation,
+            pj_expect_bool(&p, pj_get(&p, t, "include_obfuscation"), r->include_obfuscation == DRIP_FLAG_TRUE,
                            "stream_options.include_obfuscation");
             keys++;
         } else {
@@ -479,14 +479,14 @@ static void check_body(const drip_request_t *r, const char *js, size_t len)
             pj_expect_absent(&p, root, "reasoning_effort");
         }
         t = pj_get(&p, root, "stream_options");
-        if (r->include_usage || r->include_obfuscation >= 0) {
+        if (r->include_usage || r->include_obfuscation != DRIP_FLAG_UNSET) {
             assert_int_equal(pj_type(&p, t), JSMN_OBJECT);
-            assert_int_equal(pj_size(&p, t), (r->include_usage != 0) + (r->include_obfuscation >= 0));
+            assert_int_equal(pj_size(&p, t), (r->include_usage != 0) + (r->include_obfuscation != DRIP_FLAG_UNSET));
             if (r->include_usage) {
                 pj_expect_raw(&p, pj_get(&p, t, "include_usage"), "true", "include_usage");
             }
-            if (r->include_obfuscation >= 0) {
-                pj_expect_bool(&p, pj_get(&p, t, "include_obfuscation"), r->include_obfuscation,
+            if (r->include_obfuscation != DRIP_FLAG_UNSET) {
+                pj_expect_bool(&p, pj_get(&p, t, "include_obfuscation"), r->include_obfuscation == DRIP_FLAG_TRUE,
                                "stream_options.include_obfuscation");
             }
             keys++;
@@ -505,13 +505,13 @@ static void check_body(const drip_request_t *r, const char *js, size_t len)
     keys += r->ntools > 0;
     check_tool_choice(&p, root, r, chat);
     keys += r->tool_choice != NULL;
-    if (r->store >= 0) {
-        pj_expect_bool(&p, pj_get(&p, root, "store"), r->store, "store");
+    if (r->store != DRIP_FLAG_UNSET) {
+        pj_expect_bool(&p, pj_get(&p, root, "store"), r->store == DRIP_FLAG_TRUE, "store");
         keys++;
     } else {
         pj_expect_absent(&p, root, "store");
     }
-    if (r->temperature_milli >= 0) {
+    if (r->has_temperature) {
         t = pj_get(&p, root, "temperature");
         ref_milli(num, sizeof num, r->temperature_milli);
         assert_int_equal(pj_type(&p, t), JSMN_PRIMITIVE);
@@ -621,10 +621,7 @@ static drip_request_t req0(drip_api_t api)
     drip_request_t r;
     memset(&r, 0, sizeof r);
     r.api = api;
-    r.model = "gpt-4o";
-    r.temperature_milli = -1;
-    r.store = -1;
-    r.include_obfuscation = -1;
+    r.model = "gpt-4o"; /* everything else zero: left out (test_zero_request) */
     return r;
 }
 
@@ -658,11 +655,12 @@ static void test_responses_full(void **state)
     r.tool_choice = "auto";
     r.max_output_tokens = 256;
     r.temperature_milli = 700;
+    r.has_temperature = 1;
     r.reasoning_effort = "low";
     r.reasoning_summary = "auto";
-    r.store = 1;
+    r.store = DRIP_FLAG_TRUE;
     r.background = 1;
-    r.include_obfuscation = 0;
+    r.include_obfuscation = DRIP_FLAG_FALSE;
     r.include_usage = 1; /* Chat only: ignored */
     expect_body(&r,
                 "{\"model\":\"gpt-4o\",\"input\":\"What is the weather in Paris?\","
@@ -762,13 +760,14 @@ static void test_chat_full(void **state)
     r.tool_choice = "get_weather";
     r.max_output_tokens = 100;
     r.temperature_milli = 1250;
+    r.has_temperature = 1;
     r.reasoning_effort = "minimal";
     r.reasoning_summary = "auto";         /* Responses only: not sent */
     r.previous_response_id = "resp_x";    /* Responses only: not sent */
     r.background = 1;                     /* Responses only: not sent */
-    r.store = 0;
+    r.store = DRIP_FLAG_FALSE;
     r.include_usage = 1;
-    r.include_obfuscation = 1;
+    r.include_obfuscation = DRIP_FLAG_TRUE;
     expect_body(&r,
                 "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"system\",\"content\":\"You are "
                 "terse.\"},{\"role\":\"user\",\"content\":\"Weather in Paris?\"},{\"role\":"
@@ -797,11 +796,11 @@ static void test_chat_minimal_and_stream_options(void **state)
     expect_body(&r, "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
                     "\"stream_options\":{\"include_usage\":true},\"stream\":true}");
     r.include_usage = 0;
-    r.include_obfuscation = 0;
+    r.include_obfuscation = DRIP_FLAG_FALSE;
     expect_body(&r, "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
                     "\"stream_options\":{\"include_obfuscation\":false},\"stream\":true}");
     r.input = NULL; /* nothing at all: an empty list */
-    r.include_obfuscation = -1;
+    r.include_obfuscation = DRIP_FLAG_UNSET;
     expect_body(&r, "{\"model\":\"gpt-4o\",\"messages\":[],\"stream\":true}");
     /* instructions alone */
     r.instructions = "sys";
@@ -905,18 +904,18 @@ static void test_reasoning_store_background(void **state)
     expect_body(&r, "{\"model\":\"gpt-4o\",\"input\":\"q\",\"reasoning\":{\"summary\":\"detailed\"},"
                     "\"stream\":true}");
     r.reasoning_summary = NULL;
-    r.store = 0;
+    r.store = DRIP_FLAG_FALSE;
     expect_body(&r, "{\"model\":\"gpt-4o\",\"input\":\"q\",\"store\":false,\"stream\":true}");
-    r.store = 1;
+    r.store = DRIP_FLAG_TRUE;
     r.background = 1;
     expect_body(&r, "{\"model\":\"gpt-4o\",\"input\":\"q\",\"store\":true,\"background\":true,"
                     "\"stream\":true}");
-    r.store = -1;
+    r.store = DRIP_FLAG_UNSET;
     r.background = 0;
-    r.include_obfuscation = 1;
+    r.include_obfuscation = DRIP_FLAG_TRUE;
     expect_body(&r, "{\"model\":\"gpt-4o\",\"input\":\"q\",\"stream_options\":{\"include_obfuscation\":"
                     "true},\"stream\":true}");
-    r.include_obfuscation = -1;
+    r.include_obfuscation = DRIP_FLAG_UNSET;
     r.max_output_tokens = INT32_MAX;
     expect_body(&r, "{\"model\":\"gpt-4o\",\"input\":\"q\",\"max_output_tokens\":2147483647,"
                     "\"stream\":true}");
@@ -933,10 +932,34 @@ static void test_reasoning_store_background(void **state)
                     "\"reasoning_effort\":\"low\",\"stream\":true}");
 }
 
+/* A zeroed request (model and input set) sends only what the caller set. */
+static void test_zero_request(void **state)
+{
+    int api;
+    (void)state;
+    for (api = 0; api < 2; api++) {
+        drip_request_t r;
+        memset(&r, 0, sizeof r);
+        r.api = (drip_api_t)api;
+        r.model = "gpt-4o-mini";
+        r.input = "Hi";
+        expect_body(&r, api == DRIP_API_CHAT
+                            ? "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+                              "\"stream\":true}"
+                            : "{\"model\":\"gpt-4o-mini\",\"input\":\"Hi\",\"stream\":true}");
+        /* temperature 0.0 is sent when asked for */
+        r.has_temperature = 1;
+        expect_body(&r, api == DRIP_API_CHAT
+                            ? "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+                              "\"temperature\":0,\"stream\":true}"
+                            : "{\"model\":\"gpt-4o-mini\",\"input\":\"Hi\",\"temperature\":0,\"stream\":true}");
+    }
+}
+
 static void test_temperature(void **state)
 {
     static const struct {
-        int32_t milli;
+        uint16_t milli;
         const char *text;
     } cases[] = {
         {0, "0"},       {5, "0.005"},  {700, "0.7"},   {1000, "1"},    {1250, "1.25"},
@@ -954,6 +977,7 @@ static void test_temperature(void **state)
             char *b;
             r.input = "q";
             r.temperature_milli = cases[i].milli;
+            r.has_temperature = 1;
             b = body_of(&r, &len);
             snprintf(want, sizeof want, ",\"temperature\":%s,\"stream\":true}", cases[i].text);
             if (len < strlen(want) || strcmp(b + len - strlen(want), want) != 0) {
@@ -996,9 +1020,12 @@ static void test_body_args(void **state)
     r.nmessages = 2; /* messages NULL */
     assert_int_equal(drip_request_body(&r, buf, sizeof buf, &len), DRIP_ERR_ARG);
     r.nmessages = 0;
-    r.temperature_milli = -2;
+    r.store = (drip_flag_t)3; /* not a drip_flag_t */
     assert_int_equal(drip_request_body(&r, buf, sizeof buf, &len), DRIP_ERR_ARG);
-    r.temperature_milli = -1;
+    r.store = DRIP_FLAG_UNSET;
+    r.include_obfuscation = (drip_flag_t)3;
+    assert_int_equal(drip_request_body(&r, buf, sizeof buf, &len), DRIP_ERR_ARG);
+    r.include_obfuscation = DRIP_FLAG_UNSET;
     /* a model name with a control byte (or none at all) is refused, not escaped */
     {
         static const char *const bad_model[] = {"", "gpt\r\nX-Evil: 1", "m\n", "m\t", "\x01", "m\x7f"};
@@ -1309,7 +1336,7 @@ static void test_body_random(void **state)
         "{\"type\":\"function_call\",\"call_id\":\"c\",\"name\":\"f\",\"arguments\":\"{}\"}",
         "{\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"x\"}]}",
     };
-    static const int32_t temps[] = {-1, 0, 5, 700, 1000, 1250, 2000, 33, 1999};
+    static const uint16_t temps[] = {0, 5, 700, 1000, 1250, 2000, 33, 1999};
     uint32_t seed = 12345u;
     int iter;
     (void)state;
@@ -1354,11 +1381,12 @@ static void test_body_random(void **state)
         r.outputs = r.noutputs > 0 ? outs : NULL;
         r.max_output_tokens = (int32_t)(th_rand(&seed) % 3u == 0 ? 0 : th_rand(&seed) % 100000u);
         r.temperature_milli = PICK(temps);
+        r.has_temperature = (uint8_t)(th_rand(&seed) & 1u);
         r.reasoning_effort = MAYBE(texts);
         r.reasoning_summary = MAYBE(texts);
-        r.store = (int8_t)((int)(th_rand(&seed) % 3u) - 1);
+        r.store = (drip_flag_t)(th_rand(&seed) % 3u);
         r.background = (uint8_t)(th_rand(&seed) & 1u);
-        r.include_obfuscation = (int8_t)((int)(th_rand(&seed) % 3u) - 1);
+        r.include_obfuscation = (drip_flag_t)(th_rand(&seed) % 3u);
         r.include_usage = (uint8_t)(th_rand(&seed) & 1u);
         b = body_of(&r, &len);
         check_body(&r, b, len);
@@ -1687,6 +1715,7 @@ int main(void)
         cmocka_unit_test(test_tool_choice),
         cmocka_unit_test(test_tools_shapes),
         cmocka_unit_test(test_reasoning_store_background),
+        cmocka_unit_test(test_zero_request),
         cmocka_unit_test(test_temperature),
         cmocka_unit_test(test_body_args),
         cmocka_unit_test(test_body_null_tools_array),

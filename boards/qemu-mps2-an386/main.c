@@ -501,9 +501,6 @@ int main(void)
     req.model = "gpt-5.2";
     req.instructions = "Answer directly.";
     req.input = "What is 2+2?";
-    req.temperature_milli = -1;
-    req.store = -1;
-    req.include_obfuscation = -1;
     rc = drip_client_start(&g_client, &req);
     if (rc != DRIP_OK) {
         fw_printf("client: start failed: %s\n", drip_err_str(rc));

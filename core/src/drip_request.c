@@ -300,16 +300,16 @@ static void body_responses(out_t *o, const drip_request_t *r)
         }
         put(o, "}", 1);
     }
-    if (r->store >= 0) {
-        kv_bool(o, "store", r->store);
+    if (r->store != DRIP_FLAG_UNSET) {
+        kv_bool(o, "store", r->store == DRIP_FLAG_TRUE);
     }
     if (r->background) {
         kv_bool(o, "background", 1);
     }
-    if (r->include_obfuscation >= 0) {
+    if (r->include_obfuscation != DRIP_FLAG_UNSET) {
         key(o, "stream_options");
-        puts_(o, r->include_obfuscation ? "{\"include_obfuscation\":true}"
-                                        : "{\"include_obfuscation\":false}");
+        puts_(o, r->include_obfuscation == DRIP_FLAG_TRUE ? "{\"include_obfuscation\":true}"
+                                                          : "{\"include_obfuscation\":false}");
     }
 }
 
@@ -366,19 +366,19 @@ static void body_chat(out_t *o, const drip_request_t *r)
         put_u32(o, (uint32_t)r->max_output_tokens);
     }
     kv_str(o, "reasoning_effort", r->reasoning_effort);
-    if (r->store >= 0) {
-        kv_bool(o, "store", r->store);
+    if (r->store != DRIP_FLAG_UNSET) {
+        kv_bool(o, "store", r->store == DRIP_FLAG_TRUE);
     }
-    if (r->include_usage || r->include_obfuscation >= 0) {
+    if (r->include_usage || r->include_obfuscation != DRIP_FLAG_UNSET) {
         key(o, "stream_options");
         put(o, "{", 1);
         if (r->include_usage) {
             puts_(o, "\"include_usage\":true");
         }
-        if (r->include_obfuscation >= 0) {
+        if (r->include_obfuscation != DRIP_FLAG_UNSET) {
             puts_(o, r->include_usage ? "," : "");
-            puts_(o, r->include_obfuscation ? "\"include_obfuscation\":true"
-                                            : "\"include_obfuscation\":false");
+            puts_(o, r->include_obfuscation == DRIP_FLAG_TRUE ? "\"include_obfuscation\":true"
+                                                              : "\"include_obfuscation\":false");
         }
         put(o, "}", 1);
     }
@@ -440,7 +440,7 @@ drip_err_t drip_request_body(const drip_request_t *r, char *buf, size_t cap, siz
 {
     out_t o;
     if (r == NULL || len == NULL || (buf == NULL && cap > 0) || r->model == NULL || !strings_ok(r) ||
-        r->temperature_milli < -1) {
+        (unsigned)r->store > DRIP_FLAG_FALSE || (unsigned)r->include_obfuscation > DRIP_FLAG_FALSE) {
         return DRIP_ERR_ARG;
     }
     if (!model_safe(r->model)) {
@@ -456,9 +456,9 @@ drip_err_t drip_request_body(const drip_request_t *r, char *buf, size_t cap, siz
     } else {
         body_responses(&o, r);
     }
-    if (r->temperature_milli >= 0) {
+    if (r->has_temperature) {
         key(&o, "temperature");
-        put_milli(&o, (uint32_t)r->temperature_milli);
+        put_milli(&o, r->temperature_milli);
     }
     puts_(&o, ",\"stream\":true}");
     return finish(&o, len);

@@ -63,7 +63,9 @@ typedef struct {
     drip_api_t api;
     int background, retries;
     long long after;
-    int32_t max_output_tokens, temperature_milli;
+    int32_t max_output_tokens;
+    uint16_t temperature_milli;
+    uint8_t has_temperature;
     uint32_t connect_ms, first_ms, idle_ms, total_ms, progress_ms;
     long cancel_after_bytes;   /* testing aid: cancel from on_text */
     uint32_t cancel_after_ms;  /* testing aid: cancel from another thread */
@@ -297,7 +299,6 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
     o->model = "gpt-4o-mini";
     o->retries = 2;
     o->after = -1;
-    o->temperature_milli = -1;
     o->connect_ms = DEFAULT_CONNECT_MS;
     o->first_ms = DEFAULT_FIRST_MS;
     o->idle_ms = DEFAULT_IDLE_MS;
@@ -393,7 +394,8 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
             if (t > 2.0) {
                 return bad("--temperature: %s is out of range (0..2)", shown(v));
             }
-            o->temperature_milli = (int32_t)(t * 1000.0 + 0.5);
+            o->temperature_milli = (uint16_t)(t * 1000.0 + 0.5);
+            o->has_temperature = 1;
         } else if (strcmp(a, "--tool") == 0) {
             const char *colon = strchr(v, ':');
             static char names[MAX_TOOLS][DRIP_ID_MAX + 1];
@@ -1072,10 +1074,9 @@ int cmd_stream(int argc, char **argv)
     req.ntools = (size_t)o.ntools;
     req.max_output_tokens = o.max_output_tokens;
     req.temperature_milli = o.temperature_milli;
+    req.has_temperature = o.has_temperature;
     req.reasoning_summary = o.reasoning_summary;
-    req.store = -1;
     req.background = (uint8_t)o.background;
-    req.include_obfuscation = -1;
     req.include_usage = o.api == DRIP_API_CHAT;
 
     if (o.cancel_id != NULL) {

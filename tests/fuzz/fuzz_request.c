@@ -243,10 +243,11 @@ static void body(const char **f, size_t nf, uint8_t flags, uint8_t num)
     rq.reasoning_effort = opt(f, nf, 11, flags);
     rq.reasoning_summary = opt(f, nf, 12, flags);
     rq.max_output_tokens = (num & 0x10u) ? (int32_t)(0x7FFFFFF0u >> (num & 7u)) : 0;
-    rq.temperature_milli = (num & 0x20u) ? (int32_t)(num * 131u + flags) : -1;
-    rq.store = (int8_t)((num >> 6) == 3 ? -1 : (num >> 6) & 1);
+    rq.temperature_milli = (uint16_t)(num * 131u + flags);
+    rq.has_temperature = (uint8_t)((num & 0x20u) != 0);
+    rq.store = (drip_flag_t)((num >> 6) % 3u);
     rq.background = (uint8_t)(flags & 1u);
-    rq.include_obfuscation = (int8_t)((flags >> 1) % 3u) - 1;
+    rq.include_obfuscation = (drip_flag_t)((flags >> 1) % 3u);
     rq.include_usage = (uint8_t)((flags >> 3) & 1u);
 
     e = drip_request_body(&rq, NULL, 0, &need);

@@ -91,9 +91,6 @@ int main(int argc, char **argv)
     memset(&req, 0, sizeof req);
     req.model = "gpt-4o-mini";
     req.input = "How do I cross the street?";
-    req.temperature_milli = -1;
-    req.store = -1;
-    req.include_obfuscation = -1;
     if (drip_client_start(&client, &req) != DRIP_OK) {
         return 2;
     }

@@ -372,9 +372,6 @@ int main(int argc, char **argv)
     memset(&req, 0, sizeof req);
     req.model = "gpt-4o-mini";
     req.input = prompt;
-    req.temperature_milli = -1;
-    req.store = -1;
-    req.include_obfuscation = -1;
     t0 = pl.now_ms(pl.ctx);
     if (drip_client_start(&client, &req) != DRIP_OK) {
         fputs("lwip_stream: cannot start\n", stderr);

@@ -177,9 +177,6 @@ int main(int argc, char **argv)
         req.api = DRIP_API_RESPONSES;
         req.model = "gpt-4o-mini";
         req.input = "arena probe";
-        req.temperature_milli = -1;
-        req.store = -1;
-        req.include_obfuscation = -1;
         e = drip_client_start(&client, &req);
     }
     if (e == DRIP_OK) {

@@ -48,7 +48,15 @@ typedef struct drip_call_output {
     const char *output;
 } drip_call_output_t;
 
-/** What to ask. Zero-initialise, then set what you need. */
+/** A yes/no field that can also be left out of the request (the server's
+ *  default). Zero is "left out". */
+typedef enum drip_flag { DRIP_FLAG_UNSET = 0, DRIP_FLAG_TRUE = 1, DRIP_FLAG_FALSE = 2 } drip_flag_t;
+
+/** What to ask. Zero-initialise, then set what you need: every optional
+ *  field at zero is left out of the body, so a zeroed request with a model
+ *  and an input sends {"model":...,"input":...,"stream":true} and nothing
+ *  else. The API (Responses or Chat) is chosen here only; the client decodes
+ *  the answer as this API's. */
 typedef struct drip_request {
     drip_api_t api;
     const char *model;                 /**< required */
@@ -63,12 +71,13 @@ typedef struct drip_request {
     const drip_call_output_t *outputs; /**< results of the calls the model asked for */
     size_t noutputs;
     int32_t max_output_tokens;         /**< 0: not sent (Chat: max_completion_tokens) */
-    int32_t temperature_milli;         /**< -1: not sent; 700 = 0.7 */
+    uint16_t temperature_milli;        /**< 700 = 0.7; sent only if has_temperature */
+    uint8_t has_temperature;           /**< 0: temperature not sent (0.0 needs this set) */
     const char *reasoning_effort;      /**< NULL: not sent */
     const char *reasoning_summary;     /**< Responses: "auto", "concise", "detailed" */
-    int8_t store;                      /**< -1: not sent (server default), 0, 1 */
+    drip_flag_t store;                 /**< UNSET: not sent (server default) */
     uint8_t background;                /**< Responses background mode (resumable) */
-    int8_t include_obfuscation;        /**< -1: not sent (server default on), 0, 1 */
+    drip_flag_t include_obfuscation;   /**< UNSET: not sent (server default: on) */
     uint8_t include_usage;             /**< Chat: stream_options.include_usage */
 } drip_request_t;
 

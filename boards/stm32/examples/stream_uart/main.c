@@ -252,9 +252,7 @@ static drip_err_t stream(void)
     req.api = DRIP_API_RESPONSES;
     req.model = DRIP_APP_MODEL;
     req.input = DRIP_APP_PROMPT;
-    req.temperature_milli = -1;
-    req.store = -1;
-    req.include_obfuscation = 0; /* no random padding in every delta */
+    req.include_obfuscation = DRIP_FLAG_FALSE; /* no random padding in every delta */
     if (e == DRIP_OK) {
         e = drip_client_start(&s_client, &req);
     }

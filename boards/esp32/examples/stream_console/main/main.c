@@ -207,9 +207,7 @@ void app_main(void)
     req.api = cfg.api;
     req.model = CONFIG_DRIP_EXAMPLE_MODEL;
     req.input = CONFIG_DRIP_EXAMPLE_PROMPT;
-    req.temperature_milli = -1;
-    req.store = -1;
-    req.include_obfuscation = 0; /* no random padding in every delta: fewer bytes over the air */
+    req.include_obfuscation = DRIP_FLAG_FALSE; /* no random padding in every delta: fewer bytes over the air */
     req.include_usage = (uint8_t)(cfg.api == DRIP_API_CHAT);
 
     s_t0_us = esp_timer_get_time();
