@@ -356,8 +356,58 @@ TRANSCRIPT_VARIANTS = {
 }
 
 
+# Streams recorded by another project (tests/transcripts/vercel-ai/, vercel/ai's
+# OpenAI provider fixtures, Apache-2.0): (capture name, file stem, description).
+THIRD_PARTY = [
+    ('vercel-gpt51-tool-call', 'issue-19493-gpt-5.1-tool-call',
+     'gpt-5.1 function_call (get_weather)'),
+    ('vercel-custom-tool', 'openai-custom-tool.1',
+     'custom_tool_call (write_sql) with its input: a client call; no sequence_number'),
+    ('vercel-mcp-tool', 'openai-mcp-tool.1',
+     'two hosted mcp_call items (not calls the app answers) and text; a 43 KB '
+     'response.completed'),
+    ('vercel-mcp-tool-approval', 'openai-mcp-tool-approval.1',
+     'mcp_approval_request item: no call is listed'),
+    ('vercel-web-search-tool', 'openai-web-search-tool.1',
+     'four hosted web_search_call items, then text with annotations'),
+    ('vercel-code-interpreter-tool', 'openai-code-interpreter-tool.1',
+     'three hosted code_interpreter_call items with code deltas, then text'),
+]
+
+
+def drop_events(body, types):
+    """The LF-framed SSE body without the events whose JSON type is in `types`."""
+    frames, tail = mkcapture.split_events(body)
+    keep = [f for f in frames
+            if json.loads(f.split(b'data: ', 1)[1])['type'] not in types]
+    return b''.join(keep) + tail
+
+
+def third_party(transcripts):
+    """Captures of the vercel/ai recordings, plus two shapes of the gpt-5.1 call that
+    servers such as LM Studio send: arguments only in the .done event (no deltas), and
+    only in the output_item.done item (no argument events at all)."""
+    seed = 300
+    for name, stem, desc in THIRD_PARTY:
+        seed += 1
+        yield (name, 'vercel/ai recording, chunked; ' + desc,
+               mkcapture.build_capture(read(transcripts, os.path.join('vercel-ai', stem)),
+                                       seed=seed, request_id='req_test_' + name))
+    call = read(transcripts, os.path.join('vercel-ai', 'issue-19493-gpt-5.1-tool-call'))
+    yield ('vercel-gpt51-args-only-done', 'the gpt-5.1 call without its argument deltas: '
+           'the arguments come only in response.function_call_arguments.done',
+           mkcapture.build_capture(drop_events(call, {'response.function_call_arguments.delta'}),
+                                   seed=310, request_id='req_test_vercel-gpt51-args-only-done'))
+    yield ('vercel-gpt51-args-only-item', 'the gpt-5.1 call without any argument event: the '
+           'arguments come only in the output_item.done item',
+           mkcapture.build_capture(drop_events(call, {'response.function_call_arguments.delta',
+                                                      'response.function_call_arguments.done'}),
+                                   seed=311, request_id='req_test_vercel-gpt51-args-only-item'))
+
+
 def captures(transcripts):
     """Yield (name, description, raw capture bytes)."""
+    yield from third_party(transcripts)
     for seed, (name, (desc, kw)) in enumerate(sorted(TRANSCRIPT_VARIANTS.items()), 1):
         yield (name, 'real transcript, chunked' + (', ' + desc if desc else ''),
                mkcapture.build_capture(read(transcripts, name), seed=seed,
