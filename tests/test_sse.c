@@ -516,6 +516,27 @@ static void test_case_sensitive_names(void **state)
     sse_check("Retry: 5\n", CAP, "END |-\n");
 }
 
+/* data: and event: are recognised without the name loop when the whole name
+ * and its colon are in the feed; everything that only looks like them must
+ * still go through the general rules (sse_check also cuts at every byte, so
+ * each line is seen both whole and split inside its name). */
+static void test_data_event_lookalikes(void **state)
+{
+    (void)state;
+    sse_check("dat: 1\ndataa: 2\ndatA: 3\n data: 4\nDdata: 5\neven: t\neventt: u\nevenT: v\n"
+              "data: x\n\n",
+              CAP, "EV message||1|x\nEND |-\n");
+    /* a name that is the fast name without its colon: a field with an empty value */
+    sse_check("event\rdata\revent: e\ndata\r\n\r\n", CAP, "EV e||1|%0A\nEND |-\n");
+    /* exactly the name and colon, nothing else */
+    sse_check("event: e\ndata:", CAP, "END |-\n");
+    sse_check("event:", CAP, "END |-\n");
+    sse_check("data:\n\nevent:\n", CAP, "EV message||0|\nEND |-\n");
+    /* colon and line end right after the name, in every mix */
+    sse_check("event:\rdata:\r\r", CAP, "EV message||0|\nEND |-\n");
+    sse_check("event:t\ndata:x\ndata:\ndata:y\n\n", CAP, "EV t||4|x%0A%0Ay\nEND |-\n");
+}
+
 static void test_unknown_fields(void **state)
 {
     (void)state;
@@ -1368,6 +1389,7 @@ int main(void)
         cmocka_unit_test(test_field_without_colon),
         cmocka_unit_test(test_one_leading_space),
         cmocka_unit_test(test_case_sensitive_names),
+        cmocka_unit_test(test_data_event_lookalikes),
         cmocka_unit_test(test_unknown_fields),
         cmocka_unit_test(test_event_type_reset),
         cmocka_unit_test(test_event_empty_value),
