@@ -1696,6 +1696,50 @@ static void test_head_body_len_range(void **state)
 
 /* The prefix is part of the request target like the path: a space in it
  * would split the request line ("POST /v 1/responses HTTP/1.1"). */
+/* Base URLs split into views. */
+static void test_url(void **state)
+{
+    static const struct {
+        const char *url;
+        int tls;
+        const char *host;
+        unsigned port;
+        const char *prefix;
+    } good[] = {
+        {"https://api.openai.com/v1", 1, "api.openai.com", 443, "/v1"},
+        {"https://api.openai.com", 1, "api.openai.com", 443, ""},
+        {"https://relay.local:8443/openai/v1/", 1, "relay.local", 8443, "/openai/v1"},
+        {"http://127.0.0.1:8080/v1", 0, "127.0.0.1", 8080, "/v1"},
+        {"http://localhost", 0, "localhost", 80, ""},
+        {"https://[::1]:9/v1", 1, "::1", 9, "/v1"},
+        {"https://h:65535//", 1, "h", 65535, ""},
+    };
+    static const char *const bad[] = {"", "api.openai.com/v1", "ftp://h/", "https://", "https:///v1",
+                                      "https://h:/v1", "https://h:0", "https://h:65536",
+                                      "https://h:1x/v1", "https://h:99999999999/v1",
+                                      "https://[::1/v1", "https://[::1]x/v1", "https://h/v 1",
+                                      "https://h/v1\r\n", "https://h\x01/v1", "https://\xc3\xa9/v1"};
+    size_t i;
+    drip_url_t u;
+    (void)state;
+    for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+        assert_int_equal(drip_request_url(good[i].url, &u), DRIP_OK);
+        assert_int_equal(u.tls, good[i].tls);
+        assert_int_equal(u.port, good[i].port);
+        assert_int_equal(u.host.n, strlen(good[i].host));
+        assert_memory_equal(u.host.p, good[i].host, u.host.n);
+        assert_int_equal(u.prefix.n, strlen(good[i].prefix));
+        assert_memory_equal(u.prefix.p, good[i].prefix, u.prefix.n);
+    }
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (drip_request_url(bad[i], &u) != DRIP_ERR_REQUEST_TARGET) {
+            fail_msg("accepted bad URL #%zu", i);
+        }
+    }
+    assert_int_equal(drip_request_url(NULL, &u), DRIP_ERR_ARG);
+    assert_int_equal(drip_request_url("https://h", NULL), DRIP_ERR_ARG);
+}
+
 static void test_head_space_in_prefix(void **state)
 {
     drip_endpoint_t ep = ep_openai();
@@ -1734,6 +1778,7 @@ int main(void)
         cmocka_unit_test(test_head_injection),
         cmocka_unit_test(test_head_body_len_range),
         cmocka_unit_test(test_head_space_in_prefix),
+        cmocka_unit_test(test_url),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

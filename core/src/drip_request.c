@@ -609,3 +609,69 @@ drip_err_t drip_request_head(const drip_endpoint_t *ep, const char *method, cons
     put(&o, "\r\n", 2);
     return finish(&o, len);
 }
+
+/* Decision: only what a device needs to reach OpenAI or a relay: scheme,
+ * host (an IPv6 literal in brackets), optional port, a path prefix. Views,
+ * no copies; no user info or query handling (such bytes stay in the host or
+ * prefix, where DNS, verification or the server refuse them). */
+drip_err_t drip_request_url(const char *url, drip_url_t *out)
+{
+    const char *p, *h, *hend, *path;
+    if (url == NULL || out == NULL) {
+        return DRIP_ERR_ARG;
+    }
+    memset(out, 0, sizeof *out);
+    if (!token_safe(url)) {
+        return DRIP_ERR_REQUEST_TARGET;
+    }
+    if (strncmp(url, "https://", 8) == 0) {
+        out->tls = 1;
+        out->port = 443;
+        p = url + 8;
+    } else if (strncmp(url, "http://", 7) == 0) {
+        out->port = 80;
+        p = url + 7;
+    } else {
+        return DRIP_ERR_REQUEST_TARGET;
+    }
+    for (path = p; *path != '\0' && *path != '/'; path++) {
+    }
+    if (*p == '[') {
+        h = p + 1;
+        for (hend = h; hend < path && *hend != ']'; hend++) {
+        }
+        if (hend == path) {
+            return DRIP_ERR_REQUEST_TARGET;
+        }
+        p = hend + 1;
+    } else {
+        h = p;
+        for (hend = h; hend < path && *hend != ':'; hend++) {
+        }
+        p = hend;
+    }
+    if (hend == h) {
+        return DRIP_ERR_REQUEST_TARGET;
+    }
+    if (*p == ':') {
+        const char *q = p + 1;
+        uint32_t v = 0;
+        while (q < path && *q >= '0' && *q <= '9' && v <= 65535u) {
+            v = v * 10u + (uint32_t)(*q++ - '0');
+        }
+        if (q != path || q == p + 1 || v == 0 || v > 65535u) {
+            return DRIP_ERR_REQUEST_TARGET;
+        }
+        out->port = (uint16_t)v;
+    } else if (p != path) {
+        return DRIP_ERR_REQUEST_TARGET;
+    }
+    out->host.p = h;
+    out->host.n = (size_t)(hend - h);
+    out->prefix.p = path;
+    out->prefix.n = strlen(path);
+    while (out->prefix.n > 0 && path[out->prefix.n - 1] == '/') {
+        out->prefix.n--;
+    }
+    return DRIP_OK;
+}

@@ -127,7 +127,9 @@ for h in "$PREFIX"/include/dripfeed/port/*.h; do
     name=$(basename "$h" .h)
     case $name in
         drip_posix) pc=dripfeed-posix ;; drip_tls) pc=dripfeed-mbedtls ;;
-        drip_lwip_sockets) pc=dripfeed-lwip-sockets ;; *) fail "(b) no .pc for $name.h"; continue ;;
+        drip_lwip_sockets) pc=dripfeed-lwip-sockets ;;
+        drip_https | drip_https_posix) pc=dripfeed-https-posix ;; drip_https_lwip) pc=dripfeed-https-lwip ;;
+        *) fail "(b) no .pc for $name.h"; continue ;;
     esac
     printf '#include "%s.h"\nint main(void) { return 0; }\n' "$name" >"$WORK/b/inc_$name.c"
     # shellcheck disable=SC2046

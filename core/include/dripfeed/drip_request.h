@@ -101,6 +101,22 @@ typedef struct drip_endpoint {
     const char *user_agent;    /**< NULL: "dripfeed/<version>" */
 } drip_endpoint_t;
 
+/** A base URL split into views of the caller's string (drip_request_url). */
+typedef struct drip_url {
+    int tls;             /**< 1: https://, 0: http:// */
+    drip_str_t host;     /**< without brackets for an IPv6 literal */
+    uint16_t port;       /**< from the URL, else 443 / 80 */
+    drip_str_t prefix;   /**< path without trailing '/': "/v1", or empty */
+} drip_url_t;
+
+/**
+ * @brief Split "https://host[:port][/prefix]" (or http://) into its parts.
+ * @return DRIP_OK; DRIP_ERR_REQUEST_TARGET (another scheme, no host, a port
+ *         outside 1..65535, text after the host, a space or control byte);
+ *         DRIP_ERR_ARG (NULL).
+ */
+drip_err_t drip_request_url(const char *url, drip_url_t *out);
+
 /**
  * @brief Write the JSON body of a streaming request.
  * @param[out] len bytes written (without NUL), or the size needed (with NUL)
