@@ -4,7 +4,11 @@
  * the exact request bytes, retries and their delays (retry-after-ms,
  * retry-after, backoff with jitter bounds), what is never retried, every
  * timeout on the fake clock, cancel, keep-alive reuse and stale
- * connections, background resume, resume/cancel requests and id checks. */
+ * connections, background resume, resume/cancel requests and id checks;
+ * connect in poll mode (timeout 0) from step and run, zero timeouts as the
+ * documented defaults and DRIP_TIMEOUT_NONE, the API chosen by the request,
+ * a cancel made before start, server ids checked before an automatic
+ * resume, run without a sleep hook. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,6 +80,8 @@ typedef struct fake {
     uint32_t result_at[MAX_CONNS];  /* when its connect gave a final result */
     uint32_t close_at[MAX_CONNS];   /* when it was closed */
     uint32_t connect_timeout[MAX_CONNS];
+    uint32_t connect_timeout_max; /* largest timeout any connect call got */
+    int now_calls;                /* platform now_ms() calls */
     char host[80];
     uint16_t port;
     th_buf_t sent[MAX_CONNS];
@@ -91,6 +97,9 @@ static int f_connect(void *ctx, const char *host, uint16_t port, uint32_t timeou
     fake_t *f = ctx;
     sconn_t *s;
     f->connect_calls++;
+    if (timeout_ms > f->connect_timeout_max) {
+        f->connect_timeout_max = timeout_ms;
+    }
     if (f->open) {
         f->misuse++;
         return DRIP_ERR_STATE;
@@ -222,6 +231,7 @@ static void f_close(void *ctx)
 
 static uint32_t p_now(void *ctx)
 {
+    ((fake_t *)ctx)->now_calls++;
     return ((fake_t *)ctx)->now;
 }
 
@@ -1252,7 +1262,8 @@ static void test_connect_timeout(void **state)
     if (el < 5000 || el > 5010) {
         fail_msg("connect timeout after %u ms, want 5000..5010", el);
     }
-    assert_int_equal(e->f.connect_timeout[0], 5000);
+    /* step never waits in connect: poll mode, the deadline is the client's */
+    assert_int_equal(e->f.connect_timeout_max, 0);
     env_free(e);
 }
 
@@ -2299,6 +2310,330 @@ static void test_init_and_state_errors(void **state)
     env_free(e);
 }
 
+/* ---- issue 11: safe defaults ------------------------------------------------------- */
+
+/* step() never waits in connect: every connect call gets timeout 0 (poll
+ * mode), each step that finds the connect in progress returns DRIP_AGAIN
+ * without the clock moving, and the answer follows once it is up. */
+static void test_step_connect_poll_mode(void **state)
+{
+    env_t *e = env_new(DRIP_API_RESPONSES);
+    drip_request_t r = req_text("q");
+    sconn_t *s;
+    int i;
+    (void)state;
+    s = sc_add(&e->f, DRIP_OK);
+    s->connect_again = 25;
+    sc_answer(s, NULL);
+    env_init(e);
+    assert_int_equal(drip_client_start(&e->c, &r), DRIP_OK);
+    for (i = 0; i < 25; i++) {
+        uint32_t t0 = e->f.now;
+        assert_int_equal(drip_client_step(&e->c), DRIP_AGAIN);
+        assert_int_equal(e->f.now, t0); /* nothing waited */
+        assert_int_equal(e->f.connect_calls, i + 1);
+        assert_int_equal(e->f.pending, 1);
+    }
+    assert_int_equal(drive(e), DRIP_OK);
+    expect_state(e, DRIP_STATE_COMPLETED);
+    expect_text(e, "Hello, world");
+    assert_int_equal(e->f.attempts, 1);
+    assert_int_equal(e->f.connect_calls, 26);
+    assert_int_equal(e->f.connect_timeout_max, 0);
+    env_free(e);
+}
+
+/* run() polls too (and sleeps between polls), so a cancel is seen during a
+ * connect; its connect deadline is the client's clock as well. */
+static void test_run_connect_poll_mode(void **state)
+{
+    env_t *e = env_new(DRIP_API_RESPONSES);
+    drip_request_t r = req_text("q");
+    sconn_t *s;
+    uint32_t t0;
+    (void)state;
+    e->cfg.connect_timeout_ms = 2000;
+    e->cfg.max_retries = 0;
+    s = sc_add(&e->f, DRIP_OK);
+    s->connect_again = -1;
+    env_init(e);
+    t0 = e->f.now;
+    assert_int_equal(drip_client_start(&e->c, &r), DRIP_OK);
+    assert_int_equal(drip_client_run(&e->c), DRIP_STATE_FAILED);
+    assert_int_equal(res(e)->err, DRIP_ERR_TIMEOUT);
+    assert_int_equal(e->f.connect_timeout_max, 0);
+    if (e->f.now - t0 < 2000 || e->f.now - t0 > 2010) {
+        fail_msg("run: connect timeout after %u ms, want 2000..2010", e->f.now - t0);
+    }
+    if (e->f.connect_calls > 2000 / 5 + 2) {
+        fail_msg("run polled connect %d times in 2 s: it does not sleep between polls",
+                 e->f.connect_calls);
+    }
+    assert_int_equal(e->f.pending_closed, 1);
+    env_free(e);
+}
+
+/* Zero timeouts are the documented defaults (drip_opts.h). */
+static void test_default_connect_timeout(void **state)
+{
+    env_t *e = env_new(DRIP_API_RESPONSES);
+    drip_request_t r = req_text("q");
+    sconn_t *s;
+    uint32_t t0, el;
+    (void)state;
+    e->cfg.max_retries = 0;
+    e->f.connect_tick = 10;
+    s = sc_add(&e->f, DRIP_OK);
+    s->connect_again = -1;
+    env_init(e);
+    t0 = e->f.now;
+    assert_int_equal(drip_client_start(&e->c, &r), DRIP_OK);
+    assert_int_equal(drive(e), DRIP_OK);
+    el = e->f.now - t0;
+    expect_state(e, DRIP_STATE_FAILED);
+    assert_int_equal(res(e)->err, DRIP_ERR_TIMEOUT);
+    if (el < DRIP_DEFAULT_CONNECT_TIMEOUT_MS || el > DRIP_DEFAULT_CONNECT_TIMEOUT_MS + 20u) {
+        fail_msg("default connect timeout after %u ms, want %u", el, DRIP_DEFAULT_CONNECT_TIMEOUT_MS);
+    }
+    env_free(e);
+}
+
+static void test_default_first_event_timeout(void **state)
+{
+    env_t *e = env_new(DRIP_API_RESPONSES);
+    drip_request_t r = req_text("q");
+    sconn_t *s;
+    uint32_t t0, el;
+    (void)state;
+    e->cfg.max_retries = 0;
+    e->f.poll_tick = 100;
+    s = sc_add(&e->f, DRIP_OK);
+    http_head200(&e->rec.text, NULL);
+    sc_buf(s, &e->rec.text, 0);
+    env_init(e);
+    t0 = e->f.now;
+    assert_int_equal(drip_client_start(&e->c, &r), DRIP_OK);
+    assert_int_equal(drive(e), DRIP_OK);
+    el = e->f.now - t0;
+    expect_state(e, DRIP_STATE_TRUNCATED);
+    assert_int_equal(res(e)->err, DRIP_ERR_TIMEOUT);
+    if (el < DRIP_DEFAULT_FIRST_EVENT_TIMEOUT_MS || el > DRIP_DEFAULT_FIRST_EVENT_TIMEOUT_MS + 200u) {
+        fail_msg("default first-event timeout after %u ms, want %u", el,
+                 DRIP_DEFAULT_FIRST_EVENT_TIMEOUT_MS);
+    }
+    env_free(e);
+}
+
+static void test_default_idle_timeout(void **state)
+{
+    env_t *e = env_new(DRIP_API_RESPONSES);
+    drip_request_t r = req_text("q");
+    th_buf_t b = {0}, ev = {0};
+    sconn_t *s;
+    uint32_t t1;
+    (void)state;
+    e->cfg.max_retries = 0;
+    e->f.poll_tick = 100;
+    s = sc_add(&e->f, DRIP_OK);
+    http_head200(&b, NULL);
+    ev_created(&ev, 0, RESP_ID, "in_progress");
+    http_chunk(&b, ev.p);
+    sc_buf(s, &b, 0);
+    env_init(e);
+    assert_int_equal(drip_client_start(&e->c, &r), DRIP_OK);
+    while (res(e)->events == 0) {
+        assert_int_equal(drip_client_step(&e->c), DRIP_AGAIN);
+    }
+    t1 = e->f.now;
+    assert_int_equal(drive(e), DRIP_OK);
+    expect_state(e, DRIP_STATE_TRUNCATED);
+    assert_int_equal(res(e)->err, DRIP_ERR_TIMEOUT);
+    if (e->f.now - t1 < DRIP_DEFAULT_IDLE_TIMEOUT_MS || e->f.now - t1 > DRIP_DEFAULT_IDLE_TIMEOUT_MS + 200u) {
+        fail_msg("default idle timeout after %u ms, want %u", e->f.now - t1, DRIP_DEFAULT_IDLE_TIMEOUT_MS);
+    }
+    free(b.p);
+    free(ev.p);
+    env_free(e);
+}
+
+/* DRIP_TIMEOUT_NONE: connect, first event and idle never expire; here a
+ * total of 400 s (past every default) is what ends the call. */
+static void test_timeout_none(void **state)
+{
+    env_t *e = env_new(DRIP_API_RESPONSES);
+    drip_request_t r = req_text("q");
+    th_buf_t b = {0}, ev = {0};
+    sconn_t *s;
+    uint32_t t0;
+    (void)state;
+    e->cfg.connect_timeout_ms = DRIP_TIMEOUT_NONE;
+    e->cfg.first_event_timeout_ms = DRIP_TIMEOUT_NONE;
+    e->cfg.idle_timeout_ms = DRIP_TIMEOUT_NONE;
+    e->cfg.total_timeout_ms = 400000;
+    e->cfg.max_retries = 0;
+    e->f.connect_tick = 100;
+    e->f.poll_tick = 100;
+    s = sc_add(&e->f, DRIP_OK);
+    s->connect_again = 150; /* 15 s connecting: past the default 10 s */
+    http_head200(&b, NULL);
+    sc_buf(s, &b, 0);
+    ev_created(&ev, 0, RESP_ID, "in_progress");
+    http_chunk(&b, ev.p);
+    sc_buf(s, &b, 150000); /* first event 150 s later: past the default 120 s */
+    env_init(e);
+    t0 = e->f.now;
+    assert_int_equal(drip_client_start(&e->c, &r), DRIP_OK);
+    assert_int_equal(drive(e), DRIP_OK); /* then idle past 60 s until the total */
+    expect_state(e, DRIP_STATE_TRUNCATED);
+    assert_int_equal(res(e)->err, DRIP_ERR_TIMEOUT);
+    assert_int_equal(res(e)->events, 1);
+    assert_true(e->f.now - t0 >= 400000u && e->f.now - t0 <= 400200u);
+    free(b.p);
+    free(ev.p);
+    env_free(e);
+}
+
+/* The request chooses the API: a client whose stream cfg says Responses
+ * decodes a Chat request's answer as Chat, and the other way round. */
+static void api_mismatch(drip_api_t cfg_api, drip_api_t req_api)
+{
+    env_t *e = env_new(cfg_api);
+    drip_request_t r = req_text("Hi");
+    th_buf_t b = {0};
+    sconn_t *s;
+    r.api = req_api;
+    s = sc_add(&e->f, DRIP_OK);
+    if (req_api == DRIP_API_CHAT) {
+        http_head200(&b, NULL);
+        http_chunk(&b, "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                       "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+                       "\"content\":\"Hi\"},\"finish_reason\":null}]}\n\n");
+        http_chunk(&b, "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                       "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" there\"},"
+                       "\"finish_reason\":\"stop\"}]}\n\n");
+        http_chunk(&b, "data: [DONE]\n\n");
+        http_end(&b);
+        sc_buf(s, &b, 0);
+    } else {
+        sc_answer(s, NULL);
+    }
+    env_init(e);
+    assert_int_equal(drip_client_start(&e->c, &r), DRIP_OK);
+    assert_int_equal(drive(e), DRIP_OK);
+    expect_state(e, DRIP_STATE_COMPLETED);
+    expect_text(e, req_api == DRIP_API_CHAT ? "Hi there" : "Hello, world");
+    assert_int_equal(e->rec.nerr, 0);
+    free(b.p);
+    env_free(e);
+}
+
+static void test_api_from_request(void **state)
+{
+    (void)state;
+    api_mismatch(DRIP_API_RESPONSES, DRIP_API_CHAT);
+    api_mismatch(DRIP_API_CHAT, DRIP_API_RESPONSES);
+}
+
+/* A cancel made before start is for the next call: it ends CANCELLED at its
+ * first step, nothing connected or sent; the flag is then consumed. */
+static void test_cancel_before_start(void **state)
+{
+    env_t *e = env_new(DRIP_API_RESPONSES);
+    drip_request_t r = req_text("q");
+    (void)state;
+    sc_answer(sc_add(&e->f, DRIP_OK), NULL);
+    env_init(e);
+    drip_client_cancel(&e->c);
+    assert_int_equal(drip_client_start(&e->c, &r), DRIP_OK);
+    assert_int_equal(drip_client_step(&e->c), DRIP_OK);
+    expect_state(e, DRIP_STATE_CANCELLED);
+    assert_int_equal(res(e)->err, DRIP_ERR_CANCELLED);
+    assert_int_equal(e->f.connect_calls, 0);
+    assert_int_equal(e->f.send_calls, 0);
+    /* consumed: the next call runs */
+    assert_int_equal(drip_client_start(&e->c, &r), DRIP_OK);
+    assert_int_equal(drive(e), DRIP_OK);
+    expect_state(e, DRIP_STATE_COMPLETED);
+    expect_text(e, "Hello, world");
+    /* run sees it too, and a call that ended normally consumed nothing extra */
+    drip_client_close(&e->c);
+    drip_client_cancel(&e->c);
+    assert_int_equal(drip_client_start(&e->c, &r), DRIP_OK);
+    assert_int_equal(drip_client_run(&e->c), DRIP_STATE_CANCELLED);
+    assert_int_equal(e->f.attempts, 1);
+    env_free(e);
+}
+
+/* Automatic resume: the response id comes from the server. One that is not
+ * a plain id never reaches a request line: no resume, the drop is final. */
+static void auto_resume_bad_id(const char *id)
+{
+    env_t *e = env_new(DRIP_API_RESPONSES);
+    drip_request_t r = req_text("long task");
+    th_buf_t b = {0}, ev = {0};
+    sconn_t *s;
+    size_t i;
+    r.background = 1;
+    r.store = DRIP_FLAG_TRUE;
+    e->cfg.max_retries = 0;
+    e->cfg.max_resumes = 2;
+    s = sc_add(&e->f, DRIP_OK);
+    http_head200(&b, NULL);
+    ev_created(&ev, 0, id, "queued");
+    ev_delta(&ev, 1, "A");
+    http_chunk(&b, ev.p);
+    sc_buf(s, &b, 0);
+    sc_err(s, DRIP_ERR_IO);
+    sc_answer(sc_add(&e->f, DRIP_OK), NULL); /* must not be used */
+    env_init(e);
+    assert_int_equal(drip_client_start(&e->c, &r), DRIP_OK);
+    (void)drip_client_run(&e->c);
+    assert_string_equal(res(e)->response_id, id); /* the server did send it */
+    expect_state(e, DRIP_STATE_TRUNCATED);
+    assert_int_equal(e->f.attempts, 1);
+    for (i = 0; i < MAX_CONNS; i++) {
+        if (e->f.sent[i].n > 0 && strstr(e->f.sent[i].p, "GET ") != NULL) {
+            fail_msg("id '%s' reached a request: %s", id, e->f.sent[i].p);
+        }
+    }
+    expect_text(e, "A");
+    free(b.p);
+    free(ev.p);
+    env_free(e);
+}
+
+static void test_auto_resume_bad_id(void **state)
+{
+    (void)state;
+    auto_resume_bad_id("resp_1/../x?y");
+    auto_resume_bad_id("resp_1 HTTP/1.1");
+    auto_resume_bad_id("resp_1#x");
+}
+
+/* run() without a sleep hook: it cannot wait in backoff or while connecting,
+ * so it refuses (FAILED, DRIP_ERR_ARG) instead of spinning; the clock is
+ * read a bounded number of times and nothing connects. */
+static void test_run_without_sleep(void **state)
+{
+    env_t *e = env_new(DRIP_API_RESPONSES);
+    drip_request_t r = req_text("q");
+    sconn_t *s;
+    (void)state;
+    e->cfg.platform.sleep_ms = NULL;
+    s = sc_add(&e->f, DRIP_ERR_CONNECT); /* would retry with backoff */
+    s->connect_again = -1;
+    env_init(e);
+    assert_int_equal(drip_client_start(&e->c, &r), DRIP_OK);
+    e->f.now_calls = 0;
+    assert_int_equal(drip_client_run(&e->c), DRIP_STATE_FAILED);
+    assert_int_equal(res(e)->err, DRIP_ERR_ARG);
+    if (e->f.now_calls > 4) {
+        fail_msg("run without sleep read the clock %d times", e->f.now_calls);
+    }
+    assert_int_equal(e->f.connect_calls, 0);
+    env_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2356,6 +2691,16 @@ int main(void)
         cmocka_unit_test(test_injection_refused),
         cmocka_unit_test(test_tx_too_small),
         cmocka_unit_test(test_init_and_state_errors),
+        cmocka_unit_test(test_step_connect_poll_mode),
+        cmocka_unit_test(test_run_connect_poll_mode),
+        cmocka_unit_test(test_default_connect_timeout),
+        cmocka_unit_test(test_default_first_event_timeout),
+        cmocka_unit_test(test_default_idle_timeout),
+        cmocka_unit_test(test_timeout_none),
+        cmocka_unit_test(test_api_from_request),
+        cmocka_unit_test(test_cancel_before_start),
+        cmocka_unit_test(test_auto_resume_bad_id),
+        cmocka_unit_test(test_run_without_sleep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,9 +27,15 @@ static uint32_t now(const drip_client_t *c)
     return c->priv.cfg.platform.now_ms(c->priv.cfg.platform.ctx);
 }
 
+/* limit: a resolved timeout (never 0 after init); DRIP_TIMEOUT_NONE: never. */
 static int expired(uint32_t since, uint32_t limit, uint32_t t)
 {
-    return limit != 0 && (uint32_t)(t - since) >= limit;
+    return limit != DRIP_TIMEOUT_NONE && (uint32_t)(t - since) >= limit;
+}
+
+static uint32_t timeout_or(uint32_t v, uint32_t def)
+{
+    return v != 0u ? v : (def != 0u ? def : DRIP_TIMEOUT_NONE);
 }
 
 static void set_state(drip_client_t *c, uint8_t s)
@@ -52,6 +58,12 @@ drip_err_t drip_client_init(drip_client_t *c, const drip_client_cfg_t *cfg)
     }
     memset(c, 0, sizeof *c);
     c->priv.cfg = *cfg;
+    /* 0 = the documented default: a forgotten field must not hang a call */
+    c->priv.cfg.connect_timeout_ms = timeout_or(cfg->connect_timeout_ms, DRIP_DEFAULT_CONNECT_TIMEOUT_MS);
+    c->priv.cfg.first_event_timeout_ms =
+        timeout_or(cfg->first_event_timeout_ms, DRIP_DEFAULT_FIRST_EVENT_TIMEOUT_MS);
+    c->priv.cfg.idle_timeout_ms = timeout_or(cfg->idle_timeout_ms, DRIP_DEFAULT_IDLE_TIMEOUT_MS);
+    c->priv.cfg.total_timeout_ms = timeout_or(cfg->total_timeout_ms, DRIP_DEFAULT_TOTAL_TIMEOUT_MS);
     c->priv.state = C_IDLE;
     return drip_stream_init(&c->stream, &cfg->stream);
 }
@@ -108,7 +120,9 @@ static drip_err_t write_request(drip_client_t *c, const char *method, const char
     return e;
 }
 
-static drip_err_t begin(drip_client_t *c, uint8_t kind)
+/* The cancel flag is not cleared here: a cancel made before start is for
+ * this call (done() consumes it). */
+static drip_err_t begin(drip_client_t *c, uint8_t kind, drip_api_t api)
 {
     if (c->priv.state != C_IDLE && c->priv.state != C_DONE) {
         return DRIP_ERR_STATE;
@@ -117,8 +131,8 @@ static drip_err_t begin(drip_client_t *c, uint8_t kind)
     c->priv.attempt = 0;
     c->priv.resumes = 0;
     c->priv.last_err = 0;
-    c->priv.cancel = 0;
     c->priv.t_start = now(c);
+    drip_stream_set_api(&c->stream, api);
     (void)drip_stream_reset(&c->stream);
     drip_stream_expect_json(&c->stream, kind == K_CANCEL);
     set_state(c, C_CONNECT);
@@ -139,7 +153,7 @@ drip_err_t drip_client_start(drip_client_t *c, const drip_request_t *req)
         return e;
     }
     c->priv.background = req->background;
-    return begin(c, K_STREAM);
+    return begin(c, K_STREAM, req->api);
 }
 
 /* Response ids go into a path: allow only the characters they are made of. */
@@ -190,11 +204,16 @@ static void append_u64(char *dst, size_t cap, size_t *n, uint64_t v)
     append(dst, cap, n, tmp + i);
 }
 
-/* "/responses/{id}?stream=true&starting_after=N" into priv.path */
+/* "/responses/{id}?stream=true&starting_after=N" into priv.path. The one
+ * way to a resume request: the caller's id and the server's (automatic
+ * resume) pass the same check before they reach the request line. */
 static drip_err_t resume_request(drip_client_t *c, const char *id, int64_t after)
 {
     size_t n = 0;
     char *p = c->priv.path;
+    if (!id_ok(id)) {
+        return DRIP_ERR_ARG;
+    }
     p[0] = '\0';
     append(p, sizeof c->priv.path, &n, "/responses/");
     append(p, sizeof c->priv.path, &n, id);
@@ -209,18 +228,18 @@ static drip_err_t resume_request(drip_client_t *c, const char *id, int64_t after
 drip_err_t drip_client_start_resume(drip_client_t *c, const char *response_id, int64_t after_seq)
 {
     drip_err_t e;
-    if (c == NULL || response_id == NULL || !id_ok(response_id)) {
+    if (c == NULL || response_id == NULL) {
         return DRIP_ERR_ARG;
     }
     if (c->priv.state != C_IDLE && c->priv.state != C_DONE) {
         return DRIP_ERR_STATE;
     }
-    e = resume_request(c, response_id, after_seq);
+    e = resume_request(c, response_id, after_seq); /* checks the id */
     if (e != DRIP_OK) {
         return e;
     }
     c->priv.background = 1;
-    e = begin(c, K_RESUME);
+    e = begin(c, K_RESUME, DRIP_API_RESPONSES);
     /* the cursor: events up to after_seq were delivered before */
     c->stream.result.last_seq = after_seq;
     drip_stream_skip_through(&c->stream, after_seq);
@@ -246,7 +265,7 @@ drip_err_t drip_client_start_cancel(drip_client_t *c, const char *response_id)
         return e;
     }
     c->priv.background = 0;
-    return begin(c, K_CANCEL);
+    return begin(c, K_CANCEL, DRIP_API_RESPONSES);
 }
 
 /* ---- retry policy ------------------------------------------------------ */
@@ -304,6 +323,7 @@ static void close_conn(drip_client_t *c)
 
 static int done(drip_client_t *c)
 {
+    c->priv.cancel = 0; /* consumed: the next call runs unless cancelled again */
     set_state(c, C_DONE);
     return DRIP_OK;
 }
@@ -457,9 +477,10 @@ static int step(drip_client_t *c, uint32_t wait_ms)
             /* A connect in progress (or one that failed half way) may hold a
              * socket or a TLS session: close() must follow any connect(). */
             c->priv.connected = CONN_OPENING;
+            /* Poll mode (timeout 0): the port starts or continues the
+             * connect and handshake without waiting; the deadline is ours. */
             rc = cfg->transport.connect(cfg->transport.ctx, cfg->endpoint.host,
-                                        cfg->endpoint.port ? cfg->endpoint.port : 443,
-                                        cfg->connect_timeout_ms ? cfg->connect_timeout_ms : 30000u);
+                                        cfg->endpoint.port ? cfg->endpoint.port : 443, 0u);
             if (rc == DRIP_AGAIN) {
                 return expired(c->priv.t_state, cfg->connect_timeout_ms, now(c))
                            ? attempt_failed(c, DRIP_ERR_TIMEOUT)
@@ -521,13 +542,26 @@ int drip_client_step(drip_client_t *c)
 drip_state_t drip_client_run(drip_client_t *c)
 {
     const drip_platform_t *pl = &c->priv.cfg.platform;
+    if (pl->sleep_ms == NULL) {
+        /* Nothing to wait on in backoff or while a connect is in progress:
+         * the loop would spin at full CPU. Refuse instead. */
+        if (c->priv.state != C_IDLE && c->priv.state != C_DONE) {
+            close_conn(c);
+            drip_stream_abort(&c->stream, DRIP_ERR_ARG);
+            (void)done(c);
+        }
+        return c->stream.result.state;
+    }
     /* Short waits so a cancel from another task is seen within ~50 ms. */
     while (step(c, 50) == DRIP_AGAIN) {
-        if (c->priv.state == C_BACKOFF && pl->sleep_ms != NULL) {
+        if (c->priv.state == C_BACKOFF) {
             uint32_t left = c->priv.wake_at - now(c);
             if ((int32_t)left > 0) {
                 pl->sleep_ms(pl->ctx, left < 50u ? left : 50u);
             }
+        } else if (c->priv.state == C_CONNECT && c->priv.connected == CONN_OPENING) {
+            /* connect in progress (poll mode): let the network work */
+            pl->sleep_ms(pl->ctx, 5u);
         }
     }
     return c->stream.result.state;

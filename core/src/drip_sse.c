@@ -35,6 +35,7 @@ static void start(drip_sse_t *s, int keep_ids)
     s->priv.state = ST_BOM; /* every response body may start with a BOM */
     s->priv.bom = 0;
     s->priv.skip_lf = 0;
+    s->priv.eol = '\n';
     s->priv.dispatched = 0;
     s->priv.name_len = 0;
     s->priv.field = F_NONE;
@@ -277,14 +278,17 @@ static int dispatch(drip_sse_t *s)
     return DRIP_SSE_EVENT;
 }
 
-/* Index of the first CR or LF in p[0..n), or n. Two memchr passes (LF, then
- * CR before it) instead of a byte loop: libc searches a word or a vector at a
- * time, and OpenAI sends no CR, so the second pass finds nothing. */
-static size_t line_span(const uint8_t *p, size_t n)
+/* Index of the first CR or LF in p[0..n), or n. Two memchr passes instead of
+ * a byte loop (libc searches a word or a vector at a time): first for the
+ * byte that ended the last line, then for the other one before it. Searched
+ * in that order, each pass stops near its start (OpenAI: LF found at the line
+ * end, no CR before it; CRLF: CR at the line end); a fixed order would run to
+ * the end of the feed on every line of a stream that never sends that byte. */
+static size_t line_span(const uint8_t *p, size_t n, uint8_t eol)
 {
-    const uint8_t *e = memchr(p, '\n', n);
+    const uint8_t *e = memchr(p, eol, n);
     size_t k = e != NULL ? (size_t)(e - p) : n;
-    e = memchr(p, '\r', k);
+    e = memchr(p, eol ^ ('\n' ^ '\r'), k); /* the other one */
     return e != NULL ? (size_t)(e - p) : k;
 }
 
@@ -425,7 +429,7 @@ int drip_sse_feed(drip_sse_t *s, const uint8_t *p, size_t n, size_t *used)
             /* fall through */
         case ST_VALUE:
         case ST_SKIP: {
-            size_t k = line_span(p + i, n - i);
+            size_t k = line_span(p + i, n - i, s->priv.eol);
             if (k > 0) {
                 if (s->priv.state == ST_SKIP) {
                     /* comment or unknown field: nothing to keep */
@@ -461,6 +465,7 @@ int drip_sse_feed(drip_sse_t *s, const uint8_t *p, size_t n, size_t *used)
             /* c is CR or LF: the line ends */
             i++;
             s->priv.skip_lf = (uint8_t)(c == '\r');
+            s->priv.eol = c;
             if (s->priv.state == ST_VALUE) {
                 end_field(s);
             }

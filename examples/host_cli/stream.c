@@ -1050,10 +1050,11 @@ int cmd_stream(int argc, char **argv)
     cfg.tx_len = sizeof tx;
     cfg.rx = rx;
     cfg.rx_len = sizeof rx;
-    cfg.connect_timeout_ms = o.connect_ms;
-    cfg.first_event_timeout_ms = o.first_ms;
-    cfg.idle_timeout_ms = o.idle_ms;
-    cfg.total_timeout_ms = o.total_ms;
+    /* the options' 0 means none; the client's 0 means its default */
+    cfg.connect_timeout_ms = o.connect_ms != 0u ? o.connect_ms : DRIP_TIMEOUT_NONE;
+    cfg.first_event_timeout_ms = o.first_ms != 0u ? o.first_ms : DRIP_TIMEOUT_NONE;
+    cfg.idle_timeout_ms = o.idle_ms != 0u ? o.idle_ms : DRIP_TIMEOUT_NONE;
+    cfg.total_timeout_ms = o.total_ms != 0u ? o.total_ms : DRIP_TIMEOUT_NONE;
     cfg.max_retries = (uint8_t)o.retries;
     cfg.max_resumes = 3;
     cfg.on_retry = s_on_retry;

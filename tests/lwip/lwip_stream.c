@@ -360,10 +360,11 @@ int main(int argc, char **argv)
     cfg.tx_len = sizeof tx;
     cfg.rx = rx;
     cfg.rx_len = sizeof rx;
-    cfg.connect_timeout_ms = connect_ms;
-    cfg.first_event_timeout_ms = first_ms;
-    cfg.idle_timeout_ms = idle_ms;
-    cfg.total_timeout_ms = total_ms;
+    /* the options' 0 means none; the client's 0 means its default */
+    cfg.connect_timeout_ms = connect_ms != 0u ? connect_ms : DRIP_TIMEOUT_NONE;
+    cfg.first_event_timeout_ms = first_ms != 0u ? first_ms : DRIP_TIMEOUT_NONE;
+    cfg.idle_timeout_ms = idle_ms != 0u ? idle_ms : DRIP_TIMEOUT_NONE;
+    cfg.total_timeout_ms = total_ms != 0u ? total_ms : DRIP_TIMEOUT_NONE;
     cfg.max_retries = (uint8_t)retries;
     if (drip_client_init(&client, &cfg) != DRIP_OK) {
         fputs("lwip_stream: bad configuration\n", stderr);

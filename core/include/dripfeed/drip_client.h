@@ -5,9 +5,20 @@
  *        retries, background resume, cancel and connection reuse.
  *
  * One caller-owned drip_client_t; no heap. Two ways to drive it:
- * - drip_client_run(): blocking, for a thread or task;
- * - drip_client_step(): never blocks (recv with timeout 0), for superloops;
- *   call it until it returns something other than DRIP_AGAIN.
+ * - drip_client_run(): blocking, for a thread or task; needs
+ *   cfg.platform.sleep_ms (without it the call ends FAILED, DRIP_ERR_ARG,
+ *   before connecting: a loop with nothing to wait on would spin);
+ * - drip_client_step(): never waits, for superloops; call it until it
+ *   returns something other than DRIP_AGAIN. recv gets timeout 0 and
+ *   connect gets timeout 0 (poll mode, drip_transport.h): the port starts
+ *   or continues the TCP connect and TLS handshake and returns DRIP_AGAIN
+ *   while they are in progress; the client keeps the connect deadline on
+ *   its own clock. Limits of the ports: DNS resolution may block
+ *   (port/posix, port/lwip sockets), and send may wait up to the port's
+ *   send timeout when the socket buffer is full.
+ * run drives the same steps: recv waits up to 50 ms per step, and while a
+ * connect is in progress run sleeps 5 ms between polls, so a cancel from
+ * another task is seen within ~50 ms even during a connect.
  *
  * States (drip_result_t.state): PENDING -> STREAMING -> COMPLETED |
  * INCOMPLETE | FAILED | TRUNCATED | HTTP_ERROR | PROTOCOL_ERROR | CANCELLED.
@@ -23,9 +34,22 @@
  * GET /responses/{id}?stream=true&starting_after=N and drops any event
  * already delivered.
  *
- * Timeouts: connect; first event (from request sent); idle (no event:
- * keep-alive comment lines do not count); total (the whole call, retries
- * included). 0 disables one.
+ * Timeouts: connect (TCP + TLS handshake, per attempt); first event (from
+ * request sent); idle (no event: keep-alive comment lines do not count);
+ * total (the whole call, retries included). 0 means the default
+ * (drip_opts.h: DRIP_DEFAULT_CONNECT_TIMEOUT_MS 10 s, _FIRST_EVENT_ 120 s,
+ * _IDLE_ 60 s, _TOTAL_ none); DRIP_TIMEOUT_NONE disables one. A timeout
+ * ends the attempt with DRIP_ERR_TIMEOUT (retried like a connection error
+ * while nothing was delivered).
+ *
+ * The API (Responses or Chat) is chosen by each request: drip_client_start()
+ * sets the stream's decoder from req->api (cfg.stream.api is overridden);
+ * resume and cancel calls are Responses calls.
+ *
+ * Cancel: drip_client_cancel() may be called at any time, even before
+ * drip_client_start(): the next (or current) call ends CANCELLED at its
+ * next step, without connecting if it had not yet. The request is consumed
+ * when a call ends, so the call after that runs normally.
  *
  * Retry notice: cfg.on_retry (optional) is called once before each retry,
  * when the delay is known and before the failed attempt's result is reset,
@@ -44,6 +68,9 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/** A timeout of drip_client_cfg_t that never expires (0 means the default). */
+#define DRIP_TIMEOUT_NONE UINT32_MAX
 
 /** What drip_client_cfg_t::on_retry is told. Valid during the call only. */
 typedef struct drip_retry_info {
@@ -66,7 +93,9 @@ typedef struct drip_client_cfg {
     size_t tx_len;
     uint8_t *rx;                  /**< receive buffer (one TLS read); >= 64 */
     size_t rx_len;
-    uint32_t connect_timeout_ms;  /**< default 0 = none; SDKs use 5000 */
+    /** Timeouts in ms: 0 = the default (DRIP_DEFAULT_*_TIMEOUT_MS),
+     *  DRIP_TIMEOUT_NONE = none. See the file comment. */
+    uint32_t connect_timeout_ms;
     uint32_t first_event_timeout_ms;
     uint32_t idle_timeout_ms;
     uint32_t total_timeout_ms;
@@ -93,31 +122,40 @@ typedef struct drip_client {
     } priv;
 } drip_client_t;
 
-/** Bind the configuration (copied; its buffers and strings must outlive the
- *  client). @return DRIP_OK or DRIP_ERR_ARG. */
+/** Bind the configuration (copied, zero timeouts replaced by their
+ *  defaults; its buffers and strings must outlive the client).
+ *  @return DRIP_OK or DRIP_ERR_ARG. */
 drip_err_t drip_client_init(drip_client_t *c, const drip_client_cfg_t *cfg);
 
-/** Write a streaming request (Responses or Chat, per req->api) and get ready
- *  to send it. Reuses an open keep-alive connection. @return DRIP_OK,
- *  DRIP_ERR_REQUEST_TOO_LARGE (tx too small), DRIP_ERR_ARG, DRIP_ERR_STATE. */
+/** Write a streaming request (Responses or Chat, per req->api, which also
+ *  sets the decoder) and get ready to send it. Reuses an open keep-alive
+ *  connection. @return DRIP_OK, DRIP_ERR_REQUEST_TOO_LARGE (tx too small),
+ *  DRIP_ERR_ARG, DRIP_ERR_STATE. */
 drip_err_t drip_client_start(drip_client_t *c, const drip_request_t *req);
 
 /** Re-attach to a background response: GET .../responses/{id}?stream=true
- *  &starting_after=N; events with sequence_number <= N are dropped. */
+ *  &starting_after=N; events with sequence_number <= N are dropped.
+ *  @return DRIP_ERR_ARG when the id is empty, longer than DRIP_ID_MAX or
+ *  has a byte other than [A-Za-z0-9_-] (it goes into the request path; the
+ *  automatic resume checks the server's id the same way). */
 drip_err_t drip_client_start_resume(drip_client_t *c, const char *response_id, int64_t after_seq);
 
 /** POST .../responses/{id}/cancel; result.response_status says "cancelled". */
 drip_err_t drip_client_start_cancel(drip_client_t *c, const char *response_id);
 
-/** Advance without blocking. @return DRIP_AGAIN (call again), or DRIP_OK when
- *  the call ended (see drip_client_result()). */
+/** Advance without waiting (see the file comment for the ports' limits).
+ *  @return DRIP_AGAIN (call again), or DRIP_OK when the call ended (see
+ *  drip_client_result()). */
 int drip_client_step(drip_client_t *c);
 
-/** Block until the call ended. @return the final state. */
+/** Block until the call ended. Needs cfg.platform.sleep_ms: without it the
+ *  call ends FAILED with DRIP_ERR_ARG at once. @return the final state. */
 drip_state_t drip_client_run(drip_client_t *c);
 
 /** Ask to stop (safe from another task or an interrupt: one word write).
- *  The connection is closed at the next step; state CANCELLED. */
+ *  The connection is closed at the next step; state CANCELLED. Before
+ *  drip_client_start(): the next call ends CANCELLED at its first step,
+ *  nothing connected or sent. Consumed when a call ends. */
 void drip_client_cancel(drip_client_t *c);
 
 /** Close the connection (also drops a kept-alive one). */

@@ -87,6 +87,32 @@
 #define DRIP_SCAN_ID_RESERVE 128
 #endif
 
+/** Client timeouts used when drip_client_cfg_t leaves one at 0 (ms).
+ *  DRIP_TIMEOUT_NONE (drip_client.h) asks for none. RAM: none.
+ *  Connect (TCP + TLS handshake): 10 s; a reachable API host answers in
+ *  well under a second, and a device that waits longer only hides a dead
+ *  link (the SDKs use 5 s per attempt and retry). */
+#ifndef DRIP_DEFAULT_CONNECT_TIMEOUT_MS
+#define DRIP_DEFAULT_CONNECT_TIMEOUT_MS 10000u
+#endif
+/** First event (from the request sent): 120 s; reasoning models may think
+ *  for a long time before their first event, a stalled server never sends
+ *  one. */
+#ifndef DRIP_DEFAULT_FIRST_EVENT_TIMEOUT_MS
+#define DRIP_DEFAULT_FIRST_EVENT_TIMEOUT_MS 120000u
+#endif
+/** Idle (no event; keep-alive comments do not count): 60 s; a streaming
+ *  answer sends events at least every few seconds, a half-open connection
+ *  (no FIN ever seen) would otherwise hang the call forever. */
+#ifndef DRIP_DEFAULT_IDLE_TIMEOUT_MS
+#define DRIP_DEFAULT_IDLE_TIMEOUT_MS 60000u
+#endif
+/** Total (the whole call, retries included): none by default; a long answer
+ *  is legitimate, and the three above already end a dead one. */
+#ifndef DRIP_DEFAULT_TOTAL_TIMEOUT_MS
+#define DRIP_DEFAULT_TOTAL_TIMEOUT_MS 0xFFFFFFFFu
+#endif
+
 /** Define to 1 to drop drip_err_str()'s texts (saves flash). */
 #ifndef DRIP_NO_ERR_STR
 #define DRIP_NO_ERR_STR 0

@@ -66,6 +66,7 @@ typedef struct drip_sse {
         uint8_t dispatched, has_retry, retry_ok, id_nul;
         uint8_t type_len, id_line, id_buf, id_str;
         uint8_t id_len[3];
+        uint8_t eol;              /* CR or LF: what ended the last value line */
         char name[8];
         char type[DRIP_SSE_TYPE_MAX];
         char id[3][DRIP_SSE_ID_MAX];

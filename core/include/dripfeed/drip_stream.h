@@ -134,7 +134,9 @@ typedef struct drip_result {
 
 /** Buffers and handlers for drip_stream_init(). */
 typedef struct drip_stream_cfg {
-    drip_api_t api;
+    drip_api_t api;            /**< the decoder's API when the stream is used on its
+                                    own (e.g. `dripfeed decode`); drip_client_start()
+                                    overrides it per request (drip_stream_set_api) */
     uint8_t *buf;              /**< SSE event data; the largest event decoded in full */
     size_t buf_len;            /**< >= 64; 512 is enough for every delta event */
     jsmntok_t *tok;            /**< jsmn tokens for one event (>= 8; 64 recommended) */
@@ -179,6 +181,11 @@ drip_err_t drip_stream_reset(drip_stream_t *st);
  *  resume): keeps response id, last_seq, events and the call table; drops
  *  events whose sequence_number <= last_seq. */
 drip_err_t drip_stream_resume(drip_stream_t *st);
+
+/** Decode the next response as @p api (Responses or Chat events), whatever
+ *  cfg.api said. Call before the first feed of a response (the client does,
+ *  in drip_client_start()); the call table and buffers are unchanged. */
+void drip_stream_set_api(drip_stream_t *st, drip_api_t api);
 
 /** Switch between event-stream and JSON-body responses (see cfg.json_body). */
 void drip_stream_expect_json(drip_stream_t *st, int json_body);

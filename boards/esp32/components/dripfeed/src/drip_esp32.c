@@ -53,13 +53,16 @@ const uint8_t *drip_esp32_ca_pem(size_t *len)
 #endif
 }
 
+#define DRIP_ESP32_MS(v) ((v) == 0 ? DRIP_TIMEOUT_NONE : (uint32_t)(v))
+
 void drip_esp32_client_defaults(drip_client_cfg_t *cfg)
 {
     if (cfg != NULL) {
-        cfg->connect_timeout_ms = CONFIG_DRIP_CONNECT_TIMEOUT_MS;
-        cfg->first_event_timeout_ms = CONFIG_DRIP_FIRST_EVENT_TIMEOUT_MS;
-        cfg->idle_timeout_ms = CONFIG_DRIP_IDLE_TIMEOUT_MS;
-        cfg->total_timeout_ms = CONFIG_DRIP_TOTAL_TIMEOUT_MS;
+        /* Kconfig's 0 means none; the client's 0 means its default */
+        cfg->connect_timeout_ms = DRIP_ESP32_MS(CONFIG_DRIP_CONNECT_TIMEOUT_MS);
+        cfg->first_event_timeout_ms = DRIP_ESP32_MS(CONFIG_DRIP_FIRST_EVENT_TIMEOUT_MS);
+        cfg->idle_timeout_ms = DRIP_ESP32_MS(CONFIG_DRIP_IDLE_TIMEOUT_MS);
+        cfg->total_timeout_ms = DRIP_ESP32_MS(CONFIG_DRIP_TOTAL_TIMEOUT_MS);
         cfg->max_retries = (uint8_t)CONFIG_DRIP_MAX_RETRIES;
         cfg->max_resumes = (uint8_t)CONFIG_DRIP_MAX_RESUMES;
     }
