@@ -49,7 +49,6 @@ static drip_err_t client_cfg(drip_https_core_t *k, const drip_https_cfg_t *cfg,
     cc->endpoint.path_prefix = k->prefix;
     cc->endpoint.headers = cfg->headers;
     cc->endpoint.nheaders = cfg->nheaders;
-    cc->platform = k->platform;
     cc->stream.buf = k->data;
     cc->stream.buf_len = sizeof k->data;
     cc->stream.tok = k->tok;
@@ -89,8 +88,6 @@ drip_err_t drip_https_setup(drip_https_core_t *k, drip_client_t *client,
         return DRIP_ERR_ARG;
     }
     memset(k, 0, sizeof *k);
-    k->tcp = *tcp;
-    k->platform = *platform;
     e = client_cfg(k, cfg, &cc);
     if (e != DRIP_OK) {
         return e;
@@ -101,15 +98,16 @@ drip_err_t drip_https_setup(drip_https_core_t *k, drip_client_t *client,
     tc.ca_file = cfg->ca_file;
     tc.entropy = cfg->entropy;
     tc.entropy_ctx = cfg->entropy_ctx;
-    tc.platform = &k->platform; /* bounds the handshake in wall time */
+    tc.platform = platform; /* bounds the handshake in wall time (copied) */
     drip_tls_init(&k->tls);
-    e = drip_tls_setup(&k->tls, &k->tcp, &tc);
+    e = drip_tls_setup(&k->tls, tcp, &tc); /* copies *tcp */
     if (e != DRIP_OK) {
         drip_tls_free(&k->tls);
         return e;
     }
     k->tls_up = 1;
     (void)drip_tls_transport(&k->tls, &cc.transport);
+    cc.platform = *platform;
     e = drip_client_init(client, &cc);
     if (e != DRIP_OK) {
         drip_https_free(k, NULL); /* the client holds nothing yet */

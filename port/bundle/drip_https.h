@@ -85,8 +85,6 @@ typedef struct drip_https_cfg {
 /** The part both bundles share (every field private). */
 typedef struct drip_https_core {
     drip_tls_t tls;
-    drip_transport_t tcp;
-    drip_platform_t platform;
     uint8_t tls_up;
     char host[DRIP_TLS_HOST_MAX + 1];
     char prefix[DRIP_HTTPS_PREFIX_MAX];

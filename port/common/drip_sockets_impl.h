@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The BSD-sockets transport shared by port/posix/drip_posix.c and
  * port/lwip/drip_lwip_sockets.c: argument and state checks, connect with a
- * timeout, send with one bounded wait, recv with a timeout, close, init and
+ * timeout or in poll mode (timeout 0: start or continue a non-blocking
+ * connect, never wait; the socket stays in the connecting state between
+ * calls), send with one bounded wait, recv with a timeout, close, init and
  * the drip_transport_t / drip_platform_t filling.
  *
  * Not a public header: a port #includes it once, in its .c file, after its
@@ -13,7 +15,7 @@
  *   DRIP_SK_T                 its context type (drip_posix_t, ...), with
  *                             send_timeout_ms and priv.{fd,state,last_errno}
  *   DRIP_SK_LAST_DNS          the priv field for the resolver's own code
- *   DRIP_SK_OPEN, _CLOSED     its priv.state values
+ *   DRIP_SK_OPEN, _CLOSED, _CONNECTING   its priv.state values
  *   DRIP_SK_SEND_TIMEOUT_MS   default of send_timeout_ms
  *   DRIP_SK_SOCKET, _CONNECT, _GETSOCKOPT, _SETSOCKOPT, _SEND, _RECV, _CLOSE
  *                             the socket calls (socket/lwip_socket, ...)
@@ -145,7 +147,7 @@ static int drip_sk_connect_begin(DRIP_SK_T *s, const char *host, uint16_t port)
     if (s == NULL || host == NULL || host[0] == '\0' || port == 0u) {
         return DRIP_ERR_ARG;
     }
-    if (s->priv.state == DRIP_SK_OPEN) {
+    if (s->priv.state != DRIP_SK_CLOSED) {
         return DRIP_ERR_STATE;
     }
     s->priv.last_errno = 0;
@@ -153,60 +155,95 @@ static int drip_sk_connect_begin(DRIP_SK_T *s, const char *host, uint16_t port)
     return DRIP_OK;
 }
 
-/* One address, within what is left of budget ms started at start.
- * DRIP_OK with s->priv.fd set and the state open, or an error (no socket
- * left open). */
-static int drip_sk_open(DRIP_SK_T *s, int family, int type, int protocol,
-                        const struct sockaddr *sa, socklen_t salen,
-                        uint32_t start, uint32_t budget)
+/* Close a socket that did not make it; the object is closed again. */
+static void drip_sk_drop(DRIP_SK_T *s)
+{
+    if (s->priv.fd >= 0) {
+        (void)DRIP_SK_CLOSE(s->priv.fd);
+    }
+    s->priv.fd = -1;
+    s->priv.state = DRIP_SK_CLOSED;
+}
+
+static void drip_sk_opened(DRIP_SK_T *s)
+{
+    int one = 1;
+    /* Small requests and SSE lines must not wait for Nagle. */
+    (void)DRIP_SK_SETSOCKOPT(s->priv.fd, IPPROTO_TCP, TCP_NODELAY, &one, (socklen_t)sizeof one);
+    s->priv.state = DRIP_SK_OPEN;
+}
+
+/* Start a non-blocking connect to one address. DRIP_OK (connected at once,
+ * state open), DRIP_AGAIN (in progress: fd kept, state connecting; finish
+ * with drip_sk_finish()), or an error (no socket left open). */
+static int drip_sk_start(DRIP_SK_T *s, int family, int type, int protocol,
+                         const struct sockaddr *sa, socklen_t salen)
 {
     int fd = DRIP_SK_SOCKET(family, type, protocol);
-    int rc = DRIP_OK;
+    int rc;
     if (fd < 0) {
         return drip_sk_fail(s, errno, DRIP_SK_PH_CONNECT);
     }
-    /* Non-blocking for good: connect is then bounded by the budget, and
-     * send/recv never wait inside the stack beyond what DRIP_SK_WAIT allowed. */
+    s->priv.fd = fd;
+    /* Non-blocking for good: connect is then bounded by the caller's budget
+     * (or polled), and send/recv never wait inside the stack beyond what
+     * DRIP_SK_WAIT allowed. */
     if (DRIP_SK_SETUP(fd) != 0) {
         rc = drip_sk_fail(s, errno, DRIP_SK_PH_CONNECT);
-    } else if (DRIP_SK_CONNECT(fd, sa, salen) != 0) {
-        if (errno != EINPROGRESS && errno != EINTR) {
-            rc = drip_sk_fail(s, errno, DRIP_SK_PH_CONNECT);
+    } else if (DRIP_SK_CONNECT(fd, sa, salen) == 0) {
+        drip_sk_opened(s);
+        return DRIP_OK;
+    } else if (errno == EINPROGRESS || errno == EINTR) {
+        s->priv.state = DRIP_SK_CONNECTING;
+        return DRIP_AGAIN;
+    } else {
+        rc = drip_sk_fail(s, errno, DRIP_SK_PH_CONNECT);
 #if DRIP_SK_CONNECT_AGAIN_FAILS
+        if (rc == DRIP_AGAIN) {
+            rc = DRIP_ERR_CONNECT;
+        }
+#endif
+    }
+    drip_sk_drop(s);
+    return rc;
+}
+
+/* The connect in progress: wait for it at most what is left of budget ms
+ * started at start; budget 0 only looks (poll mode). DRIP_OK (state open),
+ * DRIP_AGAIN (budget 0 and still in progress: the socket is kept), or an
+ * error with the socket closed (DRIP_ERR_TIMEOUT when the budget ran out). */
+static int drip_sk_finish(DRIP_SK_T *s, uint32_t start, uint32_t budget)
+{
+    int rc = DRIP_OK;
+    int wr = DRIP_SK_WAIT(s->priv.fd, 1, start, budget);
+    if (wr < 0) {
+        rc = drip_sk_fail(s, errno, DRIP_SK_PH_CONNECT);
+        if (rc == DRIP_AGAIN) {
+            rc = DRIP_ERR_CONNECT;
+        }
+    } else if (wr == 0) {
+        if (budget == 0u) {
+            return DRIP_AGAIN;
+        }
+        s->priv.last_errno = ETIMEDOUT;
+        rc = DRIP_ERR_TIMEOUT;
+    } else {
+        int soerr = 0;
+        socklen_t len = (socklen_t)sizeof soerr;
+        if (DRIP_SK_GETSOCKOPT(s->priv.fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0) {
+            soerr = errno;
+        }
+        if (soerr != 0) {
+            rc = drip_sk_fail(s, soerr, DRIP_SK_PH_CONNECT);
             if (rc == DRIP_AGAIN) {
                 rc = DRIP_ERR_CONNECT;
-            }
-#endif
-        } else {
-            int wr = DRIP_SK_WAIT(fd, 1, start, budget);
-            if (wr < 0) {
-                rc = drip_sk_fail(s, errno, DRIP_SK_PH_CONNECT);
-            } else if (wr == 0) {
-                s->priv.last_errno = ETIMEDOUT;
-                rc = DRIP_ERR_TIMEOUT;
-            } else {
-                int soerr = 0;
-                socklen_t len = (socklen_t)sizeof soerr;
-                if (DRIP_SK_GETSOCKOPT(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0) {
-                    soerr = errno;
-                }
-                if (soerr != 0) {
-                    rc = drip_sk_fail(s, soerr, DRIP_SK_PH_CONNECT);
-                    if (rc == DRIP_AGAIN) {
-                        rc = DRIP_ERR_CONNECT;
-                    }
-                }
             }
         }
     }
     if (rc == DRIP_OK) {
-        int one = 1;
-        /* Small requests and SSE lines must not wait for Nagle. */
-        (void)DRIP_SK_SETSOCKOPT(fd, IPPROTO_TCP, TCP_NODELAY, &one, (socklen_t)sizeof one);
-        s->priv.fd = fd;
-        s->priv.state = DRIP_SK_OPEN;
+        drip_sk_opened(s);
     } else {
-        (void)DRIP_SK_CLOSE(fd);
+        drip_sk_drop(s);
     }
     return rc;
 }

@@ -29,7 +29,7 @@
 #include <stdlib.h> /* unix ports define LWIP_RAND() as rand() */
 #endif
 
-enum { LWS_CLOSED = 0, LWS_OPEN = 1 };
+enum { LWS_CLOSED = 0, LWS_OPEN = 1, LWS_CONNECTING = 2 };
 
 /* ---- the shared BSD-sockets transport, on lwip_* calls ----------------------- */
 
@@ -37,6 +37,7 @@ enum { LWS_CLOSED = 0, LWS_OPEN = 1 };
 #define DRIP_SK_LAST_DNS last_lwip
 #define DRIP_SK_OPEN LWS_OPEN
 #define DRIP_SK_CLOSED LWS_CLOSED
+#define DRIP_SK_CONNECTING LWS_CONNECTING
 #define DRIP_SK_SEND_TIMEOUT_MS DRIP_LWIP_SEND_TIMEOUT_MS
 #define DRIP_SK_SOCKET lwip_socket
 #define DRIP_SK_CONNECT lwip_connect
@@ -192,8 +193,13 @@ static int lws_connect(void *ctx, const char *host, uint16_t port, uint32_t time
     socklen_t sslen;
     ip_addr_t addr;
     uint32_t start = lws_now_ms(NULL);
-    int rc = drip_sk_connect_begin(s, host, port);
+    int rc;
 
+    if (s != NULL && s->priv.state == LWS_CONNECTING) {
+        /* poll mode, a later call: look at the connect in progress */
+        return (host == NULL || port == 0u) ? DRIP_ERR_ARG : drip_sk_finish(s, start, timeout_ms);
+    }
+    rc = drip_sk_connect_begin(s, host, port);
     if (rc != DRIP_OK) {
         return rc;
     }
@@ -206,8 +212,13 @@ static int lws_connect(void *ctx, const char *host, uint16_t port, uint32_t time
     if (sslen == 0) {
         return DRIP_ERR_DNS; /* an address family this lwIP build lacks */
     }
-    return drip_sk_open(s, ((struct sockaddr *)(void *)&ss)->sa_family, SOCK_STREAM, IPPROTO_TCP,
-                        (const struct sockaddr *)(const void *)&ss, sslen, start, timeout_ms);
+    rc = drip_sk_start(s, ((struct sockaddr *)(void *)&ss)->sa_family, SOCK_STREAM, IPPROTO_TCP,
+                       (const struct sockaddr *)(const void *)&ss, sslen);
+    if (rc == DRIP_AGAIN && s->priv.state == LWS_CONNECTING) {
+        /* wait within the budget; poll mode (0): one look, then DRIP_AGAIN */
+        rc = drip_sk_finish(s, start, timeout_ms);
+    }
+    return rc;
 }
 
 /* ---- public --------------------------------------------------------------- */

@@ -22,6 +22,14 @@
  * Nothing here allocates; lwIP's own memory (pbufs, netconns, its DNS
  * table) is lwIP's business, set by its MEM_/MEMP_ options.
  *
+ * connect() with timeout 0 is poll mode (what drip_client_step() uses): it
+ * starts a non-blocking lwip_connect and returns DRIP_AGAIN; later calls
+ * (same host and port) look at it without waiting and return DRIP_OK,
+ * DRIP_AGAIN or the failure. Poll mode has no deadline of its own: the
+ * caller keeps it, then calls close(). Limit: a host name is resolved with
+ * netconn_gethostbyname(), which blocks this task (bounded by lwIP's DNS
+ * timeouts), in poll mode too; IP literals never wait.
+ *
  * Usage:
  * @code
  *   static drip_lwip_sock_t tcp;
@@ -33,7 +41,8 @@
  * Stack port/mbedtls on it for HTTPS (drip_tls_setup(&tls, &t, &cfg)).
  *
  * Errors (what each transport function returns, see drip_transport.h):
- *  - connect: DRIP_OK, DRIP_ERR_DNS (name not resolved, or not a literal
+ *  - connect: DRIP_OK, DRIP_AGAIN (timeout 0 and still connecting),
+ *    DRIP_ERR_DNS (name not resolved, or not a literal
  *    with LWIP_DNS=0), DRIP_ERR_CONNECT (refused, reset or unreachable:
  *    lwIP reports a refused SYN as a reset), DRIP_ERR_TIMEOUT (no answer
  *    within timeout_ms), DRIP_ERR_IO (no socket left, MEMP_NUM_NETCONN,
@@ -76,7 +85,7 @@ typedef struct drip_lwip_sock {
     uint32_t send_timeout_ms;
     struct {
         int fd;          /* lwIP socket, -1 when closed */
-        int state;       /* LWS_CLOSED / LWS_OPEN (drip_lwip_sockets.c) */
+        int state;       /* LWS_CLOSED / _OPEN / _CONNECTING (drip_lwip_sockets.c) */
         int last_errno;  /* errno of the last failure (0: none) */
         int last_lwip;   /* lwIP err_t of the last DNS failure (0: none) */
     } priv;

@@ -113,14 +113,14 @@ static int tls_translate(drip_tls_t *t, int ret, int phase)
 
 static int tls_has_clock(const drip_tls_t *t)
 {
-    return t->priv.platform != NULL && t->priv.platform->now_ms != NULL;
+    return t->priv.platform.now_ms != NULL;
 }
 
 static void tls_budget_start(drip_tls_t *t, uint32_t ms)
 {
     t->priv.op_budget = ms;
     if (tls_has_clock(t)) {
-        t->priv.op_start = t->priv.platform->now_ms(t->priv.platform->ctx);
+        t->priv.op_start = t->priv.platform.now_ms(t->priv.platform.ctx);
     }
 }
 
@@ -128,7 +128,7 @@ static uint32_t tls_budget_left(const drip_tls_t *t)
 {
     uint32_t left = t->priv.op_budget;
     if (tls_has_clock(t)) {
-        uint32_t spent = t->priv.platform->now_ms(t->priv.platform->ctx) - t->priv.op_start;
+        uint32_t spent = t->priv.platform.now_ms(t->priv.platform.ctx) - t->priv.op_start;
         left = (spent >= t->priv.op_budget) ? 0u : t->priv.op_budget - spent;
     }
     return left;
@@ -149,7 +149,7 @@ static void tls_budget_spend(drip_tls_t *t, uint32_t ms)
 static int tls_bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     drip_tls_t *t = (drip_tls_t *)ctx;
-    const drip_transport_t *in = t->priv.inner;
+    const drip_transport_t *in = &t->priv.inner;
     int r = in->send(in->ctx, buf, len);
     if (r > 0) {
         return r;
@@ -168,7 +168,7 @@ static int tls_bio_send(void *ctx, const unsigned char *buf, size_t len)
 static int tls_bio_recv(void *ctx, unsigned char *buf, size_t len)
 {
     drip_tls_t *t = (drip_tls_t *)ctx;
-    const drip_transport_t *in = t->priv.inner;
+    const drip_transport_t *in = &t->priv.inner;
     uint32_t wait = tls_budget_left(t);
     int r = in->recv(in->ctx, buf, len, wait);
     if (r >= 0) {
@@ -245,7 +245,7 @@ static int tls_host_is_loopback(const char *h)
 /* Handshake failed or was abandoned: drop the TCP connection. */
 static int tls_abort(drip_tls_t *t, int err)
 {
-    t->priv.inner->close(t->priv.inner->ctx);
+    t->priv.inner.close(t->priv.inner.ctx);
     t->priv.state = TLS_ST_IDLE;
     t->priv.last_err = err;
     return err;
@@ -342,7 +342,7 @@ static int tls_connect(void *ctx, const char *host, uint16_t port, uint32_t time
         return DRIP_ERR_STATE; /* open, or failed: close first */
     }
     if (t->priv.state == TLS_ST_TCP) {
-        int r = t->priv.inner->connect(t->priv.inner->ctx, host, port, timeout_ms);
+        int r = t->priv.inner.connect(t->priv.inner.ctx, host, port, timeout_ms);
         if (r == DRIP_AGAIN) {
             return DRIP_AGAIN;
         }
@@ -455,7 +455,7 @@ static void tls_close(void *ctx)
         (void)mbedtls_ssl_close_notify(&t->priv.ssl);
     }
     if (t->priv.state != TLS_ST_IDLE) {
-        t->priv.inner->close(t->priv.inner->ctx);
+        t->priv.inner.close(t->priv.inner.ctx);
     }
     t->priv.state = TLS_ST_IDLE;
 }
@@ -622,8 +622,12 @@ drip_err_t drip_tls_setup(drip_tls_t *tls, const drip_transport_t *inner,
         tls->priv.last_err = r;
         return (drip_err_t)r;
     }
-    tls->priv.inner = inner;
-    tls->priv.platform = cfg->platform;
+    /* Copies: the caller's structs may be locals (the inner ctx, the
+     * connection object itself, must still outlive this context). */
+    tls->priv.inner = *inner;
+    if (cfg->platform != NULL) {
+        tls->priv.platform = *cfg->platform;
+    }
     tls->priv.allow_loopback = (uint8_t)(cfg->allow_unverified_loopback != 0);
     tls->priv.state = TLS_ST_IDLE;
     tls->priv.is_setup = 1;

@@ -19,9 +19,9 @@
  *   drip_tls_cfg_t cfg = {0};
  *   drip_transport_t t;
  *   cfg.ca_pem_or_der = ca_pem; cfg.ca_len = sizeof ca_pem;  // PEM: with its NUL
- *   cfg.platform = &platform;             // optional clock: bounds the handshake
+ *   cfg.platform = &platform;             // optional clock: bounds the handshake (copied)
  *   drip_tls_init(&tls);                  // cannot fail
- *   if (drip_tls_setup(&tls, &tcp, &cfg) != DRIP_OK) { ... }
+ *   if (drip_tls_setup(&tls, &tcp, &cfg) != DRIP_OK) { ... }  // tcp, cfg: copied
  *   drip_tls_transport(&tls, &t);
  *   t.connect(t.ctx, "api.openai.com", 443, 10000);   // TCP + handshake
  *   ... t.send / t.recv ...
@@ -45,9 +45,10 @@
  * mbedtls_memory_buffer_alloc_init() on a board without a heap.
  *
  * Transport return values (drip_transport.h):
- *  - connect: DRIP_OK; DRIP_AGAIN (timeout_ms == 0 and the handshake needs
- *    more round trips, or the inner connect is still in progress: call
- *    again with the same host and port); DRIP_ERR_TLS_VERIFY (certificate
+ *  - connect: DRIP_OK; DRIP_AGAIN (timeout_ms == 0, poll mode: the inner
+ *    connect is still in progress, or the handshake waits for the server;
+ *    each call runs mbedtls_ssl_handshake() until it would wait and never
+ *    waits itself; call again with the same host and port, or close()); DRIP_ERR_TLS_VERIFY (certificate
  *    not trusted, expired or for another host, no trust installed, or a
  *    verify callback refused the chain); DRIP_ERR_TLS (any other
  *    handshake failure, alerts included); DRIP_ERR_TIMEOUT (handshake
@@ -122,7 +123,7 @@ extern "C" {
 #endif
 
 /** Setup options. Zero-fill, then set what you need. Read during
- *  drip_tls_setup() only, except `platform`, which is kept. */
+ *  drip_tls_setup() only (what it needs later is copied). */
 typedef struct drip_tls_cfg {
     /** Trusted CA certificate(s): PEM (len includes the terminating NUL,
      *  e.g. sizeof of a string literal) or DER. Parsed (copied) by setup. */
@@ -138,8 +139,8 @@ typedef struct drip_tls_cfg {
     void *entropy_ctx;
     /** Optional clock (now_ms only). With it, connect's handshake and each
      *  recv are bounded in wall time; without it, only the waits of the
-     *  inner recv are counted (a trickling server can stretch them). Must
-     *  outlive the drip_tls_t. */
+     *  inner recv are counted (a trickling server can stretch them).
+     *  Copied by setup: may point to a local. */
     const drip_platform_t *platform;
     /** 0 (default): always verify. 1: skip the verdict (but still record the
      *  verify flags) when the host is literally "localhost", "::1" or an
@@ -191,8 +192,8 @@ typedef struct drip_tls {
 #if defined(MBEDTLS_ENTROPY_C)
         mbedtls_entropy_context entropy;
 #endif
-        const drip_transport_t *inner;    /* not owned; outlives this */
-        const drip_platform_t *platform;  /* optional clock; not owned */
+        drip_transport_t inner;           /* copy; inner.ctx is not owned */
+        drip_platform_t platform;         /* copy of the optional clock (now_ms NULL: none) */
         char host[DRIP_TLS_HOST_MAX + 1]; /* host of the current connection */
         int mbedtls_err;                  /* last mbedTLS error code (0: none) */
         uint32_t verify_flags;            /* last x509 verify result */
@@ -220,8 +221,10 @@ void drip_tls_init(drip_tls_t *tls);
  *        minimum, VERIFY_REQUIRED, SNI; then cfg->conf_hook, if set. Once
  *        per context (again only after drip_tls_free() + drip_tls_init()).
  * @param[in] tls    initialised context
- * @param[in] inner  transport to run TLS over; must outlive @p tls
- * @param[in] cfg    options (see drip_tls_cfg_t); not kept, except platform
+ * @param[in] inner  transport to run TLS over; the struct is copied (it may
+ *                   be a local), its ctx (the TCP connection object) is not
+ *                   and must outlive @p tls
+ * @param[in] cfg    options (see drip_tls_cfg_t); not kept
  * @return DRIP_OK; DRIP_ERR_ARG (NULL, neither a CA nor a conf_hook, a CA
  *         that does not parse, no entropy source available);
  *         DRIP_ERR_NOMEM (mbedTLS could not allocate its buffers);

@@ -26,7 +26,7 @@
 #include <sys/random.h>
 #endif
 
-enum { DRIP_POSIX_CLOSED = 0, DRIP_POSIX_OPEN = 1 };
+enum { DRIP_POSIX_CLOSED = 0, DRIP_POSIX_OPEN = 1, DRIP_POSIX_CONNECTING = 2 };
 
 /* ---- the shared BSD-sockets transport, on libc ----------------------------- */
 
@@ -34,6 +34,7 @@ enum { DRIP_POSIX_CLOSED = 0, DRIP_POSIX_OPEN = 1 };
 #define DRIP_SK_LAST_DNS last_gai
 #define DRIP_SK_OPEN DRIP_POSIX_OPEN
 #define DRIP_SK_CLOSED DRIP_POSIX_CLOSED
+#define DRIP_SK_CONNECTING DRIP_POSIX_CONNECTING
 #define DRIP_SK_SEND_TIMEOUT_MS DRIP_POSIX_SEND_TIMEOUT_MS
 #define DRIP_SK_SOCKET socket
 #define DRIP_SK_CONNECT connect
@@ -172,6 +173,10 @@ static void posix_port_str(char out[6], uint16_t port)
     out[n] = '\0';
 }
 
+/* timeout_ms > 0: blocking, every address within the budget. 0: poll mode;
+ * the first call resolves the name (getaddrinfo blocks) and starts the first
+ * address, later calls look at it; when it fails, the name is resolved again
+ * and the next address (priv.ai_next) is started. */
 static int posix_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
 {
     drip_posix_t *p = (drip_posix_t *)ctx;
@@ -179,11 +184,24 @@ static int posix_connect(void *ctx, const char *host, uint16_t port, uint32_t ti
     const struct addrinfo *ai;
     char port_s[6];
     uint32_t start = posix_now_ms(NULL);
-    int rc, gai, net_err = 0;
+    int rc, gai, net_err = 0, i, first = 0;
 
-    rc = drip_sk_connect_begin(p, host, port);
-    if (rc != DRIP_OK) {
-        return rc;
+    if (p != NULL && p->priv.state == DRIP_POSIX_CONNECTING) {
+        if (host == NULL || port == 0u) {
+            return DRIP_ERR_ARG;
+        }
+        rc = drip_sk_finish(p, start, timeout_ms);
+        if (rc == DRIP_OK || rc == DRIP_AGAIN || rc == DRIP_ERR_TIMEOUT) {
+            return rc;
+        }
+        first = p->priv.ai_next; /* this address failed: on to the next */
+        net_err = (rc != DRIP_ERR_IO);
+    } else {
+        rc = drip_sk_connect_begin(p, host, port);
+        if (rc != DRIP_OK) {
+            return rc;
+        }
+        rc = DRIP_ERR_CONNECT;
     }
     posix_port_str(port_s, port);
     memset(&hints, 0, sizeof hints);
@@ -191,20 +209,33 @@ static int posix_connect(void *ctx, const char *host, uint16_t port, uint32_t ti
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_NUMERICSERV;
     /* getaddrinfo() allocates its result inside libc; freeaddrinfo() below
-     * returns it. That is libc's own allocation: dripfeed calls no malloc. */
+     * returns it. That is libc's own allocation: dripfeed calls no malloc.
+     * It blocks for the resolver's own time, in poll mode too. */
     gai = getaddrinfo(host, port_s, &hints, &res);
     if (gai != 0) {
-        return posix_map_gai(p, gai);
+        return first > 0 ? rc : posix_map_gai(p, gai);
     }
-    rc = DRIP_ERR_CONNECT;
-    for (ai = res; ai != NULL; ai = ai->ai_next) {
+    for (ai = res, i = 0; ai != NULL; ai = ai->ai_next, i++) {
         int r;
-        if (drip_sk_left_ms(start, timeout_ms) == 0 && ai != res) {
+        if (i < first) {
+            continue;
+        }
+        if (timeout_ms != 0u && drip_sk_left_ms(start, timeout_ms) == 0 && i != first) {
             rc = DRIP_ERR_TIMEOUT;
             break;
         }
-        r = drip_sk_open(p, ai->ai_family, ai->ai_socktype, ai->ai_protocol,
-                         ai->ai_addr, ai->ai_addrlen, start, timeout_ms);
+        r = drip_sk_start(p, ai->ai_family, ai->ai_socktype, ai->ai_protocol, ai->ai_addr,
+                          ai->ai_addrlen);
+        if (r == DRIP_AGAIN && p->priv.state == DRIP_POSIX_CONNECTING) {
+            /* wait within the budget; poll mode: one look (loopback is
+             * often up at once), then DRIP_AGAIN with the socket kept */
+            r = drip_sk_finish(p, start, timeout_ms);
+            if (r == DRIP_AGAIN) {
+                p->priv.ai_next = i + 1;
+                rc = DRIP_AGAIN;
+                break;
+            }
+        }
         if (r == DRIP_OK) {
             rc = DRIP_OK;
             break;

@@ -10,6 +10,14 @@
  * allocates; the one libc allocation is getaddrinfo()'s result list, freed
  * with freeaddrinfo() before connect() returns.
  *
+ * connect() with timeout 0 is poll mode (what drip_client_step() uses): it
+ * starts a non-blocking connect and returns DRIP_AGAIN; later calls (same
+ * host and port) look at it without waiting and return DRIP_OK, DRIP_AGAIN
+ * or the failure; a failed address makes the next one start. Poll mode has
+ * no deadline of its own (the caller keeps it, then calls close()). Limit:
+ * the name lookup (getaddrinfo) blocks for the resolver's own time, in poll
+ * mode too; pass an IP literal, or resolve first, when that matters.
+ *
  * Usage:
  * @code
  *   drip_posix_t tcp;
@@ -20,10 +28,13 @@
  * @endcode
  *
  * Errors (what each transport function returns, see drip_transport.h):
- *  - connect: DRIP_OK, DRIP_ERR_DNS (name not resolved), DRIP_ERR_CONNECT
+ *  - connect: DRIP_OK, DRIP_AGAIN (timeout 0 and still connecting),
+ *    DRIP_ERR_DNS (name not resolved), DRIP_ERR_CONNECT
  *    (refused / unreachable on every address), DRIP_ERR_TIMEOUT (no address
  *    answered in time), DRIP_ERR_IO (socket() or another local failure),
- *    DRIP_ERR_STATE (already connected), DRIP_ERR_ARG.
+ *    DRIP_ERR_STATE (already connected), DRIP_ERR_ARG. A connect in
+ *    progress is continued whatever host and port are passed: pass the
+ *    same ones, or close() first.
  *  - send: bytes sent (> 0), DRIP_AGAIN (no room for send_timeout_ms),
  *    DRIP_ERR_CLOSED (peer reset / pipe broken), DRIP_ERR_IO,
  *    DRIP_ERR_STATE (not connected), DRIP_ERR_ARG (NULL or n == 0).
@@ -54,7 +65,8 @@ typedef struct drip_posix {
     uint32_t send_timeout_ms;
     struct {
         int fd;          /* socket, -1 when closed */
-        int state;       /* DRIP_POSIX_CLOSED / _OPEN (drip_posix.c) */
+        int state;       /* DRIP_POSIX_CLOSED / _OPEN / _CONNECTING (drip_posix.c) */
+        int ai_next;     /* poll-mode connect: next address to try */
         int last_errno;  /* errno of the last failure (0: none) */
         int last_gai;    /* getaddrinfo() code of the last DNS failure */
     } priv;

@@ -20,10 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <setjmp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "dripfeed/drip_client.h"
 #include "drip_posix.h"
 #include "drip_tls.h"
 #include "mbedtls/version.h"
@@ -196,6 +198,8 @@ static size_t http_get(const drip_transport_t *t, char *resp, size_t cap)
     resp[got] = '\0';
     return got;
 }
+
+static void poll_until_readable(client_t *c, uint16_t port, int afd);
 
 /* ---- mbedTLS: the one compiled against is the one linked ------------------- */
 
@@ -714,6 +718,7 @@ static void test_tls_handshake_peer_failures(void **state)
     assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
     afd = accept(lfd, NULL, NULL);
     assert_true(afd >= 0);
+    poll_until_readable(c, port, afd);
     assert_true(read(afd, hello, sizeof hello) > 5);
     assert_int_equal(hello[0], 0x16); /* a TLS handshake record */
     close(afd);
@@ -722,6 +727,7 @@ static void test_tls_handshake_peer_failures(void **state)
     assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
     afd = accept(lfd, NULL, NULL);
     assert_true(afd >= 0);
+    poll_until_readable(c, port, afd);
     assert_true(read(afd, hello, sizeof hello) > 5);
     assert_int_equal(write(afd, not_tls, sizeof not_tls - 1), (ssize_t)(sizeof not_tls - 1));
     assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", port, 2000), DRIP_ERR_TLS);
@@ -1021,6 +1027,278 @@ static void test_tls_hook_callback_refuses(void **state)
     client_free(c);
 }
 
+/* ---- poll mode (timeout 0): connect and handshake without waiting --------------- */
+
+/* Drive a poll-mode connect until the server side has bytes to read: the
+ * first call may leave the TCP connect in progress, so the ClientHello goes
+ * out on a later call. */
+static void poll_until_readable(client_t *c, uint16_t port, int afd)
+{
+    uint32_t t0 = now_ms();
+    for (;;) {
+        struct pollfd pfd;
+        pfd.fd = afd;
+        pfd.events = POLLIN;
+        pfd.revents = 0;
+        if (poll(&pfd, 1, 10) > 0) {
+            return;
+        }
+        assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
+        assert_true(now_ms() - t0 < 5000u);
+    }
+}
+
+/* A listener whose accept queue is full: a new SYN is dropped, so a connect
+ * to it stays in progress until accept() makes room (the SYN is resent
+ * after ~1 s). Returns the listener; fills[] are the queued connections. */
+static int full_listener(uint16_t *port, int fills[2])
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    int lfd = socket(AF_INET, SOCK_STREAM, 0), i;
+    assert_true(lfd >= 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(lfd, 0), 0); /* Linux queues backlog + 1 */
+    assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &len), 0);
+    *port = ntohs(a.sin_port);
+    for (i = 0; i < 2; i++) {
+        fills[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        assert_true(fills[i] >= 0);
+        (void)connect(fills[i], (struct sockaddr *)&a, sizeof a);
+    }
+    (void)poll(NULL, 0, 50); /* let the kernel queue them */
+    return lfd;
+}
+
+/* posix: timeout 0 starts a non-blocking connect and later calls look at
+ * it; every call returns at once (< 50 ms) while the connect is in progress,
+ * then DRIP_OK once the server makes room. close() in progress, refusal. */
+static void test_posix_poll_connect(void **state)
+{
+    drip_posix_t p;
+    drip_transport_t t;
+    uint16_t port, rport;
+    int fills[2], lfd, rfd = local_socket(0, &rport), rc, calls = 0, again = 0, i, afd;
+    uint32_t t0, dt, worst = 0, start;
+    uint8_t b[4];
+    (void)state;
+    lfd = full_listener(&port, fills);
+    drip_posix_init(&p);
+    drip_posix_transport(&p, &t);
+    /* in progress for 300 ms: every call DRIP_AGAIN at once */
+    start = now_ms();
+    while (now_ms() - start < 300u) {
+        t0 = now_ms();
+        rc = t.connect(t.ctx, "127.0.0.1", port, 0);
+        dt = now_ms() - t0;
+        worst = dt > worst ? dt : worst;
+        assert_int_equal(rc, DRIP_AGAIN);
+        assert_int_equal(t.recv(t.ctx, b, sizeof b, 0), DRIP_ERR_STATE); /* not open yet */
+        again++;
+        (void)poll(NULL, 0, 1);
+    }
+    /* close() half way, then the same again, then room: connected */
+    t.close(t.ctx);
+    assert_int_equal(t.connect(t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
+    for (i = 0; i < 2; i++) {
+        afd = accept(lfd, NULL, NULL);
+        assert_true(afd >= 0);
+        close(afd);
+    }
+    start = now_ms();
+    do {
+        t0 = now_ms();
+        rc = t.connect(t.ctx, "127.0.0.1", port, 0);
+        dt = now_ms() - t0;
+        worst = dt > worst ? dt : worst;
+        calls++;
+        assert_true(now_ms() - start < 10000u);
+        if (rc == DRIP_AGAIN) {
+            (void)poll(NULL, 0, 1);
+        }
+    } while (rc == DRIP_AGAIN);
+    assert_int_equal(rc, DRIP_OK);
+    print_message("  posix poll connect: %d polls in progress, %d more after accept (%u ms), "
+                  "longest call %u ms\n", again, calls, now_ms() - start, worst);
+    assert_true(worst < 50u);
+    assert_int_equal(t.recv(t.ctx, b, sizeof b, 0), DRIP_AGAIN); /* open now */
+    t.close(t.ctx);
+    /* refused: reported by the first call or a later one */
+    calls = 0;
+    do {
+        rc = t.connect(t.ctx, "127.0.0.1", rport, 0);
+        calls++;
+    } while (rc == DRIP_AGAIN && calls < 100000);
+    assert_int_equal(rc, DRIP_ERR_CONNECT);
+    close(fills[0]);
+    close(fills[1]);
+    close(lfd);
+    close(rfd);
+}
+
+/* TLS over posix in poll mode against openssl s_server: TCP connect and
+ * handshake stepped by connect(..., 0); no call waits (each < 50 ms), it
+ * takes several calls (the handshake's round trips happen between them),
+ * and the connection then works. */
+static void test_tls_poll_handshake_steps(void **state)
+{
+    client_t *c = client_new();
+    static char resp[32768];
+    uint32_t t0, dt, worst = 0, start;
+    int rc, calls = 0;
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(client_setup(c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
+    start = now_ms();
+    do {
+        t0 = now_ms();
+        rc = c->t.connect(c->t.ctx, "localhost", g_good_port, 0);
+        dt = now_ms() - t0;
+        worst = dt > worst ? dt : worst;
+        calls++;
+        assert_true(now_ms() - start < 10000u);
+    } while (rc == DRIP_AGAIN);
+    assert_int_equal(rc, DRIP_OK);
+    print_message("  poll handshake: %d calls over %u ms, longest call %u ms\n", calls,
+                  now_ms() - start, worst);
+    assert_true(calls >= 2);
+    assert_true(worst < 50u);
+    assert_true(http_get(&c->t, resp, sizeof resp) > 16);
+    assert_memory_equal(resp, "HTTP/1.0 200 ok\r\n", 17);
+    c->t.close(c->t.ctx);
+    client_free(c);
+}
+
+/* The client in step mode over TLS over posix, against a TCP server that
+ * accepts and never answers the handshake: every step returns DRIP_AGAIN at
+ * once (< 50 ms), and the call ends FAILED with DRIP_ERR_TIMEOUT at the
+ * client's connect deadline (300 ms), the connection closed. */
+static void test_client_step_handshake_deadline(void **state)
+{
+    client_t *c = client_new();
+    static drip_client_t cl;
+    static uint8_t tx[1024], rx[512], sbuf[1024];
+    static jsmntok_t tok[32];
+    static drip_call_slot_t calls[1];
+    drip_client_cfg_t cfg;
+    drip_request_t req;
+    uint16_t port;
+    int lfd = local_socket(1, &port), afd, rc, steps = 0;
+    uint32_t t0, dt, worst = 0, start, el;
+    uint8_t hello[2048];
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(client_setup(c, g_ca, g_ca_len, 0, &g_plat), DRIP_OK);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.endpoint.host = "127.0.0.1";
+    cfg.endpoint.port = port;
+    cfg.endpoint.path_prefix = "/v1";
+    cfg.transport = c->t;
+    cfg.platform = g_plat;
+    cfg.stream.buf = sbuf;
+    cfg.stream.buf_len = sizeof sbuf;
+    cfg.stream.tok = tok;
+    cfg.stream.ntok = 32;
+    cfg.stream.calls = calls;
+    cfg.stream.ncalls = 1;
+    cfg.tx = tx;
+    cfg.tx_len = sizeof tx;
+    cfg.rx = rx;
+    cfg.rx_len = sizeof rx;
+    cfg.connect_timeout_ms = 300;
+    cfg.max_retries = 0;
+    assert_int_equal(drip_client_init(&cl, &cfg), DRIP_OK);
+    memset(&req, 0, sizeof req);
+    req.model = "m";
+    req.input = "q";
+    assert_int_equal(drip_client_start(&cl, &req), DRIP_OK);
+    start = now_ms();
+    afd = -1;
+    do {
+        t0 = now_ms();
+        rc = drip_client_step(&cl);
+        dt = now_ms() - t0;
+        worst = dt > worst ? dt : worst;
+        steps++;
+        if (afd < 0) {
+            struct pollfd pfd;
+            pfd.fd = lfd;
+            pfd.events = POLLIN;
+            pfd.revents = 0;
+            if (poll(&pfd, 1, 0) > 0) {
+                afd = accept(lfd, NULL, NULL); /* then never answer */
+            }
+        }
+        assert_true(now_ms() - start < 5000u);
+        if (rc == DRIP_AGAIN) {
+            (void)poll(NULL, 0, 1); /* a superloop's other work */
+        }
+    } while (rc == DRIP_AGAIN);
+    el = now_ms() - start;
+    print_message("  client step: %d steps, longest %u ms, timed out after %u ms\n", steps, worst, el);
+    assert_int_equal(rc, DRIP_OK);
+    assert_int_equal(drip_client_result(&cl)->state, DRIP_STATE_FAILED);
+    assert_int_equal(drip_client_result(&cl)->err, DRIP_ERR_TIMEOUT);
+    assert_int_equal(drip_client_transport_error(&cl), DRIP_ERR_TIMEOUT);
+    assert_true(worst < 50u);
+    assert_true(el >= 300u && el < 1000u);
+    assert_true(afd >= 0);
+    assert_true(read(afd, hello, sizeof hello) > 5); /* the ClientHello came, then the close */
+    assert_int_equal(hello[0], 0x16);
+    close(afd);
+    client_free(c);
+    close(lfd);
+}
+
+/* The caller's transport and platform structs may be locals: setup copies
+ * them. Here they are overwritten and out of scope before the connect. */
+static void setup_with_locals(client_t *c)
+{
+    drip_transport_t inner;
+    drip_platform_t plat;
+    drip_tls_cfg_t cfg;
+    drip_posix_init(&c->tcp);
+    assert_int_equal(drip_posix_transport(&c->tcp, &inner), DRIP_OK);
+    assert_int_equal(drip_posix_platform(&plat), DRIP_OK);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.ca_pem_or_der = g_ca;
+    cfg.ca_len = g_ca_len;
+    cfg.platform = &plat;
+    drip_tls_init(&c->tls);
+    assert_int_equal(drip_tls_setup(&c->tls, &inner, &cfg), DRIP_OK);
+    assert_int_equal(drip_tls_transport(&c->tls, &c->t), DRIP_OK);
+    memset(&inner, 0xA5, sizeof inner); /* a reused stack slot */
+    memset(&plat, 0xA5, sizeof plat);
+    memset(&cfg, 0xA5, sizeof cfg);
+}
+
+static void scribble_stack(void)
+{
+    volatile uint8_t junk[4096];
+    size_t i;
+    for (i = 0; i < sizeof junk; i++) {
+        junk[i] = 0x5A;
+    }
+}
+
+static void test_tls_setup_locals(void **state)
+{
+    client_t *c = client_new();
+    static char resp[32768];
+    (void)state;
+    NEED_SERVER();
+    setup_with_locals(c);
+    scribble_stack();
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    assert_true(http_get(&c->t, resp, sizeof resp) > 16);
+    assert_memory_equal(resp, "HTTP/1.0 200 ok\r\n", 17);
+    c->t.close(c->t.ctx);
+    client_free(c);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -1043,6 +1321,10 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(test_tls_refused_and_dns, teardown_clients),
         cmocka_unit_test_teardown(test_tls_handshake_timeout, teardown_clients),
         cmocka_unit_test_teardown(test_tls_handshake_peer_failures, teardown_clients),
+        cmocka_unit_test(test_posix_poll_connect),
+        cmocka_unit_test_teardown(test_tls_poll_handshake_steps, teardown_clients),
+        cmocka_unit_test_teardown(test_client_step_handshake_deadline, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_setup_locals, teardown_clients),
         cmocka_unit_test_teardown(test_tls_hook_supplies_ca, teardown_hook),
         cmocka_unit_test_teardown(test_tls_hook_without_trust, teardown_hook),
         cmocka_unit_test_teardown(test_tls_hook_cannot_disable_verify, teardown_hook),

@@ -160,7 +160,8 @@ static int glue_connect(const drip_esp32_cfg_t *cfg, uint16_t port, uint32_t *fl
         return r;
     }
     drip_posix_init(&tcp);
-    (void)drip_posix_transport(&tcp, &d.priv.tcp_t); /* drip_tls keeps &d.priv.tcp_t */
+    /* swap the TLS context's inner transport (its own copy) for the posix one */
+    (void)drip_posix_transport(&tcp, &d.priv.tls.priv.inner);
     (void)drip_tls_transport(&d.priv.tls, &t);
     r = t.connect(t.ctx, "localhost", port, 20000);
     (void)drip_tls_last_error(&d.priv.tls, NULL, flags);

@@ -68,8 +68,6 @@ typedef struct drip_esp32 {
     struct {
         drip_lwip_sock_t tcp;
         drip_tls_t tls;
-        drip_transport_t tcp_t;
-        drip_platform_t platform; /* drip_tls keeps a pointer to it */
         uint8_t tls_up;
         uint8_t tx[CONFIG_DRIP_TX_BUFFER_SIZE];
         uint8_t rx[CONFIG_DRIP_RX_BUFFER_SIZE];

@@ -88,6 +88,8 @@ drip_err_t drip_esp32_init(drip_esp32_t *d, const drip_esp32_cfg_t *cfg)
 {
     drip_tls_cfg_t tc;
     drip_client_cfg_t cc;
+    drip_transport_t tcp_t;   /* drip_tls_setup copies both */
+    drip_platform_t platform;
     drip_err_t e = DRIP_OK;
 
     if (d == NULL || cfg == NULL || cfg->handlers == NULL) {
@@ -95,9 +97,9 @@ drip_err_t drip_esp32_init(drip_esp32_t *d, const drip_esp32_cfg_t *cfg)
     } else {
         memset(d, 0, sizeof *d);
         drip_lwip_sock_init(&d->priv.tcp);
-        (void)drip_lwip_sock_transport(&d->priv.tcp, &d->priv.tcp_t);
+        (void)drip_lwip_sock_transport(&d->priv.tcp, &tcp_t);
         /* sys_now() clock, sys_msleep(), LWIP_RAND (esp_random on ESP-IDF) */
-        (void)drip_lwip_platform(&d->priv.platform);
+        (void)drip_lwip_platform(&platform);
 
         memset(&tc, 0, sizeof tc);
         if (cfg->ca != NULL) {
@@ -111,16 +113,16 @@ drip_err_t drip_esp32_init(drip_esp32_t *d, const drip_esp32_cfg_t *cfg)
 #endif
         }
         tc.entropy = drip_esp32_entropy;
-        tc.platform = &d->priv.platform; /* bounds the handshake in real time */
+        tc.platform = &platform; /* bounds the handshake in real time */
         drip_tls_init(&d->priv.tls);
-        e = drip_tls_setup(&d->priv.tls, &d->priv.tcp_t, &tc);
+        e = drip_tls_setup(&d->priv.tls, &tcp_t, &tc);
     }
     if (e == DRIP_OK) {
         d->priv.tls_up = 1;
         memset(&cc, 0, sizeof cc);
         (void)drip_tls_transport(&d->priv.tls, &cc.transport);
         cc.endpoint = cfg->endpoint;
-        cc.platform = d->priv.platform;
+        cc.platform = platform;
         cc.stream.api = cfg->api;
         cc.stream.buf = d->priv.data;
         cc.stream.buf_len = sizeof d->priv.data;
