@@ -30,10 +30,16 @@ extern "C" {
 #endif
 
 typedef struct drip_transport {
-    /** Open a connection to host:port. Blocking ports finish within
-     *  timeout_ms; non-blocking ports may return DRIP_AGAIN while the
-     *  connection (or TLS handshake) is in progress: call again.
-     *  @return DRIP_OK, DRIP_AGAIN, or an error. */
+    /** Open a connection to host:port.
+     *  timeout_ms > 0: finish (DRIP_OK or an error) within timeout_ms;
+     *  DRIP_ERR_TIMEOUT when it ran out (nothing is left open).
+     *  timeout_ms == 0: poll mode (what drip_client_step() uses): start the
+     *  connect, or continue the one in progress, without waiting; return
+     *  DRIP_AGAIN while the connection (or TLS handshake) is in progress:
+     *  call again with the same host and port. Poll mode has no deadline
+     *  of its own: the caller keeps it and calls close() to give up.
+     *  A port may block for a name lookup (documented in its header).
+     *  @return DRIP_OK, DRIP_AGAIN (poll mode only), or an error. */
     int (*connect)(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms);
     /** Send up to n bytes. @return bytes sent (> 0), DRIP_AGAIN, or an error. */
     int (*send)(void *ctx, const uint8_t *p, size_t n);
@@ -48,7 +54,8 @@ typedef struct drip_transport {
 /** Clock, sleep and randomness the client needs (ports provide them). */
 typedef struct drip_platform {
     uint32_t (*now_ms)(void *ctx);           /**< monotonic milliseconds (wraps) */
-    void (*sleep_ms)(void *ctx, uint32_t ms);/**< used by the blocking run only */
+    void (*sleep_ms)(void *ctx, uint32_t ms);/**< used by the blocking run only
+                                                (required there; NULL for step) */
     uint32_t (*random)(void *ctx);           /**< retry jitter; need not be secure */
     void *ctx;
 } drip_platform_t;
