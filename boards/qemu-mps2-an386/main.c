@@ -509,8 +509,9 @@ int main(void)
     fw_printf("request: POST https://%s:%u/v1/responses%s%s\n", host, (unsigned)port,
               g_nhdrs != 0 ? " with " : "", g_nhdrs != 0 ? "test headers" : "");
 
-    /* The superloop: the client never blocks in step() except inside the
-     * TLS connect, where drip_lwip_raw keeps servicing lwIP itself. */
+    /* The superloop: step() never waits, the TCP connect and the TLS
+     * handshake included (polled: connect with timeout 0); lwIP runs here
+     * between steps. */
     while (drip_client_step(&g_client) == DRIP_AGAIN) {
         net_service(NULL);
     }
