@@ -188,22 +188,22 @@ static int drip_sk_start(DRIP_SK_T *s, int family, int type, int protocol,
     /* Non-blocking for good: connect is then bounded by the caller's budget
      * (or polled), and send/recv never wait inside the stack beyond what
      * DRIP_SK_WAIT allowed. */
-    if (DRIP_SK_SETUP(fd) != 0) {
-        rc = drip_sk_fail(s, errno, DRIP_SK_PH_CONNECT);
-    } else if (DRIP_SK_CONNECT(fd, sa, salen) == 0) {
-        drip_sk_opened(s);
-        return DRIP_OK;
-    } else if (errno == EINPROGRESS || errno == EINTR) {
-        s->priv.state = DRIP_SK_CONNECTING;
-        return DRIP_AGAIN;
-    } else {
-        rc = drip_sk_fail(s, errno, DRIP_SK_PH_CONNECT);
-#if DRIP_SK_CONNECT_AGAIN_FAILS
-        if (rc == DRIP_AGAIN) {
-            rc = DRIP_ERR_CONNECT;
+    if (DRIP_SK_SETUP(fd) == 0) {
+        if (DRIP_SK_CONNECT(fd, sa, salen) == 0) {
+            drip_sk_opened(s);
+            return DRIP_OK;
         }
-#endif
+        if (errno == EINPROGRESS || errno == EINTR) {
+            s->priv.state = DRIP_SK_CONNECTING;
+            return DRIP_AGAIN;
+        }
     }
+    rc = drip_sk_fail(s, errno, DRIP_SK_PH_CONNECT); /* setup or connect failed */
+#if DRIP_SK_CONNECT_AGAIN_FAILS
+    if (rc == DRIP_AGAIN) {
+        rc = DRIP_ERR_CONNECT;
+    }
+#endif
     drip_sk_drop(s);
     return rc;
 }

