@@ -46,6 +46,21 @@ static void buf_bytes(th_buf_t *b, const char *p, size_t n)
  * and on_call_done's `arguments` are present only on the token path
  * (drip_event.h), so they are not recorded. */
 static th_buf_t g_rec;
+/* What the answer says, whatever the pieces: text, refusal, reasoning and call
+ * arguments, consecutive pieces of one kind merged; and whether an oversize
+ * delta went out in pieces (its callbacks then depend on the buffer size). */
+static th_buf_t g_said;
+static char g_said_kind;
+static int g_pieces;
+
+static void said(char kind, int index, const char *p, size_t n)
+{
+    if (kind != g_said_kind) {
+        th_buf_fmt(&g_said, "\n%c%d:", kind, index);
+        g_said_kind = kind;
+    }
+    th_buf_add(&g_said, p != NULL ? p : "", n);
+}
 
 static void rec_usage(const drip_usage_t *u)
 {
@@ -74,6 +89,7 @@ static drip_err_t r_head(void *u, const drip_http_head_t *h)
 static drip_err_t r_event(void *u, const drip_event_t *ev)
 {
     (void)u;
+    g_pieces |= ev->pieces;
     th_buf_fmt(&g_rec, "EV %d", (int)ev->type);
     buf_view(&g_rec, ev->type_name);
     th_buf_fmt(&g_rec, " seq=%lld idx=%d/%d/%d", (long long)ev->seq, ev->output_index,
@@ -105,6 +121,7 @@ static drip_err_t r_event(void *u, const drip_event_t *ev)
 static drip_err_t r_text(void *u, const drip_event_t *ev, const char *p, size_t n)
 {
     (void)u;
+    said('T', ev->choice, p, n);
     th_buf_fmt(&g_rec, "TEXT %d seq=%lld", ev->choice, (long long)ev->seq);
     buf_bytes(&g_rec, p, n);
     th_buf_str(&g_rec, "\n");
@@ -114,6 +131,7 @@ static drip_err_t r_text(void *u, const drip_event_t *ev, const char *p, size_t 
 static drip_err_t r_refusal(void *u, const drip_event_t *ev, const char *p, size_t n)
 {
     (void)u;
+    said('R', ev->choice, p, n);
     th_buf_fmt(&g_rec, "REFUSAL %d", ev->choice);
     buf_bytes(&g_rec, p, n);
     th_buf_str(&g_rec, "\n");
@@ -123,6 +141,7 @@ static drip_err_t r_refusal(void *u, const drip_event_t *ev, const char *p, size
 static drip_err_t r_reasoning(void *u, const drip_event_t *ev, const char *p, size_t n)
 {
     (void)u;
+    said('Z', ev->summary_index, p, n);
     th_buf_fmt(&g_rec, "REASONING %d", ev->summary_index);
     buf_bytes(&g_rec, p, n);
     th_buf_str(&g_rec, "\n");
@@ -140,6 +159,7 @@ static void rec_call(const char *what, const drip_call_t *c)
 static drip_err_t r_call_delta(void *u, const drip_call_t *c, const char *p, size_t n)
 {
     (void)u;
+    said('C', c->index, p, n);
     rec_call("CALL", c);
     buf_bytes(&g_rec, p, n);
     th_buf_str(&g_rec, "\n");
@@ -218,6 +238,10 @@ static void start(drip_api_t api, size_t buf_len)
     assert_int_equal(drip_stream_init(&g_st, &cfg), DRIP_OK);
     g_rec.n = 0;
     th_buf_add(&g_rec, "", 0);
+    g_said.n = 0;
+    th_buf_add(&g_said, "", 0);
+    g_said_kind = 0;
+    g_pieces = 0;
 }
 
 static void end(void)
@@ -338,18 +362,54 @@ static unsigned char *wrapped(const char *name, size_t *len)
 static const size_t k_feeds[] = {1, 2, 3, 7, 64, 4096};
 static const size_t k_bufs[] = {4096, 512};
 
-/* All feed sizes and 5 random splits, both data buffers, against one
- * reference (whole input, 4096-byte buffer). */
+/* The last line of the recording: the final result. */
+static const char *last_line(const th_buf_t *b, size_t *n)
+{
+    size_t e = b->n, i;
+    while (e > 0 && b->p[e - 1] == '\n') {
+        e--;
+    }
+    for (i = e; i > 0 && b->p[i - 1] != '\n'; i--) {
+    }
+    *n = e - i;
+    return b->p + i;
+}
+
+/* All feed sizes and 5 random splits, both data buffers. Each buffer against
+ * its own reference (whole input), byte for byte; and the two buffers against
+ * each other: the same recording, unless an oversize delta went out in
+ * pieces with the small buffer (drip_event_set_pieces), when what the answer
+ * said and the final result must still be the same. */
 static void all_splits(const char *name, const unsigned char *p, size_t len, drip_api_t api)
 {
-    th_buf_t ref = {0};
+    th_buf_t ref = {0}, ref_said = {0}, big = {0}, big_said = {0};
     size_t b, f;
     uint32_t s;
     char what[96];
-    decode(api, 4096, p, len, len, 0);
-    copy_rec(&ref);
-    assert_true(ref.n > 0);
     for (b = 0; b < sizeof k_bufs / sizeof k_bufs[0]; b++) {
+        decode(api, k_bufs[b], p, len, len, 0);
+        copy_rec(&ref);
+        ref_said.n = 0;
+        th_buf_add(&ref_said, g_said.p, g_said.n);
+        assert_true(ref.n > 0);
+        if (b == 0) {
+            copy_rec(&big);
+            th_buf_add(&big_said, g_said.p, g_said.n);
+        } else if (!g_pieces) {
+            snprintf(what, sizeof what, "buffer %zu vs %zu", k_bufs[b], k_bufs[0]);
+            same(&big, what, name);
+        } else {
+            size_t n1, n2;
+            const char *l1 = last_line(&big, &n1), *l2 = last_line(&ref, &n2);
+            if (big_said.n != ref_said.n || memcmp(big_said.p, ref_said.p, big_said.n) != 0) {
+                fail_msg("%s: what the answer said differs between buffers %zu and %zu", name,
+                         k_bufs[0], k_bufs[b]);
+            }
+            if (n1 != n2 || memcmp(l1, l2, n1) != 0) {
+                fail_msg("%s: results differ between buffers:\n    %.*s\n    %.*s", name, (int)n1,
+                         l1, (int)n2, l2);
+            }
+        }
         for (f = 0; f < sizeof k_feeds / sizeof k_feeds[0]; f++) {
             decode(api, k_bufs[b], p, len, k_feeds[f], 0);
             snprintf(what, sizeof what, "buffer %zu, feed %zu", k_bufs[b], k_feeds[f]);
@@ -362,6 +422,9 @@ static void all_splits(const char *name, const unsigned char *p, size_t len, dri
         }
     }
     free(ref.p);
+    free(ref_said.p);
+    free(big.p);
+    free(big_said.p);
 }
 
 static void test_captures_all_splits(void **state)

@@ -1706,7 +1706,7 @@ static void test_arguments_only_whole(void **state)
         rec_free(&r);
     }
     /* arguments of 2000 bytes, only in .done, through a 512-byte buffer:
-     * larger than the scanner's arena too */
+     * larger than the scanner's arena too; they go out in pieces */
     th_buf_str(&big, R_CREATED);
     th_buf_str(&big, "{\"type\":\"response.output_item.added\",\"sequence_number\":1,\"output_index\":0,\"item\":{\"id\":\"fc_1\",\"type\":\"function_call\",\"call_id\":\"call_1\",\"name\":\"f\",\"arguments\":\"\"}}\n");
     th_buf_str(&big, "{\"type\":\"response.function_call_arguments.done\",\"sequence_number\":2,\"output_index\":0,\"item_id\":\"fc_1\",\"arguments\":\"");
@@ -1717,13 +1717,20 @@ static void test_arguments_only_whole(void **state)
     th_buf_str(&big, R_DONE(3));
     th_buf_add(&big, "", 1);
     {
+        static const size_t pieces[] = {1, 7, 64, 4096};
+        size_t k;
         rec_t r;
-        run_events(DRIP_API_RESPONSES, big.p, 512, 64, &r);
-        assert_int_equal(g_st.result.state, DRIP_STATE_PROTOCOL_ERROR);
-        assert_int_equal(g_st.result.err, DRIP_ERR_EVENT_ARGS_TOO_LARGE);
-        (void)only_err(&r, DRIP_ERR_EVENT_ARGS_TOO_LARGE);
-        assert_int_equal(r.ncalls_done, 0);
-        rec_free(&r);
+        for (k = 0; k < sizeof pieces / sizeof pieces[0]; k++) {
+            run_events(DRIP_API_RESPONSES, big.p, 512, pieces[k], &r);
+            assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
+            assert_int_equal(r.nerr, 0);
+            /* the same pieces at every feed size: 2000 / DRIP_EVENT_PIECE_MAX */
+            assert_int_equal(r.ncalls_delta, (2000 + DRIP_EVENT_PIECE_MAX - 1) / DRIP_EVENT_PIECE_MAX);
+            assert_int_equal(r.ncalls_done, 1);
+            assert_int_equal(r.args.n, strlen("call_1=;") + 2000u);
+            expect_buf(&r.done_args, ""); /* done without them: the deltas hold them */
+            rec_free(&r);
+        }
         /* with a buffer that holds the event: delivered whole */
         run_events(DRIP_API_RESPONSES, big.p, sizeof g_data, 64, &r);
         assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
@@ -1732,8 +1739,117 @@ static void test_arguments_only_whole(void **state)
         assert_int_equal(r.args.n, strlen("call_1=;") + 2000u);
         rec_free(&r);
     }
+    /* 2000 bytes only in the output_item.done item (no argument event at all),
+     * through a 512-byte buffer: kept nowhere, so the answer fails with a
+     * named error instead of completing without them */
+    big.n = 0;
+    th_buf_str(&big, R_CREATED);
+    th_buf_str(&big, "{\"type\":\"response.output_item.added\",\"sequence_number\":1,\"output_index\":0,\"item\":{\"id\":\"fc_1\",\"type\":\"function_call\",\"call_id\":\"call_1\",\"name\":\"f\",\"arguments\":\"\"}}\n");
+    th_buf_str(&big, "{\"type\":\"response.output_item.done\",\"sequence_number\":2,\"output_index\":0,\"item\":{\"id\":\"fc_1\",\"type\":\"function_call\",\"call_id\":\"call_1\",\"name\":\"f\",\"arguments\":\"");
+    for (i = 0; i < 2000; i++) {
+        th_buf_str(&big, "y");
+    }
+    th_buf_str(&big, "\"}}\n");
+    th_buf_str(&big, R_DONE(3));
+    th_buf_add(&big, "", 1);
+    {
+        rec_t r;
+        run_events(DRIP_API_RESPONSES, big.p, 512, 64, &r);
+        assert_int_equal(g_st.result.state, DRIP_STATE_PROTOCOL_ERROR);
+        assert_int_equal(g_st.result.err, DRIP_ERR_EVENT_ARGS_TOO_LARGE);
+        (void)only_err(&r, DRIP_ERR_EVENT_ARGS_TOO_LARGE);
+        assert_int_equal(r.ncalls_done, 0);
+        rec_free(&r);
+    }
     buf_free(&ev);
     buf_free(&big);
+}
+
+/* Deltas larger than the data buffer and the scanner's arena go out in
+ * pieces while they are read (drip_event_set_pieces), ending on UTF-8
+ * boundaries: the text is exact at every feed size, a surrogate pair split
+ * across two such deltas is still joined, an oversize Chat chunk with two
+ * choices gives each choice its own text (it used to drop the first), and
+ * a handler can stop in the middle. */
+static void test_oversize_deltas_in_pieces(void **state)
+{
+    th_buf_t ev = {0}, want = {0}, chat = {0};
+    size_t i, k;
+    static const size_t feeds[] = {1, 3, 64, 4096};
+    (void)state;
+    th_buf_str(&ev, R_CREATED);
+    th_buf_str(&ev, "{\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"");
+    for (i = 0; i < 700; i++) { /* 2-, 3- and 4-byte characters across piece ends */
+        th_buf_str(&ev, i % 3 == 0 ? "\xC3\xA9" : (i % 3 == 1 ? "\xE2\x82\xAC" : "\xF0\x9F\x98\x80"));
+        th_buf_str(&want, i % 3 == 0 ? "\xC3\xA9" : (i % 3 == 1 ? "\xE2\x82\xAC" : "\xF0\x9F\x98\x80"));
+    }
+    th_buf_str(&ev, "\\ud83d\"}\n"); /* a high half at the end... */
+    th_buf_str(&ev, "{\"type\":\"response.output_text.delta\",\"sequence_number\":2,\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"\\ude00");
+    th_buf_str(&want, "\xF0\x9F\x98\x80");
+    for (i = 0; i < 900; i++) { /* ...joined with the low half starting the next */
+        th_buf_str(&ev, "ab\\n");
+        th_buf_str(&want, "ab\n");
+    }
+    th_buf_str(&ev, "\"}\n");
+    th_buf_str(&ev, R_DONE(3));
+    th_buf_add(&ev, "", 1);
+    for (k = 0; k < sizeof feeds / sizeof feeds[0]; k++) {
+        rec_t r;
+        size_t ntext;
+        run_events(DRIP_API_RESPONSES, ev.p, 512, feeds[k], &r);
+        assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
+        assert_int_equal(r.nerr, 0);
+        assert_int_equal(r.text.n, want.n);
+        assert_memory_equal(r.text.p, want.p, want.n);
+        ntext = r.ntext;
+        assert_true(ntext > 10); /* in pieces, not whole */
+        if (k == 0) {
+            i = ntext;
+        } else {
+            assert_int_equal(ntext, i); /* the same pieces at every feed size */
+        }
+        rec_free(&r);
+    }
+    /* a handler stopping in the middle of the pieces */
+    {
+        rec_t r;
+        th_buf_t http = {0};
+        sse_http(&http, ev.p);
+        memset(&r, 0, sizeof r);
+        r.cancel_at = 3;
+        r.cancel_kind = 't';
+        stream_init(DRIP_API_RESPONSES, 512, &r);
+        (void)feed_all(&g_st, &r, (const unsigned char *)http.p, http.n, 64, 1);
+        (void)finish(&g_st, &r);
+        assert_int_equal(g_st.result.state, DRIP_STATE_CANCELLED);
+        assert_int_equal(r.after_cancel, 0);
+        rec_free(&r);
+        buf_free(&http);
+    }
+    /* Chat: one oversize chunk with two choices */
+    th_buf_str(&chat, "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"");
+    for (i = 0; i < 300; i++) {
+        th_buf_str(&chat, "first ");
+    }
+    th_buf_str(&chat, "\"}},{\"index\":1,\"delta\":{\"content\":\"");
+    for (i = 0; i < 300; i++) {
+        th_buf_str(&chat, "second ");
+    }
+    th_buf_str(&chat, "\"},\"finish_reason\":\"stop\"}]}\n[DONE]");
+    th_buf_add(&chat, "", 1);
+    {
+        rec_t r;
+        run_events(DRIP_API_CHAT, chat.p, 512, 7, &r);
+        assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
+        assert_int_equal(r.nerr, 0);
+        assert_int_equal(r.text.n, 300u * 6u + 300u * 7u);
+        assert_memory_equal(r.text.p, "first first ", 12);
+        assert_memory_equal(r.text.p + 1800, "second second ", 14);
+        rec_free(&r);
+    }
+    buf_free(&ev);
+    buf_free(&want);
+    buf_free(&chat);
 }
 
 static void test_constant_memory(void **state)
@@ -1766,6 +1882,7 @@ int main(void)
         cmocka_unit_test(test_split_surrogates),
         cmocka_unit_test(test_hosted_tools_not_calls),
         cmocka_unit_test(test_arguments_only_whole),
+        cmocka_unit_test(test_oversize_deltas_in_pieces),
         cmocka_unit_test(test_constant_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -243,11 +243,14 @@ enum {
  * and output_item.done). */
 #define SL_SERVER_LABEL SL_FINISH
 #define SL_ARGS SL_C_TOOLS
+/* A Responses-only slot used by Chat: the index of the choice being read. */
+#define SL_CHOICE_IDX SL_OUT_IDX
 
 #define E DRIP_SCAN_ELEM
 #define P DRIP_SCAN_F_PRESENCE
 #define B DRIP_SCAN_F_BULK
 #define D DRIP_SCAN_F_EDGES
+#define S DRIP_SCAN_F_PIECES
 /* One table per API, each holding only what that API's token path reads,
  * so an event decodes the same whatever its size. */
 static const drip_scan_path_t k_paths_responses[] = {
@@ -257,9 +260,9 @@ static const drip_scan_path_t k_paths_responses[] = {
     {1, {K_OUTPUT_INDEX, 0, 0, 0}, SL_OUT_IDX, 0},
     {1, {K_CONTENT_INDEX, 0, 0, 0}, SL_CONTENT_IDX, 0},
     {1, {K_SUMMARY_INDEX, 0, 0, 0}, SL_SUMMARY_IDX, 0},
-    {1, {K_DELTA, 0, 0, 0}, SL_DELTA, B | D},
-    {1, {K_ARGUMENTS, 0, 0, 0}, SL_ARGS, B},
-    {1, {K_INPUT, 0, 0, 0}, SL_ARGS, B},
+    {1, {K_DELTA, 0, 0, 0}, SL_DELTA, B | D | S},
+    {1, {K_ARGUMENTS, 0, 0, 0}, SL_ARGS, B | S},
+    {1, {K_INPUT, 0, 0, 0}, SL_ARGS, B | S},
     {1, {K_CODE, 0, 0, 0}, SL_ERR_CODE, 0},
     {1, {K_MESSAGE, 0, 0, 0}, SL_ERR_MSG, B},
     {1, {K_PARAM, 0, 0, 0}, SL_ERR_PARAM, 0},
@@ -306,14 +309,16 @@ static const drip_scan_path_t k_paths_chat[] = {
     {3, {K_USAGE, K_PROMPT_DETAILS, K_CACHED, 0}, SL_U_CACHED, 0},
     {3, {K_USAGE, K_COMPLETION_DETAILS, K_REASONING, 0}, SL_U_REASONING, 0},
     {3, {K_CHOICES, E, K_FINISH, 0}, SL_FINISH, 0},
-    {4, {K_CHOICES, E, K_DELTA, K_CONTENT}, SL_C_CONTENT, B | D},
-    {4, {K_CHOICES, E, K_DELTA, K_REFUSAL}, SL_C_REFUSAL, B | D},
+    {3, {K_CHOICES, E, K_INDEX, 0}, SL_CHOICE_IDX, 0},
+    {4, {K_CHOICES, E, K_DELTA, K_CONTENT}, SL_C_CONTENT, B | D | S},
+    {4, {K_CHOICES, E, K_DELTA, K_REFUSAL}, SL_C_REFUSAL, B | D | S},
     {4, {K_CHOICES, E, K_DELTA, K_TOOL_CALLS}, SL_C_TOOLS, P},
 };
 #undef E
 #undef P
 #undef B
 #undef D
+#undef S
 
 static const drip_scan_cfg_t k_scan_cfg[2] = {
     {k_keys, (uint8_t)(K_COUNT_ - 1), k_paths_responses,
@@ -977,6 +982,156 @@ drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_e
 
 /* ---- scanner path ------------------------------------------------------ */
 
+/* ---- long strings of oversize events, in pieces ------------------------ */
+
+static drip_err_t whole(const drip_event_dec_t *d, unsigned slot, drip_str_t *out);
+
+#define PIECE_DELTA 1u    /* d->pieces: which slots went out in pieces */
+#define PIECE_REFUSAL 2u
+#define PIECE_ARGS 4u
+
+void drip_event_set_pieces(drip_event_dec_t *d, drip_event_piece_fn fn, void *user)
+{
+    if (d != NULL) {
+        d->on_piece = fn;
+        d->piece_user = user;
+    }
+}
+
+/* Types whose delta a stream hands to its handlers (drip_stream.h). */
+static int piece_delta_type(drip_event_type_t t)
+{
+    return t == DRIP_EV_OUTPUT_TEXT_DELTA || t == DRIP_EV_REFUSAL_DELTA ||
+           t == DRIP_EV_REASONING_SUMMARY_TEXT_DELTA ||
+           t == DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA || t == DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DELTA;
+}
+
+/* Take the string starting in `slot`? Only with the event's type known
+ * before it (and its sequence_number, which a resume may have to drop);
+ * what is known so far goes into piece_ev. Returns the piece kind or 0. */
+static int piece_begin(drip_event_dec_t *d, unsigned slot)
+{
+    drip_event_t *ev = &d->piece_ev;
+    const drip_scan_t *sc = &d->scan;
+    int64_t v = -1;
+    int what = 0;
+
+    clear_event(ev);
+    ev->oversize = 1;
+    ev->pieces = 1;
+    if (d->api == DRIP_API_CHAT) {
+        what = slot == SL_C_CONTENT ? DRIP_PIECE_DELTA
+                                    : (slot == SL_C_REFUSAL ? DRIP_PIECE_REFUSAL : 0);
+        ev->type = DRIP_EV_CHAT_CHUNK;
+        ev->type_name.p = "chat.completion.chunk";
+        ev->type_name.n = 21;
+        if (what == 0 || slot_int(d, SL_CHOICE_IDX, INT32_MAX, &v) != DRIP_OK ||
+            whole(d, SL_RESP_ID, &ev->response_id) != DRIP_OK) {
+            return 0;
+        }
+        ev->choice = (int32_t)v;
+        d->pieces |= what == DRIP_PIECE_DELTA ? PIECE_DELTA : PIECE_REFUSAL;
+        return what;
+    }
+    if (sc->slot[SL_TYPE].kind != DRIP_SCAN_STRING || whole(d, SL_TYPE, &ev->type_name) != DRIP_OK) {
+        return 0;
+    }
+    ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
+    if (slot == SL_DELTA && piece_delta_type(ev->type)) {
+        what = DRIP_PIECE_DELTA;
+    } else if (slot == SL_ARGS && (ev->type == DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE ||
+                                   ev->type == DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE)) {
+        what = DRIP_PIECE_ARGUMENTS;
+    } else {
+        return 0;
+    }
+    if (slot_int(d, SL_SEQ, INT64_MAX, &ev->seq) != DRIP_OK ||
+        slot_int(d, SL_OUT_IDX, INT32_MAX, &v) != DRIP_OK) {
+        return 0; /* the end of the event reports the error */
+    }
+    ev->output_index = (int32_t)v;
+    v = -1;
+    if (slot_int(d, SL_CONTENT_IDX, INT32_MAX, &v) != DRIP_OK) {
+        return 0;
+    }
+    ev->content_index = (int32_t)v;
+    v = -1;
+    if (slot_int(d, SL_SUMMARY_IDX, INT32_MAX, &v) != DRIP_OK ||
+        whole(d, SL_ITEM_ID, &ev->item_id) != DRIP_OK) {
+        return 0;
+    }
+    ev->summary_index = (int32_t)v;
+    if (ev->type >= DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA) { /* a call: tie it to the table */
+        drip_call_slot_t *c = find_item(d, ev->item_id);
+        if (what == DRIP_PIECE_ARGUMENTS && (c == NULL || c->streamed || c->done)) {
+            return 0; /* deltas came, or no call to give them to: not needed */
+        }
+        if (c != NULL) {
+            view_call(c, &ev->call_id, &ev->name);
+            c->streamed = 1;
+            ev->call_state = DRIP_CALL_KNOWN;
+        }
+    }
+    d->pieces |= what == DRIP_PIECE_ARGUMENTS ? PIECE_ARGS : PIECE_DELTA;
+    return what;
+}
+
+/* Length of buf[0..n) up to the last whole UTF-8 character. */
+static size_t utf8_whole(const char *buf, size_t n)
+{
+    size_t j = n, back = 0;
+    while (j > 0 && back < 4) {
+        uint8_t c = (uint8_t)buf[--j];
+        back++;
+        if ((c & 0xC0u) != 0x80u) { /* a lead byte (or ASCII) */
+            size_t len = c < 0x80u ? 1u : (c >= 0xF0u ? 4u : (c >= 0xE0u ? 3u : 2u));
+            return j + len <= n ? n : j;
+        }
+    }
+    return n; /* not UTF-8 there: nothing to keep whole */
+}
+
+/* Hand on what is staged: whole characters only, unless the string ended. */
+static int piece_flush(drip_event_dec_t *d, int end)
+{
+    size_t n = d->piece_n, cut = end ? n : utf8_whole(d->piece, n);
+    drip_err_t e;
+    if (cut == 0) {
+        return 0;
+    }
+    e = d->on_piece(d->piece_user, &d->piece_ev, d->piece_what, d->piece, cut);
+    memmove(d->piece, d->piece + cut, n - cut);
+    d->piece_n = (uint16_t)(n - cut);
+    return e == DRIP_OK ? 0 : (e < 0 ? (int)e : (int)DRIP_ERR_CANCELLED);
+}
+
+/* The scanner's sink (drip_scan_sink_t). Pieces end where the staging buffer
+ * fills, counted in decoded bytes: the same pieces whatever the split of the
+ * input, so callbacks do not depend on how the network cut the bytes. */
+static int piece_sink(void *ctx, unsigned slot, const uint8_t *p, size_t n, int phase)
+{
+    drip_event_dec_t *d = (drip_event_dec_t *)ctx;
+    int e = 0;
+    if (phase == DRIP_SCAN_BEGIN) {
+        int what = piece_begin(d, slot);
+        d->piece_what = (uint8_t)what;
+        d->piece_n = 0;
+        return what != 0;
+    }
+    while (n > 0 && e == 0) {
+        size_t k = sizeof d->piece - d->piece_n;
+        k = k < n ? k : n;
+        memcpy(d->piece + d->piece_n, p, k);
+        d->piece_n = (uint16_t)(d->piece_n + k);
+        p += k;
+        n -= k;
+        if (d->piece_n == sizeof d->piece) {
+            e = piece_flush(d, 0);
+        }
+    }
+    return e == 0 && phase == DRIP_SCAN_END ? piece_flush(d, 1) : e;
+}
+
 drip_err_t drip_event_scan_begin(drip_event_dec_t *d)
 {
     if (d == NULL) {
@@ -984,6 +1139,10 @@ drip_err_t drip_event_scan_begin(drip_event_dec_t *d)
     }
     d->choices_tok = -1;
     d->json.ntok = 0;
+    d->pieces = 0;
+    d->piece_n = 0;
+    d->scan.sink = d->on_piece != NULL ? piece_sink : NULL;
+    d->scan.sink_ctx = d;
     return drip_scan_begin(&d->scan, &k_scan_cfg[d->api == DRIP_API_CHAT]);
 }
 
@@ -1072,7 +1231,12 @@ static drip_err_t delta_slot(const drip_event_dec_t *d, unsigned slot, drip_str_
  * whole; absent and flagged `text_cut` when longer than the arena. */
 static drip_err_t args_slot(const drip_event_dec_t *d, drip_event_t *ev)
 {
-    drip_err_t e = slot_str(d, SL_ARGS, &ev->text);
+    drip_err_t e;
+    if (d->pieces & PIECE_ARGS) {
+        ev->pieces = 1; /* handed on in pieces while it was read */
+        return DRIP_OK;
+    }
+    e = slot_str(d, SL_ARGS, &ev->text);
     if (e == DRIP_OK && d->scan.slot[SL_ARGS].cut) {
         ev->text = k_none;
         ev->text_cut = 1;
@@ -1148,8 +1312,11 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
         if (d->scan.slot[SL_C_TOOLS].kind == DRIP_SCAN_ARRAY) {
             return DRIP_ERR_EVENT_DELTA_TOO_LARGE; /* argument pieces cannot be kept */
         }
-        e = delta_slot(d, SL_C_CONTENT, &ev->delta);
-        if (e == DRIP_OK) {
+        ev->pieces = (uint8_t)((d->pieces & (PIECE_DELTA | PIECE_REFUSAL)) != 0);
+        if (!(d->pieces & PIECE_DELTA)) {
+            e = delta_slot(d, SL_C_CONTENT, &ev->delta);
+        }
+        if (e == DRIP_OK && !(d->pieces & PIECE_REFUSAL)) {
             e = delta_slot(d, SL_C_REFUSAL, &ev->refusal);
         }
         if (e != DRIP_OK) {
@@ -1162,7 +1329,9 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
         return e != DRIP_OK ? e : DRIP_ERR_EVENT_NO_TYPE;
     }
     ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
-    if (d->scan.slot[SL_DELTA].kind == DRIP_SCAN_STRING) {
+    if (d->pieces & PIECE_DELTA) {
+        ev->pieces = 1; /* handed on in pieces while it was read */
+    } else if (d->scan.slot[SL_DELTA].kind == DRIP_SCAN_STRING) {
         e = delta_slot(d, SL_DELTA, &ev->delta);
         if (e != DRIP_OK && !text_delta(ev->type)) {
             e = DRIP_OK; /* audio/media: flagged oversize, not text the user reads */

@@ -89,18 +89,22 @@ static void value_start(drip_scan_t *s, uint8_t kind)
     }
 }
 
-/* Store decoded bytes of the value being captured. */
-static void capture(drip_scan_t *s, const uint8_t *b, size_t k)
+/* Store decoded bytes of the value being captured (or hand them to the
+ * sink that took the string). Returns 0 or the sink's error. */
+static int capture(drip_scan_t *s, const uint8_t *b, size_t k)
 {
     drip_scan_slot_t *sl;
     size_t room;
     if (s->priv.cur == NO_SLOT) {
-        return;
+        return 0;
     }
     sl = &s->slot[s->priv.cur];
     sl->len = (uint16_t)(sl->len + k > 0xFFFFu ? 0xFFFFu : sl->len + k);
+    if (s->priv.to_sink) {
+        return s->sink(s->sink_ctx, s->priv.cur, b, k, DRIP_SCAN_BYTES);
+    }
     if (s->priv.cur_flags & DRIP_SCAN_F_PRESENCE) {
-        return;
+        return 0;
     }
     room = sizeof s->arena - s->priv.used;
     if (sl->kind != DRIP_SCAN_NUMBER) { /* strings leave room for numbers... */
@@ -117,6 +121,7 @@ static void capture(drip_scan_t *s, const uint8_t *b, size_t k)
     memcpy(s->arena + s->priv.used, b, k);
     s->priv.used = (uint16_t)(s->priv.used + k);
     sl->stored = (uint16_t)(sl->stored + k);
+    return 0;
 }
 
 static uint8_t key_id(const drip_scan_t *s)
@@ -137,6 +142,7 @@ static uint8_t key_id(const drip_scan_t *s)
 static void value_end(drip_scan_t *s)
 {
     s->priv.cur = NO_SLOT;
+    s->priv.to_sink = 0;
     s->priv.state = s->priv.depth == 0 ? S_END : S_AFTER;
 }
 
@@ -191,6 +197,13 @@ static int begin_value(drip_scan_t *s, uint8_t c)
         s->priv.is_key = 0;
         memset(&s->priv.u, 0, sizeof s->priv.u);
         s->priv.u.edges = (uint8_t)(s->priv.cur != NO_SLOT && (s->priv.cur_flags & DRIP_SCAN_F_EDGES));
+        if (s->priv.cur != NO_SLOT && (s->priv.cur_flags & DRIP_SCAN_F_PIECES) && s->sink != NULL) {
+            int r = s->sink(s->sink_ctx, s->priv.cur, NULL, 0, DRIP_SCAN_BEGIN);
+            if (r < 0) {
+                return r;
+            }
+            s->priv.to_sink = (uint8_t)(r > 0);
+        }
         s->priv.state = S_STR;
         return 0;
     case 't':
@@ -207,7 +220,7 @@ static int begin_value(drip_scan_t *s, uint8_t c)
     default:
         if (c == '-' || (c >= '0' && c <= '9')) {
             value_start(s, DRIP_SCAN_NUMBER);
-            capture(s, &c, 1);
+            (void)capture(s, &c, 1); /* numbers never go to the sink */
             s->priv.num_state = c == '-' ? N_SIGN : (c == '0' ? N_ZERO : N_INT);
             s->priv.state = S_NUM;
             return 0;
@@ -276,19 +289,21 @@ static int num_byte(drip_scan_t *s, uint8_t c)
 }
 
 /* Decoded bytes of a key (kept to match) or of a value (captured). */
-static void str_out(drip_scan_t *s, const uint8_t *b, size_t k)
+static int str_out(drip_scan_t *s, const uint8_t *b, size_t k)
 {
     if (k == 0) {
-        return;
+        return 0;
     }
     if (!s->priv.is_key) {
-        capture(s, b, k);
-    } else if (s->priv.klen <= DRIP_SCAN_KEY_MAX && k <= (size_t)(DRIP_SCAN_KEY_MAX - s->priv.klen)) {
+        return capture(s, b, k);
+    }
+    if (s->priv.klen <= DRIP_SCAN_KEY_MAX && k <= (size_t)(DRIP_SCAN_KEY_MAX - s->priv.klen)) {
         memcpy(s->priv.kbuf + s->priv.klen, b, k);
         s->priv.klen = (uint8_t)(s->priv.klen + k);
     } else {
         s->priv.klen = DRIP_SCAN_KEY_MAX + 1; /* too long to match any key */
     }
+    return 0;
 }
 
 /* Bytes of a string body; returns bytes consumed (stops after the closing
@@ -309,7 +324,10 @@ static int str_bytes(drip_scan_t *s, const uint8_t *p, size_t n, size_t *adv)
                 j++;
             }
             if (j > i) {
-                str_out(s, p + i, j - i);
+                int r = str_out(s, p + i, j - i);
+                if (r < 0) {
+                    return r;
+                }
                 s->priv.u.any = 1; /* a low surrogate after this is not at the start */
                 i = j;
                 continue;
@@ -321,7 +339,13 @@ static int str_bytes(drip_scan_t *s, const uint8_t *p, size_t n, size_t *adv)
             if (k < 0) {
                 return DRIP_ERR_JSON_ESCAPE;
             }
-            str_out(s, out, (size_t)k);
+            k = str_out(s, out, (size_t)k);
+            if (k == 0 && s->priv.to_sink) {
+                k = s->sink(s->sink_ctx, s->priv.cur, NULL, 0, DRIP_SCAN_END);
+            }
+            if (k < 0) {
+                return k;
+            }
             if (s->priv.is_key) {
                 if (s->priv.depth <= DRIP_SCAN_KEYS) {
                     s->priv.key[s->priv.depth] = key_id(s);
@@ -339,7 +363,10 @@ static int str_bytes(drip_scan_t *s, const uint8_t *p, size_t n, size_t *adv)
             return k;
         }
         i++;
-        str_out(s, out, (size_t)k);
+        k = str_out(s, out, (size_t)k);
+        if (k < 0) {
+            return k;
+        }
     }
     *adv = i;
     return 0;
@@ -370,7 +397,7 @@ drip_err_t drip_scan_feed(drip_scan_t *s, const uint8_t *p, size_t n)
             if (r < 0) {
                 e = r;
             } else if (r == 1) {
-                capture(s, &c, 1);
+                (void)capture(s, &c, 1);
                 i++;
             } else {
                 value_end(s); /* c is re-read as what follows the number */

@@ -19,6 +19,7 @@
 #include <string.h>
 
 static int fail(drip_stream_t *st, int code, drip_state_t s, const char *detail);
+static drip_err_t on_piece(void *user, drip_event_t *ev, int what, const char *p, size_t n);
 
 #define HAS_TYPE 1u
 #define HAS_CODE 2u
@@ -49,6 +50,7 @@ drip_err_t drip_stream_init(drip_stream_t *st, const drip_stream_cfg_t *cfg)
     if (e != DRIP_OK) {
         return e;
     }
+    drip_event_set_pieces(&st->priv.dec, on_piece, st);
     return drip_stream_reset(st);
 }
 
@@ -63,6 +65,7 @@ drip_err_t drip_stream_reset(drip_stream_t *st)
     st->priv.terminal = st->priv.in_oversize = st->priv.saw_done = 0;
     st->priv.chat_cut = st->priv.finished = st->priv.body_scan = 0;
     st->priv.carry_n = 0;
+    st->priv.announced = 0;
     (void)drip_http_init(&st->priv.http);
     (void)drip_sse_init(&st->priv.sse, st->priv.cfg.buf, st->priv.cfg.buf_len);
     drip_event_reset(&st->priv.dec);
@@ -84,6 +87,8 @@ drip_err_t drip_stream_resume(drip_stream_t *st)
     st->priv.skip_through = r->last_seq;
     st->priv.terminal = st->priv.in_oversize = st->priv.saw_done = 0;
     st->priv.finished = st->priv.body_scan = 0;
+    st->priv.carry_n = 0;
+    st->priv.announced = 0;
     (void)drip_http_init(&st->priv.http);
     (void)drip_sse_resume(&st->priv.sse);
     return DRIP_OK;
@@ -343,6 +348,68 @@ static int emit_call(drip_stream_t *st, drip_event_t *ev, drip_str_t args, int d
     return deliver(st, CH_CALL, ev, &c, ev->output_index, -1, args.p, args.n);
 }
 
+/* Events already delivered before a reconnect (resume) are dropped. */
+static int skipped(const drip_stream_t *st, const drip_event_t *ev)
+{
+    return ev->seq >= 0 && st->priv.skip_through >= 0 && ev->seq <= st->priv.skip_through;
+}
+
+/* An event reaches the handlers: the result counts it. */
+static void count_event(drip_stream_t *st, const drip_event_t *ev)
+{
+    if (ev->seq > st->result.last_seq) {
+        st->result.last_seq = ev->seq;
+    }
+    st->result.events++;
+}
+
+/* A delta (whole, or a piece of an oversize one) to its handler. */
+static int give_delta(drip_stream_t *st, drip_event_t *ev, const char *p, size_t n)
+{
+    drip_str_t args;
+    switch (ev->type) {
+    case DRIP_EV_OUTPUT_TEXT_DELTA:
+        return deliver(st, CH_TEXT, ev, NULL, ev->output_index, ev->content_index, p, n);
+    case DRIP_EV_REFUSAL_DELTA:
+        return deliver(st, CH_REFUSAL, ev, NULL, ev->output_index, ev->content_index, p, n);
+    case DRIP_EV_REASONING_SUMMARY_TEXT_DELTA:
+        return deliver(st, CH_REASONING, ev, NULL, ev->output_index, ev->summary_index, p, n);
+    case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA:
+    case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DELTA:
+    case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE: /* arguments sent only whole, in pieces */
+    case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE:
+        args.p = p;
+        args.n = n;
+        return emit_call(st, ev, args, 0);
+    default:
+        return DRIP_OK;
+    }
+}
+
+/* A piece of a long string of an oversize event (drip_event_set_pieces),
+ * handed on while the event is read: text never waits for the whole event
+ * and never needs a buffer as large as it. */
+static drip_err_t on_piece(void *user, drip_event_t *ev, int what, const char *p, size_t n)
+{
+    drip_stream_t *st = (drip_stream_t *)user;
+    const drip_handlers_t *h = st->priv.cfg.handlers;
+    if (skipped(st, ev)) {
+        return DRIP_OK; /* delivered before the reconnect */
+    }
+    if (!st->priv.announced) { /* on_event first, as for any event: with what is known */
+        st->priv.announced = 1;
+        count_event(st, ev);
+        if (h->on_event != NULL && h->on_event(st->priv.cfg.user, ev) != DRIP_OK) {
+            return DRIP_ERR_CANCELLED;
+        }
+    }
+    if (ev->type == DRIP_EV_CHAT_CHUNK) {
+        return (drip_err_t)deliver(st, what == DRIP_PIECE_REFUSAL ? CH_REFUSAL : CH_TEXT, ev, NULL,
+                                   ev->choice, -1, p, n);
+    }
+    return (drip_err_t)give_delta(st, ev, p, n);
+}
+
 /* A client call's arguments are complete (its .done event, or its
  * output_item.done when no .done event came). Arguments that came only
  * whole go through on_call_delta first, so deltas always add up to them. */
@@ -490,15 +557,14 @@ static int dispatch(drip_stream_t *st)
     void *u = st->priv.cfg.user;
     int rc = DRIP_OK;
 
-    if (ev->seq >= 0) {
-        if (st->priv.skip_through >= 0 && ev->seq <= st->priv.skip_through) {
+    if (!st->priv.announced) {
+        if (skipped(st, ev)) {
             return DRIP_OK; /* already delivered before the reconnect */
         }
-        if (ev->seq > r->last_seq) {
-            r->last_seq = ev->seq;
-        }
+        count_event(st, ev);
+    } else if (ev->seq > r->last_seq) {
+        r->last_seq = ev->seq; /* a sequence_number after its delta */
     }
-    r->events++;
     if (st->priv.carry_n != 0 && ev->type != st->priv.carry_type) {
         rc = flush_carry(st, ev); /* the held half's channel has moved on */
         if (rc != DRIP_OK) {
@@ -513,9 +579,10 @@ static int dispatch(drip_stream_t *st)
         }
         return DRIP_OK;
     }
-    if (h->on_event != NULL) {
+    if (h->on_event != NULL && !st->priv.announced) {
         rc = user_rc(h->on_event(u, ev));
     }
+    st->priv.announced = 0;
     if (rc != DRIP_OK) {
         return rc;
     }
@@ -529,20 +596,13 @@ static int dispatch(drip_stream_t *st)
     }
     switch (ev->type) {
     case DRIP_EV_OUTPUT_TEXT_DELTA:
-        rc = deliver(st, CH_TEXT, ev, NULL, ev->output_index, ev->content_index, ev->delta.p,
-                     ev->delta.n);
-        break;
     case DRIP_EV_REFUSAL_DELTA:
-        rc = deliver(st, CH_REFUSAL, ev, NULL, ev->output_index, ev->content_index, ev->delta.p,
-                     ev->delta.n);
-        break;
     case DRIP_EV_REASONING_SUMMARY_TEXT_DELTA:
-        rc = deliver(st, CH_REASONING, ev, NULL, ev->output_index, ev->summary_index, ev->delta.p,
-                     ev->delta.n);
-        break;
     case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA: /* client calls only: hosted tools' */
     case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DELTA:  /* (mcp_call...) reach on_event alone */
-        rc = emit_call(st, ev, ev->delta, 0);
+        if (!ev->pieces) { /* else it went out in pieces while it was read */
+            rc = give_delta(st, ev, ev->delta.p, ev->delta.n);
+        }
         break;
     case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE:
     case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE:

@@ -380,6 +380,7 @@ typedef struct {
     spool_t text, refusal, reasoning;
     call_t calls[64];
     int ncalls;
+    int open_line;          /* --events: a line waits for the rest of its delta */
 } app_t;
 
 static int has_string_delta(const drip_event_t *ev)
@@ -390,18 +391,41 @@ static int has_string_delta(const drip_event_t *ev)
     return ev->delta.p != NULL;
 }
 
+/* An --events line left open for a delta that comes in pieces. */
+static void close_line(app_t *a)
+{
+    if (a->open_line) {
+        fputs("\"}\n", stdout);
+        a->open_line = 0;
+    }
+}
+
+/* A piece of the open line's delta (an oversize event, drip_stream.h). */
+static void line_piece(app_t *a, const drip_event_t *ev, const char *p, size_t n)
+{
+    if (a->open_line && (ev == NULL || ev->type != DRIP_EV_CHAT_CHUNK || ev->choice <= 0)) {
+        put_json_chars(stdout, p, n);
+    }
+}
+
 static drip_err_t on_event(void *user, const drip_event_t *ev)
 {
     app_t *a = user;
     if (!a->o->events) {
         return DRIP_OK;
     }
+    close_line(a);
     fputs("{\"type\":", stdout);
     put_json_str(stdout, ev->type_name.p, ev->type_name.n);
     if (ev->seq >= 0) {
         printf(",\"seq\":%lld", (long long)ev->seq);
     } else {
         fputs(",\"seq\":null", stdout);
+    }
+    if (ev->pieces) { /* the delta follows in pieces: the line stays open */
+        fputs(",\"delta\":\"", stdout);
+        a->open_line = 1;
+        return DRIP_OK;
     }
     if (has_string_delta(ev)) {
         drip_str_t d = ev->delta.p != NULL ? ev->delta : ev->refusal;
@@ -414,21 +438,23 @@ static drip_err_t on_event(void *user, const drip_event_t *ev)
 
 static drip_err_t on_text(void *user, const drip_event_t *ev, const char *p, size_t n)
 {
-    (void)ev;
+    line_piece(user, ev, p, n);
     spool_add(&((app_t *)user)->text, p, n);
     return DRIP_OK;
 }
 
 static drip_err_t on_refusal(void *user, const drip_event_t *ev, const char *p, size_t n)
 {
-    (void)ev;
+    if (ev->type != DRIP_EV_CHAT_CHUNK) {
+        line_piece(user, ev, p, n);
+    }
     spool_add(&((app_t *)user)->refusal, p, n);
     return DRIP_OK;
 }
 
 static drip_err_t on_reasoning(void *user, const drip_event_t *ev, const char *p, size_t n)
 {
-    (void)ev;
+    line_piece(user, ev, p, n);
     spool_add(&((app_t *)user)->reasoning, p, n);
     return DRIP_OK;
 }
@@ -466,6 +492,7 @@ static drip_err_t on_call_delta(void *user, const drip_call_t *c, const char *p,
 {
     call_t *k = find_call(user, c);
     call_ids(k, c);
+    line_piece(user, NULL, p, n);
     spool_add(&k->args, p, n);
     return DRIP_OK;
 }
@@ -606,6 +633,7 @@ static int cmd_decode(const opts_t *o)
     }
     state = drip_stream_finish(&st);
     fflush(stderr);
+    close_line(&app); /* an oversize delta cut by the end of the input */
     print_summary(&st, &app);
     for (i = 0; i < app.ncalls; i++) {
         spool_free(&app.calls[i].call_id);

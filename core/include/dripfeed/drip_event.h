@@ -48,6 +48,17 @@
 extern "C" {
 #endif
 
+/** Bytes of a long string handed on in one piece by the oversize path
+ *  (drip_event_set_pieces). RAM: this, once per decoder. Pieces end on a
+ *  UTF-8 character boundary, so they are never longer than this nor shorter
+ *  than this - 3, but the last. */
+#ifndef DRIP_EVENT_PIECE_MAX
+#define DRIP_EVENT_PIECE_MAX 128
+#endif
+#if DRIP_EVENT_PIECE_MAX < 16 || DRIP_EVENT_PIECE_MAX > 4096
+#error "DRIP_EVENT_PIECE_MAX must be 16..4096"
+#endif
+
 /** Which API's stream is being decoded. */
 typedef enum drip_api { DRIP_API_RESPONSES = 0, DRIP_API_CHAT = 1 } drip_api_t;
 
@@ -133,6 +144,9 @@ typedef struct drip_event {
     int text_cut;             /**< oversize: `text` (a call's arguments) was longer than
                                    the scanner's arena and is absent */
     uint8_t call_state;       /**< DRIP_CALL_* bits */
+    uint8_t pieces;           /**< oversize: its `delta` (Chat: content/refusal) or a
+                                   call's whole arguments went out in pieces while it
+                                   was read (drip_event_set_pieces); absent here */
     drip_str_t server_label;  /**< output_item.*: item.server_label (MCP items) */
     drip_str_t call_id, name; /**< argument events and function_call items, from the call table */
     drip_str_t item_type;     /**< output_item.*: item.type */
@@ -176,6 +190,24 @@ typedef struct drip_chat_tool {
     drip_str_t id, name, arguments;
 } drip_chat_tool_t;
 
+/** What a piece is (drip_event_piece_fn). */
+enum drip_piece_what {
+    DRIP_PIECE_DELTA = 1,   /**< `delta` of a text/refusal/reasoning/argument delta event;
+                                 Chat: choices[].delta.content (ev->choice says which) */
+    DRIP_PIECE_REFUSAL,     /**< Chat: choices[].delta.refusal */
+    DRIP_PIECE_ARGUMENTS    /**< a call's whole arguments/input in its .done event */
+};
+
+/**
+ * Receives a long string of an oversize event in pieces, while the event is
+ * read, before its on_event. @p ev (the decoder's scratch: the receiver may
+ * change it) holds what came before the string (type, sequence_number,
+ * indexes, item id and the call's id/name, Chat choice); later members are
+ * absent. Return non-zero to stop (the scan fails with it).
+ */
+typedef drip_err_t (*drip_event_piece_fn)(void *user, drip_event_t *ev, int what,
+                                          const char *p, size_t n);
+
 /** Decoder state (caller-owned). */
 typedef struct drip_event_dec {
     drip_api_t api;
@@ -186,6 +218,12 @@ typedef struct drip_event_dec {
     drip_json_t json;         /* tokens of the current event */
     int choices_tok;          /* Chat: token of choices[] or -1 */
     drip_scan_t scan;         /* oversize events */
+    drip_event_piece_fn on_piece;   /* drip_event_set_pieces */
+    void *piece_user;
+    drip_event_t piece_ev;    /* what is known of the event when a piece goes out */
+    uint16_t piece_n;
+    uint8_t piece_what, pieces;
+    char piece[DRIP_EVENT_PIECE_MAX];
 } drip_event_dec_t;
 
 /**
@@ -208,6 +246,17 @@ void drip_event_reset(drip_event_dec_t *d);
  *         Too many tokens is not an error: the scanner decodes the event.
  */
 drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_event_t *ev);
+
+/**
+ * @brief Hand long strings of oversize events on in pieces instead of
+ * failing when they do not fit the scanner's arena: the `delta` of text,
+ * refusal, reasoning summary and call-argument delta events (Chat: every
+ * choice's content and refusal), and a client call's whole arguments in its
+ * .done event when no delta came for it. The string must come after the
+ * event's `type` (and `sequence_number`, when present), as OpenAI sends it;
+ * otherwise the arena keeps it as before. NULL: off (the default).
+ */
+void drip_event_set_pieces(drip_event_dec_t *d, drip_event_piece_fn fn, void *user);
 
 /** Oversize path: begin, feed pieces (DRIP_SSE_DATA), end with the full size. */
 drip_err_t drip_event_scan_begin(drip_event_dec_t *d);

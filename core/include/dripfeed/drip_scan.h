@@ -39,6 +39,20 @@ extern "C" {
                                         bytes, so ids and numbers after it still fit */
 #define DRIP_SCAN_F_EDGES 0x04u    /**< a delta: a lone surrogate at either end is kept in
                                         its 3-byte form (drip_json_str_delta()) */
+#define DRIP_SCAN_F_PIECES 0x08u   /**< a long string the sink may take in pieces instead
+                                        of the arena keeping it (drip_scan_sink_t) */
+
+/** Phases of a string handed to the sink (DRIP_SCAN_F_PIECES paths). */
+enum drip_scan_phase { DRIP_SCAN_BEGIN, DRIP_SCAN_BYTES, DRIP_SCAN_END };
+
+/**
+ * Takes a long string in pieces while it is scanned. BEGIN (p NULL): return 1
+ * to take this string (its bytes then go to the sink, not the arena; the slot
+ * records kind and length only), 0 to let the arena keep it. BYTES: decoded
+ * UTF-8 bytes, in any split. END: the string closed. Return a negative
+ * drip_err_t to stop the scan with that error (sticky).
+ */
+typedef int (*drip_scan_sink_t)(void *ctx, unsigned slot, const uint8_t *p, size_t n, int phase);
 
 /** Kind of a captured value. */
 enum drip_scan_kind {
@@ -73,6 +87,8 @@ typedef struct drip_scan_slot {
 
 typedef struct drip_scan {
     const drip_scan_cfg_t *cfg;
+    drip_scan_sink_t sink;    /**< optional (NULL: the arena keeps every string) */
+    void *sink_ctx;
     drip_scan_slot_t slot[DRIP_SCAN_SLOTS];
     char arena[DRIP_SCAN_ARENA];
     uint8_t root;       /**< kind of the root value (DRIP_SCAN_NONE before it starts) */
@@ -81,6 +97,7 @@ typedef struct drip_scan {
         uint64_t arr;        /* bit d set: container at depth d is an array */
         uint16_t used;       /* arena bytes used */
         uint8_t depth, state, is_key, cur, cur_flags, klen, ok_end;
+        uint8_t to_sink;     /* the current string goes to the sink */
         uint8_t key[DRIP_SCAN_KEYS + 1];
         char kbuf[DRIP_SCAN_KEY_MAX];
         char lit[6];         /* literal being matched: true/false/null */
@@ -89,7 +106,8 @@ typedef struct drip_scan {
     } priv;
 } drip_scan_t;
 
-/** Prepare for a new document. @return DRIP_OK or DRIP_ERR_ARG. */
+/** Prepare for a new document (sink and sink_ctx are kept).
+ *  @return DRIP_OK or DRIP_ERR_ARG. */
 drip_err_t drip_scan_begin(drip_scan_t *s, const drip_scan_cfg_t *cfg);
 
 /**

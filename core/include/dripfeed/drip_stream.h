@@ -85,7 +85,11 @@ typedef struct drip_error {
 typedef struct drip_handlers {
     /** Response head (status and kept headers), once. */
     drip_err_t (*on_head)(void *user, const drip_http_head_t *head);
-    /** Every decoded event, before the specific callbacks below. */
+    /** Every decoded event, before the specific callbacks below. An event
+     *  larger than the data buffer whose delta (text, refusal, reasoning,
+     *  call arguments; Chat content/refusal) goes out in pieces while it is
+     *  read comes here first with what precedes the delta (ev->pieces set,
+     *  delta absent), then the pieces through the handlers below. */
     drip_err_t (*on_event)(void *user, const drip_event_t *ev);
     /** Answer text: Responses output_text deltas; Chat delta.content of every choice
      *  (ev->choice says which). */
@@ -167,6 +171,7 @@ typedef struct drip_stream {
         int32_t carry_a, carry_b;
         drip_event_type_t carry_type;
         uint8_t carry[3], carry_n, carry_kind;
+        uint8_t announced;      /* on_event already heard the event going out in pieces */
         uint8_t terminal, in_oversize, saw_done, chat_cut, finished, body_scan;
     } priv;
 } drip_stream_t;
