@@ -1852,6 +1852,51 @@ static void test_oversize_deltas_in_pieces(void **state)
     buf_free(&chat);
 }
 
+/* drip_stream_cancel never rewrites a final state (issue 10 review): after
+ * response.completed it only stops reading, after a protocol error it
+ * changes nothing; before either it cancels. */
+static void test_cancel_keeps_final_states(void **state)
+{
+    static const char done[] = R_CREATED R_DONE(1) "\n{\"type\":\"response.later\"}";
+    static const char bad[] = R_CREATED "{\"type\":";
+    static const char open[] = R_CREATED;
+    rec_t r;
+    th_buf_t http = {0};
+    (void)state;
+    /* response.completed read, the body not yet ended */
+    sse_http(&http, done);
+    memset(&r, 0, sizeof r);
+    stream_init(DRIP_API_RESPONSES, sizeof g_data, &r);
+    (void)feed_all(&g_st, &r, (const unsigned char *)http.p, http.n - 1, 4096, 1);
+    assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
+    drip_stream_cancel(&g_st);
+    assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
+    assert_int_equal(g_st.result.err, DRIP_OK);
+    assert_int_equal(drip_stream_finish(&g_st), DRIP_STATE_COMPLETED);
+    rec_free(&r);
+    {
+        sse_http(&http, bad);
+        memset(&r, 0, sizeof r);
+        stream_init(DRIP_API_RESPONSES, sizeof g_data, &r);
+        (void)feed_all(&g_st, &r, (const unsigned char *)http.p, http.n, 4096, 1);
+        assert_int_equal(g_st.result.state, DRIP_STATE_PROTOCOL_ERROR);
+        drip_stream_cancel(&g_st);
+        assert_int_equal(g_st.result.state, DRIP_STATE_PROTOCOL_ERROR);
+        assert_int_equal(g_st.result.err, DRIP_ERR_JSON_INVALID);
+        rec_free(&r);
+        sse_http(&http, open);
+        memset(&r, 0, sizeof r);
+        stream_init(DRIP_API_RESPONSES, sizeof g_data, &r);
+        /* the head and the first event, not the end of the body */
+        (void)feed_all(&g_st, &r, (const unsigned char *)http.p, http.n - 1, 4096, 1);
+        drip_stream_cancel(&g_st);
+        assert_int_equal(g_st.result.state, DRIP_STATE_CANCELLED);
+        assert_int_equal(g_st.result.err, DRIP_ERR_CANCELLED);
+        rec_free(&r);
+        buf_free(&http);
+    }
+}
+
 static void test_constant_memory(void **state)
 {
     size_t c1 = 0, c4 = 0;
@@ -1883,6 +1928,7 @@ int main(void)
         cmocka_unit_test(test_hosted_tools_not_calls),
         cmocka_unit_test(test_arguments_only_whole),
         cmocka_unit_test(test_oversize_deltas_in_pieces),
+        cmocka_unit_test(test_cancel_keeps_final_states),
         cmocka_unit_test(test_constant_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

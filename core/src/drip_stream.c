@@ -119,9 +119,14 @@ void drip_stream_abort(drip_stream_t *st, int err)
     (void)fail(st, err, s, "");
 }
 
+/* A final state stays final: a cancel after a terminal event only stops
+ * reading (no error on a complete answer), and after a failure changes
+ * nothing (a protocol_error is not turned into cancelled). */
 void drip_stream_cancel(drip_stream_t *st)
 {
-    if (!st->priv.finished || !st->priv.terminal) {
+    if (st->priv.terminal) {
+        st->priv.finished = 1;
+    } else if (!st->priv.finished) {
         (void)fail(st, DRIP_ERR_CANCELLED, DRIP_STATE_CANCELLED, "");
     }
 }

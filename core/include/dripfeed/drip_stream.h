@@ -200,7 +200,9 @@ void drip_stream_expect_json(drip_stream_t *st, int json_body);
  *  TRUNCATED, and on_error hears `err`. No-op once finished. */
 void drip_stream_abort(drip_stream_t *st, int err);
 
-/** Stop now (cancel): state CANCELLED unless a terminal state was reached. */
+/** Stop now (cancel): state CANCELLED with DRIP_ERR_CANCELLED, unless the
+ *  answer already has its final state (a terminal event, or a failure):
+ *  then only reading stops and state and error stay as they are. */
 void drip_stream_cancel(drip_stream_t *st);
 
 /** Resume support: events whose sequence_number is <= seq are dropped
