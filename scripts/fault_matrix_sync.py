@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""The README's reliability section carries the fault matrix of
+"""docs/evidence.md (the test evidence) carries the fault matrix of
 tests/fault_matrix.md (both tables: TLS test server and lwIP path). One source,
 one copy: this checks the copy (exit 1 when it differs) or, with --write,
-refreshes it between the README's two marker comments."""
+refreshes it between its two marker comments."""
 import re
 import sys
 from pathlib import Path
@@ -39,21 +39,21 @@ def render():
 
 
 def main():
-    readme = ROOT / "README.md"
+    readme = ROOT / "docs" / "evidence.md"
     text = readme.read_text()
     m = re.search(re.escape(BEGIN) + r".*?" + re.escape(END), text, re.S)
     if m is None:
-        print("README.md has no fault-matrix markers", file=sys.stderr)
+        print("docs/evidence.md has no fault-matrix markers", file=sys.stderr)
         return 1
     want = render()
     if m.group(0) == want:
-        print("README fault matrix matches tests/fault_matrix.md")
+        print("docs/evidence.md fault matrix matches tests/fault_matrix.md")
         return 0
     if "--write" in sys.argv:
         readme.write_text(text[:m.start()] + want + text[m.end():])
-        print("README fault matrix refreshed")
+        print("docs/evidence.md fault matrix refreshed")
         return 0
-    print("README fault matrix differs from tests/fault_matrix.md: "
+    print("docs/evidence.md fault matrix differs from tests/fault_matrix.md: "
           "run scripts/fault_matrix_sync.py --write", file=sys.stderr)
     return 1
 

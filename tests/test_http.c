@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of the HTTP/1.1 response reader (core/src/drip_http.c).
- * Rules: ../shared/spec/http.md, including "Decisions where parsers disagree".
+ * Rules: docs/spec/http.md, including "Decisions where parsers disagree".
  *
  * Every vector goes through run_all(), which feeds it all at once, one byte at
  * a time, split in two at every point, and in random pieces (seeded xorshift),

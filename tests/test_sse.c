@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Unit tests of the SSE parser (layer 3) against ../shared/spec/sse.md.
+/* Unit tests of the SSE parser (layer 3) against docs/spec/sse.md.
  *
  * Every input is run through sse_run() under many ways of cutting it into
  * feeds (whole, one byte at a time, every two-piece split, seeded random

@@ -18,7 +18,7 @@
  * - X.509 parsing from PEM (the CA roots are compiled in as PEM text).
  * - Input record buffer 16384 bytes: we do not control the server, and
  *   a peer that ignores max_fragment_length may send a full 16 KB record
- *   (../../shared/notes/style.md section 4). Output 2048: the request head
+ *   (the team's notes on Mbed TLS: budget 16 KB records). Output 2048: the request head
  *   and body go out in records of at most 2 KB, which mbedtls_ssl_write()
  *   splits for us.
  * - No heap: MBEDTLS_MEMORY_BUFFER_ALLOC_C; the application gives Mbed TLS

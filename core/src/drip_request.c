@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Request writer: JSON bodies and HTTP heads into caller buffers.
- * Body shapes: ../shared/spec/openai.md sections 4 and 6.1.
+ * Body shapes: docs/spec/openai.md sections 4 and 6.1.
  *
  * Decisions (written down where the spec leaves room):
  * - Invalid UTF-8 in caller text becomes U+FFFD (written as \ufffd): the API

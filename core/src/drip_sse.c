@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Layer 3: SSE event-stream parser. Rules: ../shared/spec/sse.md (WHATWG).
+/* Layer 3: SSE event-stream parser. Rules: docs/spec/sse.md (WHATWG).
  *
  * Decisions where the spec page is silent (written down as asked):
  * - `retry:` values too large for 32 bits saturate at UINT32_MAX ms (WHATWG

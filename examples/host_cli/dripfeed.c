@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* build/dripfeed: the host tool. Interface: ../shared/spec/cli.md (fixed).
+/* build/dripfeed: the host tool. Interface: docs/spec/cli.md (fixed).
  *
  *   dripfeed sse    [--feed N] [--buffer N]                 < STREAM
  *   dripfeed decode [--api responses|chat] [--events] [--feed N] [--buffer N]

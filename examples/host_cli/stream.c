@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `dripfeed stream [options] PROMPT`: ../shared/spec/cli.md.
+/* `dripfeed stream [options] PROMPT`: docs/spec/cli.md.
  * The answer text goes to stdout as it arrives; progress, errors and the
  * final status line go to stderr. The API key comes from OPENAI_API_KEY,
  * never from argv, and is never printed. Everything runs through the same

@@ -5,7 +5,7 @@
 Usage: test_cli.py DRIPFEED [--only NAME]
 
 Runs the host tool with bad options and values and checks each message
-(stderr, exact text) and the exit status (2 = bad usage, shared/spec/cli.md);
+(stderr, exact text) and the exit status (2 = bad usage, docs/spec/cli.md);
 then against the local HTTPS replay server (tests/server/replay_server.py,
 127.0.0.1 only, stopped by this script whatever happens): PROMPT `-` from
 stdin, the notice before each retry, the progress line while the first event

@@ -3,7 +3,7 @@
 """Reference decoder for `dripfeed decode`, written independently of the C code.
 
 Given a raw HTTP/1.1 response capture (status line, headers, body in any framing) this
-computes exactly what `build/dripfeed decode` must print (see shared/spec/cli.md):
+computes exactly what `build/dripfeed decode` must print (see docs/spec/cli.md):
 
     refdecode.py [decode] [--api responses|chat] [--events] [--feed N] [--buffer N] [CAPTURE]
 

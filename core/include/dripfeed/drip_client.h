@@ -24,7 +24,7 @@
  * INCOMPLETE | FAILED | TRUNCATED | HTTP_ERROR | PROTOCOL_ERROR | CANCELLED.
  * A partial answer is never reported as COMPLETED.
  *
- * Retries (mirroring the official SDKs, ../shared/spec/openai.md 7.4) only
+ * Retries (mirroring the official SDKs, docs/spec/openai.md 7.4) only
  * while nothing was delivered to the handlers: connection errors, timeouts,
  * HTTP 408, 409, 429, 5xx (never insufficient_quota or other 4xx;
  * x-should-retry overrides). Delay: retry-after-ms, else retry-after (0 < d

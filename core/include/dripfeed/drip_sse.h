@@ -5,7 +5,7 @@
  *
  * Push parser: feed body bytes split anywhere (a CR at the end of one feed and
  * an LF at the start of the next is one line end); it returns one ready code
- * at a time. Rules: ../shared/spec/sse.md.
+ * at a time. Rules: docs/spec/sse.md.
  *
  * Memory: the event data is collected in ONE caller buffer (`buf`, `cap`
  * bytes). The event type (DRIP_SSE_TYPE_MAX) and ids (3 x DRIP_SSE_ID_MAX)
