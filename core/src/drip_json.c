@@ -170,6 +170,12 @@ static int unesc_byte(drip_unesc_t *u, uint8_t c, uint8_t *out)
         }
         out[0] = c;
         return 1;
+    case 7: /* "\uD83D\" then another escape: the high half stays alone */
+        if (c != 'u') {
+            u->hi = 0;
+            w = lone(u, 0, 0, out);
+        }
+        /* fall through */
     case 1:
         if (c == 'u') {
             u->st = 2;
@@ -181,8 +187,8 @@ static int unesc_byte(drip_unesc_t *u, uint8_t c, uint8_t *out)
             return DRIP_ERR_JSON_ESCAPE;
         }
         u->st = 0;
-        out[0] = (uint8_t)v;
-        return 1;
+        out[w] = (uint8_t)v;
+        return w + 1;
     case 6: /* the high surrogate has no low half: plain byte follows */
         if (c == '\\') {
             u->st = 7;
@@ -195,21 +201,6 @@ static int unesc_byte(drip_unesc_t *u, uint8_t c, uint8_t *out)
         }
         w = lone(u, 0, 0, out);
         out[w] = c;
-        return w + 1;
-    case 7: /* "\uD83D\" then another escape */
-        if (c == 'u') {
-            u->st = 2;
-            u->cp = 0;
-            return 0;
-        }
-        v = simple_escape(c);
-        if (v < 0) {
-            return DRIP_ERR_JSON_ESCAPE;
-        }
-        u->st = 0;
-        u->hi = 0;
-        w = lone(u, 0, 0, out);
-        out[w] = (uint8_t)v;
         return w + 1;
     default: /* hex digits */
         if (c >= '0' && c <= '9') {

@@ -176,26 +176,29 @@ static int bad(const char *cmd, const char *fmt, ...)
     return -1;
 }
 
-/* A user-given string for a message: printable ASCII, other bytes \xNN, cut. */
-static const char *shown(const char *s)
+/* A user-given string for a message: printable ASCII as is, other bytes as
+ * \xNN, cut after 60 bytes; four calls may share one message. Never used for secrets. */
+const char *cli_shown(const char *s)
 {
-    static char out[300];
+    static char out[4][300];
+    static int k;
+    char *o = out[k++ & 3];
     size_t i, n = 0;
     for (i = 0; s[i] != '\0' && n < 280; i++) {
         unsigned char c = (unsigned char)s[i];
         if (i == 60) {
-            memcpy(out + n, "...", 3);
+            memcpy(o + n, "...", 3);
             n += 3;
             break;
         }
         if (c >= 0x20 && c < 0x7f) {
-            out[n++] = (char)c;
+            o[n++] = (char)c;
         } else {
-            n += (size_t)snprintf(out + n, 8, "\\x%02x", c);
+            n += (size_t)snprintf(o + n, 8, "\\x%02x", c);
         }
     }
-    out[n] = '\0';
-    return out;
+    o[n] = '\0';
+    return o;
 }
 
 /* A whole number lo..hi: digits only, nothing after them. */
@@ -205,15 +208,15 @@ static int parse_size(const char *cmd, const char *opt, const char *s, unsigned 
     char *end;
     unsigned long long v;
     if (s[0] < '0' || s[0] > '9') {
-        return bad(cmd, "%s: '%s' is not a whole number (%llu..%llu)", opt, shown(s), lo, hi);
+        return bad(cmd, "%s: '%s' is not a whole number (%llu..%llu)", opt, cli_shown(s), lo, hi);
     }
     errno = 0;
     v = strtoull(s, &end, 10);
     if (*end != '\0') {
-        return bad(cmd, "%s: '%s' is not a whole number (%llu..%llu)", opt, shown(s), lo, hi);
+        return bad(cmd, "%s: '%s' is not a whole number (%llu..%llu)", opt, cli_shown(s), lo, hi);
     }
     if (errno == ERANGE || v < lo || v > hi) {
-        return bad(cmd, "%s: %s is out of range (%llu..%llu)", opt, shown(s), lo, hi);
+        return bad(cmd, "%s: %s is out of range (%llu..%llu)", opt, cli_shown(s), lo, hi);
     }
     *out = (size_t)v;
     return 0;
@@ -254,9 +257,9 @@ static int parse_opts(int argc, char **argv, int is_decode, opts_t *o)
         if (!takes) {
             if (a[0] != '-') {
                 return bad(cmd, "unexpected argument '%s' (the input comes from stdin: "
-                                "dripfeed %s < FILE)", shown(a), cmd);
+                                "dripfeed %s < FILE)", cli_shown(a), cmd);
             }
-            return bad(cmd, "unknown option '%s' (see dripfeed --help)", shown(a));
+            return bad(cmd, "unknown option '%s' (see dripfeed --help)", cli_shown(a));
         }
         if (v == NULL) {
             return bad(cmd, "%s needs a value (see dripfeed --help)", a);
@@ -273,7 +276,7 @@ static int parse_opts(int argc, char **argv, int is_decode, opts_t *o)
         } else if (strcmp(v, "chat") == 0) {
             o->api = DRIP_API_CHAT;
         } else {
-            return bad(cmd, "--api: '%s' is not responses or chat", shown(v));
+            return bad(cmd, "--api: '%s' is not responses or chat", cli_shown(v));
         }
     }
     return 0;
@@ -680,6 +683,6 @@ int main(int argc, char **argv)
 #else
 #define DRIP_CLI_CMDS "sse or decode (built without TLS: no stream)"
 #endif
-    bad(NULL, "unknown command '%s': " DRIP_CLI_CMDS " (see dripfeed --help)", shown(argv[1]));
+    bad(NULL, "unknown command '%s': " DRIP_CLI_CMDS " (see dripfeed --help)", cli_shown(argv[1]));
     return 2;
 }

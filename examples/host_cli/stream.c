@@ -113,30 +113,6 @@ static int bad(const char *fmt, ...)
     return -1;
 }
 
-/* A user-given string for a message: printable ASCII as is, other bytes as
- * \xNN, cut after 60 bytes. Never used for secrets. */
-static const char *shown(const char *s)
-{
-    static char out[4][300];
-    static int k;
-    char *o = out[k++ & 3];
-    size_t i, n = 0;
-    for (i = 0; s[i] != '\0' && n < 280; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (i == 60) {
-            memcpy(o + n, "...", 3);
-            n += 3;
-            break;
-        }
-        if (c >= 0x20 && c < 0x7f) {
-            o[n++] = (char)c;
-        } else {
-            n += (size_t)snprintf(o + n, 8, "\\x%02x", c);
-        }
-    }
-    o[n] = '\0';
-    return o;
-}
 
 static int stream_usage(FILE *f)
 {
@@ -185,10 +161,10 @@ static int parse_int(const char *opt, const char *v, long long lo, long long hi,
     errno = 0;
     x = digits ? strtoll(v, &end, 10) : 0;
     if (!digits || *end != '\0') {
-        return bad("%s: '%s' is not a whole number (%lld..%lld)", opt, shown(v), lo, hi);
+        return bad("%s: '%s' is not a whole number (%lld..%lld)", opt, cli_shown(v), lo, hi);
     }
     if (errno == ERANGE || x < lo || x > hi) {
-        return bad("%s: %s is out of range (%lld..%lld)", opt, shown(v), lo, hi);
+        return bad("%s: %s is out of range (%lld..%lld)", opt, cli_shown(v), lo, hi);
     }
     *out = x;
     return 0;
@@ -219,14 +195,14 @@ static int parse_secs(const char *opt, const char *v, uint32_t *ms)
     double x;
     if (parse_decimal(v, &x) != 0) {
         return bad("%s: '%s' is not a number of seconds (0..%.0f, fractions allowed, 0 = none)",
-                   opt, shown(v), MAX_SECS);
+                   opt, cli_shown(v), MAX_SECS);
     }
     if (x > MAX_SECS) {
-        return bad("%s: %s s is out of range (0..%.0f)", opt, shown(v), MAX_SECS);
+        return bad("%s: %s s is out of range (0..%.0f)", opt, cli_shown(v), MAX_SECS);
     }
     *ms = (uint32_t)(x * 1000.0 + 0.5);
     if (*ms == 0 && x > 0) {
-        return bad("%s: %s s is below 1 ms (0 = none)", opt, shown(v));
+        return bad("%s: %s s is below 1 ms (0 = none)", opt, cli_shown(v));
     }
     return 0;
 }
@@ -263,11 +239,11 @@ static int check_header(const char *h)
     size_t i, nl;
     long at;
     if (colon == NULL) {
-        return bad("--header: '%s' has no ':' (write it as 'Name: value')", shown(h));
+        return bad("--header: '%s' has no ':' (write it as 'Name: value')", cli_shown(h));
     }
     nl = (size_t)(colon - h);
     if (nl == 0) {
-        return bad("--header: '%s' has no name before ':'", shown(h));
+        return bad("--header: '%s' has no name before ':'", cli_shown(h));
     }
     for (i = 0; i < nl; i++) {
         if (!is_tchar((unsigned char)h[i])) {
@@ -277,7 +253,7 @@ static int check_header(const char *h)
             name[k] = '\0';
             return bad("--header: the name '%s' is not a token (letters, digits and "
                        "!#$%%&'*+-.^_`|~ only; byte %zu is 0x%02x)",
-                       shown(name), i, (unsigned)(unsigned char)h[i]);
+                       cli_shown(name), i, (unsigned)(unsigned char)h[i]);
         }
     }
     at = ctl_at(colon + 1);
@@ -309,7 +285,7 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
         if (only_prompt || a[0] != '-' || strcmp(a, "-") == 0) {
             if (o->prompt != NULL) {
                 return bad("more than one PROMPT ('%s' and '%s'); quote a prompt that has spaces",
-                           shown(o->prompt), shown(a));
+                           cli_shown(o->prompt), cli_shown(a));
             }
             o->prompt = a;
             continue;
@@ -337,7 +313,7 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
             strcmp(a, "--idle-timeout") != 0 && strcmp(a, "--total-timeout") != 0 &&
             strcmp(a, "--progress-every") != 0) {
             return bad("unknown option '%s' (see dripfeed stream --help; a PROMPT that starts "
-                       "with - goes after --)", shown(a));
+                       "with - goes after --)", cli_shown(a));
         }
         if (v == NULL) {
             return bad("%s needs a value (see dripfeed stream --help)", a);
@@ -351,7 +327,7 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
             } else if (strcmp(v, "chat") == 0) {
                 o->api = DRIP_API_CHAT;
             } else {
-                return bad("--api: '%s' is not responses or chat", shown(v));
+                return bad("--api: '%s' is not responses or chat", cli_shown(v));
             }
         } else if (strcmp(a, "--model") == 0) {
             o->model = v;
@@ -383,16 +359,16 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
             o->max_output_tokens = (int32_t)x;
         } else if (strcmp(a, "--reasoning-summary") == 0) {
             if (strcmp(v, "auto") != 0 && strcmp(v, "concise") != 0 && strcmp(v, "detailed") != 0) {
-                return bad("--reasoning-summary: '%s' is not auto, concise or detailed", shown(v));
+                return bad("--reasoning-summary: '%s' is not auto, concise or detailed", cli_shown(v));
             }
             o->reasoning_summary = v;
         } else if (strcmp(a, "--temperature") == 0) {
             double t;
             if (parse_decimal(v, &t) != 0) {
-                return bad("--temperature: '%s' is not a number (0..2, e.g. 0.7)", shown(v));
+                return bad("--temperature: '%s' is not a number (0..2, e.g. 0.7)", cli_shown(v));
             }
             if (t > 2.0) {
-                return bad("--temperature: %s is out of range (0..2)", shown(v));
+                return bad("--temperature: %s is out of range (0..2)", cli_shown(v));
             }
             o->temperature_milli = (uint16_t)(t * 1000.0 + 0.5);
             o->has_temperature = 1;
@@ -459,7 +435,7 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
         return bad("--after goes with --resume ID");
     }
     if (o->prompt != NULL && (o->resume_id != NULL || o->cancel_id != NULL)) {
-        return bad("a PROMPT ('%s') does not go with %s", shown(o->prompt),
+        return bad("a PROMPT ('%s') does not go with %s", cli_shown(o->prompt),
                    o->resume_id != NULL ? "--resume" : "--cancel");
     }
     if (o->prompt == NULL && o->resume_id == NULL && o->cancel_id == NULL) {
@@ -485,7 +461,7 @@ static int parse_url(const char *url, int *tls, char *host, size_t hcap, uint16_
         *port = 80;
     } else {
         return bad("--base-url: '%s' does not start with https:// (or http:// for a loopback host)",
-                   shown(url));
+                   cli_shown(url));
     }
     path = strchr(p, '/');
     if (path == NULL) {
@@ -495,7 +471,7 @@ static int parse_url(const char *url, int *tls, char *host, size_t hcap, uint16_
         h = p + 1;
         hend = memchr(h, ']', (size_t)(path - h));
         if (hend == NULL) {
-            return bad("--base-url: '%s': an IPv6 address needs its closing ']'", shown(url));
+            return bad("--base-url: '%s': an IPv6 address needs its closing ']'", cli_shown(url));
         }
         p = hend + 1;
     } else {
@@ -508,7 +484,7 @@ static int parse_url(const char *url, int *tls, char *host, size_t hcap, uint16_
     }
     n = (size_t)(hend - h);
     if (n == 0) {
-        return bad("--base-url: '%s' has no host", shown(url));
+        return bad("--base-url: '%s' has no host", cli_shown(url));
     }
     if (n >= hcap) {
         return bad("--base-url: the host is %zu bytes; at most %zu fit", n, hcap - 1);
@@ -522,11 +498,11 @@ static int parse_url(const char *url, int *tls, char *host, size_t hcap, uint16_
             v = v * 10 + (*q++ - '0');
         }
         if (q != path || q == p + 1 || v <= 0 || v > 65535) {
-            return bad("--base-url: '%s': the port must be a number 1..65535", shown(url));
+            return bad("--base-url: '%s': the port must be a number 1..65535", cli_shown(url));
         }
         *port = (uint16_t)v;
     } else if (p != path) {
-        return bad("--base-url: '%s': unexpected text after the host", shown(url));
+        return bad("--base-url: '%s': unexpected text after the host", cli_shown(url));
     }
     n = strlen(path);
     while (n > 0 && path[n - 1] == '/') {
@@ -946,7 +922,7 @@ int cmd_stream(int argc, char **argv)
     }
     if (!tls_on && !is_loopback(host)) {
         bad("--base-url: plain http:// only to a loopback host (localhost, 127.x.y.z, [::1]); "
-            "use https:// for %s", shown(host));
+            "use https:// for %s", cli_shown(host));
         return 2;
     }
     /* "Name: value" -> one drip_header_t each (checked by check_header(); the
@@ -1006,7 +982,7 @@ int cmd_stream(int argc, char **argv)
         if (o.ca != NULL) {
             ca = read_file(o.ca, &ca_len);
             if (ca == NULL) {
-                bad("--ca: cannot read '%s': %s", shown(o.ca), strerror(errno));
+                bad("--ca: cannot read '%s': %s", cli_shown(o.ca), strerror(errno));
                 free(stdin_prompt);
                 return 2;
             }
@@ -1021,7 +997,7 @@ int cmd_stream(int argc, char **argv)
         if (e != DRIP_OK) {
             char d[512];
             fprintf(stderr, "dripfeed stream: TLS setup failed%s%s: %s\n",
-                    o.ca != NULL ? " with --ca " : "", o.ca != NULL ? shown(o.ca) : "",
+                    o.ca != NULL ? " with --ca " : "", o.ca != NULL ? cli_shown(o.ca) : "",
                     drip_tls_describe(&tls, d, sizeof d));
             free(ca);
             free(stdin_prompt);
@@ -1091,7 +1067,7 @@ int cmd_stream(int argc, char **argv)
         if (e == DRIP_ERR_ARG && (o.cancel_id != NULL || o.resume_id != NULL)) {
             bad("%s: '%s' is not a response id (letters, digits, _ and -, 1..%d bytes)",
                 o.cancel_id != NULL ? "--cancel" : "--resume",
-                shown(o.cancel_id != NULL ? o.cancel_id : o.resume_id), DRIP_ID_MAX);
+                cli_shown(o.cancel_id != NULL ? o.cancel_id : o.resume_id), DRIP_ID_MAX);
         } else {
             start_failed(e, &cfg, o.cancel_id == NULL && o.resume_id == NULL ? &req : NULL);
         }
