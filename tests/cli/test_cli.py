@@ -35,51 +35,18 @@ import ssl
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-SERVER = os.path.join(ROOT, "tests", "server", "replay_server.py")
-MKCERTS = os.path.join(ROOT, "tests", "server", "mkcerts.sh")
-CAPTURES = os.path.join(ROOT, "tests", "captures")
-TRANSCRIPTS = next(d for d in (os.path.join(ROOT, "tests", "transcripts"),
-                               os.path.normpath(os.path.join(ROOT, "..", "shared", "transcripts")))
-                   if os.path.isdir(d))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+from run_itest import CAPTURES, MKCERTS, Server as _ReplayServer, expected_text  # noqa: E402
+
 KEY = "sk-test-cli-SECRET-7f3a9c"
 
 
-def expected_text(name):
-    with open(os.path.join(CAPTURES, name + ".expected"), encoding="utf-8") as f:
-        return json.loads(f.read())["text"]
-
-
-class Server:
-    """One replay server on 127.0.0.1 with the given certificate."""
+class Server(_ReplayServer):
+    """One replay server on 127.0.0.1 with certificate CERT of CERTS (run_itest's)."""
 
     def __init__(self, work, certs, cert, name):
-        self.ready = os.path.join(work, name + ".port")
-        self.log = open(os.path.join(work, name + ".log"), "w")
-        self.proc = subprocess.Popen(
-            [sys.executable, SERVER, "--cert", os.path.join(certs, cert + ".pem"),
-             "--key", os.path.join(certs, cert + ".key"), "--transcripts", TRANSCRIPTS,
-             "--port", "0", "--ready-file", self.ready, "--exit-with-parent"],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            if os.path.exists(self.ready) and open(self.ready).read().strip():
-                self.port = int(open(self.ready).read().strip())
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"server {name} did not start (see {self.log.name})")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
+        super().__init__(work, os.path.join(certs, cert + ".pem"),
+                         os.path.join(certs, cert + ".key"), name, extra=("--exit-with-parent",))
 
 
 class Ctx:
