@@ -164,12 +164,16 @@ static int same_head(const drip_http_head_t *a, const drip_http_head_t *b)
            a->content_length == b->content_length &&
            strcmp(a->content_type, b->content_type) == 0 &&
            strcmp(a->request_id, b->request_id) == 0 && a->retry_after_ms == b->retry_after_ms &&
-           a->retry_after_date == b->retry_after_date && a->processing_ms == b->processing_ms &&
-           a->should_retry == b->should_retry && a->limit_requests == b->limit_requests &&
+           a->should_retry == b->should_retry
+#if DRIP_HTTP_EXTRAS
+           && a->retry_after_date == b->retry_after_date && a->processing_ms == b->processing_ms &&
+           a->limit_requests == b->limit_requests &&
            a->limit_tokens == b->limit_tokens && a->remaining_requests == b->remaining_requests &&
            a->remaining_tokens == b->remaining_tokens &&
            a->reset_requests_ms == b->reset_requests_ms &&
-           a->reset_tokens_ms == b->reset_tokens_ms;
+           a->reset_tokens_ms == b->reset_tokens_ms
+#endif
+        ;
 }
 
 static const char *diff_runs(const run_t *a, const run_t *b)
@@ -400,12 +404,14 @@ static void test_api_args(void **state)
     /* defaults of a fresh head */
     assert_int_equal(drip_http_init(&h), DRIP_OK);
     assert_int_equal(h.head.retry_after_ms, DRIP_HTTP_NONE_U32);
-    assert_int_equal(h.head.processing_ms, DRIP_HTTP_NONE_U32);
     assert_int_equal(h.head.should_retry, -1);
+#if DRIP_HTTP_EXTRAS
+    assert_int_equal(h.head.processing_ms, DRIP_HTTP_NONE_U32);
     assert_true(h.head.limit_requests == DRIP_HTTP_NONE_I64);
     assert_true(h.head.remaining_tokens == DRIP_HTTP_NONE_I64);
     assert_int_equal(h.head.reset_requests_ms, DRIP_HTTP_NONE_U32);
     assert_int_equal(h.head.reset_tokens_ms, DRIP_HTTP_NONE_U32);
+#endif
 }
 
 /* ------------------------------------------------------------------------ */
@@ -645,30 +651,34 @@ static void test_kept_headers(void **state)
     assert_int_equal(r->head.keep_alive, 1);
     assert_string_equal(r->head.content_type, "text/event-stream; charset=utf-8");
     assert_string_equal(r->head.request_id, "req_0123456789abcdef0123456789abcdef");
-    assert_int_equal(r->head.processing_ms, 1234);
     assert_int_equal(r->head.should_retry, 0);
+    assert_int_equal(r->head.retry_after_ms, DRIP_HTTP_NONE_U32);
+#if DRIP_HTTP_EXTRAS
+    assert_int_equal(r->head.processing_ms, 1234);
     assert_true(r->head.limit_requests == 10000);
     assert_true(r->head.limit_tokens == 2000000);
     assert_true(r->head.remaining_requests == 9999);
     assert_true(r->head.remaining_tokens == -42);
     assert_int_equal(r->head.reset_requests_ms, 6);
     assert_int_equal(r->head.reset_tokens_ms, 172800);
-    assert_int_equal(r->head.retry_after_ms, DRIP_HTTP_NONE_U32);
     assert_true(r->head.retry_after_date == 0);
+#endif
 
     /* nothing kept: every optional field says "absent" */
     r = ok_done(H200 "Content-Length: 0\r\n\r\n", "");
     assert_string_equal(r->head.content_type, "");
     assert_string_equal(r->head.request_id, "");
-    assert_int_equal(r->head.processing_ms, DRIP_HTTP_NONE_U32);
     assert_int_equal(r->head.should_retry, -1);
+    assert_int_equal(r->head.retry_after_ms, DRIP_HTTP_NONE_U32);
+#if DRIP_HTTP_EXTRAS
+    assert_int_equal(r->head.processing_ms, DRIP_HTTP_NONE_U32);
     assert_true(r->head.limit_requests == DRIP_HTTP_NONE_I64);
     assert_true(r->head.limit_tokens == DRIP_HTTP_NONE_I64);
     assert_true(r->head.remaining_requests == DRIP_HTTP_NONE_I64);
     assert_true(r->head.remaining_tokens == DRIP_HTTP_NONE_I64);
     assert_int_equal(r->head.reset_requests_ms, DRIP_HTTP_NONE_U32);
     assert_int_equal(r->head.reset_tokens_ms, DRIP_HTTP_NONE_U32);
-    assert_int_equal(r->head.retry_after_ms, DRIP_HTTP_NONE_U32);
+#endif
 }
 
 static void test_should_retry(void **state)
@@ -693,7 +703,9 @@ static void test_retry_after(void **state)
                 "");
     assert_int_equal(r->head.status, 429);
     assert_int_equal(r->head.retry_after_ms, 20000);
+#if DRIP_HTTP_EXTRAS
     assert_true(r->head.retry_after_date == 0);
+#endif
 
     r = ok_done("HTTP/1.1 503 X\r\nretry-after: 1.5\r\nContent-Length: 0\r\n\r\n", "");
     assert_int_equal(r->head.retry_after_ms, 1500);
@@ -702,16 +714,21 @@ static void test_retry_after(void **state)
     r = ok_done("HTTP/1.1 503 X\r\nretry-after: 0\r\nContent-Length: 0\r\n\r\n", "");
     assert_int_equal(r->head.retry_after_ms, 0);
 
-    /* IMF-fixdate */
+    /* IMF-fixdate (without DRIP_HTTP_EXTRAS: ignored, not an error) */
     r = ok_done("HTTP/1.1 503 X\r\nRetry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\n"
                 "Content-Length: 0\r\n\r\n",
                 "");
+#if DRIP_HTTP_EXTRAS
     assert_true(r->head.retry_after_date == 1445412480);
+#endif
     assert_int_equal(r->head.retry_after_ms, DRIP_HTTP_NONE_U32);
     r = ok_done("HTTP/1.1 503 X\r\nRetry-After: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
                 "Content-Length: 0\r\n\r\n",
                 "");
+#if DRIP_HTTP_EXTRAS
     assert_true(r->head.retry_after_date == 784111777);
+#endif
+    assert_int_equal(r->head.retry_after_ms, DRIP_HTTP_NONE_U32);
 
     /* retry-after-ms wins, in either order */
     r = ok_done("HTTP/1.1 429 X\r\nretry-after-ms: 250\r\nretry-after: 20\r\n"
@@ -728,9 +745,12 @@ static void test_retry_after(void **state)
     /* neither a number nor an IMF-fixdate: ignored, not an error */
     r = ok_done("HTTP/1.1 429 X\r\nretry-after: soon\r\nContent-Length: 0\r\n\r\n", "");
     assert_int_equal(r->head.retry_after_ms, DRIP_HTTP_NONE_U32);
+#if DRIP_HTTP_EXTRAS
     assert_true(r->head.retry_after_date == 0);
+#endif
 }
 
+#if DRIP_HTTP_EXTRAS
 static void test_ratelimit_numbers(void **state)
 {
     const run_t *r;
@@ -802,6 +822,38 @@ static void test_ratelimit_reset_empty_is_none(void **state)
     assert_int_equal(r->head.reset_requests_ms, DRIP_HTTP_NONE_U32);
     assert_int_equal(r->head.reset_tokens_ms, DRIP_HTTP_NONE_U32);
 }
+#else
+/* Without DRIP_HTTP_EXTRAS the extras are skipped like unknown headers: any
+ * value, any length, never an error; what the retry logic reads still is. */
+static void test_extras_skipped(void **state)
+{
+    char in[512], val[256];
+    const run_t *r;
+    (void)state;
+    r = ok_done("HTTP/1.1 429 X\r\n"
+                "x-ratelimit-limit-requests: many\r\n"
+                "x-ratelimit-remaining-tokens: -42\r\n"
+                "x-ratelimit-reset-requests: 6m0s\r\n"
+                "openai-processing-ms: 1234\r\n"
+                "retry-after: 2\r\n"
+                "x-should-retry: true\r\n"
+                "x-request-id: req_1\r\n"
+                "Content-Length: 0\r\n\r\n",
+                "");
+    assert_int_equal(r->head.status, 429);
+    assert_int_equal(r->head.retry_after_ms, 2000);
+    assert_int_equal(r->head.should_retry, 1);
+    assert_string_equal(r->head.request_id, "req_1");
+    /* longer than the value buffer: kept, it would be HEADER_TOO_LONG */
+    memset(val, '1', sizeof val);
+    val[200] = '\0';
+    snprintf(in, sizeof in, H200 "x-ratelimit-reset-tokens: %s\r\nContent-Length: 0\r\n\r\n",
+             val);
+    ok_done(in, "");
+    snprintf(in, sizeof in, H200 "openai-processing-ms: %s\r\nContent-Length: 0\r\n\r\n", val);
+    ok_done(in, "");
+}
+#endif /* DRIP_HTTP_EXTRAS */
 
 static char g_big[65536];
 
@@ -864,8 +916,12 @@ static void test_kept_header_too_long(void **state)
     /* any kept header that overflows the reader's value buffer */
     memset(val, '1', sizeof val);
     val[200] = '\0';
+#if DRIP_HTTP_EXTRAS
     snprintf(in, sizeof in, H200 "x-ratelimit-reset-tokens: %s\r\nContent-Length: 0\r\n\r\n",
              val);
+    bad(in, DRIP_ERR_HTTP_HEADER_TOO_LONG);
+#endif
+    snprintf(in, sizeof in, H200 "retry-after-ms: %s\r\nContent-Length: 0\r\n\r\n", val);
     bad(in, DRIP_ERR_HTTP_HEADER_TOO_LONG);
     /* ... but the same length in an unknown header is fine */
     snprintf(in, sizeof in, H200 "x-ratelimit-reset-tokenz: %s\r\nContent-Length: 0\r\n\r\n",
@@ -1626,6 +1682,9 @@ static void test_huge_numbers_saturate(void **state)
                      ra[i], (unsigned)r->head.retry_after_ms, (unsigned)(UINT32_MAX - 1u));
         }
     }
+#if !DRIP_HTTP_EXTRAS
+    (void)rs;
+#else
     for (i = 0; i < sizeof rs / sizeof rs[0]; i++) {
         char in[256];
         const run_t *r;
@@ -1639,6 +1698,7 @@ static void test_huge_numbers_saturate(void **state)
                      rs[i], (unsigned)r->head.reset_requests_ms, (unsigned)(UINT32_MAX - 1u));
         }
     }
+#endif
 }
 
 int main(void)
@@ -1654,9 +1714,13 @@ int main(void)
         cmocka_unit_test_teardown(test_kept_headers, teardown_res),
         cmocka_unit_test_teardown(test_should_retry, teardown_res),
         cmocka_unit_test_teardown(test_retry_after, teardown_res),
+#if DRIP_HTTP_EXTRAS
         cmocka_unit_test_teardown(test_ratelimit_numbers, teardown_res),
         cmocka_unit_test_teardown(test_ratelimit_reset_durations, teardown_res),
         cmocka_unit_test_teardown(test_ratelimit_reset_empty_is_none, teardown_res),
+#else
+        cmocka_unit_test_teardown(test_extras_skipped, teardown_res),
+#endif
         cmocka_unit_test_teardown(test_long_unknown_header_skipped, teardown_res),
         cmocka_unit_test_teardown(test_kept_header_too_long, teardown_res),
         cmocka_unit_test_teardown(test_kept_header_trailing_ows_not_counted, teardown_res),
@@ -1684,5 +1748,6 @@ int main(void)
         cmocka_unit_test_teardown(test_fuzz_mutations, teardown_res),
         cmocka_unit_test_teardown(test_huge_numbers_saturate, teardown_res),
     };
-    return cmocka_run_group_tests_name("http", tests, NULL, NULL);
+    return cmocka_run_group_tests_name(DRIP_HTTP_EXTRAS ? "http" : "http (no extras)", tests,
+                                       NULL, NULL);
 }

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Error texts. DRIP_NO_ERR_STR=1 drops them to save flash. */
+/* Error texts. DRIP_ERR_STRINGS=0 (the firmware default) drops them to save
+ * flash: the callers print the code next to the text anyway. */
 #include "dripfeed/drip_err.h"
 #include "dripfeed/drip_opts.h"
 
 const char *drip_err_str(int err)
 {
-#if DRIP_NO_ERR_STR
-    (void)err;
-    return "error";
+#if !DRIP_ERR_STRINGS
+    return err == DRIP_OK ? "ok" : "error";
 #else
     switch (err) {
     case DRIP_OK: return "ok";

@@ -16,7 +16,10 @@
  *   without a heap: DRIP_ERR_HTTP_CODING (requests say Accept-Encoding:
  *   identity, so a server that compresses anyway is at fault).
  * - retry-after as HTTP-date: IMF-fixdate only (what servers send today);
- *   the obsolete RFC 850/asctime forms are ignored, not errors.
+ *   the obsolete RFC 850/asctime forms are ignored, not errors. Without
+ *   DRIP_HTTP_EXTRAS every date form is ignored (the client only waits for
+ *   retry-after in seconds or retry-after-ms), and rate-limit and
+ *   processing-time headers are skipped like unknown ones.
  * - 204 and 304 have no body; 1xx are skipped (RFC 9110 15.2).
  */
 #include "dripfeed/drip_http.h"
@@ -33,10 +36,13 @@ enum {
     ST_DONE
 };
 
+/* Kept headers; the extras last, in k_headers' order. */
 enum {
     H_NONE, H_CTYPE, H_CLEN, H_TE, H_CE, H_CONN, H_RETRY_AFTER, H_RETRY_MS,
-    H_REQID, H_PROC_MS, H_SHOULD_RETRY, H_LIM_REQ, H_LIM_TOK, H_REM_REQ,
-    H_REM_TOK, H_RESET_REQ, H_RESET_TOK
+    H_REQID, H_SHOULD_RETRY
+#if DRIP_HTTP_EXTRAS
+    , H_PROC_MS, H_LIM_REQ, H_LIM_TOK, H_REM_REQ, H_REM_TOK, H_RESET_REQ, H_RESET_TOK
+#endif
 };
 
 /* priv.flags bits */
@@ -49,22 +55,27 @@ enum {
 
 static const char *const k_headers[] = {
     "", "content-type", "content-length", "transfer-encoding", "content-encoding",
-    "connection", "retry-after", "retry-after-ms", "x-request-id",
-    "openai-processing-ms", "x-should-retry", "x-ratelimit-limit-requests",
+    "connection", "retry-after", "retry-after-ms", "x-request-id", "x-should-retry"
+#if DRIP_HTTP_EXTRAS
+    , "openai-processing-ms", "x-ratelimit-limit-requests",
     "x-ratelimit-limit-tokens", "x-ratelimit-remaining-requests",
     "x-ratelimit-remaining-tokens", "x-ratelimit-reset-requests",
-    "x-ratelimit-reset-tokens"};
+    "x-ratelimit-reset-tokens"
+#endif
+};
 
 static void new_head(drip_http_t *h)
 {
     drip_http_head_t *hd = &h->head;
     memset(hd, 0, sizeof *hd);
     hd->retry_after_ms = DRIP_HTTP_NONE_U32;
-    hd->processing_ms = DRIP_HTTP_NONE_U32;
     hd->should_retry = -1;
+#if DRIP_HTTP_EXTRAS
+    hd->processing_ms = DRIP_HTTP_NONE_U32;
     hd->limit_requests = hd->limit_tokens = DRIP_HTTP_NONE_I64;
     hd->remaining_requests = hd->remaining_tokens = DRIP_HTTP_NONE_I64;
     hd->reset_requests_ms = hd->reset_tokens_ms = DRIP_HTTP_NONE_U32;
+#endif
     h->priv.flags = 0;
     h->priv.state = ST_STATUS;
     h->priv.idx = 0;
@@ -178,6 +189,7 @@ static uint32_t clamp_u32(int64_t v)
     return v >= (int64_t)UINT32_MAX ? UINT32_MAX - 1u : (uint32_t)v;
 }
 
+#if DRIP_HTTP_EXTRAS
 /* Go-style duration ("6m0s", "2m52.8s", "547ms", "1h") or a bare number of
  * seconds (Azure) into milliseconds. */
 static uint32_t parse_duration_ms(const char *s, size_t n)
@@ -275,6 +287,7 @@ static int64_t parse_http_date(const char *s, size_t n)
     return (int64_t)(era * 146097 + doe - 719468) * 86400 + (int64_t)hh * 3600 +
            (int64_t)mi * 60 + ss;
 }
+#endif /* DRIP_HTTP_EXTRAS */
 
 /* Walk a comma-separated list; calls back per trimmed element via index. */
 static size_t list_next(const char *v, size_t n, size_t *pos, size_t *len)
@@ -384,19 +397,17 @@ static int header_done(drip_http_t *h)
             if (!(h->priv.flags & FL_RETRY_MS)) {
                 hd->retry_after_ms = clamp_u32(num);
             }
-        } else {
+        }
+#if DRIP_HTTP_EXTRAS
+        else {
             hd->retry_after_date = parse_http_date(v, n);
         }
+#endif
         break;
     case H_RETRY_MS:
         if (parse_num(v, n, 1, 0, &num) == 0) {
             hd->retry_after_ms = clamp_u32(num);
             h->priv.flags |= FL_RETRY_MS;
-        }
-        break;
-    case H_PROC_MS:
-        if (parse_num(v, n, 1, 0, &num) == 0) {
-            hd->processing_ms = clamp_u32(num);
         }
         break;
     case H_SHOULD_RETRY:
@@ -406,6 +417,12 @@ static int header_done(drip_http_t *h)
             hd->should_retry = 0;
         } else {
             hd->should_retry = -1;
+        }
+        break;
+#if DRIP_HTTP_EXTRAS
+    case H_PROC_MS:
+        if (parse_num(v, n, 1, 0, &num) == 0) {
+            hd->processing_ms = clamp_u32(num);
         }
         break;
     case H_LIM_REQ:
@@ -427,6 +444,7 @@ static int header_done(drip_http_t *h)
     case H_RESET_TOK:
         hd->reset_tokens_ms = parse_duration_ms(v, n);
         break;
+#endif /* DRIP_HTTP_EXTRAS */
     default:
         break;
     }

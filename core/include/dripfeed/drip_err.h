@@ -98,6 +98,8 @@ typedef enum drip_err {
 /**
  * @brief Short English text for an error code ("http: bad chunk size").
  * @return a static string; never NULL (unknown codes give "unknown error").
+ *         Built with DRIP_ERR_STRINGS 0 (the firmware default, drip_opts.h):
+ *         "ok" for DRIP_OK, "error" for any other code.
  */
 const char *drip_err_str(int err);
 

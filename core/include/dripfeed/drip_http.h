@@ -11,7 +11,8 @@
  *
  * Rules: ../shared/spec/http.md (RFC 9110/9112). Interim 1xx responses are
  * skipped. Of the headers only those in drip_http_head_t are kept; every other
- * header is skipped whatever its length. Body framing: chunked (when the last
+ * header is skipped whatever its length. Rate-limit, processing-time and
+ * HTTP-date retry-after headers are kept only with DRIP_HTTP_EXTRAS (drip_opts.h). Body framing: chunked (when the last
  * transfer coding is chunked), else Content-Length, else until close.
  *
  * Typical loop:
@@ -67,18 +68,22 @@ typedef struct drip_http_head {
     char content_type[DRIP_HTTP_CTYPE_MAX]; /**< value as sent (NUL-terminated) */
     char request_id[DRIP_HTTP_REQID_MAX];   /**< x-request-id (NUL-terminated, "" if none) */
     /** retry-after-ms, or retry-after in seconds x1000 (fractions kept);
-     *  DRIP_HTTP_NONE_U32 when absent. An HTTP-date goes to retry_after_date. */
+     *  DRIP_HTTP_NONE_U32 when absent. An HTTP-date goes to retry_after_date
+     *  (DRIP_HTTP_EXTRAS), or is ignored. */
     uint32_t retry_after_ms;
+    int8_t should_retry;        /**< x-should-retry: 1 true, 0 false, -1 absent */
+#if DRIP_HTTP_EXTRAS
+    /* What the client never reads (drip_opts.h: DRIP_HTTP_EXTRAS, host default). */
+    uint32_t processing_ms;     /**< openai-processing-ms, or DRIP_HTTP_NONE_U32 */
     /** retry-after given as an HTTP-date: seconds since 1970 (0 if none). */
     int64_t retry_after_date;
-    uint32_t processing_ms;     /**< openai-processing-ms, or DRIP_HTTP_NONE_U32 */
-    int8_t should_retry;        /**< x-should-retry: 1 true, 0 false, -1 absent */
     /** x-ratelimit-{limit,remaining}-{requests,tokens}; DRIP_HTTP_NONE_I64 if absent.
      *  Remaining can be negative (Azure). */
     int64_t limit_requests, limit_tokens, remaining_requests, remaining_tokens;
     /** x-ratelimit-reset-{requests,tokens} ("6m0s", "547ms", "2") in ms;
      *  DRIP_HTTP_NONE_U32 if absent or unparsable. */
     uint32_t reset_requests_ms, reset_tokens_ms;
+#endif
 } drip_http_head_t;
 
 /** Reader state. Fields outside `head`, `body`, `body_len` are private. */

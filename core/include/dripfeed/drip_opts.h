@@ -16,6 +16,23 @@
 #include DRIP_CONFIG_FILE
 #endif
 
+/** 1 when compiled for an operating system (the compiler predefines
+ *  __unix__, __APPLE__ or _WIN32: Linux, macOS, BSD, Windows), 0 for bare
+ *  metal and RTOS cross compilers (arm-none-eabi, xtensa-esp32-elf, ...).
+ *  It picks the defaults marked "host / firmware" below: the host tool keeps
+ *  every text and figure, firmware saves flash and RAM. Decided by the
+ *  compiler rather than the build system so that the library and the code
+ *  that includes its headers always agree on the struct layouts (a CMake
+ *  -D missing from a pkg-config or installed-package build would not).
+ *  Define it, or any single option, to choose otherwise. */
+#ifndef DRIP_HOSTED
+#if defined(__unix__) || defined(__unix) || defined(__APPLE__) || defined(_WIN32)
+#define DRIP_HOSTED 1
+#else
+#define DRIP_HOSTED 0
+#endif
+#endif
+
 /** Longest SSE `event:` value kept (bytes). RAM: this, once per parser.
  *  The longest Responses type is 44 bytes. Longer values: DRIP_ERR_SSE_FIELD_TOO_LONG. */
 #ifndef DRIP_SSE_TYPE_MAX
@@ -51,12 +68,17 @@
 #define DRIP_ID_MAX 64
 #endif
 
-/** Error message kept in drip_result_t (bytes, with NUL). Real API messages
- *  run to ~200 bytes (insufficient_quota: 196). A longer one is cut here and
- *  flagged (drip_result_t.message_cut); on_error always sees it whole when
- *  the event fitted the data buffer. */
+/** Error message kept in drip_result_t (bytes, with NUL). Host / firmware
+ *  default: 320 / 128. RAM: this, once per stream (drip_result_t). Real API
+ *  messages run to ~200 bytes (insufficient_quota: 196). A longer one is cut
+ *  here and flagged (drip_result_t.message_cut); on_error always sees it
+ *  whole when the event fitted the data buffer, whatever this is. */
 #ifndef DRIP_ERRMSG_MAX
+#if DRIP_HOSTED
 #define DRIP_ERRMSG_MAX 320
+#else
+#define DRIP_ERRMSG_MAX 128
+#endif
 #endif
 
 /** Error type / code / param and incomplete reason strings (bytes). */
@@ -113,9 +135,28 @@
 #define DRIP_DEFAULT_TOTAL_TIMEOUT_MS 0xFFFFFFFFu
 #endif
 
-/** Define to 1 to drop drip_err_str()'s texts (saves flash). */
-#ifndef DRIP_NO_ERR_STR
-#define DRIP_NO_ERR_STR 0
+/** 1: drip_err_str() gives a text per code ("http: bad chunk size");
+ *  0: "ok" for DRIP_OK and "error" for every other code (print the number).
+ *  Host / firmware default: 1 / 0. Flash (Cortex-M4 -Os, linked): 1 820 B
+ *  for the texts. */
+#ifndef DRIP_ERR_STRINGS
+#define DRIP_ERR_STRINGS DRIP_HOSTED
+#endif
+
+/** 1: the HTTP reader also keeps what the client never reads: x-ratelimit-*
+ *  limits, remaining counts and reset durations, openai-processing-ms, and
+ *  retry-after given as an HTTP-date (drip_http_head_t fields under
+ *  `#if DRIP_HTTP_EXTRAS`). 0: those headers are skipped like any other;
+ *  what the retry logic needs is always kept (retry-after in seconds,
+ *  retry-after-ms, x-should-retry, x-request-id, content-type and framing).
+ *  Host / firmware default: 1 / 0. Flash (Cortex-M4 -Os): 1 330 B (header
+ *  names, duration and date parsers); RAM: 56 B per stream (drip_http_head_t). */
+#ifndef DRIP_HTTP_EXTRAS
+#define DRIP_HTTP_EXTRAS DRIP_HOSTED
+#endif
+
+#ifdef DRIP_NO_ERR_STR
+#error "DRIP_NO_ERR_STR is gone: use DRIP_ERR_STRINGS (0 drops the texts)"
 #endif
 
 #if DRIP_SSE_TYPE_MAX < 16 || DRIP_SSE_TYPE_MAX > 255

@@ -20,8 +20,16 @@
 #define DRIP_ID_MAX CONFIG_DRIP_ID_MAX
 #define DRIP_ERRMSG_MAX CONFIG_DRIP_ERRMSG_MAX
 #define DRIP_SCAN_ARENA CONFIG_DRIP_SCAN_ARENA
-#if defined(CONFIG_DRIP_NO_ERR_STR) && CONFIG_DRIP_NO_ERR_STR
-#define DRIP_NO_ERR_STR 1
+/* bool symbols that are off are not defined at all in sdkconfig.h */
+#if defined(CONFIG_DRIP_ERR_STRINGS) && CONFIG_DRIP_ERR_STRINGS
+#define DRIP_ERR_STRINGS 1
+#else
+#define DRIP_ERR_STRINGS 0
+#endif
+#if defined(CONFIG_DRIP_HTTP_EXTRAS) && CONFIG_DRIP_HTTP_EXTRAS
+#define DRIP_HTTP_EXTRAS 1
+#else
+#define DRIP_HTTP_EXTRAS 0
 #endif
 
 #endif /* DRIP_ESP32_DRIP_CONFIG_H */
