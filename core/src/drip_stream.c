@@ -175,7 +175,7 @@ static void api_error(drip_stream_t *st, drip_err_t code, int status, const drip
 
     if (!r->has_error) {
         r->has_error = 1;
-        r->error_status = status;
+        r->error_status = (uint16_t)status; /* 0 or 100..999 */
         r->error_has = (uint8_t)((a->type.p ? HAS_TYPE : 0u) | (a->code.p ? HAS_CODE : 0u) |
                                  (a->message.p ? HAS_MESSAGE : 0u) | (a->param.p ? HAS_PARAM : 0u));
         (void)copy_field(r->error_type, sizeof r->error_type, a->type);
@@ -625,7 +625,7 @@ static int dispatch(drip_stream_t *st)
     case DRIP_EV_RESPONSE_INCOMPLETE:
     case DRIP_EV_RESPONSE_FAILED:
         if (!st->priv.terminal || r->state == DRIP_STATE_FAILED) {
-            r->has_usage = ev->has_usage;
+            r->has_usage = (uint8_t)(ev->has_usage != 0);
             r->usage = ev->usage;
             (void)copy_field(r->incomplete_reason, sizeof r->incomplete_reason,
                              ev->incomplete_reason);
@@ -713,7 +713,7 @@ static int on_head(drip_stream_t *st)
 {
     const drip_http_head_t *hd = &st->priv.http.head;
     const drip_handlers_t *h = st->priv.cfg.handlers;
-    st->result.http_status = hd->status;
+    st->result.http_status = (uint16_t)hd->status; /* 100..999 */
     if (h->on_head != NULL && h->on_head(st->priv.cfg.user, hd) != DRIP_OK) {
         return fail(st, DRIP_ERR_CANCELLED, DRIP_STATE_CANCELLED, "");
     }
