@@ -11,16 +11,20 @@
 #
 #   scripts/size.sh [--json FILE]
 #
-#   SIZE_CFLAGS   extra compiler flags (word-split), e.g.
-#                 SIZE_CFLAGS='-DDRIP_NO_ERR_STR=1' scripts/size.sh
+#   SIZE_CFLAGS   extra compiler flags (word-split), e.g. the host defaults:
+#                 SIZE_CFLAGS='-DDRIP_HOSTED=1' scripts/size.sh
+#                 or one option: SIZE_CFLAGS='-DDRIP_ERR_STRINGS=1'.
 #                 They are passed to the link as well (so -mfloat-abi=... picks
 #                 the matching newlib/libgcc).
+#   SIZE_OUT      output directory (default build/size; relative to the
+#                 repository root).
 #   --json FILE   also write the figures as JSON (for the docs).
 #   FW_BUILD      firmware build directory (default build/fw); its table is
 #                 skipped when FW_BUILD/dripfeed_qemu.map does not exist.
 #   FW_MEASURE=0  do not run the image under QEMU for the measured figures.
 #
-# Output goes to build/size/ (objects, .su/.ci, link map). Installs its Debian
+# Output goes to $SIZE_OUT (objects, .su/.ci, link map). The struct sizes
+# line is sizeof() on the same target with the same flags. Installs its Debian
 # packages (gcc-arm-none-eabi, libnewlib-arm-none-eabi, libjsmn-dev) when
 # missing. The targets line is informational: the exit status is 0 unless no
 # file compiles (1), or the call graph has recursion (1: the stack cannot be
@@ -47,7 +51,7 @@ fi
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-OUT=build/size
+OUT=${SIZE_OUT:-build/size}
 LINKDIR=$OUT/link
 JSMN_H=/usr/include/jsmn.h
 CC=arm-none-eabi-gcc
@@ -56,7 +60,8 @@ NM=arm-none-eabi-nm
 OBJDUMP=arm-none-eabi-objdump
 READELF=arm-none-eabi-readelf
 
-TARGET_TEXT=6144
+TARGET_TEXT=18432      # issue 10: all of core <= 18 KB
+TARGET_CLIENT_STRUCT=1600  # issue 10: sizeof(drip_client_t)
 TARGET_RAM=0
 TARGET_STACK=512
 TARGET_CLIENT_RAM=2048
@@ -338,6 +343,29 @@ else
 fi
 echo
 
+# sizeof() of the structs a firmware allocates, on this target with these
+# flags (the probe's objects are .bss: nm gives their sizes). Its own
+# directory: the stack analysis reads every .su/.ci in $OUT.
+declare -A STRUCT
+mkdir -p "$OUT/structs"
+STRUCT_NAMES=(drip_client_t drip_stream_t drip_result_t drip_http_t drip_sse_t drip_event_dec_t drip_event_t)
+{
+    echo '#include "dripfeed/drip_client.h"'
+    for t in "${STRUCT_NAMES[@]}"; do echo "$t drip_size_$t;"; done
+} >"$OUT/structs/structs.c"
+if "$CC" "${CFLAGS[@]}" ${EXTRA[@]+"${EXTRA[@]}"} -fno-common -c "$OUT/structs/structs.c" \
+        -o "$OUT/structs/structs.o" 2>"$OUT/structs/structs.log"; then
+    while read -r _addr sz _type name; do
+        STRUCT[${name#drip_size_}]=$((16#$sz))
+    done < <("$NM" -S "$OUT/structs/structs.o" | awk 'NF == 4')
+    printf 'struct sizes (sizeof, bytes):'
+    for t in "${STRUCT_NAMES[@]}"; do printf ' %s %s' "$t" "${STRUCT[$t]:-?}"; done
+    echo
+else
+    warn "the struct size probe does not compile ($OUT/structs/structs.log)"
+fi
+echo
+
 # --------------------------------------------------------------------------
 # 4. Worst-case stack
 
@@ -615,7 +643,7 @@ else
     R_VAL=$((SUM_DATA + SUM_BSS))
     R_WHAT="sum of objects"
 fi
-echo "targets: .text <= $TARGET_TEXT B (with jsmn), .data+.bss = $TARGET_RAM, stack <= $TARGET_STACK B"
+echo "targets: .text <= $TARGET_TEXT B (with jsmn), .data+.bss = $TARGET_RAM, stack <= $TARGET_STACK B, drip_client_t <= $TARGET_CLIENT_STRUCT B"
 T_V=$(verdict "$T_VAL" "$TARGET_TEXT")
 R_V=$(verdict "$R_VAL" "$TARGET_RAM")
 printf '  .text      %6d B  %s  (%s)\n' "$T_VAL" "$T_V" "$T_WHAT"
@@ -631,6 +659,12 @@ else
     else
         echo "  stack      unknown  OVER  (stack analysis failed, see above)"
     fi
+fi
+C_V=OVER
+if [[ -n ${STRUCT[drip_client_t]:-} ]]; then
+    C_V=$(verdict "${STRUCT[drip_client_t]}" "$TARGET_CLIENT_STRUCT")
+    printf '  client     %6d B  %s  (sizeof(drip_client_t); buffers are the caller'"'"'s)\n' \
+        "${STRUCT[drip_client_t]}" "$C_V"
 fi
 if ((${#FAILED[@]})); then
     echo "  (incomplete: ${#FAILED[@]} file(s) skipped)"
@@ -698,6 +732,15 @@ if [[ -n $JSON_OUT ]]; then
         else
             printf '  "linked": null,\n'
         fi
+        printf '  "structs": {'
+        first=1
+        for t in "${STRUCT_NAMES[@]}"; do
+            [[ -n ${STRUCT[$t]:-} ]] || continue
+            ((first)) || printf ', '
+            first=0
+            printf '"%s": %d' "$t" "${STRUCT[$t]}"
+        done
+        printf '},\n'
         if [[ -s $STACK_JSON ]]; then
             printf '  "stack": '
             sed '2,$s/^/  /' "$STACK_JSON" | sed '$s/$/,/'
@@ -714,8 +757,10 @@ if [[ -n $JSON_OUT ]]; then
         printf '  "targets": {\n'
         printf '    "text": {"limit": %d, "value": %d, "result": "%s"},\n' "$TARGET_TEXT" "$T_VAL" "$T_V"
         printf '    "data_bss": {"limit": %d, "value": %d, "result": "%s"},\n' "$TARGET_RAM" "$R_VAL" "$R_V"
-        printf '    "stack": {"limit": %d, "value": %s, "result": "%s"}\n' "$TARGET_STACK" \
+        printf '    "stack": {"limit": %d, "value": %s, "result": "%s"},\n' "$TARGET_STACK" \
             "${STACK_WORST:-null}" "$S_V"
+        printf '    "client_struct": {"limit": %d, "value": %s, "result": "%s"}\n' \
+            "$TARGET_CLIENT_STRUCT" "${STRUCT[drip_client_t]:-null}" "$C_V"
         printf '  }\n'
         printf '}\n'
     } >"$JSON_OUT.tmp"
