@@ -470,6 +470,43 @@ static void expect_int_err(const char *num, int64_t lo, int64_t hi, drip_err_t w
     assert_int_equal(v, 77); /* untouched on error */
 }
 
+/* drip_json_valid: nesting up to the limit, strings already read. (What it
+ * accepts against the scanner: test_scan.c, test_jsmn_agrees.) */
+static void test_valid_depth(void **state)
+{
+    static doc_t d;
+    char js[300];
+    unsigned n;
+    (void)state;
+    for (n = 1; n <= 66; n++) {
+        memset(js, '[', n); /* n '[' then n ']' */
+        memset(js + n, ']', n);
+        js[2u * n] = '\0';
+        assert_int_equal(parse_n(&d, js, 2u * n, NTOK), DRIP_OK);
+        assert_int_equal(drip_json_valid(&d.j, 64), n <= 64);
+        assert_int_equal(drip_json_valid(&d.j, n), n <= 64); /* 64 at most */
+        assert_int_equal(drip_json_valid(&d.j, n - 1u), 0);
+    }
+    /* objects and arrays mixed: {"k":[{"k":[...]}]} */
+    assert_int_equal(parse(&d, "{\"k\":[{\"k\":[1,{\"k\":{}}]}]}"), DRIP_OK);
+    assert_int_equal(drip_json_valid(&d.j, 6), 1);
+    assert_int_equal(drip_json_valid(&d.j, 5), 0);
+    assert_int_equal(parse(&d, "{\"k\":[{\"k\":[1,{\"k\":{}]}]}]}"), DRIP_ERR_JSON_INVALID);
+}
+
+static void test_valid_after_read(void **state)
+{
+    static doc_t d;
+    drip_str_t s;
+    (void)state;
+    assert_int_equal(parse(&d, "{\"a\":\"x\\ny\",\"b\":[1,true,null,-2.5e3]} "), DRIP_OK);
+    assert_int_equal(drip_json_valid(&d.j, 64), 1);
+    assert_int_equal(drip_json_valid(&d.j, 64), 1); /* reads nothing: again the same */
+    assert_int_equal(member_str(&d, "a", &s), DRIP_OK);
+    /* a string unescaped in place is no longer the text jsmn saw */
+    assert_int_equal(drip_json_valid(&d.j, 64), 0);
+}
+
 static void test_int_values(void **state)
 {
     (void)state;
@@ -647,6 +684,8 @@ int main(void)
         cmocka_unit_test(test_unpaired_surrogates),
         cmocka_unit_test(test_str_not_a_string),
         cmocka_unit_test(test_str_idempotent),
+        cmocka_unit_test(test_valid_depth),
+        cmocka_unit_test(test_valid_after_read),
         cmocka_unit_test(test_int_values),
         cmocka_unit_test(test_int_range),
         cmocka_unit_test(test_int64_edges),

@@ -1038,6 +1038,30 @@ static const agree_case_t k_agree[] = {
     {"[tru]", 0, 1},
     {"[nul]", 0, 1},
     {"[\"a\x01" "b\"]", 0, 1}, /* raw control byte: jsmn does not look */
+    {"{\"a\x1f\":1}", 0, 1},    /* ...in a key too */
+    {"[\"abcdefgh\x01ijklmn\"]", 0, 1},
+    {"[\"abcdefghijklm\x1f\"]", 0, 1},
+    {"{\"a\":1:2}", 0, 1},       /* jsmn's strict primitive runs over ':' ("1:2") */
+    {"{\"a\"::1}", 0, 1},
+    {"{:\"a\"}", 0, 1},
+    {"[:]", 0, 1},
+    {"[\"a\":1]", 0, 1},
+    {"{\"a\":1,,\"b\":2}", 0, 1},
+    {"[true false]", 0, 1},
+    {"{\"a\":truex}", 0, 1},
+    {"[-01]", 0, 1},
+    {"[1.5e+]", 0, 1},
+    {"[0x1]", 0, 1},
+    {"[1.2.3]", 0, 1},
+    {"{\"a\":[1,{\"b\":2},]}", 0, 1},
+    {"[\"a\"\"b\"]", 0, 1},   /* two strings, no comma */
+    {"[{}{}]", 0, 1},
+    {"[[][]]", 0, 1},
+    {"{\"a\":1}\t", 1, 1},
+    {"{\"a\":\"b\"  ,  \"c\":[ ] , \"d\" : { } }", 1, 1},
+    {"[1e5,-0.0E-0,0.25e+12,-9]", 1, 1},
+    {"[\"abcdefgh\x7f\xE2\x80\x99\xE2\x80\x99\xE2\x80\x99ijk\"]", 1, 1},
+    {"[\"\\u0001 escaped control \\t\"]", 1, 1},
     {"[\"\\ud800\"]", 1, 1},   /* lone surrogate: valid grammar (RFC 8259 8.2), U+FFFD */
     /* jsmn's strict mode needs a delimiter after a primitive, so a root
      * number or literal at the very end of the text is "partial" to it;
@@ -1073,6 +1097,12 @@ static void test_jsmn_agrees(void **state)
         if (vj != c->jsmn) {
             print_error("jsmn: \"%s\" is %s, expected %s\n", c->doc, vj ? "valid" : "invalid",
                         c->jsmn ? "valid" : "invalid");
+            bad++;
+        }
+        /* what jsmn takes, drip_json_valid() sorts exactly as the scanner */
+        if (vj && drip_json_valid(&j, DRIP_SCAN_MAX_DEPTH) != vs) {
+            print_error("drip_json_valid: \"%s\" is %s, the scanner says %s\n", c->doc,
+                        vs ? "invalid" : "valid", vs ? "valid" : "invalid");
             bad++;
         }
         if (vs != c->strict) {

@@ -326,10 +326,12 @@ static const drip_scan_cfg_t k_scan_cfg[2] = {
     {k_keys, (uint8_t)(K_COUNT_ - 1), k_paths_chat,
      (uint8_t)(sizeof k_paths_chat / sizeof k_paths_chat[0])}};
 
-/* Grammar only: jsmn's strict mode still accepts stray commas, missing
- * colons, bad literals and numbers ("[1,]", "tru", "01"), so every event is
- * also checked by the scanner. Then an event is valid or not whatever its
- * size, with the same error code on both paths. */
+/* Grammar only: an event is valid or not whatever its size, with the
+ * scanner's error code on both paths. jsmn's strict mode still accepts stray
+ * commas, missing colons, bad literals and numbers ("[1,]", "tru", "01"):
+ * drip_json_valid() checks its tokens, and only an event that fails there
+ * (or in jsmn) is read again by the scanner, for the code an oversize event
+ * would get (the first error in byte order). */
 static const drip_scan_cfg_t k_grammar_cfg = {k_keys, 0, k_paths_chat, 0};
 
 static drip_err_t check_grammar(drip_event_dec_t *d, const char *data, size_t len)
@@ -957,22 +959,31 @@ drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_e
         ev->type_name.n = 6;
         return DRIP_OK;
     }
-    e = check_grammar(d, data, len);
-    if (e != DRIP_OK) {
-        return e;
-    }
     e = drip_json_parse(&d->json, data, len, d->tok, d->ntok);
     if (e == DRIP_ERR_JSON_NOMEM) {
-        /* Valid or not, it has too many tokens: the scanner decides. */
+        /* Valid or not, it has too many tokens: the scanner decides. Pieces
+         * go out while it reads, so with a piece receiver the grammar is
+         * checked first: an invalid event hands nothing on. */
         d->json.ntok = 0;
-        e = drip_event_scan_begin(d);
+        e = d->on_piece != NULL ? check_grammar(d, data, len) : DRIP_OK;
+        if (e == DRIP_OK) {
+            e = drip_event_scan_begin(d);
+        }
         if (e == DRIP_OK) {
             e = drip_event_scan_feed(d, (const uint8_t *)data, len);
         }
         return e != DRIP_OK ? e : drip_event_scan_end(d, ev);
     }
-    if (e != DRIP_OK) {
-        return e;
+    if (e != DRIP_OK || !drip_json_valid(&d->json, DRIP_SCAN_MAX_DEPTH)) {
+        /* rare: the scanner says which error comes first in the text */
+        drip_err_t g = check_grammar(d, data, len);
+        if (g != DRIP_OK) {
+            d->json.ntok = 0;
+            return g;
+        }
+        if (e != DRIP_OK) {
+            return e; /* valid JSON that jsmn refuses (a bare root number) */
+        }
     }
     if (d->tok[0].type != JSMN_OBJECT) {
         return DRIP_ERR_JSON_INVALID;

@@ -61,6 +61,207 @@ drip_err_t drip_json_parse(drip_json_t *j, char *js, size_t len, jsmntok_t *tok,
     return DRIP_OK;
 }
 
+/* ---- validation of a token stream (drip_json_valid) ------------------- */
+
+/* A word has a byte below 0x20: a borrow out of such a byte sets its top
+ * bit; higher bytes may be wrong, but only once one already was below 0x20,
+ * so the test of the whole word is exact. */
+#define HAS_CTRL(w, T) ((((w) - (T)-1 / 0xFFu * 0x20u) & ~(w) & (T)-1 / 0xFFu * 0x80u) != 0)
+
+/* No byte below 0x20 in s[0..n): a word at a time, the last word ending
+ * at the last byte (it may overlap the one before). */
+static int no_ctrl(const char *s, size_t n)
+{
+    size_t i, w;
+    uint32_t h;
+    if (n >= sizeof w) {
+        for (i = 0; i + sizeof w < n; i += sizeof w) {
+            memcpy(&w, s + i, sizeof w);
+            if (HAS_CTRL(w, size_t)) {
+                return 0;
+            }
+        }
+        memcpy(&w, s + n - sizeof w, sizeof w);
+        return !HAS_CTRL(w, size_t);
+    }
+    if (n >= sizeof h) { /* keys and short values (64-bit words) */
+        memcpy(&h, s, sizeof h);
+        if (HAS_CTRL(h, uint32_t)) {
+            return 0;
+        }
+        memcpy(&h, s + n - sizeof h, sizeof h);
+        return !HAS_CTRL(h, uint32_t);
+    }
+    for (i = 0; i < n; i++) {
+        if ((uint8_t)s[i] < 0x20u) {
+            return 0;
+        }
+    }
+    return 1;
+}
+#undef HAS_CTRL
+
+static size_t digits(const char *s, size_t i, size_t n)
+{
+    while (i < n && s[i] >= '0' && s[i] <= '9') {
+        i++;
+    }
+    return i;
+}
+
+/* A primitive token: exactly true, false, null or an RFC 8259 number. */
+static int primitive_ok(const char *s, size_t n)
+{
+    size_t i = 0, k;
+    if (n == 0) {
+        return 0;
+    }
+    switch (s[0]) {
+    case 't':
+        return n == 4 && memcmp(s, "true", 4) == 0;
+    case 'f':
+        return n == 5 && memcmp(s, "false", 5) == 0;
+    case 'n':
+        return n == 4 && memcmp(s, "null", 4) == 0;
+    default:
+        break;
+    }
+    if (s[0] == '-') {
+        i = 1;
+    }
+    if (i < n && s[i] == '0') {
+        i++;
+    } else {
+        k = digits(s, i, n);
+        if (k == i) {
+            return 0;
+        }
+        i = k;
+    }
+    if (i < n && s[i] == '.') {
+        k = digits(s, i + 1, n);
+        if (k == i + 1) {
+            return 0;
+        }
+        i = k;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) {
+            i++;
+        }
+        k = digits(s, i, n);
+        if (k == i) {
+            return 0;
+        }
+        i = k;
+    }
+    return i == n;
+}
+
+/* What may come next, as in the scanner (drip_scan.c). */
+enum { V_VALUE, V_VALUE_OR_CLOSE, V_KEY_OR_CLOSE, V_KEY, V_COLON, V_AFTER, V_END };
+
+typedef struct valid_st {
+    uint64_t arr;    /* bit d - 1: the container at depth d is an array */
+    unsigned depth;
+    int st;
+} valid_st_t;
+
+/* The bytes between two tokens: white space and punctuation in grammar
+ * order. Only these and the primitives are read, never a string's bytes. */
+static int gap_ok(valid_st_t *v, const char *p, const char *end)
+{
+    for (; p < end; p++) {
+        char c = *p;
+        if (c == ',' && v->st == V_AFTER) {
+            v->st = ((v->arr >> (v->depth - 1u)) & 1u) ? V_VALUE : V_KEY;
+        } else if (c == ':' && v->st == V_COLON) {
+            v->st = V_VALUE;
+        } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+            continue;
+        } else if ((c == '}' && (v->st == V_AFTER || v->st == V_KEY_OR_CLOSE)) ||
+                   (c == ']' && (v->st == V_AFTER || v->st == V_VALUE_OR_CLOSE))) {
+            if (v->depth == 0 || ((v->arr >> (v->depth - 1u)) & 1u) != (c == ']' ? 1u : 0u)) {
+                return 0;
+            }
+            v->depth--;
+            v->st = v->depth > 0 ? V_AFTER : V_END;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int drip_json_valid(const drip_json_t *j, unsigned max_depth)
+{
+    const char *js = j->js;
+    const char *pos = js; /* end of what was checked */
+    valid_st_t v;
+    int i;
+
+    v.arr = 0;
+    v.depth = 0;
+    v.st = V_VALUE;
+    if (max_depth > 64u) {
+        max_depth = 64u;
+    }
+    for (i = 0; i < j->ntok; i++) {
+        const jsmntok_t *t = &j->tok[i];
+        const char *lex = js + t->start; /* where its text starts */
+        size_t n = (size_t)(t->end - t->start);
+        if (t->type == JSMN_STRING) {
+            lex--; /* the quote; jsmn puts it before start, end at the closing one */
+        }
+        if (lex < pos || !gap_ok(&v, pos, lex)) {
+            return 0;
+        }
+        if (v.st == V_KEY || v.st == V_KEY_OR_CLOSE) {
+            if (t->type != JSMN_STRING) {
+                return 0;
+            }
+            v.st = V_COLON;
+        } else if (v.st == V_VALUE || v.st == V_VALUE_OR_CLOSE) {
+            v.st = v.depth > 0 ? V_AFTER : V_END;
+        } else {
+            return 0;
+        }
+        switch (t->type) {
+        case JSMN_STRING:
+            if (!no_ctrl(js + t->start, n)) {
+                return 0;
+            }
+            pos = js + t->end + 1; /* past the closing quote */
+            break;
+        case JSMN_PRIMITIVE:
+            if (!primitive_ok(js + t->start, n)) {
+                return 0;
+            }
+            pos = js + t->end;
+            break;
+        case JSMN_OBJECT:
+        case JSMN_ARRAY:
+            if (v.depth >= max_depth) {
+                return 0;
+            }
+            v.depth++;
+            if (t->type == JSMN_ARRAY) {
+                v.arr |= (uint64_t)1u << (v.depth - 1u);
+                v.st = V_VALUE_OR_CLOSE;
+            } else {
+                v.arr &= ~((uint64_t)1u << (v.depth - 1u));
+                v.st = V_KEY_OR_CLOSE;
+            }
+            pos = lex + 1;
+            break;
+        default: /* a string already read (JSMN_UNDEFINED): too late to tell */
+            return 0;
+        }
+    }
+    return gap_ok(&v, pos, js + j->len) && v.st == V_END;
+}
+
 int drip_json_next(const drip_json_t *j, int i)
 {
     int pending = 1;

@@ -18,6 +18,9 @@
  *     last value at a path wins, keys and strings unescaped, numbers as written,
  *     containers and literals without bytes, the arena reserves honoured;
  *   - errors are sticky (later feeds and drip_scan_end give the same code);
+ *   - when drip_json_parse (jsmn) takes the document, drip_json_valid says
+ *     valid exactly when the scanner does (the event decoder trusts it
+ *     instead of scanning events that fit its buffer);      [json_valid]
  *   - no slot or view reaches past the arena; guard bytes after the input.
  */
 #include <dripfeed/drip_scan.h>
@@ -548,6 +551,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
         print_slot("scanner", &a.slot[bad], a.arena);
         print_slot("reference", &ref.slot[bad], ref.arena);
         FZ_CHECK(0, "slot %u differs from the reference", bad);
+    }
+    if (!fz_skip("json_valid")) {
+        jsmntok_t *tok = (jsmntok_t *)malloc((n + 1u) * sizeof *tok);
+        drip_json_t j;
+        if (drip_json_parse(&j, (char *)data, n, tok, (unsigned)n + 1u) == DRIP_OK) {
+            int v = drip_json_valid(&j, DRIP_SCAN_MAX_DEPTH);
+            FZ_CHECK(v == (ea == DRIP_OK), "drip_json_valid says %d, the scanner %d (%s)", v, ea,
+                     drip_err_str(ea));
+        }
+        free(tok);
     }
     fz_guard_check(data + n, FZ_GUARD, "the input");
     free(tmp);

@@ -51,6 +51,20 @@ typedef struct drip_json {
  */
 drip_err_t drip_json_parse(drip_json_t *j, char *js, size_t len, jsmntok_t *tok, unsigned cap);
 
+/**
+ * @brief After drip_json_parse() succeeded, before any string is read: is
+ * the text RFC 8259 JSON? jsmn (strict) still accepts stray or missing
+ * commas and colons ("[1,]", "{\"a\" 1}"), bad literals and numbers ("tru",
+ * "01") and raw control bytes in strings. This checks the bytes between the
+ * tokens (white space and punctuation, in order, nesting followed on a
+ * 64-bit stack), each primitive's syntax and each string for control bytes;
+ * escapes were checked by jsmn. It never decodes a string.
+ * @param max_depth nesting limit, 1..64 (deeper is "not valid")
+ * @return 1 when the text is valid JSON, 0 when it is not or may not be
+ *         (callers that need the exact error ask the scanner, drip_scan.h).
+ */
+int drip_json_valid(const drip_json_t *j, unsigned max_depth);
+
 /** Index of the first token after the value at `i` (and its children). */
 int drip_json_next(const drip_json_t *j, int i);
 
