@@ -204,27 +204,50 @@ int drip_event_is_terminal(drip_event_type_t t)
            t == DRIP_EV_RESPONSE_FAILED;
 }
 
-/* Keys, shared by the token path and the scanner's path table. */
+/* Keys, shared by the token path and the scanner's path table: one line
+ * each (id, name). A new key also needs the hash below regenerated. */
+#define DRIP_KEYS(X)                                                                               \
+    X(TYPE, "type") X(SEQ, "sequence_number") X(ITEM_ID, "item_id")                                \
+    X(OUTPUT_INDEX, "output_index") X(CONTENT_INDEX, "content_index")                              \
+    X(SUMMARY_INDEX, "summary_index") X(DELTA, "delta") X(CODE, "code") X(MESSAGE, "message")       \
+    X(PARAM, "param") X(ID, "id") X(RESPONSE, "response") X(STATUS, "status") X(ERROR, "error")    \
+    X(INCOMPLETE, "incomplete_details") X(REASON, "reason") X(USAGE, "usage")                      \
+    X(IN, "input_tokens") X(OUT, "output_tokens") X(TOTAL, "total_tokens")                         \
+    X(IN_DETAILS, "input_tokens_details") X(OUT_DETAILS, "output_tokens_details")                  \
+    X(CACHED, "cached_tokens") X(REASONING, "reasoning_tokens") X(ITEM, "item")                    \
+    X(CALL_ID, "call_id") X(NAME, "name") X(PROMPT, "prompt_tokens")                               \
+    X(COMPLETION, "completion_tokens") X(PROMPT_DETAILS, "prompt_tokens_details")                  \
+    X(COMPLETION_DETAILS, "completion_tokens_details") X(CHOICES, "choices")                       \
+    X(FINISH, "finish_reason") X(CONTENT, "content") X(REFUSAL, "refusal")                         \
+    X(TOOL_CALLS, "tool_calls") X(INDEX, "index") X(FUNCTION, "function")                          \
+    X(ARGUMENTS, "arguments") X(TEXT, "text") X(INPUT, "input") X(COMMAND, "command")               \
+    X(SERVER_LABEL, "server_label")
+
 enum {
-    K_TYPE = 1, K_SEQ, K_ITEM_ID, K_OUTPUT_INDEX, K_CONTENT_INDEX, K_SUMMARY_INDEX,
-    K_DELTA, K_CODE, K_MESSAGE, K_PARAM, K_ID, K_RESPONSE, K_STATUS, K_ERROR,
-    K_INCOMPLETE, K_REASON, K_USAGE, K_IN, K_OUT, K_TOTAL, K_IN_DETAILS, K_OUT_DETAILS,
-    K_CACHED, K_REASONING, K_ITEM, K_CALL_ID, K_NAME, K_PROMPT, K_COMPLETION,
-    K_PROMPT_DETAILS, K_COMPLETION_DETAILS, K_CHOICES, K_FINISH, K_CONTENT, K_REFUSAL,
-    K_TOOL_CALLS, K_INDEX, K_FUNCTION, K_ARGUMENTS, K_TEXT, K_INPUT, K_COMMAND,
-    K_SERVER_LABEL,
+    K_NONE_ = 0, /* key ids are 1-based (drip_scan_cfg_t) */
+#define X(id, name) K_##id,
+    DRIP_KEYS(X)
+#undef X
     K_COUNT_ /* one past the last */
 };
 
 static const char *const k_keys[K_COUNT_ - 1] = {
-    "type", "sequence_number", "item_id", "output_index", "content_index", "summary_index",
-    "delta", "code", "message", "param", "id", "response", "status", "error",
-    "incomplete_details", "reason", "usage", "input_tokens", "output_tokens", "total_tokens",
-    "input_tokens_details", "output_tokens_details", "cached_tokens", "reasoning_tokens",
-    "item", "call_id", "name", "prompt_tokens", "completion_tokens", "prompt_tokens_details",
-    "completion_tokens_details", "choices", "finish_reason", "content", "refusal",
-    "tool_calls", "index", "function", "arguments", "text", "input", "command",
-    "server_label"};
+#define X(id, name) name,
+    DRIP_KEYS(X)
+#undef X
+};
+
+static const uint8_t k_key_len[K_COUNT_ - 1] = {
+#define X(id, name) (uint8_t)(sizeof name - 1u),
+    DRIP_KEYS(X)
+#undef X
+};
+
+/* every name can match in the scanner (DRIP_SCAN_KEY_MAX); ids fit a byte */
+#define X(id, name) typedef char drip_key_fits_##id[(sizeof name - 1u <= DRIP_SCAN_KEY_MAX) ? 1 : -1];
+DRIP_KEYS(X)
+#undef X
+typedef char drip_key_ids_fit_[(K_COUNT_ - 1 <= 255) ? 1 : -1];
 
 /* Capture slots of the oversize scanner. */
 enum {
@@ -359,10 +382,71 @@ static int get(const drip_event_dec_t *d, int obj, int key)
     return drip_json_get(&d->json, obj, k, strlen(k));
 }
 
-/* Optional string member: absent or null is fine, another type is not. */
-static drip_err_t opt_str(drip_event_dec_t *d, int obj, int key, drip_str_t *out)
+/* Key lookup for the one walk over an object's members: a perfect hash of
+ * the first, the last two bytes and the length of the 43 names of k_keys
+ * picks one candidate (0: none), then one comparison. When a key is added,
+ * regenerate KEY_HASH and k_key_slot: try random odd multipliers until the
+ * top 7 bits of (b0 | b[n-2] << 8 | n << 16 | b[n-1] << 24) * KEY_HASH differ
+ * for every name; slot = that value, entry = key id. */
+#define KEY_HASH 0x0B0F873Du
+static const uint8_t k_key_slot[128] = {
+    0, 17, 0, 0, 16, 40, 0, 21, 0, 0, 0, 0, 0, 0, 7, 0,
+    0, 0, 0, 0, 0, 43, 26, 2, 12, 0, 0, 33, 23, 0, 35, 36,
+    0, 0, 0, 0, 34, 0, 0, 0, 0, 0, 29, 10, 0, 0, 0, 0,
+    0, 39, 0, 0, 0, 0, 20, 3, 31, 24, 0, 0, 42, 0, 0, 0,
+    32, 0, 8, 0, 0, 27, 0, 6, 0, 38, 0, 0, 0, 0, 0, 0,
+    0, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 19, 25,
+    0, 0, 0, 0, 28, 11, 0, 0, 0, 0, 0, 22, 0, 4, 5, 0,
+    0, 30, 37, 14, 0, 41, 0, 0, 0, 18, 0, 0, 0, 0, 1, 15};
+static unsigned key_id(const char *p, size_t n)
 {
-    int t = get(d, obj, key);
+    const unsigned char *u = (const unsigned char *)p;
+    uint32_t x;
+    unsigned id;
+    if (n < 2 || n > DRIP_SCAN_KEY_MAX) { /* "id" is the shortest name */
+        return 0;
+    }
+    x = (uint32_t)u[0] | (uint32_t)u[n - 2] << 8 | (uint32_t)n << 16 | (uint32_t)u[n - 1] << 24;
+    id = k_key_slot[(x * KEY_HASH) >> 25];
+    if (id == 0) {
+        return 0;
+    }
+    return n == k_key_len[id - 1] && memcmp(k_keys[id - 1], p, n) == 0 ? id : 0;
+}
+
+/* One walk over the members of object token `obj`: at[i] is the value token
+ * of the first member named keys[i] (raw bytes, as drip_json_get), or -1. */
+static void members(const drip_event_dec_t *d, int obj, const uint8_t *keys, unsigned nkeys, int *at)
+{
+    const drip_json_t *j = &d->json;
+    int i, k, n;
+    unsigned w;
+    for (w = 0; w < nkeys; w++) {
+        at[w] = -1;
+    }
+    if (obj < 0 || obj >= j->ntok || j->tok[obj].type != JSMN_OBJECT) {
+        return;
+    }
+    n = j->tok[obj].size;
+    i = obj + 1;
+    for (k = 0; k < n && i + 1 < j->ntok; k++) {
+        const jsmntok_t *t = &j->tok[i];
+        unsigned id = key_id(j->js + t->start, (size_t)(t->end - t->start));
+        for (w = 0; id != 0 && w < nkeys; w++) {
+            if (keys[w] == id) {
+                if (at[w] < 0) {
+                    at[w] = i + 1;
+                }
+                break;
+            }
+        }
+        i = drip_json_next(j, i + 1);
+    }
+}
+
+/* Optional string value: absent (t < 0) or null is fine, another type is not. */
+static drip_err_t val_str(drip_event_dec_t *d, int t, drip_str_t *out)
+{
     *out = k_none;
     if (t < 0 || drip_json_is_null(&d->json, t)) {
         return DRIP_OK;
@@ -371,9 +455,8 @@ static drip_err_t opt_str(drip_event_dec_t *d, int obj, int key, drip_str_t *out
 }
 
 /* The same for a piece of a longer text (drip_json_str_delta). */
-static drip_err_t opt_delta(drip_event_dec_t *d, int obj, int key, drip_str_t *out)
+static drip_err_t val_delta(drip_event_dec_t *d, int t, drip_str_t *out)
 {
-    int t = get(d, obj, key);
     *out = k_none;
     if (t < 0 || drip_json_is_null(&d->json, t)) {
         return DRIP_OK;
@@ -381,27 +464,51 @@ static drip_err_t opt_delta(drip_event_dec_t *d, int obj, int key, drip_str_t *o
     return drip_json_str_delta(&d->json, t, out);
 }
 
-static drip_err_t opt_int(drip_event_dec_t *d, int obj, int key, int64_t hi, int64_t *out)
+static drip_err_t val_int(drip_event_dec_t *d, int t, int64_t hi, int64_t *out)
 {
-    int t = get(d, obj, key);
     if (t < 0 || drip_json_is_null(&d->json, t)) {
         return DRIP_OK;
     }
     return drip_json_int(&d->json, t, 0, hi, out);
 }
 
-static drip_err_t opt_i32(drip_event_dec_t *d, int obj, int key, int32_t *out)
+static drip_err_t val_i32(drip_event_dec_t *d, int t, int32_t *out)
 {
     int64_t v = -1;
-    drip_err_t e = opt_int(d, obj, key, INT32_MAX, &v);
+    drip_err_t e = val_int(d, t, INT32_MAX, &v);
     *out = (int32_t)v;
     return e;
 }
 
+/* t if it is an object, else -1. */
+static int val_obj(const drip_event_dec_t *d, int t)
+{
+    return (t >= 0 && d->json.tok[t].type == JSMN_OBJECT) ? t : -1;
+}
+
+static drip_err_t opt_str(drip_event_dec_t *d, int obj, int key, drip_str_t *out)
+{
+    return val_str(d, get(d, obj, key), out);
+}
+
+static drip_err_t opt_delta(drip_event_dec_t *d, int obj, int key, drip_str_t *out)
+{
+    return val_delta(d, get(d, obj, key), out);
+}
+
+static drip_err_t opt_int(drip_event_dec_t *d, int obj, int key, int64_t hi, int64_t *out)
+{
+    return val_int(d, get(d, obj, key), hi, out);
+}
+
+static drip_err_t opt_i32(drip_event_dec_t *d, int obj, int key, int32_t *out)
+{
+    return val_i32(d, get(d, obj, key), out);
+}
+
 static int obj_member(const drip_event_dec_t *d, int obj, int key)
 {
-    int t = get(d, obj, key);
-    return (t >= 0 && d->json.tok[t].type == JSMN_OBJECT) ? t : -1;
+    return val_obj(d, get(d, obj, key));
 }
 
 /* Integer from a scanned number slot. */
@@ -626,118 +733,178 @@ static void sweep_closing(drip_event_dec_t *d)
 
 static drip_err_t read_usage(drip_event_dec_t *d, int u, drip_event_t *ev, int chat)
 {
+    static const uint8_t k_usage[2][5] = {
+        {K_IN, K_OUT, K_TOTAL, K_IN_DETAILS, K_OUT_DETAILS},
+        {K_PROMPT, K_COMPLETION, K_TOTAL, K_PROMPT_DETAILS, K_COMPLETION_DETAILS}};
     drip_err_t e;
-    int det;
+    int at[5], det;
     int64_t big = INT64_MAX;
+    members(d, u, k_usage[chat != 0], 5, at);
     ev->has_usage = 1;
     ev->usage.reasoning_tokens = 0;
     ev->usage.cached_tokens = 0;
-    e = opt_int(d, u, chat ? K_PROMPT : K_IN, big, &ev->usage.input_tokens);
+    e = val_int(d, at[0], big, &ev->usage.input_tokens);
     if (e == DRIP_OK) {
-        e = opt_int(d, u, chat ? K_COMPLETION : K_OUT, big, &ev->usage.output_tokens);
+        e = val_int(d, at[1], big, &ev->usage.output_tokens);
     }
     if (e == DRIP_OK) {
-        e = opt_int(d, u, K_TOTAL, big, &ev->usage.total_tokens);
+        e = val_int(d, at[2], big, &ev->usage.total_tokens);
     }
-    det = obj_member(d, u, chat ? K_PROMPT_DETAILS : K_IN_DETAILS);
+    det = val_obj(d, at[3]);
     if (e == DRIP_OK && det >= 0) {
         e = opt_int(d, det, K_CACHED, big, &ev->usage.cached_tokens);
     }
-    det = obj_member(d, u, chat ? K_COMPLETION_DETAILS : K_OUT_DETAILS);
+    det = val_obj(d, at[4]);
     if (e == DRIP_OK && det >= 0) {
         e = opt_int(d, det, K_REASONING, big, &ev->usage.reasoning_tokens);
     }
     return e;
 }
 
-static drip_err_t read_error(drip_event_dec_t *d, int obj, drip_event_t *ev)
+/* An error's members: at[] holds the value tokens of type, code, message
+ * and param (ERR_KEYS order). */
+enum { ERR_TYPE, ERR_CODE, ERR_MESSAGE, ERR_PARAM, ERR_N };
+static const uint8_t k_err_keys[ERR_N] = {K_TYPE, K_CODE, K_MESSAGE, K_PARAM};
+
+static drip_err_t read_error(drip_event_dec_t *d, const int *at, drip_event_t *ev)
 {
     drip_err_t e;
     ev->has_error = 1;
-    e = opt_str(d, obj, K_TYPE, &ev->error.type);
+    e = val_str(d, at[ERR_TYPE], &ev->error.type);
     if (e == DRIP_OK) {
-        e = opt_str(d, obj, K_CODE, &ev->error.code);
+        e = val_str(d, at[ERR_CODE], &ev->error.code);
     }
     if (e == DRIP_OK) {
-        e = opt_str(d, obj, K_MESSAGE, &ev->error.message);
+        e = val_str(d, at[ERR_MESSAGE], &ev->error.message);
     }
     if (e == DRIP_OK) {
-        e = opt_str(d, obj, K_PARAM, &ev->error.param);
+        e = val_str(d, at[ERR_PARAM], &ev->error.param);
     }
     return e;
 }
 
+static drip_err_t read_error_obj(drip_event_dec_t *d, int obj, drip_event_t *ev)
+{
+    int at[ERR_N];
+    members(d, obj, k_err_keys, ERR_N, at);
+    return read_error(d, at, ev);
+}
+
 static drip_err_t read_response(drip_event_dec_t *d, int r, drip_event_t *ev)
 {
-    drip_err_t e = opt_str(d, r, K_ID, &ev->response_id);
-    int t;
+    static const uint8_t k_resp[5] = {K_ID, K_STATUS, K_USAGE, K_INCOMPLETE, K_ERROR};
+    int at[5], t;
+    drip_err_t e;
+    members(d, r, k_resp, 5, at);
+    e = val_str(d, at[0], &ev->response_id);
     if (e == DRIP_OK) {
-        e = opt_str(d, r, K_STATUS, &ev->status);
+        e = val_str(d, at[1], &ev->status);
     }
-    t = obj_member(d, r, K_USAGE);
+    t = val_obj(d, at[2]);
     if (e == DRIP_OK && t >= 0) {
         e = read_usage(d, t, ev, 0);
     }
-    t = obj_member(d, r, K_INCOMPLETE);
+    t = val_obj(d, at[3]);
     if (e == DRIP_OK && t >= 0) {
         e = opt_str(d, t, K_REASON, &ev->incomplete_reason);
     }
-    t = obj_member(d, r, K_ERROR);
+    t = val_obj(d, at[4]);
     if (e == DRIP_OK && t >= 0) {
-        e = read_error(d, t, ev);
+        e = read_error_obj(d, t, ev);
         ev->error.type = k_none; /* Response.error has code and message only */
     }
     return e;
 }
 
-/* Key of the full text in each *.done event. */
+/* The top-level members a Responses event may carry, found in one walk. */
+enum {
+    R_TYPE, R_SEQ, R_OUTPUT_INDEX, R_CONTENT_INDEX, R_SUMMARY_INDEX, R_ITEM_ID, R_DELTA,
+    R_RESPONSE, R_ERROR, R_ITEM, R_CODE, R_MESSAGE, R_PARAM, R_NAME, R_TEXT, R_REFUSAL,
+    R_ARGUMENTS, R_INPUT, R_COMMAND, R_N
+};
+static const uint8_t k_root_keys[R_N] = {
+    K_TYPE, K_SEQ, K_OUTPUT_INDEX, K_CONTENT_INDEX, K_SUMMARY_INDEX, K_ITEM_ID, K_DELTA,
+    K_RESPONSE, K_ERROR, K_ITEM, K_CODE, K_MESSAGE, K_PARAM, K_NAME, K_TEXT, K_REFUSAL,
+    K_ARGUMENTS, K_INPUT, K_COMMAND};
+
+/* Member (R_*) of the full text in each *.done event, or -1. */
 static int done_text_key(drip_event_type_t t)
 {
     switch (t) {
     case DRIP_EV_OUTPUT_TEXT_DONE:
     case DRIP_EV_REASONING_SUMMARY_TEXT_DONE:
     case DRIP_EV_REASONING_TEXT_DONE:
-        return K_TEXT;
+        return R_TEXT;
     case DRIP_EV_REFUSAL_DONE:
-        return K_REFUSAL;
+        return R_REFUSAL;
     case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE:
     case DRIP_EV_MCP_CALL_ARGUMENTS_DONE:
-        return K_ARGUMENTS;
+        return R_ARGUMENTS;
     case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE:
-        return K_INPUT;
+        return R_INPUT;
     case DRIP_EV_CODE_INTERPRETER_CALL_CODE_DONE:
-        return K_CODE;
+        return R_CODE;
     case DRIP_EV_SHELL_CALL_COMMAND_DONE:
-        return K_COMMAND;
+        return R_COMMAND;
     default:
-        return 0;
+        return -1;
     }
+}
+
+static drip_err_t read_item(drip_event_dec_t *d, int t, drip_event_t *ev)
+{
+    static const uint8_t k_item[8] = {K_TYPE, K_ID, K_CALL_ID, K_NAME, K_STATUS, K_SERVER_LABEL,
+                                      K_ARGUMENTS, K_INPUT};
+    int at[8];
+    drip_err_t e;
+    members(d, t, k_item, 8, at);
+    e = val_str(d, at[0], &ev->item_type);
+    if (e == DRIP_OK) {
+        e = val_str(d, at[1], &ev->item_id);
+    }
+    if (e == DRIP_OK) {
+        e = val_str(d, at[2], &ev->call_id);
+    }
+    if (e == DRIP_OK) {
+        e = val_str(d, at[3], &ev->name);
+    }
+    if (e == DRIP_OK) {
+        e = val_str(d, at[4], &ev->status);
+    }
+    if (e == DRIP_OK) {
+        e = val_str(d, at[5], &ev->server_label);
+    }
+    if (e == DRIP_OK) { /* a call's or an approval request's whole arguments */
+        e = val_str(d, at[str_is(ev->item_type, "custom_tool_call") ? 7 : 6], &ev->text);
+    }
+    return e;
 }
 
 static drip_err_t decode_responses(drip_event_dec_t *d, drip_event_t *ev)
 {
     drip_err_t e;
-    int t, key;
+    int t, key, at[R_N];
 
-    e = opt_str(d, 0, K_TYPE, &ev->type_name);
+    members(d, 0, k_root_keys, R_N, at);
+    e = val_str(d, at[R_TYPE], &ev->type_name);
     if (e != DRIP_OK || ev->type_name.p == NULL) {
         return e != DRIP_OK ? e : DRIP_ERR_EVENT_NO_TYPE;
     }
     ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
-    e = opt_int(d, 0, K_SEQ, INT64_MAX, &ev->seq);
+    e = val_int(d, at[R_SEQ], INT64_MAX, &ev->seq);
     if (e == DRIP_OK) {
-        e = opt_i32(d, 0, K_OUTPUT_INDEX, &ev->output_index);
+        e = val_i32(d, at[R_OUTPUT_INDEX], &ev->output_index);
     }
     if (e == DRIP_OK) {
-        e = opt_i32(d, 0, K_CONTENT_INDEX, &ev->content_index);
+        e = val_i32(d, at[R_CONTENT_INDEX], &ev->content_index);
     }
     if (e == DRIP_OK) {
-        e = opt_i32(d, 0, K_SUMMARY_INDEX, &ev->summary_index);
+        e = val_i32(d, at[R_SUMMARY_INDEX], &ev->summary_index);
     }
     if (e == DRIP_OK) {
-        e = opt_str(d, 0, K_ITEM_ID, &ev->item_id);
+        e = val_str(d, at[R_ITEM_ID], &ev->item_id);
     }
-    t = get(d, 0, K_DELTA);
+    t = at[R_DELTA];
     if (e == DRIP_OK && t >= 0 && d->json.tok[t].type == JSMN_STRING) {
         e = drip_json_str_delta(&d->json, t, &ev->delta);
     }
@@ -745,47 +912,35 @@ static drip_err_t decode_responses(drip_event_dec_t *d, drip_event_t *ev)
         return e;
     }
     if (ev->type <= DRIP_EV_RESPONSE_FAILED) {
-        t = obj_member(d, 0, K_RESPONSE);
+        t = val_obj(d, at[R_RESPONSE]);
         if (t >= 0) {
             e = read_response(d, t, ev);
         }
     } else if (ev->type == DRIP_EV_ERROR) {
-        t = obj_member(d, 0, K_ERROR);
-        e = read_error(d, t >= 0 ? t : 0, ev);
-        if (t < 0) {
-            ev->error.type = k_none; /* flat shape: "type" is the event's own */
+        t = val_obj(d, at[R_ERROR]);
+        if (t >= 0) {
+            e = read_error_obj(d, t, ev);
+        } else { /* flat shape: "type" is the event's own */
+            int flat[ERR_N];
+            flat[ERR_TYPE] = at[R_TYPE];
+            flat[ERR_CODE] = at[R_CODE];
+            flat[ERR_MESSAGE] = at[R_MESSAGE];
+            flat[ERR_PARAM] = at[R_PARAM];
+            e = read_error(d, flat, ev);
+            ev->error.type = k_none;
         }
     } else if (ev->type == DRIP_EV_OUTPUT_ITEM_ADDED || ev->type == DRIP_EV_OUTPUT_ITEM_DONE) {
-        t = obj_member(d, 0, K_ITEM);
+        t = val_obj(d, at[R_ITEM]);
         if (t >= 0) {
-            e = opt_str(d, t, K_TYPE, &ev->item_type);
-            if (e == DRIP_OK) {
-                e = opt_str(d, t, K_ID, &ev->item_id);
-            }
-            if (e == DRIP_OK) {
-                e = opt_str(d, t, K_CALL_ID, &ev->call_id);
-            }
-            if (e == DRIP_OK) {
-                e = opt_str(d, t, K_NAME, &ev->name);
-            }
-            if (e == DRIP_OK) {
-                e = opt_str(d, t, K_STATUS, &ev->status);
-            }
-            if (e == DRIP_OK) {
-                e = opt_str(d, t, K_SERVER_LABEL, &ev->server_label);
-            }
-            if (e == DRIP_OK) { /* a call's or an approval request's whole arguments */
-                e = opt_str(d, t, str_is(ev->item_type, "custom_tool_call") ? K_INPUT : K_ARGUMENTS,
-                            &ev->text);
-            }
+            e = read_item(d, t, ev);
         }
     } else {
         key = done_text_key(ev->type);
-        if (key != 0) {
-            e = opt_str(d, 0, key, &ev->text);
+        if (key >= 0) {
+            e = val_str(d, at[key], &ev->text);
         }
         if (e == DRIP_OK && ev->type == DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE) {
-            e = opt_str(d, 0, K_NAME, &ev->name);
+            e = val_str(d, at[R_NAME], &ev->name);
         }
     }
     return e != DRIP_OK ? e : track_calls(d, ev);
@@ -808,26 +963,29 @@ static int nth_elem(const drip_event_dec_t *d, int arr, int32_t i)
 
 drip_err_t drip_event_choice(drip_event_dec_t *d, int32_t i, drip_chat_choice_t *out)
 {
-    int c = nth_elem(d, d->choices_tok, i), delta;
+    static const uint8_t k_choice[3] = {K_INDEX, K_FINISH, K_DELTA};
+    static const uint8_t k_delta[3] = {K_CONTENT, K_REFUSAL, K_TOOL_CALLS};
+    int c = nth_elem(d, d->choices_tok, i), delta, at[3];
     drip_err_t e;
     memset(out, 0, sizeof *out);
     out->index = -1;
     if (c < 0 || d->json.tok[c].type != JSMN_OBJECT) {
         return DRIP_ERR_EVENT_FIELD;
     }
-    e = opt_i32(d, c, K_INDEX, &out->index);
+    members(d, c, k_choice, 3, at);
+    e = val_i32(d, at[0], &out->index);
     if (e == DRIP_OK) {
-        e = opt_str(d, c, K_FINISH, &out->finish_reason);
+        e = val_str(d, at[1], &out->finish_reason);
     }
-    delta = obj_member(d, c, K_DELTA);
+    delta = val_obj(d, at[2]);
     if (e == DRIP_OK && delta >= 0) {
-        e = opt_delta(d, delta, K_CONTENT, &out->content);
+        members(d, delta, k_delta, 3, at);
+        e = val_delta(d, at[0], &out->content);
         if (e == DRIP_OK) {
-            e = opt_delta(d, delta, K_REFUSAL, &out->refusal);
+            e = val_delta(d, at[1], &out->refusal);
         }
-        int tools = get(d, delta, K_TOOL_CALLS);
-        if (tools >= 0 && d->json.tok[tools].type == JSMN_ARRAY) {
-            out->ntools = d->json.tok[tools].size;
+        if (at[2] >= 0 && d->json.tok[at[2]].type == JSMN_ARRAY) {
+            out->ntools = d->json.tok[at[2]].size;
         }
     }
     return e;
@@ -906,24 +1064,27 @@ static drip_err_t track_chat(drip_event_dec_t *d, drip_event_t *ev)
 
 static drip_err_t decode_chat(drip_event_dec_t *d, drip_event_t *ev)
 {
+    static const uint8_t k_chunk[4] = {K_ERROR, K_ID, K_USAGE, K_CHOICES};
     drip_err_t e;
-    int t = obj_member(d, 0, K_ERROR);
+    int at[4], t;
 
+    members(d, 0, k_chunk, 4, at);
+    t = val_obj(d, at[0]);
     if (t >= 0) { /* {"error": {...}}: both SDKs raise on it */
         ev->type = DRIP_EV_ERROR;
         ev->type_name.p = "error";
         ev->type_name.n = 5;
-        return read_error(d, t, ev);
+        return read_error_obj(d, t, ev);
     }
     ev->type = DRIP_EV_CHAT_CHUNK;
     ev->type_name.p = "chat.completion.chunk";
     ev->type_name.n = 21;
-    e = opt_str(d, 0, K_ID, &ev->response_id);
-    t = obj_member(d, 0, K_USAGE);
+    e = val_str(d, at[1], &ev->response_id);
+    t = val_obj(d, at[2]);
     if (e == DRIP_OK && t >= 0) {
         e = read_usage(d, t, ev, 1);
     }
-    t = get(d, 0, K_CHOICES);
+    t = at[3];
     if (e == DRIP_OK && t >= 0 && d->json.tok[t].type == JSMN_ARRAY) {
         d->choices_tok = t;
         ev->nchoices = d->json.tok[t].size;
