@@ -27,9 +27,16 @@
  * take the first value and the scanner keeps the last. So are documents
  * with a key written with escapes: drip_json_get() compares raw bytes
  * (documented), the scanner unescaped keys (tested in test_scan.c).
+ * Responses events are also compared on item_id, indexes, status (lifecycle
+ * and output_item) and incomplete_reason (the scanner's may be cut by its
+ * arena: a prefix), the item's type/call_id/name/server_label, call_state,
+ * and delta when the scanner kept it: an event that fits the buffer
+ * decodes the same on both paths.
  * Check names for DRIP_FUZZ_SKIP (to look past a reported finding):
  *   grammar, verdict, views, codes, and type, seq, response_id, usage (Responses)
- *   or chat-type, chat-seq, chat-response_id, chat-usage (Chat).
+ *   or chat-type, chat-seq, chat-response_id, chat-usage (Chat); item_id,
+ *   indexes, status, incomplete_reason, item_type, call_id, name,
+ *   server_label, delta, call_state (Responses).
  */
 #define JSMN_STATIC
 #define JSMN_STRICT
@@ -216,6 +223,27 @@ static int skip_cmp(drip_api_t api, const char *name)
     return fz_skip(k);
 }
 
+static void cmp_str(const char *an, const char *field, drip_str_t t, drip_str_t s)
+{
+    if (!fz_skip(field) && !same_str(t, s)) {
+        print_str("token path", t);
+        print_str("scanner", s);
+        FZ_CHECK(0, "%s: %s differs between the token path and the scanner", an, field);
+    }
+}
+
+/* Strings the scanner keeps without asking them whole (status, reason):
+ * the arena may cut them, so its value is a prefix of the token path's. */
+static void cmp_prefix(const char *an, const char *field, drip_str_t t, drip_str_t s)
+{
+    if (!fz_skip(field) && !((t.p == NULL) == (s.p == NULL) && s.n <= t.n &&
+                             (s.n == 0 || memcmp(t.p, s.p, s.n) == 0))) {
+        print_str("token path", t);
+        print_str("scanner", s);
+        FZ_CHECK(0, "%s: %s of the scanner is not the token path's (or its start)", an, field);
+    }
+}
+
 static void compare(drip_api_t api, const drip_event_t *t, const drip_event_t *s, int kf)
 {
     const char *an = (kf & K_DUP) ? (api == DRIP_API_CHAT ? "chat, duplicate keys" : "responses, duplicate keys")
@@ -237,6 +265,33 @@ static void compare(drip_api_t api, const drip_event_t *t, const drip_event_t *s
         print_str("token path response_id", t->response_id);
         print_str("scanner response_id", s->response_id);
         FZ_CHECK(0, "%s: response id differs between the token path and the scanner", an);
+    }
+    if (api == DRIP_API_RESPONSES) {
+        int item = t->type == DRIP_EV_OUTPUT_ITEM_ADDED || t->type == DRIP_EV_OUTPUT_ITEM_DONE;
+        cmp_str(an, "item_id", t->item_id, s->item_id);
+        FZ_CHECK(skip_cmp(api, "indexes") || (t->output_index == s->output_index &&
+                                              t->content_index == s->content_index &&
+                                              t->summary_index == s->summary_index),
+                 "%s: indexes %d/%d/%d (token path) != %d/%d/%d (scanner)", an, t->output_index,
+                 t->content_index, t->summary_index, s->output_index, s->content_index,
+                 s->summary_index);
+        if (lifecycle || item) {
+            cmp_prefix(an, "status", t->status, s->status);
+        }
+        if (lifecycle) {
+            cmp_prefix(an, "incomplete_reason", t->incomplete_reason, s->incomplete_reason);
+        }
+        if (item) {
+            cmp_str(an, "item_type", t->item_type, s->item_type);
+            cmp_str(an, "call_id", t->call_id, s->call_id);
+            cmp_str(an, "name", t->name, s->name);
+            cmp_str(an, "server_label", t->server_label, s->server_label);
+        }
+        if (s->delta.p != NULL) { /* absent when the arena cut a media delta */
+            cmp_str(an, "delta", t->delta, s->delta);
+        }
+        FZ_CHECK(skip_cmp(api, "call_state") || t->call_state == s->call_state,
+                 "%s: call_state %u (token path) != %u (scanner)", an, t->call_state, s->call_state);
     }
     if (lifecycle && !skip_cmp(api, "usage")) {
         FZ_CHECK(t->has_usage == s->has_usage, "%s: has_usage %d (token path) != %d (scanner)", an,
