@@ -412,6 +412,13 @@ static void test_api_args(void **state)
     assert_int_equal(h.head.reset_requests_ms, DRIP_HTTP_NONE_U32);
     assert_int_equal(h.head.reset_tokens_ms, DRIP_HTTP_NONE_U32);
 #endif
+    /* DRIP_ERR_STRINGS (drip_opts.h): texts on the host, "ok"/"error" in firmware */
+#if DRIP_ERR_STRINGS
+    assert_string_equal(drip_err_str(DRIP_ERR_HTTP_CHUNK_SIZE), "http: bad chunk size");
+#else
+    assert_string_equal(drip_err_str(DRIP_ERR_HTTP_CHUNK_SIZE), "error");
+    assert_string_equal(drip_err_str(DRIP_OK), "ok");
+#endif
 }
 
 /* ------------------------------------------------------------------------ */
