@@ -470,6 +470,43 @@ static void expect_int_err(const char *num, int64_t lo, int64_t hi, drip_err_t w
     assert_int_equal(v, 77); /* untouched on error */
 }
 
+/* The unescaper's fast path reads a word at a time: an escape, a control
+ * byte or a near miss (0x20, '[', ']', 0x9C, 0xDC, 0xFF) at every position
+ * of strings of every length up to a few words. */
+static void test_unescape_every_position(void **state)
+{
+    static const uint8_t k_plain[] = {0x20, 0x5B, 0x5D, 0x9C, 0xDC, 0xFF, 0x7F};
+    static const uint8_t k_ctrl[] = {0x00, 0x01, 0x1F};
+    char buf[64];
+    size_t n, pos, k, out;
+    (void)state;
+    for (n = 1; n <= 40; n++) {
+        for (pos = 0; pos < n; pos++) {
+            for (k = 0; k < sizeof k_plain; k++) {
+                memset(buf, 'a', n);
+                buf[pos] = (char)k_plain[k];
+                assert_int_equal(drip_json_unescape(buf, n, &out), DRIP_OK);
+                assert_int_equal(out, n);
+                assert_int_equal((uint8_t)buf[pos], k_plain[k]);
+            }
+            for (k = 0; k < sizeof k_ctrl; k++) {
+                memset(buf, 'a', n);
+                buf[pos] = (char)k_ctrl[k];
+                assert_int_equal(drip_json_unescape(buf, n, &out), DRIP_ERR_JSON_ESCAPE);
+            }
+            if (pos + 1 < n) { /* "\\n" at pos */
+                memset(buf, 'a', n);
+                buf[pos] = '\\';
+                buf[pos + 1] = 'n';
+                assert_int_equal(drip_json_unescape(buf, n, &out), DRIP_OK);
+                assert_int_equal(out, n - 1);
+                assert_int_equal(buf[pos], '\n');
+                assert_int_equal(buf[out - 1], 'a' + (pos + 2 == n ? '\n' - 'a' : 0));
+            }
+        }
+    }
+}
+
 /* drip_json_valid: nesting up to the limit, strings already read. (What it
  * accepts against the scanner: test_scan.c, test_jsmn_agrees.) */
 static void test_valid_depth(void **state)
@@ -492,6 +529,34 @@ static void test_valid_depth(void **state)
     assert_int_equal(drip_json_valid(&d.j, 6), 1);
     assert_int_equal(drip_json_valid(&d.j, 5), 0);
     assert_int_equal(parse(&d, "{\"k\":[{\"k\":[1,{\"k\":{}]}]}]}"), DRIP_ERR_JSON_INVALID);
+}
+
+/* drip_json_valid reads strings a word at a time for control bytes: one at
+ * every position of strings of every length up to a few words. */
+static void test_valid_ctrl_every_position(void **state)
+{
+    static doc_t d;
+    char js[64];
+    size_t n, pos;
+    (void)state;
+    for (n = 0; n <= 40; n++) {
+        js[0] = '[';
+        js[1] = '"';
+        memset(js + 2, 'a', n);
+        js[n + 2] = '"';
+        js[n + 3] = ']';
+        assert_int_equal(parse_n(&d, js, n + 4, NTOK), DRIP_OK);
+        assert_int_equal(drip_json_valid(&d.j, 64), 1);
+        for (pos = 0; pos < n; pos++) {
+            js[pos + 2] = (char)(pos % 2 ? 0x1F : 0x01);
+            assert_int_equal(parse_n(&d, js, n + 4, NTOK), DRIP_OK); /* jsmn does not look */
+            assert_int_equal(drip_json_valid(&d.j, 64), 0);
+            js[pos + 2] = (char)0x20;
+            assert_int_equal(parse_n(&d, js, n + 4, NTOK), DRIP_OK);
+            assert_int_equal(drip_json_valid(&d.j, 64), 1);
+            js[pos + 2] = 'a';
+        }
+    }
 }
 
 static void test_valid_after_read(void **state)
@@ -684,7 +749,9 @@ int main(void)
         cmocka_unit_test(test_unpaired_surrogates),
         cmocka_unit_test(test_str_not_a_string),
         cmocka_unit_test(test_str_idempotent),
+        cmocka_unit_test(test_unescape_every_position),
         cmocka_unit_test(test_valid_depth),
+        cmocka_unit_test(test_valid_ctrl_every_position),
         cmocka_unit_test(test_valid_after_read),
         cmocka_unit_test(test_int_values),
         cmocka_unit_test(test_int_range),

@@ -464,8 +464,19 @@ static drip_err_t unescape(char *s, size_t n, int edges, size_t *out_len)
     uint8_t tmp[DRIP_UNESC_OUT_MAX];
     int k;
 
-    /* Fast path: most strings (ids, types, deltas) hold no escape at all. */
-    for (r = 0; r < n && s[r] != '\\' && (uint8_t)s[r] >= 0x20u; r++) {
+    /* Fast path: most strings (ids, types, deltas) hold no escape at all;
+     * a word at a time up to the first word with a '\\' or a control byte
+     * (each test exact for the whole word, as in no_ctrl). */
+    for (r = 0; r + sizeof(size_t) <= n; r += sizeof(size_t)) {
+        const size_t ones = (size_t)-1 / 0xFFu, high = ones * 0x80u;
+        size_t x, b;
+        memcpy(&x, s + r, sizeof x);
+        b = x ^ (ones * (size_t)'\\');
+        if ((((x - ones * 0x20u) & ~x) | ((b - ones) & ~b)) & high) {
+            break;
+        }
+    }
+    for (; r < n && s[r] != '\\' && (uint8_t)s[r] >= 0x20u; r++) {
     }
     if (r == n) {
         *out_len = n;
