@@ -1123,6 +1123,26 @@ static void test_api(void **state)
     assert_int_equal(drip_scan_begin(NULL, &k_cfg), DRIP_ERR_ARG);
     assert_int_equal(drip_scan_begin(&g.s, NULL), DRIP_ERR_ARG);
     assert_int_equal(drip_scan_begin(&g.s, &k_cfg), DRIP_OK);
+    { /* a configuration that does not fit the scanner is refused */
+        static const char *const keys[1] = {"a"};
+        static const drip_scan_path_t bad[4][1] = {
+            {{1, {1, 0, 0, 0}, DRIP_SCAN_SLOTS, 0}},          /* no such slot */
+            {{0, {1, 0, 0, 0}, 0, 0}},                        /* no level */
+            {{DRIP_SCAN_KEYS + 1, {1, 1, 1, 1}, 0, 0}},       /* too deep */
+            {{2, {1, 2, 0, 0}, 0, 0}},                        /* key 2 is not in keys */
+        };
+        static const drip_scan_path_t good[1] = {{2, {1, DRIP_SCAN_ELEM, 0, 0}, DRIP_SCAN_SLOTS - 1, 0}};
+        unsigned i;
+        for (i = 0; i < 4; i++) {
+            drip_scan_cfg_t c = {keys, 1, bad[i], 1};
+            assert_int_equal(drip_scan_begin(&g.s, &c), DRIP_ERR_ARG);
+        }
+        {
+            drip_scan_cfg_t c = {keys, 1, good, 1};
+            assert_int_equal(drip_scan_begin(&g.s, &c), DRIP_OK);
+        }
+    }
+    assert_int_equal(drip_scan_begin(&g.s, &k_cfg), DRIP_OK);
     assert_int_equal(drip_scan_feed(&g.s, NULL, 1), DRIP_ERR_ARG);
     assert_int_equal(drip_scan_feed(&g.s, NULL, 0), DRIP_OK);
     assert_int_equal(drip_scan_feed(NULL, (const uint8_t *)"{}", 2), DRIP_ERR_ARG);

@@ -249,40 +249,78 @@ DRIP_KEYS(X)
 #undef X
 typedef char drip_key_ids_fit_[(K_COUNT_ - 1 <= 255) ? 1 : -1];
 
-/* Capture slots of the oversize scanner. */
+/* Fields that both readers take from the same place, one line each: the
+ * token path walks the objects (read_usage, read_item, decode_responses),
+ * the scanner captures the same paths into the slots named here
+ * (scan_usage, drip_event_scan_end). Each list is read in its order by both.
+ *
+ * Usage: slot, drip_usage_t member, Responses keys under response.usage,
+ * Chat keys under usage (a second key 0: the member is one level up). */
+#define USAGE_FIELDS(X)                                                                            \
+    X(U_IN, input_tokens, K_IN, 0, K_PROMPT, 0)                                                    \
+    X(U_OUT, output_tokens, K_OUT, 0, K_COMPLETION, 0)                                             \
+    X(U_TOTAL, total_tokens, K_TOTAL, 0, K_TOTAL, 0)                                               \
+    X(U_CACHED, cached_tokens, K_IN_DETAILS, K_CACHED, K_PROMPT_DETAILS, K_CACHED)                 \
+    X(U_REASONING, reasoning_tokens, K_OUT_DETAILS, K_REASONING, K_COMPLETION_DETAILS, K_REASONING)
+/* Indexes of a Responses event (top level): slot, drip_event_t member, key. */
+#define INDEX_FIELDS(X)                                                                            \
+    X(OUT_IDX, output_index, K_OUTPUT_INDEX)                                                       \
+    X(CONTENT_IDX, content_index, K_CONTENT_INDEX)                                                 \
+    X(SUMMARY_IDX, summary_index, K_SUMMARY_INDEX)
+/* output_item.*: slot, drip_event_t member, key under item, 1 when it must
+ * be whole (ids and names: DRIP_ERR_EVENT_ID_TOO_LONG if the arena cut it). */
+#define ITEM_FIELDS(X)                                                                             \
+    X(ITEM_TYPE, item_type, K_TYPE, 1)                                                             \
+    X(ITEM_ID2, item_id, K_ID, 1)                                                                  \
+    X(ITEM_CALL_ID, call_id, K_CALL_ID, 1)                                                         \
+    X(ITEM_NAME, name, K_NAME, 1)                                                                  \
+    X(ITEM_STATUS, status, K_STATUS, 0)                                                            \
+    X(SERVER_LABEL, server_label, K_SERVER_LABEL, 1)
+
+/* Capture slots of the oversize scanner, numbered per API: the slots both
+ * APIs use first, then each API's own from the same number on (a scan uses
+ * one API's table). Each API's count is checked against DRIP_SCAN_SLOTS. */
+#define SLOT_U(s, m, r1, r2, c1, c2) SL_##s,
+#define SLOT_F(s, m, k) SL_##s,
+#define SLOT_I(s, m, k, w) SL_##s,
 enum {
-    SL_TYPE, SL_SEQ, SL_ITEM_ID, SL_OUT_IDX, SL_CONTENT_IDX, SL_SUMMARY_IDX, SL_DELTA,
-    SL_ERR_OBJ, SL_ERR_TYPE, SL_ERR_CODE, SL_ERR_MSG, SL_ERR_PARAM,
-    SL_RESP_ID, SL_RESP_STATUS, SL_REASON, SL_USAGE, SL_U_IN, SL_U_OUT, SL_U_TOTAL,
-    SL_U_CACHED, SL_U_REASONING, SL_ITEM_TYPE, SL_ITEM_ID2, SL_ITEM_CALL_ID, SL_ITEM_NAME,
-    SL_ITEM_STATUS, SL_FINISH, SL_C_CONTENT, SL_C_REFUSAL, SL_C_TOOLS
+    SL_ERR_OBJ, SL_ERR_TYPE, SL_ERR_CODE, SL_ERR_MSG, SL_ERR_PARAM, SL_RESP_ID, SL_RESP_STATUS,
+    SL_USAGE, USAGE_FIELDS(SLOT_U)
+    SL_SHARED_END_
 };
-/* Chat-only slots, free in the Responses table: a JSON body's top-level id
- * and status (drip_event_scan_response), kept apart from response.id. */
-#define SL_BODY_ID SL_C_CONTENT
-#define SL_BODY_STATUS SL_C_REFUSAL
-/* More Chat-only slots, used by Responses for an item's server_label
- * (mcp_approval_request) and a call's whole arguments/input (*.done events
- * and output_item.done). */
-#define SL_SERVER_LABEL SL_FINISH
-#define SL_ARGS SL_C_TOOLS
-/* A Responses-only slot used by Chat: the index of the choice being read. */
-#define SL_CHOICE_IDX SL_OUT_IDX
+enum { /* Responses */
+    SL_TYPE = SL_SHARED_END_, SL_SEQ, SL_ITEM_ID, INDEX_FIELDS(SLOT_F) SL_DELTA, SL_REASON,
+    ITEM_FIELDS(SLOT_I)
+    SL_BODY_ID, SL_BODY_STATUS, /* a JSON body's top-level id and status (drip_event_scan_response) */
+    SL_ARGS,                    /* a call's whole arguments/input (*.done, output_item.done) */
+    SL_RESPONSES_END_
+};
+enum { /* Chat */
+    SL_FINISH = SL_SHARED_END_, SL_CHOICE_IDX, SL_C_CONTENT, SL_C_REFUSAL, SL_C_TOOLS,
+    SL_CHAT_END_
+};
+#undef SLOT_U
+#undef SLOT_F
+#undef SLOT_I
+typedef char drip_slots_responses_fit_[(SL_RESPONSES_END_ <= DRIP_SCAN_SLOTS) ? 1 : -1];
+typedef char drip_slots_chat_fit_[(SL_CHAT_END_ <= DRIP_SCAN_SLOTS) ? 1 : -1];
 
 #define E DRIP_SCAN_ELEM
 #define P DRIP_SCAN_F_PRESENCE
 #define B DRIP_SCAN_F_BULK
 #define D DRIP_SCAN_F_EDGES
 #define S DRIP_SCAN_F_PIECES
+#define PATH_U_RESPONSES(s, m, r1, r2, c1, c2) {(uint8_t)(3 + (r2 != 0)), {K_RESPONSE, K_USAGE, r1, r2}, SL_##s, 0},
+#define PATH_U_CHAT(s, m, r1, r2, c1, c2) {(uint8_t)(2 + (c2 != 0)), {K_USAGE, c1, c2, 0}, SL_##s, 0},
+#define PATH_F(s, m, k) {1, {k, 0, 0, 0}, SL_##s, 0},
+#define PATH_I(s, m, k, w) {2, {K_ITEM, k, 0, 0}, SL_##s, 0},
 /* One table per API, each holding only what that API's token path reads,
  * so an event decodes the same whatever its size. */
 static const drip_scan_path_t k_paths_responses[] = {
     {1, {K_TYPE, 0, 0, 0}, SL_TYPE, 0},
     {1, {K_SEQ, 0, 0, 0}, SL_SEQ, 0},
     {1, {K_ITEM_ID, 0, 0, 0}, SL_ITEM_ID, 0},
-    {1, {K_OUTPUT_INDEX, 0, 0, 0}, SL_OUT_IDX, 0},
-    {1, {K_CONTENT_INDEX, 0, 0, 0}, SL_CONTENT_IDX, 0},
-    {1, {K_SUMMARY_INDEX, 0, 0, 0}, SL_SUMMARY_IDX, 0},
+    INDEX_FIELDS(PATH_F)
     {1, {K_DELTA, 0, 0, 0}, SL_DELTA, B | D | S},
     {1, {K_ARGUMENTS, 0, 0, 0}, SL_ARGS, B | S},
     {1, {K_INPUT, 0, 0, 0}, SL_ARGS, B | S},
@@ -296,14 +334,9 @@ static const drip_scan_path_t k_paths_responses[] = {
     {2, {K_RESPONSE, K_STATUS, 0, 0}, SL_RESP_STATUS, 0},
     {2, {K_RESPONSE, K_ERROR, 0, 0}, SL_ERR_OBJ, P},
     {2, {K_RESPONSE, K_USAGE, 0, 0}, SL_USAGE, P},
-    {2, {K_ITEM, K_TYPE, 0, 0}, SL_ITEM_TYPE, 0},
-    {2, {K_ITEM, K_ID, 0, 0}, SL_ITEM_ID2, 0},
-    {2, {K_ITEM, K_CALL_ID, 0, 0}, SL_ITEM_CALL_ID, 0},
-    {2, {K_ITEM, K_NAME, 0, 0}, SL_ITEM_NAME, 0},
-    {2, {K_ITEM, K_STATUS, 0, 0}, SL_ITEM_STATUS, 0},
+    ITEM_FIELDS(PATH_I)
     {2, {K_ITEM, K_ARGUMENTS, 0, 0}, SL_ARGS, B},
     {2, {K_ITEM, K_INPUT, 0, 0}, SL_ARGS, B},
-    {2, {K_ITEM, K_SERVER_LABEL, 0, 0}, SL_SERVER_LABEL, 0},
     {2, {K_ERROR, K_TYPE, 0, 0}, SL_ERR_TYPE, 0},
     {2, {K_ERROR, K_CODE, 0, 0}, SL_ERR_CODE, 0},
     {2, {K_ERROR, K_MESSAGE, 0, 0}, SL_ERR_MSG, B},
@@ -311,11 +344,7 @@ static const drip_scan_path_t k_paths_responses[] = {
     {3, {K_RESPONSE, K_ERROR, K_CODE, 0}, SL_ERR_CODE, 0},
     {3, {K_RESPONSE, K_ERROR, K_MESSAGE, 0}, SL_ERR_MSG, B},
     {3, {K_RESPONSE, K_INCOMPLETE, K_REASON, 0}, SL_REASON, 0},
-    {3, {K_RESPONSE, K_USAGE, K_IN, 0}, SL_U_IN, 0},
-    {3, {K_RESPONSE, K_USAGE, K_OUT, 0}, SL_U_OUT, 0},
-    {3, {K_RESPONSE, K_USAGE, K_TOTAL, 0}, SL_U_TOTAL, 0},
-    {4, {K_RESPONSE, K_USAGE, K_IN_DETAILS, K_CACHED}, SL_U_CACHED, 0},
-    {4, {K_RESPONSE, K_USAGE, K_OUT_DETAILS, K_REASONING}, SL_U_REASONING, 0},
+    USAGE_FIELDS(PATH_U_RESPONSES)
 };
 static const drip_scan_path_t k_paths_chat[] = {
     {1, {K_ID, 0, 0, 0}, SL_RESP_ID, 0},
@@ -326,22 +355,62 @@ static const drip_scan_path_t k_paths_chat[] = {
     {2, {K_ERROR, K_CODE, 0, 0}, SL_ERR_CODE, 0},
     {2, {K_ERROR, K_MESSAGE, 0, 0}, SL_ERR_MSG, B},
     {2, {K_ERROR, K_PARAM, 0, 0}, SL_ERR_PARAM, 0},
-    {2, {K_USAGE, K_PROMPT, 0, 0}, SL_U_IN, 0},
-    {2, {K_USAGE, K_COMPLETION, 0, 0}, SL_U_OUT, 0},
-    {2, {K_USAGE, K_TOTAL, 0, 0}, SL_U_TOTAL, 0},
-    {3, {K_USAGE, K_PROMPT_DETAILS, K_CACHED, 0}, SL_U_CACHED, 0},
-    {3, {K_USAGE, K_COMPLETION_DETAILS, K_REASONING, 0}, SL_U_REASONING, 0},
+    USAGE_FIELDS(PATH_U_CHAT)
     {3, {K_CHOICES, E, K_FINISH, 0}, SL_FINISH, 0},
     {3, {K_CHOICES, E, K_INDEX, 0}, SL_CHOICE_IDX, 0},
     {4, {K_CHOICES, E, K_DELTA, K_CONTENT}, SL_C_CONTENT, B | D | S},
     {4, {K_CHOICES, E, K_DELTA, K_REFUSAL}, SL_C_REFUSAL, B | D | S},
     {4, {K_CHOICES, E, K_DELTA, K_TOOL_CALLS}, SL_C_TOOLS, P},
 };
+#undef PATH_U_RESPONSES
+#undef PATH_U_CHAT
+#undef PATH_F
+#undef PATH_I
 #undef E
 #undef P
 #undef B
 #undef D
 #undef S
+
+/* The same lists as data, read by both readers. */
+typedef struct usage_field {
+    uint8_t slot;
+    uint8_t off;       /* offsetof(drip_usage_t, member) */
+    uint8_t key[2][2]; /* [chat][level]: keys under the usage object */
+} usage_field_t;
+typedef struct ev_field {
+    uint8_t slot, key, whole;
+    uint16_t off;      /* offsetof(drip_event_t, member) */
+} ev_field_t;
+#define DESC_U(s, m, r1, r2, c1, c2) {SL_##s, (uint8_t)offsetof(drip_usage_t, m), {{r1, r2}, {c1, c2}}},
+#define DESC_F(s, m, k) {SL_##s, k, 0, (uint16_t)offsetof(drip_event_t, m)},
+#define DESC_I(s, m, k, w) {SL_##s, k, w, (uint16_t)offsetof(drip_event_t, m)},
+static const usage_field_t k_usage_fields[] = {USAGE_FIELDS(DESC_U)};
+static const ev_field_t k_index_fields[] = {INDEX_FIELDS(DESC_F)};
+static const ev_field_t k_item_fields[] = {ITEM_FIELDS(DESC_I)};
+#undef DESC_U
+#undef DESC_F
+#undef DESC_I
+#define NUSAGE (sizeof k_usage_fields / sizeof k_usage_fields[0])
+#define NINDEX (sizeof k_index_fields / sizeof k_index_fields[0])
+#define NITEM (sizeof k_item_fields / sizeof k_item_fields[0])
+typedef char drip_usage_off_fits_[(sizeof(drip_usage_t) <= 255) ? 1 : -1];
+typedef char drip_event_off_fits_[(sizeof(drip_event_t) <= 65535) ? 1 : -1];
+
+static int64_t *usage_at(drip_usage_t *u, const usage_field_t *f)
+{
+    return (int64_t *)(void *)((char *)u + f->off);
+}
+
+static int32_t *i32_at(drip_event_t *ev, const ev_field_t *f)
+{
+    return (int32_t *)(void *)((char *)ev + f->off);
+}
+
+static drip_str_t *str_at(drip_event_t *ev, const ev_field_t *f)
+{
+    return (drip_str_t *)(void *)((char *)ev + f->off);
+}
 
 static const drip_scan_cfg_t k_scan_cfg[2] = {
     {k_keys, (uint8_t)(K_COUNT_ - 1), k_paths_responses,
@@ -433,7 +502,7 @@ static void members(const drip_event_dec_t *d, int obj, const uint8_t *keys, uns
         const jsmntok_t *t = &j->tok[i];
         unsigned id = key_id(j->js + t->start, (size_t)(t->end - t->start));
         for (w = 0; id != 0 && w < nkeys; w++) {
-            if (keys[w] == id) {
+            if (keys[w] == id) { /* keys[] lists each key once */
                 if (at[w] < 0) {
                     at[w] = i + 1;
                 }
@@ -733,30 +802,39 @@ static void sweep_closing(drip_event_dec_t *d)
 
 static drip_err_t read_usage(drip_event_dec_t *d, int u, drip_event_t *ev, int chat)
 {
-    static const uint8_t k_usage[2][5] = {
-        {K_IN, K_OUT, K_TOTAL, K_IN_DETAILS, K_OUT_DETAILS},
-        {K_PROMPT, K_COMPLETION, K_TOTAL, K_PROMPT_DETAILS, K_COMPLETION_DETAILS}};
-    drip_err_t e;
-    int at[5], det;
-    int64_t big = INT64_MAX;
-    members(d, u, k_usage[chat != 0], 5, at);
+    uint8_t keys[NUSAGE];
+    int at[NUSAGE];
+    unsigned i, k;
+    drip_err_t e = DRIP_OK;
+    chat = chat != 0;
+    for (i = 0; i < NUSAGE; i++) {
+        keys[i] = k_usage_fields[i].key[chat][0];
+    }
+    members(d, u, keys, NUSAGE, at);
+    for (i = 1; i < NUSAGE; i++) { /* details in one object: members() fills its first entry */
+        for (k = 0; k < i; k++) {
+            if (keys[k] == keys[i]) {
+                at[i] = at[k];
+            }
+        }
+    }
     ev->has_usage = 1;
-    ev->usage.reasoning_tokens = 0;
-    ev->usage.cached_tokens = 0;
-    e = val_int(d, at[0], big, &ev->usage.input_tokens);
-    if (e == DRIP_OK) {
-        e = val_int(d, at[1], big, &ev->usage.output_tokens);
+    for (i = 0; i < NUSAGE; i++) {
+        const usage_field_t *f = &k_usage_fields[i];
+        if (f->key[chat][1] != 0) {
+            *usage_at(&ev->usage, f) = 0; /* a detail: 0 when its object is absent */
+        }
     }
-    if (e == DRIP_OK) {
-        e = val_int(d, at[2], big, &ev->usage.total_tokens);
-    }
-    det = val_obj(d, at[3]);
-    if (e == DRIP_OK && det >= 0) {
-        e = opt_int(d, det, K_CACHED, big, &ev->usage.cached_tokens);
-    }
-    det = val_obj(d, at[4]);
-    if (e == DRIP_OK && det >= 0) {
-        e = opt_int(d, det, K_REASONING, big, &ev->usage.reasoning_tokens);
+    for (i = 0; i < NUSAGE && e == DRIP_OK; i++) {
+        const usage_field_t *f = &k_usage_fields[i];
+        if (f->key[chat][1] == 0) {
+            e = val_int(d, at[i], INT64_MAX, usage_at(&ev->usage, f));
+        } else {
+            int det = val_obj(d, at[i]);
+            if (det >= 0) {
+                e = opt_int(d, det, f->key[chat][1], INT64_MAX, usage_at(&ev->usage, f));
+            }
+        }
     }
     return e;
 }
@@ -817,15 +895,19 @@ static drip_err_t read_response(drip_event_dec_t *d, int r, drip_event_t *ev)
 }
 
 /* The top-level members a Responses event may carry, found in one walk. */
+#define ROOT_R(s, m, k) R_##s,
+#define ROOT_K(s, m, k) k,
 enum {
-    R_TYPE, R_SEQ, R_OUTPUT_INDEX, R_CONTENT_INDEX, R_SUMMARY_INDEX, R_ITEM_ID, R_DELTA,
+    R_TYPE, R_SEQ, INDEX_FIELDS(ROOT_R) R_ITEM_ID, R_DELTA,
     R_RESPONSE, R_ERROR, R_ITEM, R_CODE, R_MESSAGE, R_PARAM, R_NAME, R_TEXT, R_REFUSAL,
     R_ARGUMENTS, R_INPUT, R_COMMAND, R_N
 };
 static const uint8_t k_root_keys[R_N] = {
-    K_TYPE, K_SEQ, K_OUTPUT_INDEX, K_CONTENT_INDEX, K_SUMMARY_INDEX, K_ITEM_ID, K_DELTA,
+    K_TYPE, K_SEQ, INDEX_FIELDS(ROOT_K) K_ITEM_ID, K_DELTA,
     K_RESPONSE, K_ERROR, K_ITEM, K_CODE, K_MESSAGE, K_PARAM, K_NAME, K_TEXT, K_REFUSAL,
     K_ARGUMENTS, K_INPUT, K_COMMAND};
+#undef ROOT_R
+#undef ROOT_K
 
 /* Member (R_*) of the full text in each *.done event, or -1. */
 static int done_text_key(drip_event_type_t t)
@@ -853,29 +935,21 @@ static int done_text_key(drip_event_type_t t)
 
 static drip_err_t read_item(drip_event_dec_t *d, int t, drip_event_t *ev)
 {
-    static const uint8_t k_item[8] = {K_TYPE, K_ID, K_CALL_ID, K_NAME, K_STATUS, K_SERVER_LABEL,
-                                      K_ARGUMENTS, K_INPUT};
-    int at[8];
-    drip_err_t e;
-    members(d, t, k_item, 8, at);
-    e = val_str(d, at[0], &ev->item_type);
-    if (e == DRIP_OK) {
-        e = val_str(d, at[1], &ev->item_id);
+    uint8_t keys[NITEM + 2];
+    int at[NITEM + 2];
+    unsigned i;
+    drip_err_t e = DRIP_OK;
+    for (i = 0; i < NITEM; i++) {
+        keys[i] = k_item_fields[i].key;
     }
-    if (e == DRIP_OK) {
-        e = val_str(d, at[2], &ev->call_id);
-    }
-    if (e == DRIP_OK) {
-        e = val_str(d, at[3], &ev->name);
-    }
-    if (e == DRIP_OK) {
-        e = val_str(d, at[4], &ev->status);
-    }
-    if (e == DRIP_OK) {
-        e = val_str(d, at[5], &ev->server_label);
+    keys[NITEM] = K_ARGUMENTS;
+    keys[NITEM + 1] = K_INPUT;
+    members(d, t, keys, NITEM + 2, at);
+    for (i = 0; i < NITEM && e == DRIP_OK; i++) {
+        e = val_str(d, at[i], str_at(ev, &k_item_fields[i]));
     }
     if (e == DRIP_OK) { /* a call's or an approval request's whole arguments */
-        e = val_str(d, at[str_is(ev->item_type, "custom_tool_call") ? 7 : 6], &ev->text);
+        e = val_str(d, at[NITEM + (str_is(ev->item_type, "custom_tool_call") ? 1u : 0u)], &ev->text);
     }
     return e;
 }
@@ -884,6 +958,7 @@ static drip_err_t decode_responses(drip_event_dec_t *d, drip_event_t *ev)
 {
     drip_err_t e;
     int t, key, at[R_N];
+    unsigned i;
 
     members(d, 0, k_root_keys, R_N, at);
     e = val_str(d, at[R_TYPE], &ev->type_name);
@@ -892,14 +967,8 @@ static drip_err_t decode_responses(drip_event_dec_t *d, drip_event_t *ev)
     }
     ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
     e = val_int(d, at[R_SEQ], INT64_MAX, &ev->seq);
-    if (e == DRIP_OK) {
-        e = val_i32(d, at[R_OUTPUT_INDEX], &ev->output_index);
-    }
-    if (e == DRIP_OK) {
-        e = val_i32(d, at[R_CONTENT_INDEX], &ev->content_index);
-    }
-    if (e == DRIP_OK) {
-        e = val_i32(d, at[R_SUMMARY_INDEX], &ev->summary_index);
+    for (i = 0; i < NINDEX && e == DRIP_OK; i++) {
+        e = val_i32(d, at[R_OUT_IDX + (int)i], i32_at(ev, &k_index_fields[i]));
     }
     if (e == DRIP_OK) {
         e = val_str(d, at[R_ITEM_ID], &ev->item_id);
@@ -1349,24 +1418,19 @@ static int text_delta(drip_event_type_t t)
 static drip_err_t scan_usage(const drip_event_dec_t *d, drip_event_t *ev)
 {
     drip_err_t e = DRIP_OK;
+    unsigned i;
     if (d->scan.slot[SL_USAGE].kind != DRIP_SCAN_OBJECT) {
         return DRIP_OK;
     }
     ev->has_usage = 1;
-    ev->usage.reasoning_tokens = 0;
-    ev->usage.cached_tokens = 0;
-    e = slot_int(d, SL_U_IN, INT64_MAX, &ev->usage.input_tokens);
-    if (e == DRIP_OK) {
-        e = slot_int(d, SL_U_OUT, INT64_MAX, &ev->usage.output_tokens);
+    for (i = 0; i < NUSAGE; i++) {
+        const usage_field_t *f = &k_usage_fields[i];
+        if (f->key[d->api == DRIP_API_CHAT][1] != 0) {
+            *usage_at(&ev->usage, f) = 0; /* a detail: 0 when its object is absent */
+        }
     }
-    if (e == DRIP_OK) {
-        e = slot_int(d, SL_U_TOTAL, INT64_MAX, &ev->usage.total_tokens);
-    }
-    if (e == DRIP_OK) {
-        e = slot_int(d, SL_U_CACHED, INT64_MAX, &ev->usage.cached_tokens);
-    }
-    if (e == DRIP_OK) {
-        e = slot_int(d, SL_U_REASONING, INT64_MAX, &ev->usage.reasoning_tokens);
+    for (i = 0; i < NUSAGE && e == DRIP_OK; i++) {
+        e = slot_int(d, k_usage_fields[i].slot, INT64_MAX, usage_at(&ev->usage, &k_usage_fields[i]));
     }
     return e;
 }
@@ -1430,9 +1494,7 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
 {
     drip_err_t e;
     int64_t v;
-    static const uint8_t k_int_slots[3] = {SL_OUT_IDX, SL_CONTENT_IDX, SL_SUMMARY_IDX};
-    int32_t *k_int_dst[3];
-    int i;
+    unsigned i;
 
     if (d == NULL || ev == NULL) {
         return DRIP_ERR_ARG;
@@ -1447,14 +1509,11 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
     if (d->scan.root != DRIP_SCAN_OBJECT) {
         return DRIP_ERR_JSON_INVALID; /* an event is one object, as on the token path */
     }
-    k_int_dst[0] = &ev->output_index;
-    k_int_dst[1] = &ev->content_index;
-    k_int_dst[2] = &ev->summary_index;
     /* Chat chunks have no indexes or sequence_number: ignored, as on the token path */
-    for (i = 0; i < 3 && e == DRIP_OK && d->api != DRIP_API_CHAT; i++) {
+    for (i = 0; i < NINDEX && e == DRIP_OK && d->api != DRIP_API_CHAT; i++) {
         v = -1;
-        e = slot_int(d, k_int_slots[i], INT32_MAX, &v);
-        *k_int_dst[i] = (int32_t)v;
+        e = slot_int(d, k_index_fields[i].slot, INT32_MAX, &v);
+        *i32_at(ev, &k_index_fields[i]) = (int32_t)v;
     }
     if (e == DRIP_OK && d->api != DRIP_API_CHAT) {
         e = slot_int(d, SL_SEQ, INT64_MAX, &ev->seq);
@@ -1536,21 +1595,9 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
     }
     if (e == DRIP_OK &&
         (ev->type == DRIP_EV_OUTPUT_ITEM_ADDED || ev->type == DRIP_EV_OUTPUT_ITEM_DONE)) {
-        e = whole(d, SL_ITEM_TYPE, &ev->item_type);
-        if (e == DRIP_OK) {
-            e = whole(d, SL_ITEM_ID2, &ev->item_id);
-        }
-        if (e == DRIP_OK) {
-            e = whole(d, SL_ITEM_CALL_ID, &ev->call_id);
-        }
-        if (e == DRIP_OK) {
-            e = whole(d, SL_ITEM_NAME, &ev->name);
-        }
-        if (e == DRIP_OK) {
-            e = slot_str(d, SL_ITEM_STATUS, &ev->status);
-        }
-        if (e == DRIP_OK) {
-            e = whole(d, SL_SERVER_LABEL, &ev->server_label);
+        for (i = 0; i < NITEM && e == DRIP_OK; i++) {
+            const ev_field_t *f = &k_item_fields[i];
+            e = f->whole ? whole(d, f->slot, str_at(ev, f)) : slot_str(d, f->slot, str_at(ev, f));
         }
         if (e == DRIP_OK) {
             e = args_slot(d, ev);

@@ -28,9 +28,28 @@ static int is_ws(uint8_t c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Every path fits the scanner: a slot that exists (value_start writes
+ * slot[pt->slot]), 1..DRIP_SCAN_KEYS levels, keys that are in cfg->keys. */
+static int cfg_ok(const drip_scan_cfg_t *cfg)
+{
+    uint8_t i, k;
+    for (i = 0; i < cfg->npaths; i++) {
+        const drip_scan_path_t *pt = &cfg->paths[i];
+        if (pt->slot >= DRIP_SCAN_SLOTS || pt->depth == 0 || pt->depth > DRIP_SCAN_KEYS) {
+            return 0;
+        }
+        for (k = 0; k < pt->depth; k++) {
+            if (pt->key[k] != DRIP_SCAN_ELEM && (pt->key[k] == 0 || pt->key[k] > cfg->nkeys)) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
 drip_err_t drip_scan_begin(drip_scan_t *s, const drip_scan_cfg_t *cfg)
 {
-    if (s == NULL || cfg == NULL) {
+    if (s == NULL || cfg == NULL || !cfg_ok(cfg)) {
         return DRIP_ERR_ARG;
     }
     memset(&s->slot, 0, sizeof s->slot);

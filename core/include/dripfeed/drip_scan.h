@@ -107,7 +107,9 @@ typedef struct drip_scan {
 } drip_scan_t;
 
 /** Prepare for a new document (sink and sink_ctx are kept).
- *  @return DRIP_OK or DRIP_ERR_ARG. */
+ *  @return DRIP_OK or DRIP_ERR_ARG (NULL, or a path with a slot >=
+ *          DRIP_SCAN_SLOTS, a depth outside 1..DRIP_SCAN_KEYS or a key id
+ *          that is not in cfg->keys). */
 drip_err_t drip_scan_begin(drip_scan_t *s, const drip_scan_cfg_t *cfg);
 
 /**
