@@ -800,16 +800,20 @@ static void sweep_closing(drip_event_dec_t *d)
 
 /* ---- token path -------------------------------------------------------- */
 
+#define USAGE_KEY_R(s, m, r1, r2, c1, c2) r1,
+#define USAGE_KEY_C(s, m, r1, r2, c1, c2) c1,
+static const uint8_t k_usage_keys[2][NUSAGE] = {{USAGE_FIELDS(USAGE_KEY_R)},
+                                                {USAGE_FIELDS(USAGE_KEY_C)}};
+#undef USAGE_KEY_R
+#undef USAGE_KEY_C
+
 static drip_err_t read_usage(drip_event_dec_t *d, int u, drip_event_t *ev, int chat)
 {
-    uint8_t keys[NUSAGE];
+    const uint8_t *keys = k_usage_keys[chat != 0];
     int at[NUSAGE];
     unsigned i, k;
     drip_err_t e = DRIP_OK;
     chat = chat != 0;
-    for (i = 0; i < NUSAGE; i++) {
-        keys[i] = k_usage_fields[i].key[chat][0];
-    }
     members(d, u, keys, NUSAGE, at);
     for (i = 1; i < NUSAGE; i++) { /* details in one object: members() fills its first entry */
         for (k = 0; k < i; k++) {
@@ -894,42 +898,37 @@ static drip_err_t read_response(drip_event_dec_t *d, int r, drip_event_t *ev)
     return e;
 }
 
-/* The top-level members a Responses event may carry, found in one walk. */
+/* The top-level members a Responses event may carry, found in one walk
+ * (those of rarer events, *.done texts and a flat error, by a search). */
 #define ROOT_R(s, m, k) R_##s,
 #define ROOT_K(s, m, k) k,
-enum {
-    R_TYPE, R_SEQ, INDEX_FIELDS(ROOT_R) R_ITEM_ID, R_DELTA,
-    R_RESPONSE, R_ERROR, R_ITEM, R_CODE, R_MESSAGE, R_PARAM, R_NAME, R_TEXT, R_REFUSAL,
-    R_ARGUMENTS, R_INPUT, R_COMMAND, R_N
-};
+enum { R_TYPE, R_SEQ, INDEX_FIELDS(ROOT_R) R_ITEM_ID, R_DELTA, R_RESPONSE, R_ERROR, R_ITEM, R_N };
 static const uint8_t k_root_keys[R_N] = {
-    K_TYPE, K_SEQ, INDEX_FIELDS(ROOT_K) K_ITEM_ID, K_DELTA,
-    K_RESPONSE, K_ERROR, K_ITEM, K_CODE, K_MESSAGE, K_PARAM, K_NAME, K_TEXT, K_REFUSAL,
-    K_ARGUMENTS, K_INPUT, K_COMMAND};
+    K_TYPE, K_SEQ, INDEX_FIELDS(ROOT_K) K_ITEM_ID, K_DELTA, K_RESPONSE, K_ERROR, K_ITEM};
 #undef ROOT_R
 #undef ROOT_K
 
-/* Member (R_*) of the full text in each *.done event, or -1. */
+/* Key of the full text in each *.done event. */
 static int done_text_key(drip_event_type_t t)
 {
     switch (t) {
     case DRIP_EV_OUTPUT_TEXT_DONE:
     case DRIP_EV_REASONING_SUMMARY_TEXT_DONE:
     case DRIP_EV_REASONING_TEXT_DONE:
-        return R_TEXT;
+        return K_TEXT;
     case DRIP_EV_REFUSAL_DONE:
-        return R_REFUSAL;
+        return K_REFUSAL;
     case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE:
     case DRIP_EV_MCP_CALL_ARGUMENTS_DONE:
-        return R_ARGUMENTS;
+        return K_ARGUMENTS;
     case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE:
-        return R_INPUT;
+        return K_INPUT;
     case DRIP_EV_CODE_INTERPRETER_CALL_CODE_DONE:
-        return R_CODE;
+        return K_CODE;
     case DRIP_EV_SHELL_CALL_COMMAND_DONE:
-        return R_COMMAND;
+        return K_COMMAND;
     default:
-        return -1;
+        return 0;
     }
 }
 
@@ -987,16 +986,9 @@ static drip_err_t decode_responses(drip_event_dec_t *d, drip_event_t *ev)
         }
     } else if (ev->type == DRIP_EV_ERROR) {
         t = val_obj(d, at[R_ERROR]);
-        if (t >= 0) {
-            e = read_error_obj(d, t, ev);
-        } else { /* flat shape: "type" is the event's own */
-            int flat[ERR_N];
-            flat[ERR_TYPE] = at[R_TYPE];
-            flat[ERR_CODE] = at[R_CODE];
-            flat[ERR_MESSAGE] = at[R_MESSAGE];
-            flat[ERR_PARAM] = at[R_PARAM];
-            e = read_error(d, flat, ev);
-            ev->error.type = k_none;
+        e = read_error_obj(d, t >= 0 ? t : 0, ev);
+        if (t < 0) {
+            ev->error.type = k_none; /* flat shape: "type" is the event's own */
         }
     } else if (ev->type == DRIP_EV_OUTPUT_ITEM_ADDED || ev->type == DRIP_EV_OUTPUT_ITEM_DONE) {
         t = val_obj(d, at[R_ITEM]);
@@ -1005,11 +997,11 @@ static drip_err_t decode_responses(drip_event_dec_t *d, drip_event_t *ev)
         }
     } else {
         key = done_text_key(ev->type);
-        if (key >= 0) {
-            e = val_str(d, at[key], &ev->text);
+        if (key != 0) {
+            e = opt_str(d, 0, key, &ev->text);
         }
         if (e == DRIP_OK && ev->type == DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE) {
-            e = val_str(d, at[R_NAME], &ev->name);
+            e = opt_str(d, 0, K_NAME, &ev->name);
         }
     }
     return e != DRIP_OK ? e : track_calls(d, ev);
