@@ -214,7 +214,11 @@ int drip_json_valid(const drip_json_t *j, unsigned max_depth)
         if (t->type == JSMN_STRING) {
             lex--; /* the quote; jsmn puts it before start, end at the closing one */
         }
-        if (lex < pos || !gap_ok(&v, pos, lex)) {
+        if (lex == pos + 1 && *pos == ':' && v.st == V_COLON) {
+            v.st = V_VALUE; /* the usual gaps, without a call: ':' ... */
+        } else if (lex == pos + 1 && *pos == ',' && v.st == V_AFTER && !((v.arr >> (v.depth - 1u)) & 1u)) {
+            v.st = V_KEY; /* ... and ',' between members */
+        } else if (lex < pos || !gap_ok(&v, pos, lex)) {
             return 0;
         }
         if (v.st == V_KEY || v.st == V_KEY_OR_CLOSE) {
