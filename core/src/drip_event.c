@@ -277,6 +277,17 @@ typedef char drip_key_ids_fit_[(K_COUNT_ - 1 <= 255) ? 1 : -1];
     X(ITEM_STATUS, status, K_STATUS, 0)                                                            \
     X(SERVER_LABEL, server_label, K_SERVER_LABEL, 1)
 
+/* An API error's members (the `error` object of both APIs; a Responses
+ * error event's top level; response.error): slot, drip_api_error_t member,
+ * key, scanner flags (a message may be long: DRIP_SCAN_F_BULK keeps the
+ * room of the ids after it). Type comes first: a flat error or
+ * response.error has none. */
+#define ERROR_FIELDS(X)                                                                            \
+    X(ERR_TYPE, type, K_TYPE, 0)                                                                   \
+    X(ERR_CODE, code, K_CODE, 0)                                                                   \
+    X(ERR_MSG, message, K_MESSAGE, DRIP_SCAN_F_BULK)                                               \
+    X(ERR_PARAM, param, K_PARAM, 0)
+
 /* Capture slots of the oversize scanner, numbered per API: the slots both
  * APIs use first, then each API's own from the same number on (a scan uses
  * one API's table). Each API's count is checked against DRIP_SCAN_SLOTS. */
@@ -284,7 +295,7 @@ typedef char drip_key_ids_fit_[(K_COUNT_ - 1 <= 255) ? 1 : -1];
 #define SLOT_F(s, m, k) SL_##s,
 #define SLOT_I(s, m, k, w) SL_##s,
 enum {
-    SL_ERR_OBJ, SL_ERR_TYPE, SL_ERR_CODE, SL_ERR_MSG, SL_ERR_PARAM, SL_RESP_ID, SL_RESP_STATUS,
+    SL_ERR_OBJ, ERROR_FIELDS(SLOT_I) SL_RESP_ID, SL_RESP_STATUS,
     SL_USAGE, USAGE_FIELDS(SLOT_U)
     SL_SHARED_END_
 };
@@ -314,6 +325,7 @@ typedef char drip_slots_chat_fit_[(SL_CHAT_END_ <= DRIP_SCAN_SLOTS) ? 1 : -1];
 #define PATH_U_CHAT(s, m, r1, r2, c1, c2) {(uint8_t)(2 + (c2 != 0)), {K_USAGE, c1, c2, 0}, SL_##s, 0},
 #define PATH_F(s, m, k) {1, {k, 0, 0, 0}, SL_##s, 0},
 #define PATH_I(s, m, k, w) {2, {K_ITEM, k, 0, 0}, SL_##s, 0},
+#define PATH_E(s, m, k, f) {2, {K_ERROR, k, 0, 0}, SL_##s, f},
 /* One table per API, each holding only what that API's token path reads,
  * so an event decodes the same whatever its size. */
 static const drip_scan_path_t k_paths_responses[] = {
@@ -337,10 +349,7 @@ static const drip_scan_path_t k_paths_responses[] = {
     ITEM_FIELDS(PATH_I)
     {2, {K_ITEM, K_ARGUMENTS, 0, 0}, SL_ARGS, B},
     {2, {K_ITEM, K_INPUT, 0, 0}, SL_ARGS, B},
-    {2, {K_ERROR, K_TYPE, 0, 0}, SL_ERR_TYPE, 0},
-    {2, {K_ERROR, K_CODE, 0, 0}, SL_ERR_CODE, 0},
-    {2, {K_ERROR, K_MESSAGE, 0, 0}, SL_ERR_MSG, B},
-    {2, {K_ERROR, K_PARAM, 0, 0}, SL_ERR_PARAM, 0},
+    ERROR_FIELDS(PATH_E)
     {3, {K_RESPONSE, K_ERROR, K_CODE, 0}, SL_ERR_CODE, 0},
     {3, {K_RESPONSE, K_ERROR, K_MESSAGE, 0}, SL_ERR_MSG, B},
     {3, {K_RESPONSE, K_INCOMPLETE, K_REASON, 0}, SL_REASON, 0},
@@ -351,10 +360,7 @@ static const drip_scan_path_t k_paths_chat[] = {
     {1, {K_STATUS, 0, 0, 0}, SL_RESP_STATUS, 0}, /* JSON bodies (drip_event_scan_response) */
     {1, {K_ERROR, 0, 0, 0}, SL_ERR_OBJ, P},
     {1, {K_USAGE, 0, 0, 0}, SL_USAGE, P},
-    {2, {K_ERROR, K_TYPE, 0, 0}, SL_ERR_TYPE, 0},
-    {2, {K_ERROR, K_CODE, 0, 0}, SL_ERR_CODE, 0},
-    {2, {K_ERROR, K_MESSAGE, 0, 0}, SL_ERR_MSG, B},
-    {2, {K_ERROR, K_PARAM, 0, 0}, SL_ERR_PARAM, 0},
+    ERROR_FIELDS(PATH_E)
     USAGE_FIELDS(PATH_U_CHAT)
     {3, {K_CHOICES, E, K_FINISH, 0}, SL_FINISH, 0},
     {3, {K_CHOICES, E, K_INDEX, 0}, SL_CHOICE_IDX, 0},
@@ -366,6 +372,7 @@ static const drip_scan_path_t k_paths_chat[] = {
 #undef PATH_U_CHAT
 #undef PATH_F
 #undef PATH_I
+#undef PATH_E
 #undef E
 #undef P
 #undef B
@@ -388,12 +395,16 @@ typedef struct ev_field {
 static const usage_field_t k_usage_fields[] = {USAGE_FIELDS(DESC_U)};
 static const ev_field_t k_index_fields[] = {INDEX_FIELDS(DESC_F)};
 static const ev_field_t k_item_fields[] = {ITEM_FIELDS(DESC_I)};
+#define DESC_E(s, m, k, f) {SL_##s, k, 0, (uint16_t)offsetof(drip_api_error_t, m)},
+static const ev_field_t k_error_fields[] = {ERROR_FIELDS(DESC_E)};
+#undef DESC_E
 #undef DESC_U
 #undef DESC_F
 #undef DESC_I
 #define NUSAGE (sizeof k_usage_fields / sizeof k_usage_fields[0])
 #define NINDEX (sizeof k_index_fields / sizeof k_index_fields[0])
 #define NITEM (sizeof k_item_fields / sizeof k_item_fields[0])
+#define NERROR (sizeof k_error_fields / sizeof k_error_fields[0])
 typedef char drip_usage_off_fits_[(sizeof(drip_usage_t) <= 255) ? 1 : -1];
 typedef char drip_event_off_fits_[(sizeof(drip_event_t) <= 65535) ? 1 : -1];
 
@@ -410,6 +421,11 @@ static int32_t *i32_at(drip_event_t *ev, const ev_field_t *f)
 static drip_str_t *str_at(drip_event_t *ev, const ev_field_t *f)
 {
     return (drip_str_t *)(void *)((char *)ev + f->off);
+}
+
+static drip_str_t *err_at(drip_api_error_t *err, const ev_field_t *f)
+{
+    return (drip_str_t *)(void *)((char *)err + f->off);
 }
 
 static const drip_scan_cfg_t k_scan_cfg[2] = {
@@ -843,33 +859,22 @@ static drip_err_t read_usage(drip_event_dec_t *d, int u, drip_event_t *ev, int c
     return e;
 }
 
-/* An error's members: at[] holds the value tokens of type, code, message
- * and param (ERR_KEYS order). */
-enum { ERR_TYPE, ERR_CODE, ERR_MESSAGE, ERR_PARAM, ERR_N };
-static const uint8_t k_err_keys[ERR_N] = {K_TYPE, K_CODE, K_MESSAGE, K_PARAM};
+#define ERROR_KEY(s, m, k, f) k,
+static const uint8_t k_error_keys[] = {ERROR_FIELDS(ERROR_KEY)};
+#undef ERROR_KEY
 
-static drip_err_t read_error(drip_event_dec_t *d, const int *at, drip_event_t *ev)
-{
-    drip_err_t e;
-    ev->has_error = 1;
-    e = val_str(d, at[ERR_TYPE], &ev->error.type);
-    if (e == DRIP_OK) {
-        e = val_str(d, at[ERR_CODE], &ev->error.code);
-    }
-    if (e == DRIP_OK) {
-        e = val_str(d, at[ERR_MESSAGE], &ev->error.message);
-    }
-    if (e == DRIP_OK) {
-        e = val_str(d, at[ERR_PARAM], &ev->error.param);
-    }
-    return e;
-}
-
+/* The error object `obj` (the root for a flat error event). */
 static drip_err_t read_error_obj(drip_event_dec_t *d, int obj, drip_event_t *ev)
 {
-    int at[ERR_N];
-    members(d, obj, k_err_keys, ERR_N, at);
-    return read_error(d, at, ev);
+    int at[NERROR];
+    unsigned i;
+    drip_err_t e = DRIP_OK;
+    members(d, obj, k_error_keys, NERROR, at);
+    ev->has_error = 1;
+    for (i = 0; i < NERROR && e == DRIP_OK; i++) {
+        e = val_str(d, at[i], err_at(&ev->error, &k_error_fields[i]));
+    }
+    return e;
 }
 
 static drip_err_t read_response(drip_event_dec_t *d, int r, drip_event_t *ev)
@@ -1427,21 +1432,18 @@ static drip_err_t scan_usage(const drip_event_dec_t *d, drip_event_t *ev)
     return e;
 }
 
+/* The error members the scanner kept; a flat error (or response.error)
+ * has no type of its own (the first of ERROR_FIELDS). Each is a string or
+ * absent: EVENT_FIELD is the only error, whatever the order. */
 static drip_err_t scan_error(const drip_event_dec_t *d, drip_event_t *ev, int flat)
 {
-    drip_err_t e;
+    drip_err_t e = DRIP_OK;
+    unsigned i;
     ev->has_error = 1;
-    e = slot_str(d, SL_ERR_CODE, &ev->error.code);
-    if (e == DRIP_OK) {
-        e = slot_str(d, SL_ERR_MSG, &ev->error.message);
-        ev->error.message_cut = d->scan.slot[SL_ERR_MSG].cut;
+    for (i = flat ? 1u : 0u; i < NERROR && e == DRIP_OK; i++) {
+        e = slot_str(d, k_error_fields[i].slot, err_at(&ev->error, &k_error_fields[i]));
     }
-    if (e == DRIP_OK) {
-        e = slot_str(d, SL_ERR_PARAM, &ev->error.param);
-    }
-    if (e == DRIP_OK && !flat) {
-        e = slot_str(d, SL_ERR_TYPE, &ev->error.type);
-    }
+    ev->error.message_cut = d->scan.slot[SL_ERR_MSG].cut;
     return e;
 }
 
@@ -1602,11 +1604,11 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
 
 void drip_event_scan_error(const drip_event_dec_t *d, drip_api_error_t *out)
 {
+    unsigned i;
     memset(out, 0, sizeof *out);
-    (void)slot_str(d, SL_ERR_TYPE, &out->type);
-    (void)slot_str(d, SL_ERR_CODE, &out->code);
-    (void)slot_str(d, SL_ERR_MSG, &out->message);
-    (void)slot_str(d, SL_ERR_PARAM, &out->param);
+    for (i = 0; i < NERROR; i++) {
+        (void)slot_str(d, k_error_fields[i].slot, err_at(out, &k_error_fields[i]));
+    }
     out->message_cut = d->scan.slot[SL_ERR_MSG].cut;
 }
 
