@@ -1862,6 +1862,53 @@ static void test_fuzz_root_not_object(void **state)
     }
 }
 
+/* fuzz_event: the scanner kept a call's top-level "arguments"/"input" and
+ * the item's in one slot (the last one won), so an output_item event with
+ * a stray top-level "arguments":5 failed there (EVENT_FIELD) while the token
+ * path, reading the item's, decoded it; and a *.done event with the other
+ * member after its own kept the wrong one. */
+static void test_fuzz_args_members(void **state)
+{
+    static const struct {
+        const char *js, *text;
+    } k_cases[] = {
+        {"{\"type\":\"response.output_item.done\",\"arguments\":5,\"item\":{\"type\":"
+         "\"function_call\",\"id\":\"fc_1\",\"call_id\":\"c\",\"name\":\"n\",\"arguments\":\"{}\"}}",
+         "{}"},
+        {"{\"type\":\"response.output_item.done\",\"item\":{\"type\":\"function_call\",\"id\":"
+         "\"fc_1\",\"arguments\":\"{}\",\"input\":7}}",
+         "{}"},
+        {"{\"type\":\"response.output_item.done\",\"item\":{\"type\":\"custom_tool_call\",\"id\":"
+         "\"ct_1\",\"input\":\"SELECT\",\"arguments\":[1]},\"input\":false}",
+         "SELECT"},
+        {"{\"type\":\"response.output_item.added\",\"arguments\":\"top\",\"item\":{\"type\":"
+         "\"message\",\"id\":\"m_1\"}}",
+         NULL},
+        {"{\"type\":\"response.function_call_arguments.done\",\"item_id\":\"fc_1\",\"arguments\":"
+         "\"{\\\"a\\\":1}\",\"input\":3}",
+         "{\"a\":1}"},
+        {"{\"type\":\"response.custom_tool_call_input.done\",\"item_id\":\"ct_1\",\"input\":\"x\","
+         "\"arguments\":{}}",
+         "x"},
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof k_cases / sizeof k_cases[0]; i++) {
+        drip_err_t te, se;
+        drip_event_t tev, sev;
+        both(DRIP_API_RESPONSES, k_cases[i].js, &te, &tev, &se, &sev);
+        ASSERT_ERR(te, DRIP_OK);
+        ASSERT_ERR(se, DRIP_OK);
+        if (k_cases[i].text != NULL) {
+            ASSERT_VIEW(tev.text, k_cases[i].text);
+            ASSERT_VIEW(sev.text, k_cases[i].text);
+        } else {
+            ASSERT_ABSENT(tev.text);
+            ASSERT_ABSENT(sev.text);
+        }
+    }
+}
+
 /* fuzz_event: Chat chunks read Responses fields on the scanner path only
  * (sequence_number, indexes, response.id/usage, the id of an error chunk). */
 static void test_fuzz_chat_scanner_fields(void **state)
@@ -1988,6 +2035,7 @@ int main(void)
         cmocka_unit_test(test_scanner_equals_tokens_on_transcripts),
         cmocka_unit_test(test_fuzz_root_not_object),
         cmocka_unit_test(test_fuzz_chat_scanner_fields),
+        cmocka_unit_test(test_fuzz_args_members),
         cmocka_unit_test(test_fuzz_responses_scanner_fields),
         cmocka_unit_test(test_fuzz_scanner_reads_only_its_type),
     };

@@ -303,7 +303,10 @@ enum { /* Responses */
     SL_TYPE = SL_SHARED_END_, SL_SEQ, SL_ITEM_ID, INDEX_FIELDS(SLOT_F) SL_DELTA, SL_REASON,
     ITEM_FIELDS(SLOT_I)
     SL_BODY_ID, SL_BODY_STATUS, /* a JSON body's top-level id and status (drip_event_scan_response) */
-    SL_ARGS,                    /* a call's whole arguments/input (*.done, output_item.done) */
+    /* a call's whole arguments or input: each member in its own slot, so
+     * that the one the token path reads is the one kept (*.done: top level;
+     * output_item.*: the item's, by its type) */
+    SL_ARGS, SL_INPUT, SL_ITEM_ARGS, SL_ITEM_INPUT,
     SL_RESPONSES_END_
 };
 enum { /* Chat */
@@ -335,7 +338,7 @@ static const drip_scan_path_t k_paths_responses[] = {
     INDEX_FIELDS(PATH_F)
     {1, {K_DELTA, 0, 0, 0}, SL_DELTA, B | D | S},
     {1, {K_ARGUMENTS, 0, 0, 0}, SL_ARGS, B | S},
-    {1, {K_INPUT, 0, 0, 0}, SL_ARGS, B | S},
+    {1, {K_INPUT, 0, 0, 0}, SL_INPUT, B | S},
     {1, {K_CODE, 0, 0, 0}, SL_ERR_CODE, 0},
     {1, {K_MESSAGE, 0, 0, 0}, SL_ERR_MSG, B},
     {1, {K_PARAM, 0, 0, 0}, SL_ERR_PARAM, 0},
@@ -347,8 +350,8 @@ static const drip_scan_path_t k_paths_responses[] = {
     {2, {K_RESPONSE, K_ERROR, 0, 0}, SL_ERR_OBJ, P},
     {2, {K_RESPONSE, K_USAGE, 0, 0}, SL_USAGE, P},
     ITEM_FIELDS(PATH_I)
-    {2, {K_ITEM, K_ARGUMENTS, 0, 0}, SL_ARGS, B},
-    {2, {K_ITEM, K_INPUT, 0, 0}, SL_ARGS, B},
+    {2, {K_ITEM, K_ARGUMENTS, 0, 0}, SL_ITEM_ARGS, B},
+    {2, {K_ITEM, K_INPUT, 0, 0}, SL_ITEM_INPUT, B},
     ERROR_FIELDS(PATH_E)
     {3, {K_RESPONSE, K_ERROR, K_CODE, 0}, SL_ERR_CODE, 0},
     {3, {K_RESPONSE, K_ERROR, K_MESSAGE, 0}, SL_ERR_MSG, B},
@@ -1277,8 +1280,8 @@ static int piece_begin(drip_event_dec_t *d, unsigned slot)
     ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
     if (slot == SL_DELTA && piece_delta_type(ev->type)) {
         what = DRIP_PIECE_DELTA;
-    } else if (slot == SL_ARGS && (ev->type == DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE ||
-                                   ev->type == DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE)) {
+    } else if ((slot == SL_ARGS && ev->type == DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE) ||
+               (slot == SL_INPUT && ev->type == DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE)) {
         what = DRIP_PIECE_ARGUMENTS;
     } else {
         return 0;
@@ -1459,15 +1462,15 @@ static drip_err_t delta_slot(const drip_event_dec_t *d, unsigned slot, drip_str_
 
 /* A call's whole arguments (or tool input) kept by the scanner: `text` when
  * whole; absent and flagged `text_cut` when longer than the arena. */
-static drip_err_t args_slot(const drip_event_dec_t *d, drip_event_t *ev)
+static drip_err_t args_slot(const drip_event_dec_t *d, drip_event_t *ev, unsigned slot)
 {
     drip_err_t e;
     if (d->pieces & PIECE_ARGS) {
         ev->pieces = 1; /* handed on in pieces while it was read */
         return DRIP_OK;
     }
-    e = slot_str(d, SL_ARGS, &ev->text);
-    if (e == DRIP_OK && d->scan.slot[SL_ARGS].cut) {
+    e = slot_str(d, slot, &ev->text);
+    if (e == DRIP_OK && d->scan.slot[slot].cut) {
         ev->text = k_none;
         ev->text_cut = 1;
     }
@@ -1593,11 +1596,11 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
             const ev_field_t *f = &k_item_fields[i];
             e = f->whole ? whole(d, f->slot, str_at(ev, f)) : slot_str(d, f->slot, str_at(ev, f));
         }
-        if (e == DRIP_OK) {
-            e = args_slot(d, ev);
+        if (e == DRIP_OK) { /* as read_item: input for a custom tool, else arguments */
+            e = args_slot(d, ev, str_is(ev->item_type, "custom_tool_call") ? SL_ITEM_INPUT : SL_ITEM_ARGS);
         }
     } else if (e == DRIP_OK && is_arg_done(ev->type)) {
-        e = args_slot(d, ev);
+        e = args_slot(d, ev, ev->type == DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE ? SL_INPUT : SL_ARGS);
     }
     return e != DRIP_OK ? e : track_calls(d, ev);
 }

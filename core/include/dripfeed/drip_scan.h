@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define DRIP_SCAN_KEYS 4     /**< key path levels tracked */
-#define DRIP_SCAN_SLOTS 30   /**< capture slots */
+#define DRIP_SCAN_SLOTS 33   /**< capture slots (8 bytes each) */
 #define DRIP_SCAN_ELEM 0xFFu /**< path key meaning "any array element" */
 #define DRIP_SCAN_KEY_MAX 28 /**< longest key name that can match */
 
