@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The client state machine: request -> transport -> drip_stream.
- * Retry/backoff rules: ../shared/spec/openai.md 7.4 (see drip_client.h).
+ * Retry/backoff rules: docs/spec/openai.md 7.4 (see drip_client.h).
  *
  * Decisions (written down where the spec leaves room):
  * - A server delay (retry-after-ms / retry-after) is honoured when 0 < d <=

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Layer 2: HTTP/1.1 response reader. Rules: ../shared/spec/http.md.
+/* Layer 2: HTTP/1.1 response reader. Rules: docs/spec/http.md.
  *
  * Decisions where the spec page and RFC 9112 leave room (written down here):
  * - A status line with no SP and no reason ("HTTP/1.1 200\r\n") is accepted,

@@ -9,7 +9,7 @@
  * DRIP_HTTP_BODY result points into the caller's own input. All state lives
  * in the caller-owned drip_http_t (about 300 bytes with default options).
  *
- * Rules: ../shared/spec/http.md (RFC 9110/9112). Interim 1xx responses are
+ * Rules: docs/spec/http.md (RFC 9110/9112). Interim 1xx responses are
  * skipped. Of the headers only those in drip_http_head_t are kept; every other
  * header is skipped whatever its length. Rate-limit, processing-time and
  * HTTP-date retry-after headers are kept only with DRIP_HTTP_EXTRAS (drip_opts.h). Body framing: chunked (when the last
