@@ -238,13 +238,13 @@ static const char *const k_keys[K_COUNT_ - 1] = {
 };
 
 static const uint8_t k_key_len[K_COUNT_ - 1] = {
-#define X(id, name) (uint8_t)(sizeof name - 1u),
+#define X(id, name) (uint8_t)(sizeof(name) - 1u),
     DRIP_KEYS(X)
 #undef X
 };
 
 /* every name can match in the scanner (DRIP_SCAN_KEY_MAX); ids fit a byte */
-#define X(id, name) typedef char drip_key_fits_##id[(sizeof name - 1u <= DRIP_SCAN_KEY_MAX) ? 1 : -1];
+#define X(id, name) typedef char drip_key_fits_##id[(sizeof(name) - 1u <= DRIP_SCAN_KEY_MAX) ? 1 : -1];
 DRIP_KEYS(X)
 #undef X
 typedef char drip_key_ids_fit_[(K_COUNT_ - 1 <= 255) ? 1 : -1];
@@ -324,8 +324,8 @@ typedef char drip_slots_chat_fit_[(SL_CHAT_END_ <= DRIP_SCAN_SLOTS) ? 1 : -1];
 #define B DRIP_SCAN_F_BULK
 #define D DRIP_SCAN_F_EDGES
 #define S DRIP_SCAN_F_PIECES
-#define PATH_U_RESPONSES(s, m, r1, r2, c1, c2) {(uint8_t)(3 + (r2 != 0)), {K_RESPONSE, K_USAGE, r1, r2}, SL_##s, 0},
-#define PATH_U_CHAT(s, m, r1, r2, c1, c2) {(uint8_t)(2 + (c2 != 0)), {K_USAGE, c1, c2, 0}, SL_##s, 0},
+#define PATH_U_RESPONSES(s, m, r1, r2, c1, c2) {(uint8_t)(3 + ((r2) != 0)), {K_RESPONSE, K_USAGE, r1, r2}, SL_##s, 0},
+#define PATH_U_CHAT(s, m, r1, r2, c1, c2) {(uint8_t)(2 + ((c2) != 0)), {K_USAGE, c1, c2, 0}, SL_##s, 0},
 #define PATH_F(s, m, k) {1, {k, 0, 0, 0}, SL_##s, 0},
 #define PATH_I(s, m, k, w) {2, {K_ITEM, k, 0, 0}, SL_##s, 0},
 #define PATH_E(s, m, k, f) {2, {K_ERROR, k, 0, 0}, SL_##s, f},
