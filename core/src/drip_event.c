@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Layer 5: OpenAI events -> drip_event_t. Wire facts: ../shared/spec/openai.md.
+/* Layer 5: OpenAI events -> drip_event_t. Wire facts: docs/spec/openai.md.
  *
  * Decisions (written down where the spec leaves room):
  * - `data: [DONE]` (exact bytes) is DRIP_EV_DONE for both APIs.

@@ -13,10 +13,12 @@
  * - it does not (response.completed repeats the whole answer): the oversize
  *   scanner (drip_scan.h) reads it in pieces and keeps type, sequence_number,
  *   response id/status, usage, error, incomplete reason and item ids; the
- *   event is flagged `oversize` and its long text fields are absent. Its
- *   `delta` is kept when it fits the scanner's arena (DRIP_SCAN_ARENA);
- *   a text delta that does not is DRIP_ERR_EVENT_DELTA_TOO_LARGE: text is
- *   never dropped silently.
+ *   event is flagged `oversize` and its long text fields are absent. With
+ *   drip_event_set_pieces() (drip_stream sets it) the delta of text,
+ *   refusal, reasoning and call-argument events goes out in pieces while
+ *   it is read, at any size; otherwise a delta is kept when it fits the
+ *   scanner's arena (DRIP_SCAN_ARENA), and a text delta that does not is
+ *   DRIP_ERR_EVENT_DELTA_TOO_LARGE: text is never dropped silently.
  *
  * Function-call argument deltas carry only `item_id`; the decoder ties them
  * to `call_id`/`name` through a caller-sized table filled from
