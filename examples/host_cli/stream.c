@@ -266,6 +266,21 @@ static int check_header(const char *h)
     return 0;
 }
 
+/* A --tool schema is written into the request as is: it must be JSON. */
+static int json_ok(const char *text)
+{
+    static jsmntok_t tok[4096];
+    static char copy[65536];
+    drip_json_t j;
+    size_t n = strlen(text);
+    if (n >= sizeof copy) {
+        return 0;
+    }
+    memcpy(copy, text, n + 1);
+    return drip_json_parse(&j, copy, n, tok, sizeof tok / sizeof tok[0]) == DRIP_OK &&
+           drip_json_valid(&j, 64);
+}
+
 static int parse_stream_opts(int argc, char **argv, sopts_t *o)
 {
     int i, only_prompt = 0;
@@ -382,6 +397,10 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
             if (n == 0 || n > DRIP_ID_MAX) {
                 return bad("--tool: the name is %zu bytes; it must be 1..%d", n, DRIP_ID_MAX);
             }
+            if (colon != NULL && !json_ok(colon + 1)) {
+                return bad("--tool %.*s: the schema after ':' is not valid JSON (it is sent as is)",
+                           (int)n, v);
+            }
             memcpy(names[o->ntools], v, n);
             names[o->ntools][n] = '\0';
             o->tools[o->ntools].name = names[o->ntools];
@@ -433,6 +452,13 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
     }
     if (o->after >= 0 && o->resume_id == NULL) {
         return bad("--after goes with --resume ID");
+    }
+    if (o->tool_result != NULL && o->ntools == 0) {
+        return bad("--tool-result answers the calls of the tools you offer: give a --tool NAME");
+    }
+    if (o->tool_result != NULL && o->api == DRIP_API_CHAT) {
+        return bad("--tool-result needs --api responses (the answer goes back with "
+                   "previous_response_id, which Chat Completions does not have)");
     }
     if (o->prompt != NULL && (o->resume_id != NULL || o->cancel_id != NULL)) {
         return bad("a PROMPT ('%s') does not go with %s", cli_shown(o->prompt),

@@ -106,7 +106,11 @@ typedef struct drip_handlers {
      *  arguments; if they do not fit the buffer the answer fails with
      *  DRIP_ERR_EVENT_ARGS_TOO_LARGE instead of completing without them. */
     drip_err_t (*on_call_delta)(void *user, const drip_call_t *call, const char *p, size_t n);
-    /** A call's arguments are complete (once per call). */
+    /** A call's arguments are complete (once per call). Responses: at its
+     *  .done event (or output_item.done), `arguments` whole when that event fit
+     *  the buffer. Chat: every call of a choice at the choice's finish_reason,
+     *  in index order, after all their fragments; `arguments` absent (collect
+     *  the on_call_delta pieces per call->index). */
     drip_err_t (*on_call_done)(void *user, const drip_call_t *call);
     /** Every error: API errors, HTTP errors, protocol errors, truncation. */
     void (*on_error)(void *user, const drip_error_t *err);
