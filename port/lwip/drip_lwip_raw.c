@@ -329,6 +329,7 @@ static int raw_connect(void *ctx, const char *host, uint16_t port, uint32_t time
         r->priv.port = port;
         r->priv.host_hash = raw_name_hash(host);
         r->priv.was_open = 0;
+        r->priv.told_open = 0;
         r->priv.last_lwip_err = 0;
         r->priv.fail = 0;
         rc = raw_resolve(r, host);
@@ -348,8 +349,17 @@ static int raw_connect(void *ctx, const char *host, uint16_t port, uint32_t time
             return rc;
         }
         return DRIP_ERR_STATE; /* the open connection failed: close first */
-    default:
+    case RAW_ST_OPEN:
+        /* A poll-mode connect that lwIP finished between two calls (the
+         * service hook ran lwIP in between): this call says so, once. */
+        if (!r->priv.told_open && port == r->priv.port &&
+            raw_name_hash(host) == r->priv.host_hash) {
+            r->priv.told_open = 1;
+            return DRIP_OK;
+        }
         return DRIP_ERR_STATE; /* open: close first */
+    default:
+        return DRIP_ERR_STATE;
     }
     for (;;) {
         if (rc != DRIP_AGAIN) {
@@ -389,6 +399,9 @@ static int raw_connect(void *ctx, const char *host, uint16_t port, uint32_t time
     if (rc != DRIP_OK && rc != DRIP_AGAIN) {
         raw_detach(r); /* failed: no PCB is kept; close() is still allowed */
         r->priv.state = RAW_ST_CLOSED;
+    }
+    if (rc == DRIP_OK) {
+        r->priv.told_open = 1;
     }
     return rc;
 }

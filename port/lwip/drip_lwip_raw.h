@@ -115,6 +115,7 @@ typedef struct drip_lwip_raw {
         uint8_t state;           /* drip_lwip_raw.c: RAW_ST_* */
         uint8_t peer_closed;     /* FIN seen */
         uint8_t was_open;        /* this connection reached the open state */
+        uint8_t told_open;       /* connect() returned DRIP_OK for it */
     } priv;
 } drip_lwip_raw_t;
 
