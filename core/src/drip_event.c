@@ -1191,14 +1191,11 @@ drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_e
     }
     e = drip_json_parse(&d->json, data, len, d->tok, d->ntok);
     if (e == DRIP_ERR_JSON_NOMEM) {
-        /* Valid or not, it has too many tokens: the scanner decides. Pieces
-         * go out while it reads, so with a piece receiver the grammar is
-         * checked first: an invalid event hands nothing on. */
+        /* Valid or not, it has too many tokens: the scanner decides, in one
+         * pass, as for an event larger than the buffer (pieces it hands on
+         * before a grammar error are the same there). */
         d->json.ntok = 0;
-        e = d->on_piece != NULL ? check_grammar(d, data, len) : DRIP_OK;
-        if (e == DRIP_OK) {
-            e = drip_event_scan_begin(d);
-        }
+        e = drip_event_scan_begin(d);
         if (e == DRIP_OK) {
             e = drip_event_scan_feed(d, (const uint8_t *)data, len);
         }
