@@ -331,21 +331,16 @@ static int deliver(drip_stream_t *st, int kind, drip_event_t *ev, const drip_cal
     return rc;
 }
 
-static void call_of(const drip_event_t *ev, drip_call_t *c)
-{
-    memset(c, 0, sizeof *c);
-    c->call_id = ev->call_id;
-    c->name = ev->name;
-    c->item_id = ev->item_id;
-    c->index = ev->output_index;
-    c->choice = -1;
-}
-
 static int emit_call(drip_stream_t *st, drip_event_t *ev, drip_str_t args, int done)
 {
     const drip_handlers_t *h = st->priv.cfg.handlers;
     drip_call_t c;
-    call_of(ev, &c);
+    memset(&c, 0, sizeof c);
+    c.call_id = ev->call_id;
+    c.name = ev->name;
+    c.item_id = ev->item_id;
+    c.index = ev->output_index;
+    c.choice = -1;
     if (done) {
         c.arguments = args;
         return h->on_call_done ? user_rc(h->on_call_done(st->priv.cfg.user, &c)) : DRIP_OK;
