@@ -22,6 +22,7 @@
  * (drip_tls_describe). Values that may be secret (the key, header values)
  * are never echoed. */
 #include "stream.h"
+#include "cli_util.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -101,19 +102,6 @@ typedef struct {
 
 /* ---- messages ------------------------------------------------------------- */
 
-/* "dripfeed stream: <what>\n"; returns -1 for the parser. */
-static int bad(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("dripfeed stream: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return -1;
-}
-
-
 static int stream_usage(FILE *f)
 {
     fprintf(f,
@@ -161,10 +149,10 @@ static int parse_int(const char *opt, const char *v, long long lo, long long hi,
     errno = 0;
     x = digits ? strtoll(v, &end, 10) : 0;
     if (!digits || *end != '\0') {
-        return bad("%s: '%s' is not a whole number (%lld..%lld)", opt, cli_shown(v), lo, hi);
+        return bad("stream", "%s: '%s' is not a whole number (%lld..%lld)", opt, cli_shown(v), lo, hi);
     }
     if (errno == ERANGE || x < lo || x > hi) {
-        return bad("%s: %s is out of range (%lld..%lld)", opt, cli_shown(v), lo, hi);
+        return bad("stream", "%s: %s is out of range (%lld..%lld)", opt, cli_shown(v), lo, hi);
     }
     *out = x;
     return 0;
@@ -194,15 +182,15 @@ static int parse_secs(const char *opt, const char *v, uint32_t *ms)
 {
     double x;
     if (parse_decimal(v, &x) != 0) {
-        return bad("%s: '%s' is not a number of seconds (0..%.0f, fractions allowed, 0 = none)",
+        return bad("stream", "%s: '%s' is not a number of seconds (0..%.0f, fractions allowed, 0 = none)",
                    opt, cli_shown(v), MAX_SECS);
     }
     if (x > MAX_SECS) {
-        return bad("%s: %s s is out of range (0..%.0f)", opt, cli_shown(v), MAX_SECS);
+        return bad("stream", "%s: %s s is out of range (0..%.0f)", opt, cli_shown(v), MAX_SECS);
     }
     *ms = (uint32_t)(x * 1000.0 + 0.5);
     if (*ms == 0 && x > 0) {
-        return bad("%s: %s s is below 1 ms (0 = none)", opt, cli_shown(v));
+        return bad("stream", "%s: %s s is below 1 ms (0 = none)", opt, cli_shown(v));
     }
     return 0;
 }
@@ -239,11 +227,11 @@ static int check_header(const char *h)
     size_t i, nl;
     long at;
     if (colon == NULL) {
-        return bad("--header: '%s' has no ':' (write it as 'Name: value')", cli_shown(h));
+        return bad("stream", "--header: '%s' has no ':' (write it as 'Name: value')", cli_shown(h));
     }
     nl = (size_t)(colon - h);
     if (nl == 0) {
-        return bad("--header: '%s' has no name before ':'", cli_shown(h));
+        return bad("stream", "--header: '%s' has no name before ':'", cli_shown(h));
     }
     for (i = 0; i < nl; i++) {
         if (!is_tchar((unsigned char)h[i])) {
@@ -251,7 +239,7 @@ static int check_header(const char *h)
             size_t k = nl < sizeof name - 1 ? nl : sizeof name - 1;
             memcpy(name, h, k);
             name[k] = '\0';
-            return bad("--header: the name '%s' is not a token (letters, digits and "
+            return bad("stream", "--header: the name '%s' is not a token (letters, digits and "
                        "!#$%%&'*+-.^_`|~ only; byte %zu is 0x%02x)",
                        cli_shown(name), i, (unsigned)(unsigned char)h[i]);
         }
@@ -259,7 +247,7 @@ static int check_header(const char *h)
     at = ctl_at(colon + 1);
     if (at >= 0) {
         unsigned char c = (unsigned char)colon[1 + at];
-        return bad("--header '%.*s': the value holds the control byte 0x%02x%s at offset %ld; "
+        return bad("stream", "--header '%.*s': the value holds the control byte 0x%02x%s at offset %ld; "
                    "CR, LF and other control bytes are refused (HTAB is allowed), nothing was sent",
                    (int)(nl < 80 ? nl : 80), h, (unsigned)c, ctl_name(c), at);
     }
@@ -299,7 +287,7 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (only_prompt || a[0] != '-' || strcmp(a, "-") == 0) {
             if (o->prompt != NULL) {
-                return bad("more than one PROMPT ('%s' and '%s'); quote a prompt that has spaces",
+                return bad("stream", "more than one PROMPT ('%s' and '%s'); quote a prompt that has spaces",
                            cli_shown(o->prompt), cli_shown(a));
             }
             o->prompt = a;
@@ -314,7 +302,7 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
             continue;
         }
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            return bad("--help goes alone: dripfeed stream --help");
+            return bad("stream", "--help goes alone: dripfeed stream --help");
         }
         if (strcmp(a, "--base-url") != 0 && strcmp(a, "--api") != 0 && strcmp(a, "--model") != 0 &&
             strcmp(a, "--instructions") != 0 && strcmp(a, "--ca") != 0 &&
@@ -327,11 +315,11 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
             strcmp(a, "--connect-timeout") != 0 && strcmp(a, "--first-event-timeout") != 0 &&
             strcmp(a, "--idle-timeout") != 0 && strcmp(a, "--total-timeout") != 0 &&
             strcmp(a, "--progress-every") != 0) {
-            return bad("unknown option '%s' (see dripfeed stream --help; a PROMPT that starts "
+            return bad("stream", "unknown option '%s' (see dripfeed stream --help; a PROMPT that starts "
                        "with - goes after --)", cli_shown(a));
         }
         if (v == NULL) {
-            return bad("%s needs a value (see dripfeed stream --help)", a);
+            return bad("stream", "%s needs a value (see dripfeed stream --help)", a);
         }
         i++;
         if (strcmp(a, "--base-url") == 0) {
@@ -342,7 +330,7 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
             } else if (strcmp(v, "chat") == 0) {
                 o->api = DRIP_API_CHAT;
             } else {
-                return bad("--api: '%s' is not responses or chat", cli_shown(v));
+                return bad("stream", "--api: '%s' is not responses or chat", cli_shown(v));
             }
         } else if (strcmp(a, "--model") == 0) {
             o->model = v;
@@ -352,7 +340,7 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
             o->ca = v;
         } else if (strcmp(a, "--header") == 0) {
             if (o->nheaders == MAX_HEADERS) {
-                return bad("--header: at most %d headers", MAX_HEADERS);
+                return bad("stream", "--header: at most %d headers", MAX_HEADERS);
             }
             if (check_header(v) != 0) {
                 return -1;
@@ -374,16 +362,16 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
             o->max_output_tokens = (int32_t)x;
         } else if (strcmp(a, "--reasoning-summary") == 0) {
             if (strcmp(v, "auto") != 0 && strcmp(v, "concise") != 0 && strcmp(v, "detailed") != 0) {
-                return bad("--reasoning-summary: '%s' is not auto, concise or detailed", cli_shown(v));
+                return bad("stream", "--reasoning-summary: '%s' is not auto, concise or detailed", cli_shown(v));
             }
             o->reasoning_summary = v;
         } else if (strcmp(a, "--temperature") == 0) {
             double t;
             if (parse_decimal(v, &t) != 0) {
-                return bad("--temperature: '%s' is not a number (0..2, e.g. 0.7)", cli_shown(v));
+                return bad("stream", "--temperature: '%s' is not a number (0..2, e.g. 0.7)", cli_shown(v));
             }
             if (t > 2.0) {
-                return bad("--temperature: %s is out of range (0..2)", cli_shown(v));
+                return bad("stream", "--temperature: %s is out of range (0..2)", cli_shown(v));
             }
             o->temperature_milli = (uint16_t)(t * 1000.0 + 0.5);
             o->has_temperature = 1;
@@ -392,13 +380,13 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
             static char names[MAX_TOOLS][DRIP_ID_MAX + 1];
             size_t n = colon ? (size_t)(colon - v) : strlen(v);
             if (o->ntools == MAX_TOOLS) {
-                return bad("--tool: at most %d tools", MAX_TOOLS);
+                return bad("stream", "--tool: at most %d tools", MAX_TOOLS);
             }
             if (n == 0 || n > DRIP_ID_MAX) {
-                return bad("--tool: the name is %zu bytes; it must be 1..%d", n, DRIP_ID_MAX);
+                return bad("stream", "--tool: the name is %zu bytes; it must be 1..%d", n, DRIP_ID_MAX);
             }
             if (colon != NULL && !json_ok(colon + 1)) {
-                return bad("--tool %.*s: the schema after ':' is not valid JSON (it is sent as is)",
+                return bad("stream", "--tool %.*s: the schema after ':' is not valid JSON (it is sent as is)",
                            (int)n, v);
             }
             memcpy(names[o->ntools], v, n);
@@ -448,24 +436,24 @@ static int parse_stream_opts(int argc, char **argv, sopts_t *o)
         }
     }
     if (o->resume_id != NULL && o->cancel_id != NULL) {
-        return bad("--resume and --cancel do not go together");
+        return bad("stream", "--resume and --cancel do not go together");
     }
     if (o->after >= 0 && o->resume_id == NULL) {
-        return bad("--after goes with --resume ID");
+        return bad("stream", "--after goes with --resume ID");
     }
     if (o->tool_result != NULL && o->ntools == 0) {
-        return bad("--tool-result answers the calls of the tools you offer: give a --tool NAME");
+        return bad("stream", "--tool-result answers the calls of the tools you offer: give a --tool NAME");
     }
     if (o->tool_result != NULL && o->api == DRIP_API_CHAT) {
-        return bad("--tool-result needs --api responses (the answer goes back with "
+        return bad("stream", "--tool-result needs --api responses (the answer goes back with "
                    "previous_response_id, which Chat Completions does not have)");
     }
     if (o->prompt != NULL && (o->resume_id != NULL || o->cancel_id != NULL)) {
-        return bad("a PROMPT ('%s') does not go with %s", cli_shown(o->prompt),
+        return bad("stream", "a PROMPT ('%s') does not go with %s", cli_shown(o->prompt),
                    o->resume_id != NULL ? "--resume" : "--cancel");
     }
     if (o->prompt == NULL && o->resume_id == NULL && o->cancel_id == NULL) {
-        return bad("no PROMPT (give the text, or - to read it from stdin; see dripfeed stream --help)");
+        return bad("stream", "no PROMPT (give the text, or - to read it from stdin; see dripfeed stream --help)");
     }
     return 0;
 }
@@ -486,7 +474,7 @@ static int parse_url(const char *url, int *tls, char *host, size_t hcap, uint16_
         p = url + 7;
         *port = 80;
     } else {
-        return bad("--base-url: '%s' does not start with https:// (or http:// for a loopback host)",
+        return bad("stream", "--base-url: '%s' does not start with https:// (or http:// for a loopback host)",
                    cli_shown(url));
     }
     path = strchr(p, '/');
@@ -497,7 +485,7 @@ static int parse_url(const char *url, int *tls, char *host, size_t hcap, uint16_
         h = p + 1;
         hend = memchr(h, ']', (size_t)(path - h));
         if (hend == NULL) {
-            return bad("--base-url: '%s': an IPv6 address needs its closing ']'", cli_shown(url));
+            return bad("stream", "--base-url: '%s': an IPv6 address needs its closing ']'", cli_shown(url));
         }
         p = hend + 1;
     } else {
@@ -510,10 +498,10 @@ static int parse_url(const char *url, int *tls, char *host, size_t hcap, uint16_
     }
     n = (size_t)(hend - h);
     if (n == 0) {
-        return bad("--base-url: '%s' has no host", cli_shown(url));
+        return bad("stream", "--base-url: '%s' has no host", cli_shown(url));
     }
     if (n >= hcap) {
-        return bad("--base-url: the host is %zu bytes; at most %zu fit", n, hcap - 1);
+        return bad("stream", "--base-url: the host is %zu bytes; at most %zu fit", n, hcap - 1);
     }
     memcpy(host, h, n);
     host[n] = '\0';
@@ -524,18 +512,18 @@ static int parse_url(const char *url, int *tls, char *host, size_t hcap, uint16_
             v = v * 10 + (*q++ - '0');
         }
         if (q != path || q == p + 1 || v <= 0 || v > 65535) {
-            return bad("--base-url: '%s': the port must be a number 1..65535", cli_shown(url));
+            return bad("stream", "--base-url: '%s': the port must be a number 1..65535", cli_shown(url));
         }
         *port = (uint16_t)v;
     } else if (p != path) {
-        return bad("--base-url: '%s': unexpected text after the host", cli_shown(url));
+        return bad("stream", "--base-url: '%s': unexpected text after the host", cli_shown(url));
     }
     n = strlen(path);
     while (n > 0 && path[n - 1] == '/') {
         n--;
     }
     if (n >= pcap) {
-        return bad("--base-url: the path is %zu bytes; at most %zu fit", n, pcap - 1);
+        return bad("stream", "--base-url: the path is %zu bytes; at most %zu fit", n, pcap - 1);
     }
     memcpy(prefix, path, n);
     prefix[n] = '\0';
@@ -555,14 +543,14 @@ static char *read_prompt_stdin(size_t cap)
     char tmp[4096];
     unsigned long long total;
     if (p == NULL) {
-        bad("out of memory reading the prompt");
+        bad("stream", "out of memory reading the prompt");
         return NULL;
     }
     while (n < cap && (k = fread(p + n, 1, cap - n, stdin)) > 0) {
         n += k;
     }
     if (ferror(stdin)) {
-        bad("reading the prompt from stdin: %s", strerror(errno));
+        bad("stream", "reading the prompt from stdin: %s", strerror(errno));
         free(p);
         return NULL;
     }
@@ -571,14 +559,14 @@ static char *read_prompt_stdin(size_t cap)
         while ((k = fread(tmp, 1, sizeof tmp, stdin)) > 0) {
             total += k;
         }
-        bad("the prompt on stdin is %llu bytes; the request buffer holds %zu, less the rest of "
+        bad("stream", "the prompt on stdin is %llu bytes; the request buffer holds %zu, less the rest of "
             "the request (rebuild with -DDRIP_CLI_TX_BYTES=N for more)",
             total, (size_t)DRIP_CLI_TX_BYTES);
         free(p);
         return NULL;
     }
     if (memchr(p, '\0', n) != NULL) {
-        bad("the prompt on stdin holds a NUL byte at offset %zu (text only)",
+        bad("stream", "the prompt on stdin holds a NUL byte at offset %zu (text only)",
             (size_t)((char *)memchr(p, '\0', n) - p));
         free(p);
         return NULL;
@@ -947,7 +935,7 @@ int cmd_stream(int argc, char **argv)
         return 2;
     }
     if (!tls_on && !is_loopback(host)) {
-        bad("--base-url: plain http:// only to a loopback host (localhost, 127.x.y.z, [::1]); "
+        bad("stream", "--base-url: plain http:// only to a loopback host (localhost, 127.x.y.z, [::1]); "
             "use https:// for %s", cli_shown(host));
         return 2;
     }
@@ -957,7 +945,7 @@ int cmd_stream(int argc, char **argv)
         const char *colon = strchr(o.headers[i], ':');
         size_t nl = (size_t)(colon - o.headers[i]);
         if (n + nl + 1u > sizeof extra) {
-            bad("--header: the names are more than %zu bytes in all", sizeof extra - (size_t)MAX_HEADERS);
+            bad("stream", "--header: the names are more than %zu bytes in all", sizeof extra - (size_t)MAX_HEADERS);
             return 2;
         }
         memcpy(extra + n, o.headers[i], nl);
@@ -972,18 +960,18 @@ int cmd_stream(int argc, char **argv)
         long at = ctl_at(key);
         size_t kl = strlen(key);
         if (kl + 8u > sizeof auth) { /* "Bearer " + NUL */
-            bad("OPENAI_API_KEY is %zu bytes; at most %zu fit", kl, sizeof auth - 8u);
+            bad("stream", "OPENAI_API_KEY is %zu bytes; at most %zu fit", kl, sizeof auth - 8u);
             return 2;
         }
         if (at >= 0) {
-            bad("OPENAI_API_KEY holds the control byte 0x%02x%s at offset %ld (a stray newline?); "
+            bad("stream", "OPENAI_API_KEY holds the control byte 0x%02x%s at offset %ld (a stray newline?); "
                 "it is not sent",
                 (unsigned)(unsigned char)key[at], ctl_name((unsigned char)key[at]), at);
             return 2;
         }
         snprintf(auth, sizeof auth, "Bearer %s", key);
     } else if (strcmp(host, "api.openai.com") == 0) {
-        bad("set OPENAI_API_KEY (api.openai.com needs it)");
+        bad("stream", "set OPENAI_API_KEY (api.openai.com needs it)");
         return 2;
     }
     if (o.prompt != NULL && strcmp(o.prompt, "-") == 0) {
@@ -1008,7 +996,7 @@ int cmd_stream(int argc, char **argv)
         if (o.ca != NULL) {
             ca = read_file(o.ca, &ca_len);
             if (ca == NULL) {
-                bad("--ca: cannot read '%s': %s", cli_shown(o.ca), strerror(errno));
+                bad("stream", "--ca: cannot read '%s': %s", cli_shown(o.ca), strerror(errno));
                 free(stdin_prompt);
                 return 2;
             }
@@ -1062,7 +1050,7 @@ int cmd_stream(int argc, char **argv)
     cfg.on_retry = s_on_retry;
     rc = 2;
     if (drip_client_init(&client, &cfg) != DRIP_OK) {
-        bad("bad client configuration");
+        bad("stream", "bad client configuration");
         goto out;
     }
     app.t0 = pl.now_ms(pl.ctx);
@@ -1091,7 +1079,7 @@ int cmd_stream(int argc, char **argv)
     }
     if (e != DRIP_OK) {
         if (e == DRIP_ERR_ARG && (o.cancel_id != NULL || o.resume_id != NULL)) {
-            bad("%s: '%s' is not a response id (letters, digits, _ and -, 1..%d bytes)",
+            bad("stream", "%s: '%s' is not a response id (letters, digits, _ and -, 1..%d bytes)",
                 o.cancel_id != NULL ? "--cancel" : "--resume",
                 cli_shown(o.cancel_id != NULL ? o.cancel_id : o.resume_id), DRIP_ID_MAX);
         } else {

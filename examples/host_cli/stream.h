@@ -3,10 +3,6 @@
 #ifndef DRIPFEED_CLI_STREAM_H
 #define DRIPFEED_CLI_STREAM_H
 
-/** A user-given string for a message (dripfeed.c): printable ASCII, other
- *  bytes as \xNN, cut; valid until four more calls. */
-const char *cli_shown(const char *s);
-
 /** argv[0] is "stream". Returns the exit status (0 completed, 1 other, 2 usage). */
 int cmd_stream(int argc, char **argv);
 
