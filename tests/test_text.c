@@ -950,14 +950,15 @@ static const char k_sample[] =
     "Supercalifragilisticexpialidocious-and-even-longer-words wrap at the last whole character.\n"
     "Tabs\there, controls\x01 dropped, and the end\n";
 
-static void run_panel(unsigned cols, unsigned rows, unsigned flags, uint32_t seed)
+static void run_panel_on(const char *in, size_t n, unsigned cols, unsigned rows, unsigned flags,
+                         uint32_t seed)
 {
     static char screen[DRIP_TEXT_SCREEN_BYTES(PCOLS, PROWS)];
     static panel_t p;
     drip_text_t t;
     drip_text_cfg_t c;
     drip_text_damage_t d;
-    size_t n = sizeof k_sample - 1, at = 0;
+    size_t at = 0;
     uint32_t st = seed;
     memset(&p, 0, sizeof p);
     memset(&c, 0, sizeof c);
@@ -971,7 +972,7 @@ static void run_panel(unsigned cols, unsigned rows, unsigned flags, uint32_t see
         size_t k = 1 + th_rand(&st) % 9;
         if (k > n - at)
             k = n - at;
-        drip_text_feed(&t, k_sample + at, k, &d);
+        drip_text_feed(&t, in + at, k, &d);
         at += k;
         panel_apply(&p, &t, &d, rows, cols);
         panel_compare(&p, &t, rows, cols);
@@ -979,6 +980,11 @@ static void run_panel(unsigned cols, unsigned rows, unsigned flags, uint32_t see
     drip_text_finish(&t, &d);
     panel_apply(&p, &t, &d, rows, cols);
     panel_compare(&p, &t, rows, cols);
+}
+
+static void run_panel(unsigned cols, unsigned rows, unsigned flags, uint32_t seed)
+{
+    run_panel_on(k_sample, sizeof k_sample - 1, cols, rows, flags, seed);
 }
 
 static void test_damage_panel(void **state)
@@ -1016,6 +1022,61 @@ static void test_sample_all_splits(void **state)
     assert_null(strstr(want, "https://"));
     assert_null(strstr(want, "**"));
     free(want);
+}
+
+/* Random inputs made of the pieces the rules care about: whole, byte by
+ * byte and at random cuts give the same result; the panel stays right. */
+static const char *const k_tokens[] = {
+    "*", "**", "_", "__", "`", "```", "[", "]", "(", ")", "\\", "#", "# ", "- ", "> ", ">", "---",
+    " ", "  ", "\n", "\n\n", "\t", "\x01", "-", "word", "ab", "x", "\xC3\xA9", "\xCC\x81", ZWJ,
+    "\xEF\xB8\x8F", WOMAN, LAPTOP, "\xF0\x9F\x87\xBA", "\xE4\xB8\x96", "\xC3", "\xE2\x82", "\xFF",
+    "\xE2\x80\xA6", "\xC2\xA0", "\xC2\x85", "https://x.y/a_b",
+};
+
+static void test_random_inputs(void **state)
+{
+    static char in[512];
+    uint32_t st = 12345;
+    int iter;
+    (void)state;
+    for (iter = 0; iter < 400; iter++) {
+        size_t n = 0, ntok = 1 + th_rand(&st) % 60, k, cuts[8], nc;
+        tx_cfg_t tc;
+        char *want, *got;
+        for (k = 0; k < ntok; k++) {
+            const char *tk = k_tokens[th_rand(&st) % (sizeof k_tokens / sizeof k_tokens[0])];
+            size_t l = strlen(tk);
+            if (n + l >= sizeof in)
+                break;
+            memcpy(in + n, tk, l);
+            n += l;
+        }
+        in[n] = 0;
+        tc.cols = 2 + th_rand(&st) % 23;
+        tc.rows = 1 + th_rand(&st) % 5;
+        tc.flags = (th_rand(&st) % 4 == 0) ? DRIP_TEXT_ASCII : 0u;
+        tc.covers = NULL;
+        want = tx_run(&tc, in, n, NULL, 0);
+        got = tx_run(&tc, in, n, NULL, SIZE_MAX);
+        assert_string_equal(got, want);
+        free(got);
+        nc = th_rand(&st) % 8;
+        for (k = 0; k < nc; k++)
+            cuts[k] = n ? th_rand(&st) % (n + 1) : 0;
+        for (k = 1; k < nc; k++) { /* sort the cuts */
+            size_t j = k, v = cuts[k];
+            while (j > 0 && cuts[j - 1] > v) {
+                cuts[j] = cuts[j - 1];
+                j--;
+            }
+            cuts[j] = v;
+        }
+        got = tx_run(&tc, in, n, cuts, nc);
+        assert_string_equal(got, want);
+        free(got);
+        free(want);
+        run_panel_on(in, n, tc.cols, tc.rows, tc.flags, st);
+    }
 }
 
 /* ---- API ----------------------------------------------------------------- */
@@ -1103,6 +1164,7 @@ int main(void)
         cmocka_unit_test(test_damage_scroll),
         cmocka_unit_test(test_damage_panel),
         cmocka_unit_test(test_sample_all_splits),
+        cmocka_unit_test(test_random_inputs),
         cmocka_unit_test(test_text_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

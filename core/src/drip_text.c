@@ -340,6 +340,16 @@ static void place(drip_text_t *t, uint32_t cp)
     if (w == 0) {
         if (P.len + b + 4u * ((unsigned)P.cols - P.cells) > P.rowcap)
             return; /* no bytes left for it (see the decisions above) */
+        if (P.brk && P.brk_len == P.len && P.word_len == P.len) {
+            /* An opportunity right here (after '-'): the code point stays
+             * with the character before it; after a ZWJ there is none. */
+            if (cp == CP_ZWJ)
+                P.brk = 0;
+            else {
+                P.brk_len = (uint16_t)(P.len + b);
+                P.word_len = P.brk_len;
+            }
+        }
         write_bytes(t, u, b);
         if (P.cells > P.last_cells)
             dirty(t, P.last_cells, P.cells);
