@@ -1079,6 +1079,37 @@ static void test_random_inputs(void **state)
     }
 }
 
+/* The same for drip_md alone (code flags and fence marks included). */
+static void test_md_random_inputs(void **state)
+{
+    static char in[512];
+    uint32_t st = 777;
+    int iter;
+    (void)state;
+    for (iter = 0; iter < 400; iter++) {
+        size_t n = 0, ntok = 1 + th_rand(&st) % 60, k, cut;
+        unsigned flags = (th_rand(&st) & 1u) ? DRIP_MD_ASCII : 0u;
+        char *want, *got;
+        for (k = 0; k < ntok; k++) {
+            const char *tk = k_tokens[th_rand(&st) % (sizeof k_tokens / sizeof k_tokens[0])];
+            size_t l = strlen(tk);
+            if (n + l >= sizeof in)
+                break;
+            memcpy(in + n, tk, l);
+            n += l;
+        }
+        want = md_run(in, n, flags, NULL, 0);
+        got = md_run(in, n, flags, NULL, SIZE_MAX);
+        assert_string_equal(got, want);
+        free(got);
+        cut = n ? th_rand(&st) % n : 0;
+        got = md_run(in, n, flags, &cut, 1);
+        assert_string_equal(got, want);
+        free(got);
+        free(want);
+    }
+}
+
 /* ---- API ----------------------------------------------------------------- */
 
 static void test_text_args(void **state)
@@ -1165,6 +1196,7 @@ int main(void)
         cmocka_unit_test(test_damage_panel),
         cmocka_unit_test(test_sample_all_splits),
         cmocka_unit_test(test_random_inputs),
+        cmocka_unit_test(test_md_random_inputs),
         cmocka_unit_test(test_text_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
