@@ -171,10 +171,11 @@ static void dirty(drip_text_t *t, unsigned c0, unsigned c1)
 static void dirty_scroll(drip_text_t *t)
 {
     drip_text_damage_t *d = P.dmg;
-    unsigned r, last = P.rows - 1u;
+    unsigned last = P.rows - 1u;
     if (!d)
         return;
     if (d->scroll < P.rows) {
+        unsigned r;
         d->scroll++;
         d->rows >>= 1;
         for (r = 0; r < last; r++) {
@@ -384,8 +385,6 @@ static void line_end(drip_text_t *t)
 /* One code point from the decoder. */
 static void put_cp(drip_text_t *t, uint32_t cp)
 {
-    char a[3];
-    size_t n, i;
     if (cp > 0x20 && cp < 0x7F && P.open && !P.spaces && P.cells < P.cols && !P.covers &&
         P.len < P.rowcap) {
         /* Fast path: what place() does for a printable ASCII character
@@ -412,7 +411,8 @@ static void put_cp(drip_text_t *t, uint32_t cp)
     if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
         return;
     if (cp != ' ' && (((P.flags & DRIP_TEXT_ASCII) && cp >= 0x80) || (P.covers && !P.covers(P.cover_user, cp)))) {
-        n = ascii_of(cp, a);
+        char a[3];
+        size_t n = ascii_of(cp, a), i;
         for (i = 0; i < n; i++) {
             if (a[i] == ' ')
                 P.spaces++;
@@ -522,13 +522,14 @@ static void begin(drip_text_t *t, drip_text_damage_t *dmg)
 static void end(drip_text_t *t)
 {
     drip_text_damage_t *d = P.dmg;
-    unsigned r;
     if (P.used)
         P.rlen[cur_slot(t)] = P.len;
-    if (d)
+    if (d) {
+        unsigned r;
         for (r = 0; r < P.rows; r++)
             if (d->rows & (1u << r))
                 d->cells += (uint32_t)(d->last[r] - d->first[r]) + 1u;
+    }
     P.dmg = NULL;
 }
 

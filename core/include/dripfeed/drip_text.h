@@ -83,7 +83,7 @@ extern "C" {
  *  4 bytes per cell; zero-width code points (combining marks, ZWJ, variation
  *  selectors) may use the rest. A zero-width code point that would leave less
  *  than 4 bytes for each still free cell of the row is dropped. */
-#define DRIP_TEXT_ROW_BYTES(cols) (8u * (unsigned)(cols))
+#define DRIP_TEXT_ROW_BYTES(cols) ((size_t)8u * (size_t)(cols))
 
 /** Size of the screen buffer a drip_text_t needs for `cols` x `rows`
  *  (bytes): rows * 8 * cols. 21x8: 1 344 B; 40x12: 3 840 B; 40x15: 4 800 B. */
