@@ -239,6 +239,10 @@ typedef struct drip_text_cfg {
  * A cell is "changed" when a character was written on it, a zero-width code
  * point was attached to the character on it, or a character on it was
  * removed (a word moved to the next line); a cell changed twice counts once.
+ * A space is not a change: it is only ever written on a cell that is blank
+ * on the panel already (rows start blank; removed cells are reported).
+ * first/last span every changed cell of the row, so unchanged cells between
+ * two changes are inside the range (and counted).
  */
 /* sizeof(drip_text_damage_t): 76 B (on the caller's stack). */
 typedef struct drip_text_damage {
