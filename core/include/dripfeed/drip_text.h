@@ -290,6 +290,9 @@ typedef struct drip_text {
 
 /**
  * @brief Start a new answer on an empty screen.
+ *
+ * The damage reports that follow assume the panel is blank now: a driver
+ * clears it when it calls this (also between two answers).
  * @param t   layout state (caller-owned, any lifetime)
  * @param cfg configuration, copied. cfg->screen is used until the next setup.
  * @return DRIP_OK, or DRIP_ERR_ARG (NULL t/cfg/screen, cols or rows out of
