@@ -212,6 +212,8 @@ static void new_line(drip_text_t *t)
 /* The current line is finished with its first n bytes / c cells. */
 static void finish_line(drip_text_t *t, unsigned n, unsigned c)
 {
+    while (n > 0 && P.row[n - 1] == ' ')
+        n--; /* spaces are only written before a character, but never end a line */
     dirty(t, c, P.cells);
     P.rlen[cur_slot(t)] = (uint16_t)n;
     if (P.on_line)
@@ -309,6 +311,9 @@ static void place(drip_text_t *t, uint32_t cp)
     unsigned c0;
     uint8_t before;
 
+    if (w == 0 && P.open && P.cells + P.spaces <= P.cols &&
+        P.len + P.spaces + b + 4u * ((unsigned)P.cols - P.cells - P.spaces) > P.rowcap)
+        return; /* no bytes left for it (see the decisions above); spaces stay pending */
     if (!P.open) {
         uint32_t sp = P.spaces;
         new_line(t);
@@ -316,7 +321,7 @@ static void place(drip_text_t *t, uint32_t cp)
             write_spaces(t, sp); /* indentation; not a break opportunity */
         P.spaces = 0;
     } else if (P.spaces) {
-        if (P.cells + P.spaces + w <= P.cols) {
+        if (P.cells + P.spaces + w <= P.cols && P.len + P.spaces + b <= P.rowcap) {
             unsigned bl = P.len, bc = P.cells;
             write_spaces(t, P.spaces);
             P.brk = bc > 0;
