@@ -1062,7 +1062,9 @@ static void test_random_inputs(void **state)
         tc.cols = 2 + th_rand(&st) % 23;
         tc.rows = 1 + th_rand(&st) % 5;
         tc.flags = (th_rand(&st) % 4 == 0) ? DRIP_TEXT_ASCII : 0u;
-        tc.covers = NULL;
+        if (th_rand(&st) % 5 == 0)
+            tc.flags |= DRIP_TEXT_PLAIN;
+        tc.covers = (th_rand(&st) % 4 == 0) ? covers_ascii_and_a_few : NULL;
         want = tx_run(&tc, in, n, NULL, 0);
         got = tx_run(&tc, in, n, NULL, SIZE_MAX);
         assert_string_equal(got, want);
