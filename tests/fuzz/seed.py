@@ -47,7 +47,7 @@ def framed(body: bytes, how: int) -> bytes:
 
 def main() -> int:
     out, captures, transcripts = (pathlib.Path(a) for a in sys.argv[1:4])
-    seeds = {t: [] for t in ("http", "sse", "event", "scan", "unescape", "request", "pipeline")}
+    seeds = {t: [] for t in ("http", "sse", "event", "scan", "unescape", "request", "pipeline", "text")}
 
     caps = sorted(captures.glob("*.http")) if captures.is_dir() else []
     sses = sorted(transcripts.glob("*.sse")) if transcripts.is_dir() else []
@@ -89,6 +89,8 @@ def main() -> int:
                 if isinstance(obj.get(key), str):
                     text = obj[key]
             if text:
+                # fuzz_text: [cfg][geom][split x2] + an answer delta
+                seeds["text"].append(bytes([j & 15, (j * 37) & 0xFF, j & 0xFF, 3 + j]) + text.encode())
                 fields = [b"gpt-5.2", text.encode(), b"Answer briefly.", b"resp_1", b"user",
                           "h\u00e9 \U0001F600 \x01".encode(), b"get_weather", b"desc",
                           b"call_1", b"{}", b"auto"]
@@ -115,6 +117,14 @@ def main() -> int:
                                        (b"retry-after-ms", b"1500")]):
         seeds["http"].append(bytes([i & 3, 9 + i]) + b"HTTP/1.1 503 Slow Down\r\n" + name + b": "
                              + value + b"\r\nContent-Length: 2\r\n\r\n{}")
+
+    # fuzz_text: Markdown and scripts the answers above lack
+    md = ("# Title\n\n**Bold**, _em_, `code *x*`, [a link](https://x.y/a_(b)) and \\*escapes\\*.\n"
+          "- bullet one\n* bullet two\n> quoted - well-known-words\n---\n"
+          "```py\nx = 1  # code\n```\n1. \u4e16\u754c\u4f60\u597d \U0001F469\u200d\U0001F4BB "
+          "\u2764\ufe0f \U0001F1FA\U0001F1F8 cafe\u0301 \u201cq\u201d \u2026\n\tTab\x01 end\n")
+    for i, cfg in enumerate((0, 1, 4, 5, 2, 8)):
+        seeds["text"].append(bytes([cfg, (i * 53 + 9) & 0xFF, i, 7 + i]) + md.encode())
 
     for t, items in seeds.items():
         d = out / t
