@@ -29,7 +29,8 @@
  *   drip_text_setup(&txt, &c);
  *   // for each text delta:
  *   drip_text_damage_t d;
- *   drip_text_feed(&txt, delta, len, &d);
+ *   drip_text_feed(&txt, delta, len, &d);   // drip_text_finish(&txt, &d) at the end
+ *   panel_scroll_up(d.scroll);               // hardware scroll or framebuffer shift
  *   for (unsigned r = 0; r < c.rows; r++)
  *       if (d.rows & (1u << r)) { const char *s; size_t n = drip_text_row(&txt, r, &s);
  *                                 draw_cells(r, d.first[r], d.last[r], s, n); }
