@@ -33,6 +33,10 @@
 
 #include <string.h>
 
+/* The counters that index the buffers fit their fields (-D overrides). */
+typedef char drip_md_out_fits[(DRIP_MD_OUT_MAX >= 1 && DRIP_MD_OUT_MAX <= 255) ? 1 : -1];
+typedef char drip_md_hold_fits[(DRIP_MD_LINK_TEXT_MAX + DRIP_MD_LINK_URL_MAX <= 0xFFFF) ? 1 : -1];
+
 /* Line-start states. */
 enum {
     LS_START,  /* start of a line: counting spaces */
