@@ -5,6 +5,7 @@
  *   dripfeed decode [--api responses|chat] [--events] [--feed N] [--buffer N]
  *                   [--tokens N]                            < CAPTURE
  *   dripfeed stream [options] PROMPT                        (stream.c)
+ *   dripfeed text [--cols N] [--rows N] [--ascii] [--api A] [--feed N] < CAPTURE  (cmd_text.c)
  *   dripfeed chunk  [--min N] [--max N] [--api A] [--feed N] < CAPTURE (cmd_chunk.c)
  *
  * Host code: it may use the heap for its own bookkeeping; the library it
@@ -30,6 +31,7 @@
 #include "dripfeed/dripfeed.h"
 #include "cli_util.h"
 #include "stream.h"
+#include "cmd_text.h"
 #include "cmd_chunk.h"
 
 /* ---- options ------------------------------------------------------------ */
@@ -52,6 +54,7 @@ static void usage(FILE *f)
           "       dripfeed decode [--api responses|chat] [--events] [--feed N] [--buffer N]"
           " [--tokens N] < CAPTURE\n"
           "       dripfeed stream [options] PROMPT   (dripfeed stream --help)\n"
+          "       dripfeed text [--cols N] [--rows N] [--ascii] [--api A] [--feed N] < CAPTURE\n"
           "       dripfeed chunk [--min N] [--max N] [--api responses|chat] [--feed N] < CAPTURE\n"
           "  --feed N     bytes handed to the parser per call, 1..1073741824 (default 4096)\n"
           "  --buffer N   event data buffer in bytes: sse 1.., decode 64..1073741824 (default 4096)\n"
@@ -459,6 +462,9 @@ int main(int argc, char **argv)
         }
         return is_decode ? cmd_decode(&o) : cmd_sse(&o);
     }
+    if (strcmp(argv[1], "text") == 0) {
+        return cmd_text(argc - 1, argv + 1);
+    }
     if (strcmp(argv[1], "chunk") == 0) {
         return cmd_chunk(argc - 1, argv + 1);
     }
@@ -466,9 +472,9 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "stream") == 0) {
         return cmd_stream(argc - 1, argv + 1);
     }
-#define DRIP_CLI_CMDS "sse, decode, chunk or stream"
+#define DRIP_CLI_CMDS "sse, decode or stream"
 #else
-#define DRIP_CLI_CMDS "sse, decode or chunk (built without TLS: no stream)"
+#define DRIP_CLI_CMDS "sse or decode (built without TLS: no stream)"
 #endif
     bad(NULL, "unknown command '%s': " DRIP_CLI_CMDS " (see dripfeed --help)", cli_shown(argv[1]));
     return 2;
