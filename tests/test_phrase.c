@@ -457,6 +457,33 @@ static void test_url_link(void **state)
               VIA_SINK);
 }
 
+/* ---- raw Markdown through the embedded filter (drip_phrase_feed) --------- */
+
+static void test_markdown_feed(void **state)
+{
+    (void)state;
+    check_via("# Title here\nSome **bold** and _emphasis_ text with a [link](https://x.y/z). "
+              "More at https://a.b/c now.\n```python\nprint('hi. there')\n```\nDone.",
+              0, MAX,
+              "Title here\nSome bold and emphasis text with a link.\nMore at link now.\n"
+              "code omitted\nDone.\n",
+              "Title here\nSome bold and emphasis text with a link. More at link now.\n"
+              "code omitted\nDone.",
+              VIA_FEED);
+    /* bullets become "\xe2\x80\xa2 " (text.md §1); min joins the short items */
+    check_via("- first item is here\n- second\n- third one.\n> quoted line. \\*not emphasis\\*",
+              MIN, MAX,
+              "\xe2\x80\xa2 first item is here\n\xe2\x80\xa2 second \xe2\x80\xa2 third one.\n"
+              "quoted line. *not emphasis*\n",
+              "\xe2\x80\xa2 first item is here\n\xe2\x80\xa2 second \xe2\x80\xa2 third one.\n"
+              "quoted line. *not emphasis*",
+              VIA_FEED);
+    /* a fence left open at the end of the answer */
+    check_via("Run it like this, please:\n```\nmake\n", MIN, MAX,
+              "Run it like this, please:\ncode omitted\n", "Run it like this, please: code omitted",
+              VIA_FEED);
+}
+
 /* ---- the join invariant over a mixed text, many min/max ------------------ */
 
 static void test_join_invariant(void **state)
@@ -541,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_max_cut_without_whitespace),
         cmocka_unit_test(test_code_block),
         cmocka_unit_test(test_url_link),
+        cmocka_unit_test(test_markdown_feed),
         cmocka_unit_test(test_join_invariant),
         cmocka_unit_test(test_setup),
     };
