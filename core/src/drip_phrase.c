@@ -357,9 +357,14 @@ void drip_phrase_sink(void *user, const char *s, size_t n, unsigned flags)
         if (p->len > 0) {
             end_phrase(p, 0);
         }
-        p->glued = 0;
-        emit(p, DRIP_PHRASE_CODE, sizeof DRIP_PHRASE_CODE - 1);
+        /* `code omitted` goes through the phrase rules like text (so max
+         * holds for it too), then ends whatever its length. */
         p->glue_next = 0;
+        pass_str(p, DRIP_PHRASE_CODE, sizeof DRIP_PHRASE_CODE - 1);
+        pass(p, ' ');
+        if (p->len > 0) {
+            end_phrase(p, 0);
+        }
         p->prev_alnum = 0;
     }
     if (flags & DRIP_MD_CODE) {

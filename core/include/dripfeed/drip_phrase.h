@@ -57,7 +57,7 @@ extern "C" {
 /**
  * Receives one phrase: trimmed, not empty, whitespace runs made one space,
  * at most `max` bytes, not NUL-terminated. The view is valid during the call
- * only (it points into the caller's phrase buffer or to a constant).
+ * only (it points into the caller's phrase buffer).
  */
 typedef void (*drip_phrase_fn)(void *user, const char *s, size_t n);
 
