@@ -309,6 +309,7 @@ static void test_initials(void **state)
     check("J. R. R. Tolkien wrote it. The U.S. economy grew. Plan B. Works", 0, MAX,
           "J. R. R. Tolkien wrote it.\nThe U.S. economy grew.\nPlan B. Works\n");
     check("Ask J. Then go.", 0, MAX, "Ask J. Then go.\n");
+    check("Call A.B.C.D.E.F.G. now. Bye", 0, MAX, "Call A.B.C.D.E.F.G. now.\nBye\n");
 }
 
 static void test_decimals(void **state)

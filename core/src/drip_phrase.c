@@ -116,13 +116,15 @@ static void append(drip_phrase_t *p, const uint8_t *c, size_t n)
 static int word_is_abbr(const drip_phrase_t *p)
 {
     size_t i;
-    if (p->wlen == 0 || p->wlen > sizeof p->word) {
+    if (p->wlen == 0) {
         return 0;
     }
-    /* a single letter: `J.`, the S of `U.S.` */
-    if (is_alpha((uint8_t)p->word[p->wlen - 1]) &&
-        (p->wlen == 1 || !is_alpha((uint8_t)p->word[p->wlen - 2]))) {
+    /* a single letter: `J.`, the S of `U.S.` (and of `A.B.C.D.E.F.G.`) */
+    if (is_alpha(p->w1) && (p->wlen == 1 || !is_alpha(p->w2))) {
         return 1;
+    }
+    if (p->wlen > sizeof p->word) {
+        return 0;
     }
     for (i = 0; i < sizeof k_abbr / sizeof k_abbr[0]; i++) {
         if (strlen(k_abbr[i]) == p->wlen && memcmp(k_abbr[i], p->word, p->wlen) == 0) {
@@ -150,6 +152,8 @@ static void word_add(drip_phrase_t *p, uint32_t cp, const uint8_t *c, size_t n)
         if (p->wlen < sizeof p->word) {
             p->word[p->wlen] = (char)b;
         }
+        p->w2 = p->w1;
+        p->w1 = b;
         if (p->wlen < 255) {
             p->wlen++;
         }

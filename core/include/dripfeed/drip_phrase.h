@@ -101,7 +101,8 @@ typedef struct drip_phrase {
     uint8_t glued;           /**< the phrase being built follows the previous directly */
     uint8_t word_on;         /**< a word has started (after its opening punctuation) */
     uint8_t wlen;            /**< bytes of that word, saturating at 255 */
-    char word[8];            /**< its last bytes, ASCII lower-cased */
+    char word[8];            /**< its first bytes, ASCII lower-cased (abbreviations) */
+    uint8_t w1, w2;          /**< its last and second-to-last bytes (single letters) */
     uint8_t u[4];            /**< a UTF-8 character being assembled */
     uint8_t un, uneed;       /**< its bytes so far / expected */
     uint8_t url;             /**< 0 text, 1 matching http(s)://, 2 inside a URL */
