@@ -265,6 +265,8 @@ static void test_closing_quotes_and_parens(void **state)
           0, MAX,
           "He said \"stop.\"\nThen (it ended.)\nNext \xe2\x80\x9cquoted.\xe2\x80\x9d\n"
           "And \xe2\x80\x98so.\xe2\x80\x99\nAlso 'this!'\nDone\n");
+    /* a closer after whitespace belongs to nothing before it */
+    check("Hi there. ) more words. End", 11, MAX, "Hi there. ) more words.\nEnd\n");
     /* a closer without an end mark before it ends nothing */
     check("A (b) c \"d\" e", 0, MAX, "A (b) c \"d\" e\n");
 }

@@ -177,6 +177,8 @@ static void put_char(drip_phrase_t *p, uint32_t cp, const uint8_t *c, size_t n)
             end_phrase(p, 0);
         } else {
             p->sp = 1; /* shorter than min: joins the next one */
+            p->end = 0; /* a closer after the whitespace closes nothing */
+            p->comma = 0;
         }
         return;
     }
