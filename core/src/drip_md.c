@@ -342,9 +342,9 @@ static void newline(drip_md_t *m)
 /* End of a line (c == '\n') or of the answer (c == 0) in a line-start state. */
 static void ls_end(drip_md_t *m, int nl)
 {
-    uint32_t i;
     if (m->priv.fence && m->priv.line != LS_SKIP) { /* a line of code */
         if (m->priv.line != LS_CODE) {
+            uint32_t i;
             put_spaces(m, m->priv.sp, DRIP_MD_CODE);
             for (i = 0; i < m->priv.mark_n; i++)
                 put_sink(m, "`", 1, DRIP_MD_CODE);

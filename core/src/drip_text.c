@@ -171,10 +171,11 @@ static void dirty(drip_text_t *t, unsigned c0, unsigned c1)
 static void dirty_scroll(drip_text_t *t)
 {
     drip_text_damage_t *d = P.dmg;
-    unsigned r, last = P.rows - 1u;
+    unsigned last = P.rows - 1u;
     if (!d)
         return;
     if (d->scroll < P.rows) {
+        unsigned r;
         d->scroll++;
         d->rows >>= 1;
         for (r = 0; r < last; r++) {
@@ -211,6 +212,8 @@ static void new_line(drip_text_t *t)
 /* The current line is finished with its first n bytes / c cells. */
 static void finish_line(drip_text_t *t, unsigned n, unsigned c)
 {
+    while (n > 0 && P.row[n - 1] == ' ')
+        n--; /* spaces are only written before a character, but never end a line */
     dirty(t, c, P.cells);
     P.rlen[cur_slot(t)] = (uint16_t)n;
     if (P.on_line)
@@ -308,6 +311,9 @@ static void place(drip_text_t *t, uint32_t cp)
     unsigned c0;
     uint8_t before;
 
+    if (w == 0 && P.open && P.cells + P.spaces <= P.cols &&
+        P.len + P.spaces + b + 4u * ((unsigned)P.cols - P.cells - P.spaces) > P.rowcap)
+        return; /* no bytes left for it (see the decisions above); spaces stay pending */
     if (!P.open) {
         uint32_t sp = P.spaces;
         new_line(t);
@@ -315,7 +321,7 @@ static void place(drip_text_t *t, uint32_t cp)
             write_spaces(t, sp); /* indentation; not a break opportunity */
         P.spaces = 0;
     } else if (P.spaces) {
-        if (P.cells + P.spaces + w <= P.cols) {
+        if (P.cells + P.spaces + w <= P.cols && P.len + P.spaces + b <= P.rowcap) {
             unsigned bl = P.len, bc = P.cells;
             write_spaces(t, P.spaces);
             P.brk = bc > 0;
@@ -384,8 +390,6 @@ static void line_end(drip_text_t *t)
 /* One code point from the decoder. */
 static void put_cp(drip_text_t *t, uint32_t cp)
 {
-    char a[3];
-    size_t n, i;
     if (cp > 0x20 && cp < 0x7F && P.open && !P.spaces && P.cells < P.cols && !P.covers &&
         P.len < P.rowcap) {
         /* Fast path: what place() does for a printable ASCII character
@@ -412,7 +416,8 @@ static void put_cp(drip_text_t *t, uint32_t cp)
     if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
         return;
     if (cp != ' ' && (((P.flags & DRIP_TEXT_ASCII) && cp >= 0x80) || (P.covers && !P.covers(P.cover_user, cp)))) {
-        n = ascii_of(cp, a);
+        char a[3];
+        size_t n = ascii_of(cp, a), i;
         for (i = 0; i < n; i++) {
             if (a[i] == ' ')
                 P.spaces++;
@@ -522,13 +527,14 @@ static void begin(drip_text_t *t, drip_text_damage_t *dmg)
 static void end(drip_text_t *t)
 {
     drip_text_damage_t *d = P.dmg;
-    unsigned r;
     if (P.used)
         P.rlen[cur_slot(t)] = P.len;
-    if (d)
+    if (d) {
+        unsigned r;
         for (r = 0; r < P.rows; r++)
             if (d->rows & (1u << r))
                 d->cells += (uint32_t)(d->last[r] - d->first[r]) + 1u;
+    }
     P.dmg = NULL;
 }
 

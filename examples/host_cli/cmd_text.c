@@ -89,7 +89,8 @@ int cmd_text(int argc, char **argv)
             flags |= DRIP_TEXT_ASCII;
             continue;
         }
-        if (strcmp(a, "--cols") && strcmp(a, "--rows") && strcmp(a, "--feed") && strcmp(a, "--api")) {
+        if (strcmp(a, "--cols") != 0 && strcmp(a, "--rows") != 0 && strcmp(a, "--feed") != 0 &&
+            strcmp(a, "--api") != 0) {
             if (a[0] != '-')
                 bad(cmd, "unexpected argument '%s' (the input comes from stdin: dripfeed text < FILE)",
                     cli_shown(a));

@@ -83,7 +83,7 @@ extern "C" {
  *  4 bytes per cell; zero-width code points (combining marks, ZWJ, variation
  *  selectors) may use the rest. A zero-width code point that would leave less
  *  than 4 bytes for each still free cell of the row is dropped. */
-#define DRIP_TEXT_ROW_BYTES(cols) (8u * (unsigned)(cols))
+#define DRIP_TEXT_ROW_BYTES(cols) ((size_t)8u * (size_t)(cols))
 
 /** Size of the screen buffer a drip_text_t needs for `cols` x `rows`
  *  (bytes): rows * 8 * cols. 21x8: 1 344 B; 40x12: 3 840 B; 40x15: 4 800 B. */
@@ -239,6 +239,10 @@ typedef struct drip_text_cfg {
  * A cell is "changed" when a character was written on it, a zero-width code
  * point was attached to the character on it, or a character on it was
  * removed (a word moved to the next line); a cell changed twice counts once.
+ * A space is not a change: it is only ever written on a cell that is blank
+ * on the panel already (rows start blank; removed cells are reported).
+ * first/last span every changed cell of the row, so unchanged cells between
+ * two changes are inside the range (and counted).
  */
 /* sizeof(drip_text_damage_t): 76 B (on the caller's stack). */
 typedef struct drip_text_damage {
@@ -286,6 +290,9 @@ typedef struct drip_text {
 
 /**
  * @brief Start a new answer on an empty screen.
+ *
+ * The damage reports that follow assume the panel is blank now: a driver
+ * clears it when it calls this (also between two answers).
  * @param t   layout state (caller-owned, any lifetime)
  * @param cfg configuration, copied. cfg->screen is used until the next setup.
  * @return DRIP_OK, or DRIP_ERR_ARG (NULL t/cfg/screen, cols or rows out of
