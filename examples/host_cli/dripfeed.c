@@ -6,6 +6,7 @@
  *                   [--tokens N]                            < CAPTURE
  *   dripfeed stream [options] PROMPT                        (stream.c)
  *   dripfeed text [--cols N] [--rows N] [--ascii] [--api A] [--feed N] < CAPTURE  (cmd_text.c)
+ *   dripfeed chunk  [--min N] [--max N] [--api A] [--feed N] < CAPTURE (cmd_chunk.c)
  *
  * Host code: it may use the heap for its own bookkeeping; the library it
  * drives does not. sse and decode read stdin in pieces of --feed bytes and
@@ -31,6 +32,7 @@
 #include "cli_util.h"
 #include "stream.h"
 #include "cmd_text.h"
+#include "cmd_chunk.h"
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -53,6 +55,7 @@ static void usage(FILE *f)
           " [--tokens N] < CAPTURE\n"
           "       dripfeed stream [options] PROMPT   (dripfeed stream --help)\n"
           "       dripfeed text [--cols N] [--rows N] [--ascii] [--api A] [--feed N] < CAPTURE\n"
+          "       dripfeed chunk [--min N] [--max N] [--api responses|chat] [--feed N] < CAPTURE\n"
           "  --feed N     bytes handed to the parser per call, 1..1073741824 (default 4096)\n"
           "  --buffer N   event data buffer in bytes: sse 1.., decode 64..1073741824 (default 4096)\n"
           "  --tokens N   decode: jsmn tokens per event, 8..16777216 (default 256)\n"
@@ -461,6 +464,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "text") == 0) {
         return cmd_text(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "chunk") == 0) {
+        return cmd_chunk(argc - 1, argv + 1);
     }
 #ifdef DRIP_CLI_STREAM
     if (strcmp(argv[1], "stream") == 0) {

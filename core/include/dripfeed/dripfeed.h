@@ -33,5 +33,6 @@
 #include "drip_request.h"
 #include "drip_client.h"
 #include "drip_text.h"
+#include "drip_phrase.h"
 
 #endif /* DRIPFEED_H */
