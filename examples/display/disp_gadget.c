@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Stream callbacks -> messages -> text layer -> view (disp_gadget.h). */
+#include "disp_gadget.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- stream side ------------------------------------------------------- */
+
+static void post_str(disp_source_t *src, disp_msg_kind_t kind, uint32_t value, const char *p,
+                     size_t n)
+{
+    disp_msg_t m;
+    memset(&m, 0, sizeof m);
+    m.kind = (uint8_t)kind;
+    m.value = value;
+    if (p != NULL) {
+        if (n > DISP_MSG_TEXT) {
+            n = DISP_MSG_TEXT; /* names and messages: the panel shows less */
+        }
+        memcpy(m.s, p, n);
+        m.n = (uint8_t)n;
+    }
+    src->post(src->ctx, &m);
+}
+
+void disp_source_init(disp_source_t *src, disp_post_fn post, void *ctx)
+{
+    memset(src, 0, sizeof *src);
+    src->post = post;
+    src->ctx = ctx;
+    src->call_index = -1;
+}
+
+static drip_err_t src_text(void *user, const drip_event_t *ev, const char *p, size_t n)
+{
+    disp_source_t *src = (disp_source_t *)user;
+    (void)ev;
+    /* Any split is fine for the text layer: cut into message-sized pieces. */
+    do {
+        size_t k = n < DISP_MSG_TEXT ? n : DISP_MSG_TEXT;
+        post_str(src, DISP_MSG_TEXT, 0, p, k);
+        p += k;
+        n -= k;
+    } while (n > 0u);
+    return DRIP_OK;
+}
+
+static drip_err_t src_reasoning(void *user, const drip_event_t *ev, const char *p, size_t n)
+{
+    (void)ev;
+    (void)p;
+    (void)n;
+    post_str((disp_source_t *)user, DISP_MSG_THINKING, 0, NULL, 0);
+    return DRIP_OK;
+}
+
+static void announce_call(disp_source_t *src, int32_t index, drip_str_t name)
+{
+    if (index != src->call_index && name.p != NULL && name.n > 0u) {
+        src->call_index = index;
+        post_str(src, DISP_MSG_CALL, 0, name.p, name.n);
+    }
+}
+
+static drip_err_t src_call_delta(void *user, const drip_call_t *call, const char *p, size_t n)
+{
+    (void)p;
+    (void)n;
+    announce_call((disp_source_t *)user, call->index, call->name);
+    return DRIP_OK;
+}
+
+/* Hosted tools never reach on_call_delta: their output items say it. */
+static drip_err_t src_event(void *user, const drip_event_t *ev)
+{
+    static const struct {
+        const char *item, *label;
+    } hosted[] = {{"web_search_call", "web search"},
+                  {"file_search_call", "file search"},
+                  {"code_interpreter_call", "code interpreter"},
+                  {"image_generation_call", "image generation"},
+                  {"mcp_call", NULL}, /* its tool's name */
+                  {"function_call", NULL},
+                  {"custom_tool_call", NULL}};
+    disp_source_t *src = (disp_source_t *)user;
+    size_t i;
+    if (ev->type != DRIP_EV_OUTPUT_ITEM_ADDED || ev->item_type.p == NULL) {
+        return DRIP_OK;
+    }
+    for (i = 0; i < sizeof hosted / sizeof hosted[0]; i++) {
+        if (ev->item_type.n == strlen(hosted[i].item) &&
+            memcmp(ev->item_type.p, hosted[i].item, ev->item_type.n) == 0) {
+            drip_str_t name = ev->name;
+            if (hosted[i].label != NULL) {
+                name.p = hosted[i].label;
+                name.n = strlen(hosted[i].label);
+            }
+            announce_call(src, ev->output_index, name);
+        }
+    }
+    return DRIP_OK;
+}
+
+static void src_error(void *user, const drip_error_t *err)
+{
+    disp_source_t *src = (disp_source_t *)user;
+    const char *msg = err->api.message.p;
+    size_t n = err->api.message.n;
+    if (msg == NULL) {
+        msg = drip_err_str(err->code);
+        n = strlen(msg);
+    }
+    post_str(src, DISP_MSG_ERROR, 0, msg, n);
+}
+
+const drip_handlers_t disp_source_handlers = {
+    NULL,           /* on_head */
+    src_event,      /* on_event */
+    src_text,       /* on_text */
+    src_text,       /* on_refusal: a refusal is the answer shown */
+    src_reasoning,  /* on_reasoning */
+    src_call_delta, /* on_call_delta */
+    NULL,           /* on_call_done */
+    src_error,      /* on_error */
+    NULL            /* on_approval */
+};
+
+void disp_source_on_retry(void *user, const drip_retry_info_t *info)
+{
+    post_str((disp_source_t *)user, DISP_MSG_RETRY, (info->wait_ms + 999u) / 1000u, NULL, 0);
+}
+
+void disp_source_end(disp_source_t *src, const drip_result_t *r)
+{
+    disp_msg_t m;
+    const char *s = "";
+    memset(&m, 0, sizeof m);
+    m.kind = DISP_MSG_END;
+    m.value = (uint32_t)r->state;
+    if (r->has_usage && r->usage.output_tokens >= 0) {
+        m.has_tokens = 1;
+        m.tokens = r->usage.output_tokens > (int64_t)UINT32_MAX ? UINT32_MAX
+                                                                 : (uint32_t)r->usage.output_tokens;
+    }
+    if (r->state == DRIP_STATE_INCOMPLETE) {
+        s = r->incomplete_reason;
+    } else if (r->has_error && (r->error_has & 4u)) {
+        s = r->error_message;
+    }
+    m.n = (uint8_t)(strlen(s) < DISP_MSG_TEXT ? strlen(s) : DISP_MSG_TEXT);
+    memcpy(m.s, s, m.n);
+    src->post(src->ctx, &m);
+}
+
+/* ---- UI side --------------------------------------------------------------- */
+
+/* Activity text: "PREFIX" + up to DISP_MSG_TEXT bytes + "SUFFIX". */
+static void activity(disp_gadget_t *g, const char *prefix, const char *s, size_t n,
+                     const char *suffix, int counter)
+{
+    char line[DISP_MSG_TEXT + 40];
+    size_t k = strlen(prefix);
+    memcpy(line, prefix, k);
+    memcpy(line + k, s, n);
+    k += n;
+    memcpy(line + k, suffix, strlen(suffix) + 1u);
+    disp_view_activity(&g->view, line, counter, g->deltas);
+}
+
+/* The cursor sits after the open line's last cell. */
+static void place_cursor(disp_gadget_t *g)
+{
+    unsigned row = drip_text_cursor_row(&g->text);
+    const char *s;
+    size_t n = drip_text_row(&g->text, row, &s);
+    disp_view_cursor(&g->view, row, disp_view_width(&g->view, s, n), g->streaming);
+}
+
+static void draw_damage(disp_gadget_t *g, const drip_text_damage_t *d)
+{
+    unsigned r;
+    disp_view_scroll(&g->view, d->scroll);
+    for (r = 0; r < g->view.rows; r++) {
+        if (d->row[r].changed) {
+            const char *s;
+            size_t n = drip_text_row(&g->text, r, &s);
+            disp_view_cells(&g->view, r, d->row[r].first, d->row[r].last, s, n);
+        }
+    }
+}
+
+drip_err_t disp_gadget_setup(disp_gadget_t *g, disp_fb_t *fb, const disp_font_t *font,
+                             const disp_colors_t *colors, void *screen, size_t screen_len,
+                             unsigned flags)
+{
+    drip_text_cfg_t cfg;
+    memset(g, 0, sizeof *g);
+    if (disp_view_setup(&g->view, fb, font, colors) != 0) {
+        return DRIP_ERR_ARG;
+    }
+    memset(&cfg, 0, sizeof cfg);
+    cfg.cols = g->view.cols;
+    cfg.rows = g->view.rows;
+    cfg.flags = flags;
+    cfg.covers = disp_font_covers;
+    cfg.cover_user = (void *)(uintptr_t)font; /* read only */
+    cfg.screen = screen;
+    cfg.screen_len = screen_len;
+    if (drip_text_setup(&g->text, &cfg) != DRIP_OK) {
+        return DRIP_ERR_ARG;
+    }
+    g->streaming = 1;
+    activity(g, "waiting\xE2\x80\xA6", "", 0, "", 0);
+    place_cursor(g);
+    return DRIP_OK;
+}
+
+void disp_gadget_apply(disp_gadget_t *g, const disp_msg_t *m)
+{
+    drip_text_damage_t d;
+    char num[40];
+    uint32_t before = g->view.fb->drawn;
+    switch ((disp_msg_kind_t)m->kind) {
+    case DISP_MSG_TEXT:
+        g->deltas++;
+        drip_text_feed(&g->text, m->s, m->n, &d);
+        draw_damage(g, &d);
+        activity(g, "writing\xE2\x80\xA6", "", 0, "", 1);
+        place_cursor(g);
+        break;
+    case DISP_MSG_THINKING:
+        g->deltas++;
+        activity(g, "thinking\xE2\x80\xA6", "", 0, "", 1);
+        break;
+    case DISP_MSG_CALL:
+        activity(g, "calling ", m->s, m->n, "\xE2\x80\xA6", 1);
+        break;
+    case DISP_MSG_RETRY:
+        snprintf(num, sizeof num, "retrying in %lu s", (unsigned long)m->value);
+        activity(g, num, "", 0, "", 0);
+        break;
+    case DISP_MSG_ERROR:
+        activity(g, "error: ", m->s, m->n, "", 0);
+        break;
+    case DISP_MSG_END:
+        drip_text_finish(&g->text, &d);
+        draw_damage(g, &d);
+        g->streaming = 0;
+        place_cursor(g);
+        switch ((drip_state_t)m->value) {
+        case DRIP_STATE_COMPLETED:
+            if (m->has_tokens) {
+                snprintf(num, sizeof num, "done \xC2\xB7 %lu tokens", (unsigned long)m->tokens);
+            } else {
+                snprintf(num, sizeof num, "done");
+            }
+            activity(g, num, "", 0, "", 0);
+            break;
+        case DRIP_STATE_INCOMPLETE:
+            activity(g, "cut: ", m->s, m->n, "", 0);
+            break;
+        case DRIP_STATE_TRUNCATED:
+            activity(g, "connection lost", "", 0, "", 0);
+            break;
+        default:
+            if (m->n > 0u) {
+                activity(g, "error: ", m->s, m->n, "", 0);
+            } else {
+                activity(g, "error: ", drip_state_name((drip_state_t)m->value),
+                         strlen(drip_state_name((drip_state_t)m->value)), "", 0);
+            }
+            break;
+        }
+        break;
+    case DISP_MSG_TICK:
+        disp_view_tick(&g->view, m->value);
+        break;
+    default:
+        break;
+    }
+    if (g->view.fb->drawn != before) {
+        g->redraws++;
+    }
+}
