@@ -14,6 +14,8 @@
  *   drip_transport.h 1 the transport contract the ports implement
  *   drip_request.h     request bodies and heads into caller buffers
  *   drip_client.h      request -> transport -> stream, timeouts, retries, resume
+ * after it, for gadgets:
+ *   drip_text.h        answer text -> Markdown-lite -> display lines
  * drip_err.h (error codes) and drip_opts.h (limits) are used by all.
  */
 #ifndef DRIPFEED_H
@@ -30,5 +32,6 @@
 #include "drip_transport.h"
 #include "drip_request.h"
 #include "drip_client.h"
+#include "drip_text.h"
 
 #endif /* DRIPFEED_H */
