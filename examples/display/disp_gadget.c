@@ -15,8 +15,8 @@ static void post_str(disp_source_t *src, disp_msg_kind_t kind, uint32_t value, c
     m.kind = (uint8_t)kind;
     m.value = value;
     if (p != NULL) {
-        if (n > DISP_MSG_TEXT) {
-            n = DISP_MSG_TEXT; /* names and messages: the panel shows less */
+        if (n > DISP_MSG_BYTES) {
+            n = DISP_MSG_BYTES; /* names and messages: the panel shows less */
         }
         memcpy(m.s, p, n);
         m.n = (uint8_t)n;
@@ -38,7 +38,7 @@ static drip_err_t src_text(void *user, const drip_event_t *ev, const char *p, si
     (void)ev;
     /* Any split is fine for the text layer: cut into message-sized pieces. */
     do {
-        size_t k = n < DISP_MSG_TEXT ? n : DISP_MSG_TEXT;
+        size_t k = n < DISP_MSG_BYTES ? n : DISP_MSG_BYTES;
         post_str(src, DISP_MSG_TEXT, 0, p, k);
         p += k;
         n -= k;
@@ -148,7 +148,7 @@ void disp_source_end(disp_source_t *src, const drip_result_t *r)
     } else if (r->has_error && (r->error_has & 4u)) {
         s = r->error_message;
     }
-    m.n = (uint8_t)(strlen(s) < DISP_MSG_TEXT ? strlen(s) : DISP_MSG_TEXT);
+    m.n = (uint8_t)(strlen(s) < DISP_MSG_BYTES ? strlen(s) : DISP_MSG_BYTES);
     memcpy(m.s, s, m.n);
     src->post(src->ctx, &m);
 }
@@ -159,7 +159,7 @@ void disp_source_end(disp_source_t *src, const drip_result_t *r)
 static void activity(disp_gadget_t *g, const char *prefix, const char *s, size_t n,
                      const char *suffix, int counter)
 {
-    char line[DISP_MSG_TEXT + 40];
+    char line[DISP_MSG_BYTES + 40];
     size_t k = strlen(prefix);
     memcpy(line, prefix, k);
     memcpy(line + k, s, n);
@@ -171,10 +171,9 @@ static void activity(disp_gadget_t *g, const char *prefix, const char *s, size_t
 /* The cursor sits after the open line's last cell. */
 static void place_cursor(disp_gadget_t *g)
 {
-    unsigned row = drip_text_cursor_row(&g->text);
-    const char *s;
-    size_t n = drip_text_row(&g->text, row, &s);
-    disp_view_cursor(&g->view, row, disp_view_width(&g->view, s, n), g->streaming);
+    unsigned row, col;
+    drip_text_cursor(&g->text, &row, &col);
+    disp_view_cursor(&g->view, row, col, g->streaming);
 }
 
 static void draw_damage(disp_gadget_t *g, const drip_text_damage_t *d)
@@ -182,10 +181,10 @@ static void draw_damage(disp_gadget_t *g, const drip_text_damage_t *d)
     unsigned r;
     disp_view_scroll(&g->view, d->scroll);
     for (r = 0; r < g->view.rows; r++) {
-        if (d->row[r].changed) {
+        if (d->rows & (1ul << r)) {
             const char *s;
             size_t n = drip_text_row(&g->text, r, &s);
-            disp_view_cells(&g->view, r, d->row[r].first, d->row[r].last, s, n);
+            disp_view_cells(&g->view, r, d->first[r], d->last[r], s, n);
         }
     }
 }
@@ -205,8 +204,8 @@ drip_err_t disp_gadget_setup(disp_gadget_t *g, disp_fb_t *fb, const disp_font_t 
     cfg.flags = flags;
     cfg.covers = disp_font_covers;
     cfg.cover_user = (void *)(uintptr_t)font; /* read only */
-    cfg.screen = screen;
-    cfg.screen_len = screen_len;
+    cfg.screen = (char *)screen;
+    cfg.screen_size = screen_len;
     if (drip_text_setup(&g->text, &cfg) != DRIP_OK) {
         return DRIP_ERR_ARG;
     }

@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 /** Bytes of text one message carries; longer deltas go in several. */
-#define DISP_MSG_TEXT 48u
+#define DISP_MSG_BYTES 48u
 
 /** What a message says. */
 typedef enum disp_msg_kind {
@@ -53,7 +53,7 @@ typedef struct disp_msg {
     uint8_t has_tokens;       /**< END: usage arrived */
     uint32_t value;           /**< see disp_msg_kind_t */
     uint32_t tokens;          /**< END: usage.output_tokens */
-    char s[DISP_MSG_TEXT];    /**< not NUL-terminated */
+    char s[DISP_MSG_BYTES];    /**< not NUL-terminated */
 } disp_msg_t;
 
 /** How the source hands a message on (queue send, or a direct apply). */

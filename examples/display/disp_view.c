@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "dripfeed/drip_text.h"
+
 const disp_colors_t disp_colors_mono = {0x0000u, 0xFFFFu, 0xFFFFu, 0x0000u, 0xFFFFu};
 /* Light text on near-black; the bar dark grey with amber text (RGB565). */
 const disp_colors_t disp_colors_rgb = {0x0841u, 0xE71Cu, 0x31A6u, 0xFE60u, 0x07FFu};
@@ -51,24 +53,16 @@ static uint32_t utf8_next(const char **s, size_t *n)
     return cp;
 }
 
-/* The text layer (coverage callback = disp_font_covers) hands rows where
- * every code point is in the font, except zero-cell ones it keeps
- * (combining marks, ZWJ, variation selectors): so a glyph takes one cell
- * (the fonts have no double-width glyphs) and a code point without one
- * takes none. Without a coverage callback a missing glyph would vanish:
- * drivers always set it. */
+/* The glyph of cp, U+FFFD's when the font lacks it. The text layer (with
+ * disp_font_covers as its coverage callback) only hands rows whose code
+ * points the font has; the fallback is for other callers. */
 static const uint8_t *glyph_of(const disp_font_t *f, uint32_t cp)
 {
-    return disp_font_glyph(f, cp);
-}
-
-unsigned disp_view_width(const disp_view_t *v, const char *s, size_t n)
-{
-    unsigned cells = 0;
-    while (n > 0u) {
-        cells += glyph_of(v->font, utf8_next(&s, &n)) != NULL ? 1u : 0u;
+    const uint8_t *g = disp_font_glyph(f, cp);
+    if (g == NULL) {
+        g = f->bitmaps + (size_t)f->replacement * f->height * f->row_bytes;
     }
-    return cells;
+    return g;
 }
 
 int disp_view_setup(disp_view_t *v, disp_fb_t *fb, const disp_font_t *font,
@@ -160,15 +154,19 @@ void disp_view_cells(disp_view_t *v, unsigned row, unsigned first, unsigned last
     }
     while (n > 0u && c <= last) {
         uint32_t cp = utf8_next(&s, &n);
-        const uint8_t *g = glyph_of(v->font, cp);
-        if (g == NULL) {
-            continue; /* zero cells (see glyph_of) */
+        unsigned w = drip_text_cells(cp); /* the layer's own widths */
+        if (w == 0u) {
+            continue; /* combining mark, ZWJ, variation selector: no glyph here */
         }
         if (c >= first) {
             disp_fb_glyph(v->fb, (int)(c * v->font->width), (int)(row * v->font->height), v->font,
-                          g, v->col.fg, v->col.bg);
+                          glyph_of(v->font, cp), v->col.fg, v->col.bg);
         }
-        c++;
+        if (w == 2u && c + 1u >= first && c + 1u <= last) { /* no wide glyphs: blank half */
+            disp_fb_fill(v->fb, (int)((c + 1u) * v->font->width), (int)(row * v->font->height),
+                         v->font->width, v->font->height, v->col.bg);
+        }
+        c += w;
     }
     if (c < first) {
         c = first;
@@ -220,7 +218,7 @@ void disp_view_activity(disp_view_t *v, const char *text, int has_counter, uint3
     }
     while (n > 0u && k < limit) {
         uint32_t cp = utf8_next(&text, &n);
-        if (glyph_of(v->font, cp) == NULL) {
+        if (disp_font_glyph(v->font, cp) == NULL) {
             continue;
         }
         if (k == limit - 1u && n > 0u) {

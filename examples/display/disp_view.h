@@ -74,15 +74,14 @@ void disp_view_scroll(disp_view_t *v, unsigned rows);
 /**
  * @brief Redraw cells [first, last] of text row @p row from the row's
  *        UTF-8 text @p s (@p n bytes, starting at cell 0).
- * Cells past the text's end are cleared. A code point the font lacks is
- * drawn as U+FFFD; code points of zero cells (combining marks, ZWJ,
- * variation selectors) take no cell.
+ * Cells past the text's end are cleared. Cell widths are the text layer's
+ * (drip_text_cells): zero-cell code points are not drawn (the fonts have
+ * no combining glyphs), a two-cell one is its glyph and a blank cell (the
+ * fonts have no wide glyphs; with disp_font_covers the layer never hands
+ * one). A code point the font lacks is drawn as U+FFFD.
  */
 void disp_view_cells(disp_view_t *v, unsigned row, unsigned first, unsigned last, const char *s,
                      size_t n);
-
-/** Cells the UTF-8 text @p s takes as disp_view_cells draws it. */
-unsigned disp_view_width(const disp_view_t *v, const char *s, size_t n);
 
 /** Move the cursor to (row, col) and say whether it is shown at all
  *  (@p enabled: streaming). Restarts the blink phase when it moves. */

@@ -21,12 +21,14 @@
 #include "cmd_display.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gif_lib.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli_util.h"
 #include "disp_gadget.h"
@@ -124,8 +126,13 @@ static int gif_open(display_t *d, const char *path)
         cols[i].Green = rgb[1];
         cols[i].Blue = rgb[2];
     }
-    d->gif = EGifOpenFileName(path, false, &err);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666); /* giflib's own open: 0600 */
+    if (fd < 0) {
+        return bad(CMD, "%s: %s", path, strerror(errno));
+    }
+    d->gif = EGifOpenFileHandle(fd, &err);
     if (d->gif == NULL) {
+        close(fd);
         return bad(CMD, "%s: %s", path, GifErrorString(err));
     }
     map = GifMakeMapObject(size, cols);

@@ -29,6 +29,9 @@
 #include "dripfeed/dripfeed.h"
 #include "cli_util.h"
 #include "stream.h"
+#ifdef DRIP_CLI_DISPLAY
+#include "cmd_display.h"
+#endif
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -50,6 +53,8 @@ static void usage(FILE *f)
           "       dripfeed decode [--api responses|chat] [--events] [--feed N] [--buffer N]"
           " [--tokens N] < CAPTURE\n"
           "       dripfeed stream [options] PROMPT   (dripfeed stream --help)\n"
+          "       dripfeed display [--panel 128x64|320x240] [--frames DIR] [--api A] [--feed N]"
+          " [--ascii] < CAPTURE\n"
           "  --feed N     bytes handed to the parser per call, 1..1073741824 (default 4096)\n"
           "  --buffer N   event data buffer in bytes: sse 1.., decode 64..1073741824 (default 4096)\n"
           "  --tokens N   decode: jsmn tokens per event, 8..16777216 (default 256)\n"
@@ -456,6 +461,11 @@ int main(int argc, char **argv)
         }
         return is_decode ? cmd_decode(&o) : cmd_sse(&o);
     }
+#ifdef DRIP_CLI_DISPLAY
+    if (strcmp(argv[1], "display") == 0) {
+        return cmd_display(argc - 1, argv + 1);
+    }
+#endif
 #ifdef DRIP_CLI_STREAM
     if (strcmp(argv[1], "stream") == 0) {
         return cmd_stream(argc - 1, argv + 1);
