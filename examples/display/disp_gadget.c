@@ -2,7 +2,6 @@
 /* Stream callbacks -> messages -> text layer -> view (disp_gadget.h). */
 #include "disp_gadget.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* ---- stream side ------------------------------------------------------- */
@@ -155,6 +154,23 @@ void disp_source_end(disp_source_t *src, const drip_result_t *r)
 
 /* ---- UI side --------------------------------------------------------------- */
 
+/* Decimal digits of v at p (no snprintf: keeps printf out of a board image);
+ * returns the end. p needs 11 bytes. */
+static char *put_u32(char *p, uint32_t v)
+{
+    char tmp[10];
+    unsigned k = 0;
+    do {
+        tmp[k++] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v != 0u);
+    while (k > 0u) {
+        *p++ = tmp[--k];
+    }
+    *p = '\0';
+    return p;
+}
+
 /* Activity text: "PREFIX" + up to DISP_MSG_TEXT bytes + "SUFFIX". */
 static void activity(disp_gadget_t *g, const char *prefix, const char *s, size_t n,
                      const char *suffix, int counter)
@@ -236,7 +252,8 @@ void disp_gadget_apply(disp_gadget_t *g, const disp_msg_t *m)
         activity(g, "calling ", m->s, m->n, "\xE2\x80\xA6", 1);
         break;
     case DISP_MSG_RETRY:
-        snprintf(num, sizeof num, "retrying in %lu s", (unsigned long)m->value);
+        memcpy(num, "retrying in ", 12);
+        memcpy(put_u32(num + 12, m->value), " s", 3);
         activity(g, num, "", 0, "", 0);
         break;
     case DISP_MSG_ERROR:
@@ -249,10 +266,10 @@ void disp_gadget_apply(disp_gadget_t *g, const disp_msg_t *m)
         place_cursor(g);
         switch ((drip_state_t)m->value) {
         case DRIP_STATE_COMPLETED:
-            if (m->has_tokens) {
-                snprintf(num, sizeof num, "done \xC2\xB7 %lu tokens", (unsigned long)m->tokens);
-            } else {
-                snprintf(num, sizeof num, "done");
+            memcpy(num, "done", 5);
+            if (m->has_tokens) { /* "done · N tokens" */
+                memcpy(num + 4, " \xC2\xB7 ", 4);
+                memcpy(put_u32(num + 8, m->tokens), " tokens", 8);
             }
             activity(g, num, "", 0, "", 0);
             break;
