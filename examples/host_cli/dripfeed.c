@@ -5,6 +5,7 @@
  *   dripfeed decode [--api responses|chat] [--events] [--feed N] [--buffer N]
  *                   [--tokens N]                            < CAPTURE
  *   dripfeed stream [options] PROMPT                        (stream.c)
+ *   dripfeed text [--cols N] [--rows N] [--ascii] [--api A] [--feed N] < CAPTURE  (cmd_text.c)
  *
  * Host code: it may use the heap for its own bookkeeping; the library it
  * drives does not. sse and decode read stdin in pieces of --feed bytes and
@@ -29,6 +30,7 @@
 #include "dripfeed/dripfeed.h"
 #include "cli_util.h"
 #include "stream.h"
+#include "cmd_text.h"
 #ifdef DRIP_CLI_DISPLAY
 #include "cmd_display.h"
 #endif
@@ -53,6 +55,7 @@ static void usage(FILE *f)
           "       dripfeed decode [--api responses|chat] [--events] [--feed N] [--buffer N]"
           " [--tokens N] < CAPTURE\n"
           "       dripfeed stream [options] PROMPT   (dripfeed stream --help)\n"
+          "       dripfeed text [--cols N] [--rows N] [--ascii] [--api A] [--feed N] < CAPTURE\n"
           "       dripfeed display [--panel 128x64|320x240] [--frames DIR] [--api A] [--feed N]"
           " [--ascii] < CAPTURE\n"
           "  --feed N     bytes handed to the parser per call, 1..1073741824 (default 4096)\n"
@@ -460,6 +463,9 @@ int main(int argc, char **argv)
             return 2;
         }
         return is_decode ? cmd_decode(&o) : cmd_sse(&o);
+    }
+    if (strcmp(argv[1], "text") == 0) {
+        return cmd_text(argc - 1, argv + 1);
     }
 #ifdef DRIP_CLI_DISPLAY
     if (strcmp(argv[1], "display") == 0) {

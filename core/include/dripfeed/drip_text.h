@@ -275,7 +275,7 @@ typedef struct drip_text {
         uint8_t top;              /* ring slot of visible row 0 */
         uint8_t used;             /* visible rows in use */
         uint8_t open;             /* the bottom row is the current line */
-        uint8_t pend_nl;          /* a line ended with \n, next not started */
+        uint8_t zwj;              /* the last code point was U+200D */
         uint8_t brk;              /* the current line has a break opportunity */
         uint8_t prev;             /* class of the last code point placed */
         uint8_t ri_odd;           /* odd run of regional indicators */
