@@ -188,8 +188,14 @@ static void activity(disp_gadget_t *g, const char *prefix, const char *s, size_t
 static void place_cursor(disp_gadget_t *g)
 {
     unsigned row, col;
+    const char *s;
+    size_t n;
     drip_text_cursor(&g->text, &row, &col);
-    disp_view_cursor(&g->view, row, col, g->streaming);
+    n = drip_text_row(&g->text, row, &s);
+    /* After a finished line on a full screen the layer reports the bottom
+     * row while the next line is still to scroll in: that row holds the
+     * last line's text, so no cursor until the next line shows. */
+    disp_view_cursor(&g->view, row, col, g->streaming && col >= disp_view_text_cells(s, n));
 }
 
 static void draw_damage(disp_gadget_t *g, const drip_text_damage_t *d)

@@ -65,6 +65,15 @@ static const uint8_t *glyph_of(const disp_font_t *f, uint32_t cp)
     return g;
 }
 
+unsigned disp_view_text_cells(const char *s, size_t n)
+{
+    unsigned c = 0;
+    while (n > 0u) {
+        c += drip_text_cells(utf8_next(&s, &n));
+    }
+    return c;
+}
+
 int disp_view_setup(disp_view_t *v, disp_fb_t *fb, const disp_font_t *font,
                     const disp_colors_t *colors)
 {

@@ -83,6 +83,9 @@ void disp_view_scroll(disp_view_t *v, unsigned rows);
 void disp_view_cells(disp_view_t *v, unsigned row, unsigned first, unsigned last, const char *s,
                      size_t n);
 
+/** Cells the UTF-8 text @p s takes (drip_text_cells per code point). */
+unsigned disp_view_text_cells(const char *s, size_t n);
+
 /** Move the cursor to (row, col) and say whether it is shown at all
  *  (@p enabled: streaming). Restarts the blink phase when it moves. */
 void disp_view_cursor(disp_view_t *v, unsigned row, unsigned col, int enabled);
