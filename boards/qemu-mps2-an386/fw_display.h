@@ -17,6 +17,11 @@
 
 #include "dripfeed/dripfeed.h"
 
+#ifndef FW_DISPLAY
+#define FW_DISPLAY 1
+#endif
+
+#if FW_DISPLAY
 /** Set the gadget up and put its handlers in front of cfg's (both run:
  *  cfg's first, with cfg's user). */
 void fw_display_attach(drip_stream_cfg_t *cfg);
@@ -25,5 +30,18 @@ void fw_display_attach(drip_stream_cfg_t *cfg);
  *  framebuffer to display_out=PATH of @p cmdline when given.
  *  @return 0, or -1 when the file could not be written. */
 int fw_display_finish(const drip_result_t *r, const char *cmdline);
+#else
+/* Built without the display (cmake -DFW_DISPLAY=OFF: the size comparison). */
+static inline void fw_display_attach(drip_stream_cfg_t *cfg)
+{
+    (void)cfg;
+}
+static inline int fw_display_finish(const drip_result_t *r, const char *cmdline)
+{
+    (void)r;
+    (void)cmdline;
+    return 0;
+}
+#endif
 
 #endif /* FW_DISPLAY_H */
