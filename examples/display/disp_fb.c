@@ -116,15 +116,11 @@ void disp_fb_glyph(disp_fb_t *fb, int x, int y, const disp_font_t *font, const u
     }
 }
 
-void disp_fb_scroll(disp_fb_t *fb, int y, int h, int dy, uint16_t bg)
+void disp_fb_scroll(disp_fb_t *fb, int y, int h, int dy)
 {
     int j, i;
     int w = fb->width, x = 0;
-    if (dy <= 0 || !clip(fb, &x, &y, &w, &h)) {
-        return;
-    }
-    if (dy >= h) {
-        disp_fb_fill(fb, 0, y, fb->width, h, bg);
+    if (dy <= 0 || !clip(fb, &x, &y, &w, &h) || dy >= h) {
         return;
     }
     if (fb->format == DISP_FB_RGB565) {
@@ -139,7 +135,6 @@ void disp_fb_scroll(disp_fb_t *fb, int y, int h, int dy, uint16_t bg)
             }
         }
     }
-    disp_fb_fill(fb, 0, y + h - dy, fb->width, dy, bg);
     mark(fb, 0, y, fb->width, y + h);
 }
 

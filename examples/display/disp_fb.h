@@ -66,11 +66,12 @@ void disp_fb_fill(disp_fb_t *fb, int x, int y, int w, int h, uint16_t color);
 void disp_fb_glyph(disp_fb_t *fb, int x, int y, const disp_font_t *font, const uint8_t *bits,
                    uint16_t fg, uint16_t bg);
 
-/** Move rows [y, y + h) up by @p dy pixels (dy < h) and fill the @p dy rows
- *  left at the bottom of the band with @p bg: a scroll of a RAM
- *  framebuffer (memmove per row for RGB565, bit shifts for pages). Only the
- *  cleared rows count as drawn; the band is marked dirty. */
-void disp_fb_scroll(disp_fb_t *fb, int y, int h, int dy, uint16_t bg);
+/** Move rows [y, y + h) up by @p dy pixels (0 < dy < h): a scroll of a
+ *  RAM framebuffer (memmove per row for RGB565, bit moves for pages). The
+ *  @p dy rows at the bottom of the band keep their old pixels: the caller
+ *  redraws them (the text layer reports rows scrolled in as damaged whole).
+ *  Nothing counts as drawn; the band is marked dirty. */
+void disp_fb_scroll(disp_fb_t *fb, int y, int h, int dy);
 
 /** The colour of a pixel (MONO_PAGES: 0 or 0xFFFF). */
 uint16_t disp_fb_get(const disp_fb_t *fb, int x, int y);

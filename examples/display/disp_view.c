@@ -145,7 +145,12 @@ void disp_view_scroll(disp_view_t *v, unsigned rows)
     if (rows > v->rows) {
         rows = v->rows;
     }
-    disp_fb_scroll(v->fb, 0, (int)h, (int)(rows * v->font->height), v->col.bg);
+    if (rows == v->rows) { /* all rows new: nothing to keep */
+        return;
+    }
+    /* The rows that come in are damaged whole in the same report, so the
+     * shift leaves them for disp_view_cells to draw (no clear first). */
+    disp_fb_scroll(v->fb, 0, (int)h, (int)(rows * v->font->height));
 }
 
 void disp_view_cells(disp_view_t *v, unsigned row, unsigned first, unsigned last, const char *s,

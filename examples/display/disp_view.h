@@ -67,8 +67,9 @@ extern const disp_colors_t disp_colors_mono, disp_colors_rgb;
 int disp_view_setup(disp_view_t *v, disp_fb_t *fb, const disp_font_t *font,
                     const disp_colors_t *colors);
 
-/** The text area moved up by @p rows rows: shift the framebuffer, clear
- *  the rows that came in at the bottom. */
+/** The text area moved up by @p rows rows: shift the framebuffer. The rows
+ *  that came in at the bottom are left as they were: the text layer's
+ *  damage report names them whole, and disp_view_cells draws them. */
 void disp_view_scroll(disp_view_t *v, unsigned rows);
 
 /**
