@@ -19,8 +19,6 @@ static struct {
     disp_fb_t fb;
     disp_gadget_t g;
     disp_source_t src;
-    const drip_handlers_t *inner;
-    void *inner_user;
     uint32_t now, frames;
     int ok;
 } g_d;
@@ -43,76 +41,8 @@ static void post(void *ctx, const disp_msg_t *m)
     }
 }
 
-/* ---- the tee: the image's own handlers first, then the gadget's ---------- */
-
-#define INNER(fn) (g_d.inner != NULL && g_d.inner->fn != NULL)
-
-static drip_err_t tee_head(void *user, const drip_http_head_t *h)
-{
-    (void)user;
-    return INNER(on_head) ? g_d.inner->on_head(g_d.inner_user, h) : DRIP_OK;
-}
-
-static drip_err_t tee_event(void *user, const drip_event_t *ev)
-{
-    drip_err_t e = INNER(on_event) ? g_d.inner->on_event(g_d.inner_user, ev) : DRIP_OK;
-    return e != DRIP_OK ? e : disp_source_handlers.on_event(user, ev);
-}
-
-static drip_err_t tee_text(void *user, const drip_event_t *ev, const char *p, size_t n)
-{
-    drip_err_t e = INNER(on_text) ? g_d.inner->on_text(g_d.inner_user, ev, p, n) : DRIP_OK;
-    return e != DRIP_OK ? e : disp_source_handlers.on_text(user, ev, p, n);
-}
-
-static drip_err_t tee_refusal(void *user, const drip_event_t *ev, const char *p, size_t n)
-{
-    drip_err_t e = INNER(on_refusal) ? g_d.inner->on_refusal(g_d.inner_user, ev, p, n) : DRIP_OK;
-    return e != DRIP_OK ? e : disp_source_handlers.on_refusal(user, ev, p, n);
-}
-
-static drip_err_t tee_reasoning(void *user, const drip_event_t *ev, const char *p, size_t n)
-{
-    drip_err_t e = INNER(on_reasoning) ? g_d.inner->on_reasoning(g_d.inner_user, ev, p, n)
-                                       : DRIP_OK;
-    return e != DRIP_OK ? e : disp_source_handlers.on_reasoning(user, ev, p, n);
-}
-
-static drip_err_t tee_call_delta(void *user, const drip_call_t *c, const char *p, size_t n)
-{
-    drip_err_t e = INNER(on_call_delta) ? g_d.inner->on_call_delta(g_d.inner_user, c, p, n)
-                                        : DRIP_OK;
-    return e != DRIP_OK ? e : disp_source_handlers.on_call_delta(user, c, p, n);
-}
-
-static drip_err_t tee_call_done(void *user, const drip_call_t *c)
-{
-    (void)user;
-    return INNER(on_call_done) ? g_d.inner->on_call_done(g_d.inner_user, c) : DRIP_OK;
-}
-
-static void tee_error(void *user, const drip_error_t *err)
-{
-    if (INNER(on_error)) {
-        g_d.inner->on_error(g_d.inner_user, err);
-    }
-    disp_source_handlers.on_error(user, err);
-}
-
-static drip_err_t tee_approval(void *user, const drip_approval_t *a)
-{
-    (void)user;
-    return INNER(on_approval) ? g_d.inner->on_approval(g_d.inner_user, a) : DRIP_OK;
-}
-
-static const drip_handlers_t g_tee = {tee_head,       tee_event,     tee_text,
-                                      tee_refusal,    tee_reasoning, tee_call_delta,
-                                      tee_call_done,  tee_error,     tee_approval};
-
 void fw_display_attach(drip_stream_cfg_t *cfg)
 {
-    g_d.inner = cfg->handlers;
-    g_d.inner_user = cfg->user;
     g_d.ok = disp_fb_init(&g_d.fb, g_px, FW_DISP_W, FW_DISP_H, DISP_FB_MONO_PAGES, 0) == 0 &&
              disp_gadget_setup(&g_d.g, &g_d.fb, &disp_font_6x12, &disp_colors_mono, g_screen,
                                sizeof g_screen, 0) == DRIP_OK;
@@ -124,8 +54,7 @@ void fw_display_attach(drip_stream_cfg_t *cfg)
     g_d.frames = 1; /* the empty panel, as the host tool counts it */
     g_d.fb.drawn = 0;
     disp_source_init(&g_d.src, post, NULL);
-    cfg->handlers = &g_tee;
-    cfg->user = &g_d.src;
+    disp_source_attach(&g_d.src, cfg); /* the image's handlers, then the gadget's */
 }
 
 /* "key=value" of the semihosting command line into out, or NULL. */

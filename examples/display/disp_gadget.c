@@ -125,6 +125,87 @@ const drip_handlers_t disp_source_handlers = {
     NULL            /* on_approval */
 };
 
+/* ---- the tee: the app's handlers first, then the source's ---------------- */
+
+#define INNER(src, fn) ((src)->inner != NULL && (src)->inner->fn != NULL)
+
+static drip_err_t tee_head(void *user, const drip_http_head_t *h)
+{
+    disp_source_t *src = (disp_source_t *)user;
+    return INNER(src, on_head) ? src->inner->on_head(src->inner_user, h) : DRIP_OK;
+}
+
+static drip_err_t tee_event(void *user, const drip_event_t *ev)
+{
+    disp_source_t *src = (disp_source_t *)user;
+    drip_err_t e = INNER(src, on_event) ? src->inner->on_event(src->inner_user, ev) : DRIP_OK;
+    return e != DRIP_OK ? e : src_event(user, ev);
+}
+
+static drip_err_t tee_text(void *user, const drip_event_t *ev, const char *p, size_t n)
+{
+    disp_source_t *src = (disp_source_t *)user;
+    drip_err_t e = INNER(src, on_text) ? src->inner->on_text(src->inner_user, ev, p, n) : DRIP_OK;
+    return e != DRIP_OK ? e : src_text(user, ev, p, n);
+}
+
+static drip_err_t tee_refusal(void *user, const drip_event_t *ev, const char *p, size_t n)
+{
+    disp_source_t *src = (disp_source_t *)user;
+    drip_err_t e =
+        INNER(src, on_refusal) ? src->inner->on_refusal(src->inner_user, ev, p, n) : DRIP_OK;
+    return e != DRIP_OK ? e : src_text(user, ev, p, n);
+}
+
+static drip_err_t tee_reasoning(void *user, const drip_event_t *ev, const char *p, size_t n)
+{
+    disp_source_t *src = (disp_source_t *)user;
+    drip_err_t e =
+        INNER(src, on_reasoning) ? src->inner->on_reasoning(src->inner_user, ev, p, n) : DRIP_OK;
+    return e != DRIP_OK ? e : src_reasoning(user, ev, p, n);
+}
+
+static drip_err_t tee_call_delta(void *user, const drip_call_t *c, const char *p, size_t n)
+{
+    disp_source_t *src = (disp_source_t *)user;
+    drip_err_t e =
+        INNER(src, on_call_delta) ? src->inner->on_call_delta(src->inner_user, c, p, n) : DRIP_OK;
+    return e != DRIP_OK ? e : src_call_delta(user, c, p, n);
+}
+
+static drip_err_t tee_call_done(void *user, const drip_call_t *c)
+{
+    disp_source_t *src = (disp_source_t *)user;
+    return INNER(src, on_call_done) ? src->inner->on_call_done(src->inner_user, c) : DRIP_OK;
+}
+
+static void tee_error(void *user, const drip_error_t *err)
+{
+    disp_source_t *src = (disp_source_t *)user;
+    if (INNER(src, on_error)) {
+        src->inner->on_error(src->inner_user, err);
+    }
+    src_error(user, err);
+}
+
+static drip_err_t tee_approval(void *user, const drip_approval_t *a)
+{
+    disp_source_t *src = (disp_source_t *)user;
+    return INNER(src, on_approval) ? src->inner->on_approval(src->inner_user, a) : DRIP_OK;
+}
+
+static const drip_handlers_t tee_handlers = {tee_head,      tee_event,      tee_text,
+                                             tee_refusal,   tee_reasoning,  tee_call_delta,
+                                             tee_call_done, tee_error,      tee_approval};
+
+void disp_source_attach(disp_source_t *src, drip_stream_cfg_t *cfg)
+{
+    src->inner = cfg->handlers;
+    src->inner_user = cfg->user;
+    cfg->handlers = &tee_handlers;
+    cfg->user = src;
+}
+
 void disp_source_on_retry(void *user, const drip_retry_info_t *info)
 {
     post_str((disp_source_t *)user, DISP_MSG_RETRY, (info->wait_ms + 999u) / 1000u, NULL, 0);

@@ -63,7 +63,9 @@ typedef void (*disp_post_fn)(void *ctx, const disp_msg_t *m);
 typedef struct disp_source {
     disp_post_fn post;
     void *ctx;
-    int32_t call_index;       /**< last call announced (-1: none) */
+    int32_t call_index;             /**< last call announced (-1: none) */
+    const drip_handlers_t *inner;   /**< disp_source_attach: the app's own handlers */
+    void *inner_user;               /**< ... and their user pointer */
 } disp_source_t;
 
 /** Bind the post function. Then use disp_source_handlers as the stream's
@@ -73,6 +75,12 @@ void disp_source_init(disp_source_t *src, disp_post_fn post, void *ctx);
 /** Handlers that post messages (on_event, on_text, on_reasoning,
  *  on_call_delta, on_error); user = the disp_source_t. */
 extern const drip_handlers_t disp_source_handlers;
+
+/** Put the source's handlers behind @p cfg's own: afterwards cfg->handlers
+ *  runs the app's handler first (with the app's user pointer), then the
+ *  source's; cfg->user becomes @p src. Use drip_client_cfg_t.on_retry =
+ *  disp_source_on_retry with it. */
+void disp_source_attach(disp_source_t *src, drip_stream_cfg_t *cfg);
 
 /** drip_client_cfg_t.on_retry for the source (user = the disp_source_t). */
 void disp_source_on_retry(void *user, const drip_retry_info_t *info);
