@@ -14,6 +14,8 @@
 
 #include "harness.h"
 #include "disp_gadget.h"
+#include "disp_queue.h"
+#include "disp_ssd1306.h"
 
 /* ---- font ------------------------------------------------------------- */
 
@@ -251,6 +253,165 @@ static void test_damage_equals_full_redraw(void **state)
     run_capture(caps[0], 1, 7);
 }
 
+/* ---- SSD1306 over I2C: an emulated controller's RAM ends equal to the fb -- */
+
+typedef struct {
+    uint8_t ram[8][128];
+    unsigned c0, c1, p0, p1, col, page;
+    size_t bytes, transfers;
+} ssd_emu_t;
+
+static int emu_write(void *ctx, uint8_t addr, const uint8_t *p, size_t n)
+{
+    ssd_emu_t *e = (ssd_emu_t *)ctx;
+    size_t i = 1;
+    assert_int_equal(addr, 0x3C);
+    assert_true(n >= 2);
+    e->bytes += n;
+    e->transfers++;
+    if (p[0] == 0x40) { /* data: horizontal addressing inside the windows */
+        for (; i < n; i++) {
+            e->ram[e->page][e->col] = p[i];
+            if (++e->col > e->c1) {
+                e->col = e->c0;
+                e->page = e->page >= e->p1 ? e->p0 : e->page + 1;
+            }
+        }
+        return 0;
+    }
+    assert_int_equal(p[0], 0x00);
+    while (i < n) {
+        uint8_t c = p[i++];
+        if (c == 0x21 || c == 0x22) {
+            assert_true(i + 2 <= n);
+            if (c == 0x21) {
+                e->c0 = e->col = p[i];
+                e->c1 = p[i + 1];
+                assert_true(e->c0 <= e->c1 && e->c1 < 128);
+            } else {
+                e->p0 = e->page = p[i];
+                e->p1 = p[i + 1];
+                assert_true(e->p0 <= e->p1 && e->p1 < 8);
+            }
+            i += 2;
+        } else if (c == 0xD5 || c == 0xA8 || c == 0xD3 || c == 0x8D || c == 0x20 || c == 0xDA ||
+                   c == 0x81 || c == 0xD9 || c == 0xDB) {
+            i++; /* one argument */
+        }
+    }
+    return 0;
+}
+
+typedef struct {
+    disp_gadget_t g;
+    disp_fb_t fb;
+    disp_queue_t q;
+    disp_msg_t slots[8];
+    disp_ssd1306_t panel;
+    ssd_emu_t emu;
+    uint32_t now, msgs;
+} board_t;
+
+/* The board's UI step: drain the queue, then push what changed. */
+static void ui_step(board_t *b)
+{
+    disp_msg_t m;
+    while (disp_queue_get(&b->q, &m) == 0) {
+        disp_gadget_apply(&b->g, &m);
+    }
+    assert_int_equal(disp_ssd1306_flush(&b->panel, &b->fb, disp_fb_take_dirty(&b->fb)), 0);
+}
+
+static void board_post(void *ctx, const disp_msg_t *m)
+{
+    board_t *b = (board_t *)ctx;
+    b->msgs++;
+    if (disp_queue_put(&b->q, m) != 0) { /* full: the UI catches up first */
+        ui_step(b);
+        assert_int_equal(disp_queue_put(&b->q, m), 0);
+    }
+    if (b->msgs % 5u == 0u) { /* the superloop's turn comes now and then */
+        ui_step(b);
+    }
+}
+
+static void test_ssd1306_through_queue(void **state)
+{
+    static board_t b;
+    static uint8_t mono[DISP_FB_BYTES(DISP_FB_MONO_PAGES, 128, 64)];
+    static uint8_t buf[4096];
+    static jsmntok_t tok[256];
+    static drip_call_slot_t calls[4];
+    static drip_stream_t st;
+    disp_source_t src;
+    drip_stream_cfg_t cfg;
+    size_t len;
+    unsigned char *cap = th_capture("responses-reasoning-summary-o3mini.http", &len);
+    int page, x;
+    (void)state;
+    assert_non_null(cap);
+    memset(&b, 0, sizeof b);
+    memset(b.emu.ram, 0xA5, sizeof b.emu.ram); /* power-on garbage */
+    assert_int_equal(disp_queue_init(&b.q, b.slots, 8), 0);
+    assert_int_equal(disp_queue_init(&b.q, b.slots, 6), -1);
+    assert_int_equal(disp_queue_init(&b.q, b.slots, 8), 0);
+    assert_int_equal(disp_ssd1306_init(&b.panel, emu_write, &b.emu, 0x3C), 0);
+    assert_int_equal(disp_fb_init(&b.fb, mono, 128, 64, DISP_FB_MONO_PAGES, 0), 0);
+    assert_int_equal(disp_gadget_setup(&b.g, &b.fb, &disp_font_6x12, &disp_colors_mono, screen,
+                                       sizeof screen, 0), DRIP_OK);
+    /* the first frame: everything */
+    assert_int_equal(disp_ssd1306_flush(&b.panel, &b.fb, disp_fb_take_dirty(&b.fb)), 0);
+    disp_source_init(&src, board_post, &b);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.buf = buf;
+    cfg.buf_len = sizeof buf;
+    cfg.tok = tok;
+    cfg.ntok = 256;
+    cfg.calls = calls;
+    cfg.ncalls = 4;
+    cfg.handlers = NULL; /* the app has none of its own here */
+    disp_source_attach(&src, &cfg);
+    assert_int_equal(drip_stream_init(&st, &cfg), DRIP_OK);
+    (void)drip_stream_feed(&st, cap, len);
+    (void)drip_stream_finish(&st);
+    disp_source_end(&src, &st.result);
+    ui_step(&b);
+    for (page = 0; page < 8; page++) {
+        for (x = 0; x < 128; x++) {
+            if (b.emu.ram[page][x] != mono[page * 128 + x]) {
+                fail_msg("SSD1306 RAM page %d column %d: %02x, framebuffer %02x", page, x,
+                         b.emu.ram[page][x], mono[page * 128 + x]);
+            }
+        }
+    }
+    print_message("SSD1306: %zu I2C bytes in %zu transfers for the demo answer "
+                  "(a full frame per message: %u x 1 031 = %u B)\n",
+                  b.emu.bytes, b.emu.transfers, (unsigned)b.msgs, (unsigned)(b.msgs * 1031u));
+    free(cap);
+}
+
+static void test_queue_order(void **state)
+{
+    disp_msg_t slots[4], m;
+    disp_queue_t q;
+    uint32_t i;
+    (void)state;
+    assert_int_equal(disp_queue_init(&q, slots, 4), 0);
+    assert_int_equal(disp_queue_get(&q, &m), -1);
+    for (i = 0; i < 4; i++) {
+        memset(&m, 0, sizeof m);
+        m.value = i;
+        assert_int_equal(disp_queue_put(&q, &m), 0);
+    }
+    assert_int_equal(disp_queue_put(&q, &m), -1); /* full */
+    for (i = 0; i < 1000; i++) { /* FIFO across many wraps */
+        assert_int_equal(disp_queue_get(&q, &m), 0);
+        assert_int_equal(m.value, i);
+        m.value = i + 4;
+        assert_int_equal(disp_queue_put(&q, &m), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +419,8 @@ int main(void)
         cmocka_unit_test(test_fb_layouts),
         cmocka_unit_test(test_fb_scroll),
         cmocka_unit_test(test_damage_equals_full_redraw),
+        cmocka_unit_test(test_ssd1306_through_queue),
+        cmocka_unit_test(test_queue_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

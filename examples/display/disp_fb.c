@@ -138,6 +138,12 @@ void disp_fb_scroll(disp_fb_t *fb, int y, int h, int dy)
     mark(fb, 0, y, fb->width, y + h);
 }
 
+const uint8_t *disp_fb_row(const disp_fb_t *fb, unsigned y)
+{
+    return fb->format == DISP_FB_RGB565 ? &fb->px[(size_t)y * fb->width * 2u]
+                                        : &fb->px[(size_t)(y / 8u) * fb->width];
+}
+
 disp_rect_t disp_fb_take_dirty(disp_fb_t *fb)
 {
     disp_rect_t d = fb->dirty;

@@ -76,6 +76,11 @@ void disp_fb_scroll(disp_fb_t *fb, int y, int h, int dy);
 /** The colour of a pixel (MONO_PAGES: 0 or 0xFFFF). */
 uint16_t disp_fb_get(const disp_fb_t *fb, int x, int y);
 
+/** Pixels of row @p y (RGB565: width * 2 bytes; consecutive rows follow), for
+ *  a driver that sends whole rows, e.g. esp_lcd_panel_draw_bitmap(panel, 0,
+ *  y0, width, y1, disp_fb_row(fb, y0)). */
+const uint8_t *disp_fb_row(const disp_fb_t *fb, unsigned y);
+
 /** The dirty rectangle since the last call, which clears it. */
 disp_rect_t disp_fb_take_dirty(disp_fb_t *fb);
 
