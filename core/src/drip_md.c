@@ -558,13 +558,34 @@ drip_err_t drip_md_setup(drip_md_t *m, const drip_md_cfg_t *cfg)
     return DRIP_OK;
 }
 
+/* Bytes no rule looks at inside a line of text: copied in runs. */
+static int plain(unsigned char c)
+{
+    return c >= 0x20 && c != 0x7F && c != '*' && c != '_' && c != '`' && c != '[' && c != ']' &&
+           c != '\\';
+}
+
 void drip_md_feed(drip_md_t *m, const char *s, size_t n)
 {
-    size_t i;
+    size_t i = 0, j;
     if (!m || !m->priv.sink || (!s && n))
         return;
-    for (i = 0; i < n; i++)
-        md_byte(m, (unsigned char)s[i]);
+    while (i < n) {
+        /* Fast path: a run of plain bytes in a line of text with nothing
+         * pending gives the same result as byte by byte. */
+        if (m->priv.line == LS_TEXT && !m->priv.fence && !m->priv.esc && !m->priv.run_ch &&
+            (m->priv.link == LK_NONE || m->priv.link == LK_TEXT)) {
+            for (j = i; j < n && plain((unsigned char)s[j]); j++)
+                ;
+            if (j > i) {
+                out(m, s + i, j - i);
+                m->priv.prev = cls((unsigned char)s[j - 1]);
+                i = j;
+                continue;
+            }
+        }
+        md_byte(m, (unsigned char)s[i++]);
+    }
     flush(m);
 }
 

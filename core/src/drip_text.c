@@ -195,6 +195,7 @@ static void new_line(drip_text_t *t)
         P.top = (uint8_t)((P.top + 1u) % P.rows);
         dirty_scroll(t);
     }
+    P.row = P.scr + (size_t)cur_slot(t) * P.rowcap;
     P.rlen[cur_slot(t)] = 0;
     P.len = P.cells = 0;
     P.brk = 0;
@@ -210,11 +211,10 @@ static void new_line(drip_text_t *t)
 /* The current line is finished with its first n bytes / c cells. */
 static void finish_line(drip_text_t *t, unsigned n, unsigned c)
 {
-    char *row = row_ptr(t, P.used - 1u);
     dirty(t, c, P.cells);
     P.rlen[cur_slot(t)] = (uint16_t)n;
     if (P.on_line)
-        P.on_line(P.user, P.lines - 1u, row, n);
+        P.on_line(P.user, P.lines - 1u, P.row, n);
 }
 
 /* The character about to be placed (w cells, b bytes) does not fit. */
@@ -222,17 +222,15 @@ static void wrap(drip_text_t *t, unsigned w, unsigned b)
 {
     if (P.brk && P.brk_cells > 0) {
         /* End the line at the last opportunity; the word moves down. */
-        const char *src = row_ptr(t, P.used - 1u) + P.word_len;
+        const char *src = P.row + P.word_len;
         unsigned mv = (unsigned)P.len - P.word_len;
         unsigned mc = (unsigned)P.cells - P.word_cells;
         unsigned wl = P.word_len, wc = P.word_cells;
         unsigned ll = P.last_len, lc = P.last_cells;
         uint8_t prev = P.prev, ri = P.ri_odd, zwj = P.zwj;
-        char *dst;
         finish_line(t, P.brk_len, P.brk_cells);
         new_line(t);
-        dst = row_ptr(t, P.used - 1u);
-        memmove(dst, src, mv); /* same slot when rows == 1 */
+        memmove(P.row, src, mv); /* same slot when rows == 1 */
         P.len = (uint16_t)mv;
         P.cells = (uint16_t)mc;
         if (mv) {
@@ -253,14 +251,13 @@ static void wrap(drip_text_t *t, unsigned w, unsigned b)
 
 static void write_bytes(drip_text_t *t, const char *s, unsigned n)
 {
-    memcpy(row_ptr(t, P.used - 1u) + P.len, s, n);
+    memcpy(P.row + P.len, s, n);
     P.len = (uint16_t)(P.len + n);
 }
 
 static void write_spaces(drip_text_t *t, uint32_t n)
 {
-    char *row = row_ptr(t, P.used - 1u);
-    memset(row + P.len, ' ', n);
+    memset(P.row + P.len, ' ', n);
     P.len = (uint16_t)(P.len + n);
     P.cells = (uint16_t)(P.cells + n);
 }
@@ -340,6 +337,16 @@ static void place(drip_text_t *t, uint32_t cp)
     if (w == 0) {
         if (P.len + b + 4u * ((unsigned)P.cols - P.cells) > P.rowcap)
             return; /* no bytes left for it (see the decisions above) */
+        if (P.brk && P.brk_len == P.len && P.word_len == P.len) {
+            /* An opportunity right here (after '-'): the code point stays
+             * with the character before it; after a ZWJ there is none. */
+            if (cp == CP_ZWJ)
+                P.brk = 0;
+            else {
+                P.brk_len = (uint16_t)(P.len + b);
+                P.word_len = P.brk_len;
+            }
+        }
         write_bytes(t, u, b);
         if (P.cells > P.last_cells)
             dirty(t, P.last_cells, P.cells);
@@ -379,6 +386,23 @@ static void put_cp(drip_text_t *t, uint32_t cp)
 {
     char a[3];
     size_t n, i;
+    if (cp > 0x20 && cp < 0x7F && P.open && !P.spaces && P.cells < P.cols && !P.covers &&
+        P.len < P.rowcap) {
+        /* Fast path: what place() does for a printable ASCII character
+         * that fits the current line with no spaces pending. */
+        uint8_t before = P.prev;
+        P.last_len = P.len;
+        P.last_cells = P.cells;
+        P.row[P.len++] = (char)cp;
+        dirty(t, P.cells, P.cells + 1u);
+        P.cells++;
+        P.prev = K_NARROW;
+        P.zwj = 0;
+        P.ri_odd = 0;
+        if (cp == '-' && (before == K_NARROW || before == K_WIDE))
+            set_brk(t);
+        return;
+    }
     if (cp == '\n') {
         line_end(t);
         return;
@@ -451,8 +475,13 @@ static void md_sink(void *user, const char *s, size_t n, unsigned flags)
     drip_text_t *t = (drip_text_t *)user;
     size_t i;
     (void)flags; /* code is laid out like text */
-    for (i = 0; i < n; i++)
-        u8_byte(t, (unsigned char)s[i]);
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && !P.u8_need)
+            put_cp(t, c);
+        else
+            u8_byte(t, c);
+    }
 }
 
 /* ---- public -------------------------------------------------------------- */

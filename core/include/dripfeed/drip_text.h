@@ -250,7 +250,7 @@ typedef struct drip_text_damage {
 } drip_text_damage_t;
 
 /** Display line state. All fields private.
- *  sizeof: 880 B on x86-64, 840 B on 32-bit ARM (default limits; the
+ *  sizeof: 888 B on x86-64, 844 B on 32-bit ARM (default limits; the
  *  drip_md_t inside is most of it). Screen buffer: DRIP_TEXT_SCREEN_BYTES. */
 typedef struct drip_text {
     drip_md_t md;
@@ -260,6 +260,7 @@ typedef struct drip_text {
         drip_text_line_fn on_line;
         void *user;
         char *scr;
+        char *row;                /* the current line's row in scr */
         drip_text_damage_t *dmg;  /* of the call in progress, or NULL */
         uint32_t lines;           /* lines started */
         uint32_t spaces;          /* spaces pending after the line's text */
