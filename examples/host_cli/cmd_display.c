@@ -286,6 +286,18 @@ int cmd_display(int argc, char **argv)
     dc.buffer = 4096;
     dc.tokens = 256;
     d.panel = &panels[1];
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs("usage: dripfeed display [--panel 128x64|320x240] [--frames DIR] [--api A] "
+              "[--feed N] [--ascii] < CAPTURE\n"
+              "  --panel   128x64 (SSD1306, 1 bpp, 6x12 font) or 320x240 (ST7789, RGB565, 8x16"
+              " font; default)\n"
+              "  --frames  write DIR/final.png and DIR/stream.gif\n"
+              "  --api     responses (default) or chat\n"
+              "  --feed    bytes per feed, 1..1073741824 (default 4096)\n"
+              "  --ascii   the text layer's ASCII fallback\n",
+              stdout);
+        return 0;
+    }
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--ascii") == 0) {

@@ -56,8 +56,10 @@ static void usage(FILE *f)
           " [--tokens N] < CAPTURE\n"
           "       dripfeed stream [options] PROMPT   (dripfeed stream --help)\n"
           "       dripfeed text [--cols N] [--rows N] [--ascii] [--api A] [--feed N] < CAPTURE\n"
+#ifdef DRIP_CLI_DISPLAY
           "       dripfeed display [--panel 128x64|320x240] [--frames DIR] [--api A] [--feed N]"
           " [--ascii] < CAPTURE\n"
+#endif
           "  --feed N     bytes handed to the parser per call, 1..1073741824 (default 4096)\n"
           "  --buffer N   event data buffer in bytes: sse 1.., decode 64..1073741824 (default 4096)\n"
           "  --tokens N   decode: jsmn tokens per event, 8..16777216 (default 256)\n"

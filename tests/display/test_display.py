@@ -124,12 +124,12 @@ def composite(gif_path, png_w, png_h):
         yield f, screen
 
 
-def check_panel(dripfeed, panel, tmp):
+def check_panel(dripfeed, panel, tmp, extra=()):
     fname, W, H = PANELS[panel]
     font, fw, fh = load_font(fname)
     cols, rows = W // fw, (H - fh) // fh
-    out = os.path.join(tmp, panel)
-    p = run(dripfeed, ["display", "--panel", panel, "--frames", out], DEMO, 0)
+    out = os.path.join(tmp, panel + "".join(extra))
+    p = run(dripfeed, ["display", "--panel", panel, "--frames", out] + list(extra), DEMO, 0)
     line = p.stdout.decode().strip()
     try:
         js = json.loads(line)
@@ -159,7 +159,7 @@ def check_panel(dripfeed, panel, tmp):
             bad = sum(1 for y in range(H) for x in range(W) if conv[y][x] != px[y][x])
             fail("%s: the GIF's frames drawn in turn differ from final.png in %d pixels" % (panel, bad))
     # the text area reads as the text layer's visible rows
-    t = subprocess.run([dripfeed, "text", "--cols", str(cols), "--rows", str(rows)],
+    t = subprocess.run([dripfeed, "text", "--cols", str(cols), "--rows", str(rows)] + list(extra),
                        stdin=open(DEMO, "rb"), capture_output=True, timeout=120)
     try:
         visible = json.loads(t.stdout)["visible"]
@@ -177,8 +177,10 @@ def check_panel(dripfeed, panel, tmp):
     bar = read_cells(px, font, fw, fh, H - fh, cols, lambda p: p != bar_bg)
     if bar != "done \u00b7 %d tokens" % tokens:
         fail("%s: activity line %r, expected 'done · %d tokens'" % (panel, bar, tokens))
-    print("ok: %s demo: %s; frames read back; text rows and activity line %r match"
-          % (panel, line, bar), flush=True)
+    if extra and any(ord(ch) > 126 for row in shown for ch in row):
+        fail("%s %s: non-ASCII on the panel: %r" % (panel, " ".join(extra), shown))
+    print("ok: %s demo %s: %s; frames read back; text rows and activity line %r match"
+          % (panel, " ".join(extra), line, bar), flush=True)
     return js, px
 
 
@@ -211,6 +213,10 @@ def main() -> int:
         results = {}
         for panel in PANELS:
             results[panel] = check_panel(dripfeed, panel, tmp)
+        check_panel(dripfeed, "128x64", tmp, ("--ascii",))
+        p = subprocess.run([dripfeed, "display", "--help"], capture_output=True, timeout=30)
+        if p.returncode != 0 or not p.stdout.startswith(b"usage: dripfeed display"):
+            fail("display --help: exit %d, %r" % (p.returncode, p.stdout[:80]))
         # every feed size: the same line, final.png and stream.gif
         for panel in PANELS:
             ref = None
