@@ -39,7 +39,9 @@ uint16_t disp_fb_get(const disp_fb_t *fb, int x, int y)
         return 0;
     }
     if (fb->format == DISP_FB_MONO_PAGES) {
-        return (fb->px[(size_t)(y >> 3) * fb->width + (size_t)x] >> (y & 7)) & 1u ? 0xFFFFu : 0u;
+        return ((unsigned)fb->px[(size_t)(y >> 3) * fb->width + (size_t)x] >> (unsigned)(y & 7)) & 1u
+                   ? 0xFFFFu
+                   : 0u;
     } else {
         const uint8_t *p = &fb->px[((size_t)y * fb->width + (size_t)x) * 2u];
         return (uint16_t)((unsigned)p[0] << 8 | p[1]);
@@ -103,7 +105,7 @@ void disp_fb_glyph(disp_fb_t *fb, int x, int y, const disp_font_t *font, const u
             if (px < 0 || px >= fb->width) {
                 continue;
             }
-            put(fb, px, py, (row[c >> 3] >> (7 - (c & 7))) & 1u ? fg : bg);
+            put(fb, px, py, ((unsigned)row[c >> 3] >> (unsigned)(7 - (c & 7))) & 1u ? fg : bg);
             n++;
         }
     }
