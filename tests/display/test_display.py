@@ -15,6 +15,7 @@ responses-reasoning-summary-o3mini.http) and a few others:
     font_*.c), equals the visible rows of `dripfeed text` with the same grid,
     and the activity line reads "done · N tokens" with N the usage's
     output_tokens from `dripfeed decode`;
+  - the README's frames (docs/img/display-PANEL.png) are these final.png;
   - the same JSON, final.png and stream.gif for --feed 1, 2, 3, 7, 64, 4096;
   - activity lines seen while streaming: "thinking…" (reasoning), "calling
     NAME…" (a function call), "error: …" at the end of a failed answer;
@@ -177,6 +178,12 @@ def check_panel(dripfeed, panel, tmp, extra=()):
     bar = read_cells(px, font, fw, fh, H - fh, cols, lambda p: p != bar_bg)
     if bar != "done \u00b7 %d tokens" % tokens:
         fail("%s: activity line %r, expected 'done · %d tokens'" % (panel, bar, tokens))
+    if not extra:  # the README's frame is this one
+        doc = os.path.join(ROOT, "docs", "img", "display-%s.png" % panel)
+        if pixels(doc) != (pw, ph, px):
+            fail("%s: %s is not the current render (regenerate: dripfeed display --panel %s "
+                 "--frames DIR < %s)" % (panel, os.path.relpath(doc, ROOT), panel,
+                                          os.path.relpath(DEMO, ROOT)))
     if extra and any(ord(ch) > 126 for row in shown for ch in row):
         fail("%s %s: non-ASCII on the panel: %r" % (panel, " ".join(extra), shown))
     print("ok: %s demo %s: %s; frames read back; text rows and activity line %r match"
