@@ -13,7 +13,7 @@ FW_DEPS    := cmake make python3 libjsmn-dev openssl gcc-arm-none-eabi libnewlib
 # dpkg-dev (from FW_DEPS) also fetches Mbed TLS 3.6 for CTest port_tls_mbedtls3.
 TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev valgrind cppcheck clang-tidy liblwip-dev iproute2 \
               $(FW_DEPS) qemu-system-arm clang-14 libclang-rt-14-dev libhttp-parser-dev \
-              unicode-data libespeak-ng-dev sox
+              unicode-data libespeak-ng-dev sox libpng-dev libgif-dev console-setup-linux
 FUZZ_DEPS  := $(BUILD_DEPS) clang-14 libclang-rt-14-dev llvm-14
 
 .PHONY: all build test demo size bench clean deps firmware fuzz

@@ -464,6 +464,11 @@ ARENA = {"g_arena"}
 
 def component(path, sec):
     f = os.path.basename(path)
+    # The display gadget (boards/qemu-mps2-an386/fw_display.c): the text
+    # layer it links from core, and its renderer, font and RAM panel.
+    if f.startswith("libfw_dripfeed_core.a(drip_text.") or f.startswith("libfw_dripfeed_core.a(drip_md."):
+        return "text layer"
+    if f.startswith("libfw_display.a") or f.startswith("fw_display.c"): return "display"
     if f.startswith("libfw_dripfeed_core.a"): return "core"
     if f.startswith("libfw_port_lwip_raw.a"): return "port/lwip raw"
     if f.startswith("libfw_port_mbedtls.a"): return "port/mbedtls"
@@ -556,6 +561,8 @@ rows = [
     ("arena", "mbedTLS heap: static arena (FW_MBEDTLS_ARENA)"),
     ("connection", "drip_tls_t + drip_lwip_raw_t + receive ring"),
     ("client", "drip_client_t + tx/rx/event/token/call buffers"),
+    ("text layer", "core drip_text.c + drip_md.c (linked for the display)"),
+    ("display", "examples/display renderer, 6x12 font, 128x64 RAM panel"),
     ("app + board", "main, LAN9118, startup, console, test CA"),
     ("libc + libgcc", "newlib-nano (string, gmtime_r), libgcc"),
 ]

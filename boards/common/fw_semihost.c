@@ -3,6 +3,9 @@
 #include "fw_semihost.h"
 
 enum {
+    SYS_OPEN = 0x01,
+    SYS_CLOSE = 0x02,
+    SYS_WRITE = 0x05,
     SYS_TIME = 0x11,
     SYS_GET_CMDLINE = 0x15,
     SYS_EXIT_EXTENDED = 0x20,
@@ -50,4 +53,30 @@ int fw_semihost_cmdline(char *buf, size_t len)
     }
     buf[block[1]] = '\0';
     return (int)block[1];
+}
+
+int fw_semihost_write_file(const char *path, const void *p, size_t n)
+{
+    uint32_t block[3];
+    size_t len = 0;
+    int fd, left;
+    while (path[len] != '\0') {
+        len++;
+    }
+    block[0] = (uint32_t)(uintptr_t)path;
+    block[1] = 5u; /* "wb" */
+    block[2] = (uint32_t)len;
+    fd = semihost_call(SYS_OPEN, block);
+    if (fd < 0) {
+        return -1;
+    }
+    block[0] = (uint32_t)fd;
+    block[1] = (uint32_t)(uintptr_t)p;
+    block[2] = (uint32_t)n;
+    left = semihost_call(SYS_WRITE, block); /* bytes NOT written */
+    block[0] = (uint32_t)fd;
+    if (semihost_call(SYS_CLOSE, block) != 0 || left != 0) {
+        return -1;
+    }
+    return 0;
 }

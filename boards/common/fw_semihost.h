@@ -24,4 +24,8 @@ uint32_t fw_semihost_time(void);
  *  @return its length, or -1 when the host gave none. */
 int fw_semihost_cmdline(char *buf, size_t len);
 
+/** Write @p n bytes to the host file @p path (created or truncated;
+ *  SYS_OPEN "wb", SYS_WRITE, SYS_CLOSE). @return 0, or -1 on any failure. */
+int fw_semihost_write_file(const char *path, const void *p, size_t n);
+
 #endif /* FW_SEMIHOST_H */

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "fw_display.h"
 #include "fw_semihost.h"
 #include "fw_stack.h"
 #include "lan9118.h"
@@ -397,7 +398,7 @@ int main(void)
     drip_request_t req;
     const drip_result_t *res;
     uint16_t port;
-    int rc, exit_code;
+    int rc, exit_code, disp_ok;
 
     board_init();
     g_epoch = fw_semihost_time();
@@ -482,6 +483,7 @@ int main(void)
     ccfg.stream.calls = g_calls;
     ccfg.stream.ncalls = FW_NCALLS;
     ccfg.stream.handlers = &g_handlers;
+    fw_display_attach(&ccfg.stream); /* the answer also drawn on a RAM panel */
     ccfg.tx = g_tx;
     ccfg.tx_len = sizeof g_tx;
     ccfg.rx = g_rx;
@@ -545,12 +547,13 @@ int main(void)
                   : "do not match",
               (unsigned long)g_run.crc, (unsigned long)g_run.len);
 
+    disp_ok = fw_display_finish(res, cmd) == 0; /* the panel's final frame */
     drip_client_close(&g_client);
     drip_tls_free(&g_tls); /* everything back to the arena: "in use" must be 0 */
     report_memory();
 
-    exit_code = (res->state == DRIP_STATE_COMPLETED && g_run.done_seen && g_run.len > 0u &&
-                 g_run.done_crc == g_run.crc && g_run.done_len == g_run.len)
+    exit_code = (disp_ok && res->state == DRIP_STATE_COMPLETED && g_run.done_seen &&
+                 g_run.len > 0u && g_run.done_crc == g_run.crc && g_run.done_len == g_run.len)
                     ? FW_EXIT_OK
                     : FW_EXIT_FAIL;
     fw_printf("exit: %d\n", exit_code);

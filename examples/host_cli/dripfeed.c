@@ -33,6 +33,9 @@
 #include "stream.h"
 #include "cmd_text.h"
 #include "cmd_chunk.h"
+#ifdef DRIP_CLI_DISPLAY
+#include "cmd_display.h"
+#endif
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -56,6 +59,10 @@ static void usage(FILE *f)
           "       dripfeed stream [options] PROMPT   (dripfeed stream --help)\n"
           "       dripfeed text [--cols N] [--rows N] [--ascii] [--api A] [--feed N] < CAPTURE\n"
           "       dripfeed chunk [--min N] [--max N] [--api responses|chat] [--feed N] < CAPTURE\n"
+#ifdef DRIP_CLI_DISPLAY
+          "       dripfeed display [--panel 128x64|320x240] [--frames DIR] [--api A] [--feed N]"
+          " [--ascii] < CAPTURE\n"
+#endif
           "  --feed N     bytes handed to the parser per call, 1..1073741824 (default 4096)\n"
           "  --buffer N   event data buffer in bytes: sse 1.., decode 64..1073741824 (default 4096)\n"
           "  --tokens N   decode: jsmn tokens per event, 8..16777216 (default 256)\n"
@@ -468,6 +475,11 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "chunk") == 0) {
         return cmd_chunk(argc - 1, argv + 1);
     }
+#ifdef DRIP_CLI_DISPLAY
+    if (strcmp(argv[1], "display") == 0) {
+        return cmd_display(argc - 1, argv + 1);
+    }
+#endif
 #ifdef DRIP_CLI_STREAM
     if (strcmp(argv[1], "stream") == 0) {
         return cmd_stream(argc - 1, argv + 1);

@@ -78,4 +78,13 @@ for trust in bundle pem; do
     cat "$log"
     grep -q "mbedTLS headers ${want}[.0-9]*, library $want" "$log" || fail $trust "not Mbed TLS $want"
     grep -q "connects checked (negotiated $proto)" "$log" || fail $trust "no $proto handshake"
+    # The display example (examples/stream_display): compiled with -Werror
+    # against the esp_lcd / SPI / queue stand-ins; it must define app_main
+    # and reach the panel and the gadget.
+    lib=$B/$trust/esp-idf/main_display/lib__idf_main_display.a
+    syms=$(nm "$lib")
+    for s in "T app_main" "U esp_lcd_panel_draw_bitmap" "T disp_gadget_apply" "U xQueueReceive"; do
+        echo "$syms" | grep -q " $s\$" || fail $trust "stream_display: no '$s' in $lib"
+    done
+    echo "esp32 check ($trust): stream_display compiled (esp_lcd ST7789, queue, UI task)"
 done

@@ -31,6 +31,14 @@ void board_uart_write(const char *p, size_t n)
     s_uart_bytes += (uint32_t)n;
 }
 
+int board_i2c_write(uint8_t addr, const uint8_t *p, size_t n)
+{
+    (void)addr;
+    (void)p;
+    s_uart_bytes += (uint32_t)n; /* counted, as the UART: nothing listens */
+    return 0;
+}
+
 static err_t stub_output(struct netif *nif, struct pbuf *p)
 {
     (void)nif;

@@ -65,7 +65,11 @@ compile mbedtls -- "$MBEDTLS_DIR"/library/*.c
 compile lwip -- "$LWIP_DIR"/src/core/*.c "$LWIP_DIR"/src/core/ipv4/*.c "$LWIP_DIR"/src/netif/ethernet.c
 compile drip "${STRICT[@]}" -- "$ROOT"/core/src/*.c "$ROOT/port/lwip/drip_lwip_raw.c" \
     "$ROOT/port/mbedtls/drip_tls.c"
-compile app "${STRICT[@]}" -- "$BD/entropy_hw.c" "$EX/main.c" "$BD/check/board_stub.c"
+# The panel (examples/display: renderer, 6x12 font, SSD1306 driver, ring).
+DISP=$ROOT/examples/display
+compile app "${STRICT[@]}" -I"$DISP" -- "$BD/entropy_hw.c" "$EX/main.c" "$EX/panel.c" \
+    "$BD/check/board_stub.c" "$DISP/disp_font.c" "$DISP/font_6x12.c" "$DISP/disp_fb.c" \
+    "$DISP/disp_view.c" "$DISP/disp_gadget.c" "$DISP/disp_queue.c" "$DISP/disp_ssd1306.c"
 
 for lib in mbedtls lwip drip; do
     "$AR" rcs "$B/lib$lib.a" "$B/$lib"/*.o

@@ -9,6 +9,7 @@
 #define DRIP_STM32_BOARD_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "lwip/netif.h"
 
 #ifdef __cplusplus
@@ -20,6 +21,10 @@ void board_init(void);
 
 /** Write bytes to the UART (blocking). */
 void board_uart_write(const char *p, size_t n);
+
+/** One I2C1 transfer to 7-bit address @p addr (the SSD1306 panel).
+ *  @return 0 on success, -1 on a NACK or a bus error. */
+int board_i2c_write(uint8_t addr, const uint8_t *p, size_t n);
 
 /** Add and bring up the Ethernet netif (lwip_init() already called). */
 struct netif *board_net_init(void);

@@ -101,12 +101,49 @@ static void uart_init(void)
     }
 }
 
+/* I2C1 on PB8 (SCL) / PB9 (SDA), AF4, open drain: the Arduino D15/D14
+ * pins of NUCLEO-144 boards, where an SSD1306 module goes. 400 kHz; the
+ * timing word is CubeMX's for Fast mode with PCLK1 = 54 MHz. */
+static I2C_HandleTypeDef s_i2c;
+
+static void i2c_init(void)
+{
+    GPIO_InitTypeDef g = {0};
+
+    __HAL_RCC_GPIOB_CLK_ENABLE();
+    __HAL_RCC_I2C1_CLK_ENABLE();
+    g.Pin = GPIO_PIN_8 | GPIO_PIN_9;
+    g.Mode = GPIO_MODE_AF_OD;
+    g.Pull = GPIO_PULLUP;
+    g.Speed = GPIO_SPEED_FREQ_VERY_HIGH;
+    g.Alternate = GPIO_AF4_I2C1;
+    HAL_GPIO_Init(GPIOB, &g);
+    s_i2c.Instance = I2C1;
+    s_i2c.Init.Timing = 0x6000030Du;
+    s_i2c.Init.OwnAddress1 = 0;
+    s_i2c.Init.AddressingMode = I2C_ADDRESSINGMODE_7BIT;
+    s_i2c.Init.DualAddressMode = I2C_DUALADDRESS_DISABLE;
+    s_i2c.Init.GeneralCallMode = I2C_GENERALCALL_DISABLE;
+    s_i2c.Init.NoStretchMode = I2C_NOSTRETCH_DISABLE;
+    (void)HAL_I2C_Init(&s_i2c); /* a failure shows as failed transfers: panel off */
+}
+
+int board_i2c_write(uint8_t addr, const uint8_t *p, size_t n)
+{
+    /* HAL takes the 7-bit address shifted left; 50 ms covers 129 bytes. */
+    return HAL_I2C_Master_Transmit(&s_i2c, (uint16_t)(addr << 1), (uint8_t *)(uintptr_t)p,
+                                   (uint16_t)n, 50) == HAL_OK
+               ? 0
+               : -1;
+}
+
 void board_init(void)
 {
     SCB_EnableICache();
     HAL_Init();
     clock_config();
     uart_init();
+    i2c_init();
 }
 
 void board_uart_write(const char *p, size_t n)

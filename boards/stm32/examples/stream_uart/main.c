@@ -28,6 +28,7 @@
 #include "board.h"
 #include "ca_roots.h"
 #include "drip_stm32.h"
+#include "panel.h"
 
 #define DHCP_WAIT_MS 30000u
 
@@ -107,6 +108,7 @@ static void net_service(void *ctx)
     (void)ctx;
     board_net_poll(s_netif);
     sys_check_timeouts();
+    panel_step(); /* the UI: what the stream posted goes to the SSD1306 */
 }
 
 /* ---- handlers: run inside drip_client_run() as the bytes arrive -------------- */
@@ -237,6 +239,7 @@ static drip_err_t stream(void)
     cc.stream.calls = s_calls;
     cc.stream.ncalls = (unsigned)(sizeof s_calls / sizeof s_calls[0]);
     cc.stream.handlers = &handlers;
+    panel_attach(&cc); /* the same answer on the panel (panel.h) */
     cc.tx = s_tx;
     cc.tx_len = sizeof s_tx;
     cc.rx = s_rx;
@@ -260,6 +263,7 @@ static drip_err_t stream(void)
         put_str("dripfeed: asking " DRIP_APP_MODEL " at " DRIP_APP_HOST "\r\n\r\n");
         s_t0 = sys_now();
         (void)drip_client_run(&s_client); /* blocks; lwIP runs inside via net_service */
+        panel_end(drip_client_result(&s_client));
         status_line();
     }
     drip_client_close(&s_client);
@@ -273,6 +277,7 @@ int main(void)
     drip_err_t e;
 
     board_init();
+    panel_init();
     put_str("\r\ndripfeed on NUCLEO-F767ZI\r\n");
     if (drip_stm32_rng_init() != 0) {
         drip_stm32_fatal("RNG gives no data (is PLL48CLK at 48 MHz?)", __FILE__, __LINE__);

@@ -11,4 +11,6 @@ typedef uint32_t TickType_t;
 #define pdTRUE ((BaseType_t)1)
 #define portMAX_DELAY ((TickType_t)0xffffffffUL)
 #define BIT0 0x00000001
+#define portTICK_PERIOD_MS ((TickType_t)10)
+#define pdMS_TO_TICKS(ms) ((TickType_t)(ms) / portTICK_PERIOD_MS)
 #endif
