@@ -29,6 +29,7 @@
 #include "dripfeed/dripfeed.h"
 #include "cli_util.h"
 #include "stream.h"
+#include "cmd_speak.h"
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -50,6 +51,7 @@ static void usage(FILE *f)
           "       dripfeed decode [--api responses|chat] [--events] [--feed N] [--buffer N]"
           " [--tokens N] < CAPTURE\n"
           "       dripfeed stream [options] PROMPT   (dripfeed stream --help)\n"
+          "       dripfeed speak [--wav FILE] [--feed N] [--buffer N] < CAPTURE\n"
           "  --feed N     bytes handed to the parser per call, 1..1073741824 (default 4096)\n"
           "  --buffer N   event data buffer in bytes: sse 1.., decode 64..1073741824 (default 4096)\n"
           "  --tokens N   decode: jsmn tokens per event, 8..16777216 (default 256)\n"
@@ -456,13 +458,16 @@ int main(int argc, char **argv)
         }
         return is_decode ? cmd_decode(&o) : cmd_sse(&o);
     }
+    if (strcmp(argv[1], "speak") == 0) {
+        return cmd_speak(argc - 1, argv + 1);
+    }
 #ifdef DRIP_CLI_STREAM
     if (strcmp(argv[1], "stream") == 0) {
         return cmd_stream(argc - 1, argv + 1);
     }
-#define DRIP_CLI_CMDS "sse, decode or stream"
+#define DRIP_CLI_CMDS "sse, decode, speak or stream"
 #else
-#define DRIP_CLI_CMDS "sse or decode (built without TLS: no stream)"
+#define DRIP_CLI_CMDS "sse, decode or speak (built without TLS: no stream)"
 #endif
     bad(NULL, "unknown command '%s': " DRIP_CLI_CMDS " (see dripfeed --help)", cli_shown(argv[1]));
     return 2;
