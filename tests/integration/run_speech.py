@@ -102,13 +102,14 @@ def s_raw(ctx):
 
 def s_cut_mid_delta(ctx):
     r = ctx.speak("sse", "X-Drip-Fault: drop_after=20000", "X-Drip-Speech-Deltas: 24000")
-    expect(r["state"] == "truncated" and len(r["requests"]) == 1, r)  # no replay once audio played
+    expect(r["state"] == "truncated" and r["err"] == -39 and len(r["requests"]) == 1, r)  # no replay
     expect(AUDIO.startswith(r["audio"]) and 0 < len(r["audio"]) < 24000, len(r["audio"]))
 
 
 def s_raw_cut(ctx):
     r = ctx.speak("audio", "X-Drip-Fault: drop_after=10000")
-    expect(r["state"] == "truncated" and r["audio"] == AUDIO[:10000] and len(r["requests"]) == 1, r)
+    expect(r["state"] == "truncated" and r["err"] == -39 and r["audio"] == AUDIO[:10000] and
+           len(r["requests"]) == 1, r)
 
 
 def s_bad_base64(ctx):
@@ -140,7 +141,7 @@ def s_retry_before_audio(ctx):
 
 def s_http_error(ctx):
     r = ctx.speak("sse", "X-Drip-Fault: status=401")
-    expect(r["state"] == "http_error" and r["http_status"] == 401 and not r["audio"] and
+    expect(r["state"] == "http_error" and r["http_status"] == 401 and not r["audio"] and r["err"] == -87 and
            len(r["requests"]) == 1, r)
 
 
