@@ -504,9 +504,10 @@ static int get(const drip_event_dec_t *d, int obj, int key)
 /* Key lookup for the one walk over an object's members: a perfect hash of
  * the first, the last two bytes and the length of the 44 names of k_keys
  * picks one candidate (0: none), then one comparison. When a key is added,
- * regenerate KEY_HASH and k_key_slot (tests/tools/gen_key_hash.py): try random odd multipliers until the
- * top 7 bits of (b0 | b[n-2] << 8 | n << 16 | b[n-1] << 24) * KEY_HASH differ
- * for every name; slot = that value, entry = key id. */
+ * regenerate KEY_HASH and k_key_slot with tests/tools/gen_key_hash.py: it
+ * tries random odd multipliers until the top 7 bits of (b0 | b[n-2] << 8 |
+ * n << 16 | b[n-1] << 24) * KEY_HASH differ for every name; slot = that
+ * value, entry = key id. */
 #define KEY_HASH 0x8E726097u
 static const uint8_t k_key_slot[128] = {
     0, 41, 2, 39, 0, 0, 20, 21, 0, 11, 0, 40, 0, 0, 35, 0,
