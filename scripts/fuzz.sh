@@ -100,12 +100,12 @@ cov_files() {
   case $1 in
     http) echo drip_http.c ;;
     sse) echo drip_sse.c ;;
-    event) echo drip_event.c drip_json.c drip_scan.c ;;
+    event) echo drip_event.c drip_json.c drip_scan.c drip_b64.c ;;
     scan) echo drip_scan.c ;;
     unescape) echo drip_json.c ;;
     request) echo drip_request.c ;;
-    pipeline) echo drip_http.c drip_sse.c drip_event.c drip_json.c drip_scan.c drip_stream.c ;;
     text) echo drip_md.c drip_text.c ;;
+    pipeline) echo drip_http.c drip_sse.c drip_event.c drip_json.c drip_scan.c drip_b64.c drip_stream.c ;;
   esac
 }
 cov_funcs() { case $1 in unescape) echo 'unesc|put_utf8' ;; *) echo . ;; esac; }

@@ -194,7 +194,7 @@ static drip_err_t r_approval(void *u, const drip_approval_t *a)
 
 static const drip_handlers_t k_handlers = {r_head,      r_event,      r_text,      r_refusal,
                                            r_reasoning, r_call_delta, r_call_done, r_error,
-                                           r_approval};
+                                           r_approval,  NULL};
 
 static void rec_result(const drip_stream_t *st, int final_rc)
 {

@@ -216,7 +216,7 @@ static drip_err_t h_approval(void *u, const drip_approval_t *a)
 
 static const drip_handlers_t k_handlers = {h_head,      h_event,      h_text,      h_refusal,
                                            h_reasoning, h_call_delta, h_call_done, h_error,
-                                           h_approval};
+                                           h_approval,  NULL};
 
 static void rec_free(rec_t *r)
 {

@@ -24,6 +24,12 @@
  *   chunk=MIN,MAX     sent as X-Drip-Chunk (server's chunk sizes)
  *   transcript=NAME   sent as X-Drip-Transcript
  *   net=static        10.0.2.15/24 via 10.0.2.2 instead of DHCP
+ *   speech=sse|audio  POST /v1/audio/speech instead (openai.md 11, response_format
+ *                     pcm, stream_format sse or audio): the audio goes into a
+ *                     PCM ring standing in for an I2S DMA buffer; at the end
+ *                     its byte count and FNV-1a, exit 0 only when completed
+ *   sdeltas=A,B,...   sent as X-Drip-Speech-Deltas (audio bytes per delta)
+ *   srepeat=N         sent as X-Drip-Speech-Repeat
  *   heapcheck=1       call malloc() at once: proves the heap guard stops the
  *                     image (exit 3) instead of allocating
  *
@@ -68,6 +74,10 @@
 #define FW_EV_LEN 512u      /* SSE event data: every delta event fits */
 #define FW_NTOK 32u
 #define FW_NCALLS 1u
+/* Speech: the PCM ring an I2S DMA would read from (1024 samples, 42 ms at
+ * 24 kHz). The emulated I2S drains it each superloop turn and whenever a
+ * handler finds it full; the peak fill is reported. */
+#define FW_PCM_RING 2048u
 
 #if FW_RING_LEN < TCP_WND
 #error "FW_RING_LEN must be >= TCP_WND so the window alone bounds the receive buffer"
@@ -90,8 +100,8 @@ static uint8_t g_rx[FW_RX_LEN];
 static uint8_t g_ev[FW_EV_LEN];
 static jsmntok_t g_tok[FW_NTOK];
 static drip_call_slot_t g_calls[FW_NCALLS];
-static char g_hvals[3][64];
-static drip_header_t g_hdrs[3];
+static char g_hvals[5][64];
+static drip_header_t g_hdrs[5];
 static size_t g_nhdrs;
 
 static drip_transport_t g_tcp_t, g_tls_t, g_app_t;
@@ -106,6 +116,54 @@ static struct {
     size_t hs_stack; /* stack high-water mark right after the handshake */
     uint32_t t_connect;
 } g_run;
+
+/* ---- speech: a PCM ring standing in for I2S --------------------------------- */
+
+static struct {
+    uint8_t ring[FW_PCM_RING];
+    size_t head, fill, peak;   /* head: next byte the "I2S" reads */
+    uint32_t played, fnv;      /* what left the ring: bytes and FNV-1a (32 bit) */
+    uint32_t calls;
+} g_pcm;
+
+/* The "I2S DMA": takes up to n bytes out of the ring (in order). */
+static void i2s_drain(size_t n)
+{
+    while (n > 0u && g_pcm.fill > 0u) {
+        uint8_t b = g_pcm.ring[g_pcm.head];
+        g_pcm.fnv = (g_pcm.fnv ^ b) * 0x01000193u;
+        g_pcm.head = (g_pcm.head + 1u) % FW_PCM_RING;
+        g_pcm.fill--;
+        g_pcm.played++;
+        n--;
+    }
+}
+
+static drip_err_t on_audio(void *user, const uint8_t *p, size_t n)
+{
+    (void)user;
+    g_pcm.calls++;
+    while (n > 0u) {
+        size_t room = FW_PCM_RING - g_pcm.fill, k, tail;
+        if (room == 0u) {
+            i2s_drain(FW_PCM_RING / 2u); /* full: the DMA takes half a buffer */
+            continue;
+        }
+        k = n < room ? n : room;
+        tail = (g_pcm.head + g_pcm.fill) % FW_PCM_RING;
+        if (k > FW_PCM_RING - tail) {
+            k = FW_PCM_RING - tail;
+        }
+        memcpy(&g_pcm.ring[tail], p, k);
+        g_pcm.fill += k;
+        if (g_pcm.fill > g_pcm.peak) {
+            g_pcm.peak = g_pcm.fill;
+        }
+        p += k;
+        n -= k;
+    }
+    return DRIP_OK;
+}
 
 /* ---- lwIP glue ------------------------------------------------------------- */
 
@@ -351,6 +409,12 @@ static const drip_handlers_t g_handlers = {
     .on_error = on_error,
 };
 
+static const drip_handlers_t g_speech_handlers = {
+    .on_head = on_head,
+    .on_audio = on_audio,
+    .on_error = on_error,
+};
+
 /* ---- memory report ------------------------------------------------------------- */
 
 extern uint32_t __data_start__[], __data_end__[], __bss_start__[], __bss_end__[];
@@ -379,6 +443,8 @@ static void report_memory(void)
               (unsigned)sizeof g_rx, (unsigned)sizeof g_ev, (unsigned)sizeof g_tok,
               (unsigned)sizeof g_calls, (unsigned)sizeof g_tls, (unsigned)sizeof g_tcp,
               (unsigned)sizeof g_ring);
+    fw_printf("mem: speech pcm ring %u B (the I2S stand-in: application memory, not the "
+              "library's)\n", (unsigned)sizeof g_pcm.ring);
     fw_printf("mem: stack %u B, high-water %u B (%u B when the handshake ended)\n",
               (unsigned)fw_stack_size(), (unsigned)fw_stack_high_water(),
               (unsigned)g_run.hs_stack);
@@ -398,7 +464,8 @@ int main(void)
     drip_request_t req;
     const drip_result_t *res;
     uint16_t port;
-    int rc, exit_code, disp_ok;
+    int rc, exit_code, disp_ok = 1;
+    char speech[8] = "";
 
     board_init();
     g_epoch = fw_semihost_time();
@@ -431,6 +498,13 @@ int main(void)
     if (arg_get(cmd, "transcript", val, sizeof val) != NULL) {
         add_header("X-Drip-Transcript", val);
     }
+    if (arg_get(cmd, "sdeltas", val, sizeof val) != NULL) {
+        add_header("X-Drip-Speech-Deltas", val);
+    }
+    if (arg_get(cmd, "srepeat", val, sizeof val) != NULL) {
+        add_header("X-Drip-Speech-Repeat", val);
+    }
+    (void)arg_get(cmd, "speech", speech, sizeof speech);
 
     if (net_up(arg_get(cmd, "net", val, sizeof val) == NULL || strcmp(val, "static") != 0) != 0) {
         fw_semihost_exit(FW_EXIT_SETUP);
@@ -482,8 +556,12 @@ int main(void)
     ccfg.stream.ntok = FW_NTOK;
     ccfg.stream.calls = g_calls;
     ccfg.stream.ncalls = FW_NCALLS;
-    ccfg.stream.handlers = &g_handlers;
-    fw_display_attach(&ccfg.stream); /* the answer also drawn on a RAM panel */
+    if (speech[0] != '\0') {
+        ccfg.stream.handlers = &g_speech_handlers;
+    } else {
+        ccfg.stream.handlers = &g_handlers;
+        fw_display_attach(&ccfg.stream); /* the answer also drawn on a RAM panel */
+    }
     ccfg.tx = g_tx;
     ccfg.tx_len = sizeof g_tx;
     ccfg.rx = g_rx;
@@ -499,24 +577,37 @@ int main(void)
     }
 
     memset(&req, 0, sizeof req);
-    req.api = DRIP_API_RESPONSES;
-    req.model = "gpt-5.2";
-    req.instructions = "Answer directly.";
-    req.input = "What is 2+2?";
+    if (speech[0] != '\0') {
+        req.api = DRIP_API_SPEECH;
+        req.model = "gpt-4o-mini-tts";
+        req.input = "Hello from dripfeed.";
+        req.voice = "coral";
+        req.response_format = "pcm";
+        req.stream_format = speech;
+        g_pcm.fnv = 0x811C9DC5u;
+    } else {
+        req.api = DRIP_API_RESPONSES;
+        req.model = "gpt-5.2";
+        req.instructions = "Answer directly.";
+        req.input = "What is 2+2?";
+    }
     rc = drip_client_start(&g_client, &req);
     if (rc != DRIP_OK) {
         fw_printf("client: start failed: %s\n", drip_err_str(rc));
         fw_semihost_exit(FW_EXIT_SETUP);
     }
-    fw_printf("request: POST https://%s:%u/v1/responses%s%s\n", host, (unsigned)port,
-              g_nhdrs != 0 ? " with " : "", g_nhdrs != 0 ? "test headers" : "");
+    fw_printf("request: POST https://%s:%u/v1%s%s%s\n", host, (unsigned)port,
+              drip_request_path(&req), g_nhdrs != 0 ? " with " : "",
+              g_nhdrs != 0 ? "test headers" : "");
 
     /* The superloop: step() never waits, the TCP connect and the TLS
      * handshake included (polled: connect with timeout 0); lwIP runs here
      * between steps. */
     while (drip_client_step(&g_client) == DRIP_AGAIN) {
         net_service(NULL);
+        i2s_drain(FW_PCM_RING / 4u); /* speech: the DMA plays on meanwhile */
     }
+    i2s_drain(FW_PCM_RING);
     mbedtls_memory_buffer_alloc_max_get(&g_run.st_peak, &g_run.st_blocks);
     if (g_run.st_peak < g_run.st_base) { /* nothing allocated after the handshake */
         g_run.st_peak = g_run.st_base;
@@ -547,15 +638,29 @@ int main(void)
                   : "do not match",
               (unsigned long)g_run.crc, (unsigned long)g_run.len);
 
-    disp_ok = fw_display_finish(res, cmd) == 0; /* the panel's final frame */
+    if (speech[0] != '\0') {
+        fw_printf("speech: state=%s audio_bytes=%lu fnv1a=%08lx on_audio_calls=%lu "
+                  "pcm_ring=%u B peak %u B\n",
+                  drip_state_name(res->state), (unsigned long)g_pcm.played,
+                  (unsigned long)g_pcm.fnv, (unsigned long)g_pcm.calls, (unsigned)FW_PCM_RING,
+                  (unsigned)g_pcm.peak);
+    } else {
+        disp_ok = fw_display_finish(res, cmd) == 0; /* the panel's final frame */
+    }
+
     drip_client_close(&g_client);
     drip_tls_free(&g_tls); /* everything back to the arena: "in use" must be 0 */
     report_memory();
 
-    exit_code = (disp_ok && res->state == DRIP_STATE_COMPLETED && g_run.done_seen &&
-                 g_run.len > 0u && g_run.done_crc == g_run.crc && g_run.done_len == g_run.len)
-                    ? FW_EXIT_OK
-                    : FW_EXIT_FAIL;
+    if (speech[0] != '\0') {
+        exit_code = res->state == DRIP_STATE_COMPLETED && g_pcm.played > 0u ? FW_EXIT_OK
+                                                                            : FW_EXIT_FAIL;
+    } else {
+        exit_code = (disp_ok && res->state == DRIP_STATE_COMPLETED && g_run.done_seen &&
+                     g_run.len > 0u && g_run.done_crc == g_run.crc && g_run.done_len == g_run.len)
+                        ? FW_EXIT_OK
+                        : FW_EXIT_FAIL;
+    }
     fw_printf("exit: %d\n", exit_code);
     fw_semihost_exit(exit_code);
 }

@@ -107,8 +107,10 @@ static drip_err_t write_request(drip_client_t *c, const char *method, const char
         }
         blen = need - 1u;
     }
-    e = drip_request_head(&cfg->endpoint, method, path,
-                          req != NULL ? blen : (empty_body ? 0 : (size_t)-1), tx, cfg->tx_len, &hlen);
+    e = drip_request_head_accept(&cfg->endpoint, method, path,
+                                 req != NULL ? drip_request_accept(req) : NULL,
+                                 req != NULL ? blen : (empty_body ? 0 : (size_t)-1), tx, cfg->tx_len,
+                                 &hlen);
     if (e == DRIP_OK && req != NULL) {
         e = drip_request_body(req, tx + hlen, cfg->tx_len - hlen, &blen);
     }
@@ -148,11 +150,12 @@ drip_err_t drip_client_start(drip_client_t *c, const drip_request_t *req)
     if (c->priv.state != C_IDLE && c->priv.state != C_DONE) {
         return DRIP_ERR_STATE;
     }
-    e = write_request(c, "POST", req->api == DRIP_API_CHAT ? "/chat/completions" : "/responses", req, 0);
+    e = write_request(c, "POST", drip_request_path(req), req, 0);
     if (e != DRIP_OK) {
         return e;
     }
-    c->priv.background = req->background;
+    /* background mode (resume by id) exists for Responses only */
+    c->priv.background = (uint8_t)(req->api == DRIP_API_RESPONSES && req->background);
     return begin(c, K_STREAM, req->api);
 }
 

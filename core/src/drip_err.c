@@ -52,6 +52,7 @@ const char *drip_err_str(int err)
     case DRIP_ERR_API_CONTENT_TYPE: return "api: not an event stream";
     case DRIP_ERR_API_TRUNCATED: return "api: stream ended before a terminal event";
     case DRIP_ERR_EVENT_ARGS_TOO_LARGE: return "event: call arguments sent only whole and larger than the buffer";
+    case DRIP_ERR_SPEECH_BASE64: return "speech: invalid base64 audio";
     case DRIP_ERR_REQUEST_TOO_LARGE: return "request: does not fit the buffer";
     case DRIP_ERR_REQUEST_HEADER: return "request: control byte or bad name in a header (nothing sent)";
     case DRIP_ERR_REQUEST_TARGET: return "request: space, control or non-ASCII byte in host or path (nothing sent)";

@@ -169,6 +169,12 @@ drip_event_type_t drip_event_type_of(const char *name, size_t len)
     if (len == 5 && memcmp(name, "error", 5) == 0) {
         return DRIP_EV_ERROR;
     }
+    if (len >= 17 && memcmp(name, "speech.audio.", 13) == 0) { /* openai.md section 11 */
+        return len == 18 && memcmp(name + 13, "delta", 5) == 0
+                   ? DRIP_EV_SPEECH_AUDIO_DELTA
+                   : (len == 17 && memcmp(name + 13, "done", 4) == 0 ? DRIP_EV_SPEECH_AUDIO_DONE
+                                                                    : DRIP_EV_UNKNOWN);
+    }
     /* the shortest name is "response.queued": the hash may read 4 bytes at 9 */
     if (len < 15 || memcmp(name, "response.", 9) != 0) {
         return DRIP_EV_UNKNOWN;
@@ -221,7 +227,7 @@ int drip_event_is_terminal(drip_event_type_t t)
     X(FINISH, "finish_reason") X(CONTENT, "content") X(REFUSAL, "refusal")                         \
     X(TOOL_CALLS, "tool_calls") X(INDEX, "index") X(FUNCTION, "function")                          \
     X(ARGUMENTS, "arguments") X(TEXT, "text") X(INPUT, "input") X(COMMAND, "command")               \
-    X(SERVER_LABEL, "server_label")
+    X(SERVER_LABEL, "server_label") X(AUDIO, "audio")
 
 enum {
     K_NONE_ = 0, /* key ids are 1-based (drip_scan_cfg_t) */
@@ -316,6 +322,11 @@ enum { /* Chat */
 #undef SLOT_U
 #undef SLOT_F
 #undef SLOT_I
+enum { /* Speech */
+    SL_S_TYPE = SL_SHARED_END_, SL_S_AUDIO,
+    SL_SPEECH_END_
+};
+typedef char drip_slots_speech_fit_[(SL_SPEECH_END_ <= DRIP_SCAN_SLOTS) ? 1 : -1];
 typedef char drip_slots_responses_fit_[(SL_RESPONSES_END_ <= DRIP_SCAN_SLOTS) ? 1 : -1];
 typedef char drip_slots_chat_fit_[(SL_CHAT_END_ <= DRIP_SCAN_SLOTS) ? 1 : -1];
 
@@ -371,6 +382,22 @@ static const drip_scan_path_t k_paths_chat[] = {
     {4, {K_CHOICES, E, K_DELTA, K_REFUSAL}, SL_C_REFUSAL, B | D | S},
     {4, {K_CHOICES, E, K_DELTA, K_TOOL_CALLS}, SL_C_TOOLS, P},
 };
+/* Speech: the audio is only ever taken in pieces (decoded as it is read,
+ * never kept: F_PRESENCE); usage is top level with Responses names; errors
+ * nested or flat, as for Responses. */
+#define PATH_U_SPEECH(s, m, r1, r2, c1, c2) {(uint8_t)(2 + ((r2) != 0)), {K_USAGE, r1, r2, 0}, SL_##s, 0},
+static const drip_scan_path_t k_paths_speech[] = {
+    {1, {K_TYPE, 0, 0, 0}, SL_S_TYPE, 0},
+    {1, {K_AUDIO, 0, 0, 0}, SL_S_AUDIO, P | S},
+    {1, {K_USAGE, 0, 0, 0}, SL_USAGE, P},
+    {1, {K_ERROR, 0, 0, 0}, SL_ERR_OBJ, P},
+    {1, {K_CODE, 0, 0, 0}, SL_ERR_CODE, 0},
+    {1, {K_MESSAGE, 0, 0, 0}, SL_ERR_MSG, B},
+    {1, {K_PARAM, 0, 0, 0}, SL_ERR_PARAM, 0},
+    ERROR_FIELDS(PATH_E)
+    USAGE_FIELDS(PATH_U_SPEECH)
+};
+#undef PATH_U_SPEECH
 #undef PATH_U_RESPONSES
 #undef PATH_U_CHAT
 #undef PATH_F
@@ -431,11 +458,15 @@ static drip_str_t *err_at(drip_api_error_t *err, const ev_field_t *f)
     return (drip_str_t *)(void *)((char *)err + f->off);
 }
 
-static const drip_scan_cfg_t k_scan_cfg[2] = {
+/* Indexed by drip_api_t. */
+static const drip_scan_cfg_t k_scan_cfg[3] = {
     {k_keys, (uint8_t)(K_COUNT_ - 1), k_paths_responses,
      (uint8_t)(sizeof k_paths_responses / sizeof k_paths_responses[0])},
     {k_keys, (uint8_t)(K_COUNT_ - 1), k_paths_chat,
-     (uint8_t)(sizeof k_paths_chat / sizeof k_paths_chat[0])}};
+     (uint8_t)(sizeof k_paths_chat / sizeof k_paths_chat[0])},
+    {k_keys, (uint8_t)(K_COUNT_ - 1), k_paths_speech,
+     (uint8_t)(sizeof k_paths_speech / sizeof k_paths_speech[0])}};
+typedef char drip_scan_cfg_per_api_[(DRIP_API_SPEECH == 2 && DRIP_API_CHAT == 1) ? 1 : -1];
 
 /* Grammar only: an event is valid or not whatever its size, with the
  * scanner's error code on both paths. jsmn's strict mode still accepts stray
@@ -471,21 +502,22 @@ static int get(const drip_event_dec_t *d, int obj, int key)
 }
 
 /* Key lookup for the one walk over an object's members: a perfect hash of
- * the first, the last two bytes and the length of the 43 names of k_keys
+ * the first, the last two bytes and the length of the 44 names of k_keys
  * picks one candidate (0: none), then one comparison. When a key is added,
- * regenerate KEY_HASH and k_key_slot: try random odd multipliers until the
- * top 7 bits of (b0 | b[n-2] << 8 | n << 16 | b[n-1] << 24) * KEY_HASH differ
- * for every name; slot = that value, entry = key id. */
-#define KEY_HASH 0x0B0F873Du
+ * regenerate KEY_HASH and k_key_slot with tests/tools/gen_key_hash.py: it
+ * tries random odd multipliers until the top 7 bits of (b0 | b[n-2] << 8 |
+ * n << 16 | b[n-1] << 24) * KEY_HASH differ for every name; slot = that
+ * value, entry = key id. */
+#define KEY_HASH 0x8E726097u
 static const uint8_t k_key_slot[128] = {
-    0, 17, 0, 0, 16, 40, 0, 21, 0, 0, 0, 0, 0, 0, 7, 0,
-    0, 0, 0, 0, 0, 43, 26, 2, 12, 0, 0, 33, 23, 0, 35, 36,
-    0, 0, 0, 0, 34, 0, 0, 0, 0, 0, 29, 10, 0, 0, 0, 0,
-    0, 39, 0, 0, 0, 0, 20, 3, 31, 24, 0, 0, 42, 0, 0, 0,
-    32, 0, 8, 0, 0, 27, 0, 6, 0, 38, 0, 0, 0, 0, 0, 0,
-    0, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 19, 25,
-    0, 0, 0, 0, 28, 11, 0, 0, 0, 0, 0, 22, 0, 4, 5, 0,
-    0, 30, 37, 14, 0, 41, 0, 0, 0, 18, 0, 0, 0, 0, 1, 15};
+    0, 41, 2, 39, 0, 0, 20, 21, 0, 11, 0, 40, 0, 0, 35, 0,
+    0, 33, 0, 0, 0, 0, 16, 0, 0, 4, 28, 37, 0, 0, 0, 44,
+    38, 0, 0, 0, 0, 34, 15, 0, 0, 0, 30, 0, 43, 25, 13, 0,
+    0, 0, 0, 36, 12, 0, 0, 0, 0, 24, 0, 0, 0, 29, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 17, 0, 0, 31, 0, 26,
+    0, 0, 19, 0, 0, 1, 0, 32, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 22, 0, 0, 0, 6, 0, 0, 0, 0, 10, 8, 42, 0, 0,
+    0, 9, 0, 5, 0, 14, 0, 18, 0, 0, 0, 3, 23, 0, 27, 0};
 static unsigned key_id(const char *p, size_t n)
 {
     const unsigned char *u = (const unsigned char *)p;
@@ -671,6 +703,7 @@ void drip_event_reset(drip_event_dec_t *d)
     memset(d->calls, 0, sizeof d->calls[0] * d->ncalls);
     d->json.ntok = 0;
     d->choices_tok = -1;
+    drip_b64_init(&d->b64);
 }
 
 const drip_call_slot_t *drip_event_call(const drip_event_dec_t *d, unsigned i)
@@ -1168,6 +1201,68 @@ static drip_err_t decode_chat(drip_event_dec_t *d, drip_event_t *ev)
     return e != DRIP_OK ? e : track_chat(d, ev);
 }
 
+/* ---- Speech ----------------------------------------------------------- */
+
+/* The base64 text of a speech.audio.delta (unescaped in place: a server may
+ * write '/' as "\/") decoded in place, 3 bytes before it: a group held from
+ * the last event may add up to 3 bytes before the text's first byte is
+ * read (drip_b64.h), and the root object puts at least `{"audio":"` there. */
+static drip_err_t speech_audio(drip_event_dec_t *d, int t, drip_event_t *ev)
+{
+    drip_str_t s;
+    uint8_t *out;
+    size_t n = 0;
+    drip_err_t e = val_str(d, t, &s);
+    if (e != DRIP_OK || s.p == NULL) {
+        return e;
+    }
+    out = (uint8_t *)(void *)(d->json.js + (s.p - d->json.js)) - 3;
+    e = drip_b64_decode(&d->b64, s.p, s.n, out, &n);
+    if (e == DRIP_OK) {
+        e = drip_b64_next(&d->b64);
+    }
+    ev->delta.p = (const char *)out;
+    ev->delta.n = n;
+    return e;
+}
+
+static drip_err_t decode_speech(drip_event_dec_t *d, drip_event_t *ev)
+{
+    static const uint8_t k_speech_keys[4] = {K_TYPE, K_AUDIO, K_USAGE, K_ERROR};
+    int at[4], t;
+    drip_err_t e;
+    members(d, 0, k_speech_keys, 4, at);
+    e = val_str(d, at[0], &ev->type_name);
+    if (e != DRIP_OK || ev->type_name.p == NULL) {
+        return e != DRIP_OK ? e : DRIP_ERR_EVENT_NO_TYPE;
+    }
+    ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
+    switch (ev->type) {
+    case DRIP_EV_SPEECH_AUDIO_DELTA:
+        return speech_audio(d, at[1], ev);
+    case DRIP_EV_SPEECH_AUDIO_DONE:
+        t = val_obj(d, at[2]);
+        return t >= 0 ? read_usage(d, t, ev, 0) : DRIP_OK;
+    case DRIP_EV_ERROR:
+        t = val_obj(d, at[3]);
+        e = read_error_obj(d, t >= 0 ? t : 0, ev);
+        if (t < 0) {
+            ev->error.type = k_none; /* flat shape: "type" is the event's own */
+        }
+        return e;
+    default:
+        return DRIP_OK; /* unknown types are skipped */
+    }
+}
+
+drip_err_t drip_event_speech_end(drip_event_dec_t *d, uint8_t *out, size_t *out_n)
+{
+    if (d == NULL || out == NULL || out_n == NULL) {
+        return DRIP_ERR_ARG;
+    }
+    return drip_b64_end(&d->b64, out, out_n);
+}
+
 static int is_done_marker(const char *data, size_t len)
 {
     return len == 6 && memcmp(data, "[DONE]", 6) == 0;
@@ -1215,6 +1310,9 @@ drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_e
     if (d->tok[0].type != JSMN_OBJECT) {
         return DRIP_ERR_JSON_INVALID;
     }
+    if (d->api == DRIP_API_SPEECH) {
+        return decode_speech(d, ev);
+    }
     return d->api == DRIP_API_CHAT ? decode_chat(d, ev) : decode_responses(d, ev);
 }
 
@@ -1257,6 +1355,24 @@ static int piece_begin(drip_event_dec_t *d, unsigned slot)
     clear_event(ev);
     ev->oversize = 1;
     ev->pieces = 1;
+    if (d->api == DRIP_API_SPEECH) {
+        /* Decision: in a speech stream a top-level "audio" string is audio
+         * even when "type" comes after it; a type seen before it must be
+         * speech.audio.delta (else the string is skipped, as any member). */
+        if (slot != SL_S_AUDIO) {
+            return 0;
+        }
+        if (sc->slot[SL_S_TYPE].kind != DRIP_SCAN_NONE &&
+            (whole(d, SL_S_TYPE, &ev->type_name) != DRIP_OK ||
+             drip_event_type_of(ev->type_name.p, ev->type_name.n) != DRIP_EV_SPEECH_AUDIO_DELTA)) {
+            return 0;
+        }
+        ev->type = DRIP_EV_SPEECH_AUDIO_DELTA;
+        ev->type_name.p = "speech.audio.delta";
+        ev->type_name.n = 18;
+        d->pieces |= PIECE_DELTA;
+        return DRIP_PIECE_AUDIO;
+    }
     if (d->api == DRIP_API_CHAT) {
         what = slot == SL_C_CONTENT ? DRIP_PIECE_DELTA
                                     : (slot == SL_C_REFUSAL ? DRIP_PIECE_REFUSAL : 0);
@@ -1343,6 +1459,46 @@ static int piece_flush(drip_event_dec_t *d, int end)
     return e == DRIP_OK ? 0 : (e < 0 ? (int)e : (int)DRIP_ERR_CANCELLED);
 }
 
+/* Speech audio of an oversize event: base64 decoded straight from the
+ * scanner's bytes into the staging buffer, handed on whenever fewer than 3
+ * bytes (one group) are free: pieces of 126 bytes with the default
+ * DRIP_EVENT_PIECE_MAX, whatever the split of the input. */
+static int audio_flush(drip_event_dec_t *d)
+{
+    drip_err_t e;
+    if (d->piece_n == 0) {
+        return 0;
+    }
+    e = d->on_piece(d->piece_user, &d->piece_ev, DRIP_PIECE_AUDIO, d->piece, d->piece_n);
+    d->piece_n = 0;
+    return e == DRIP_OK ? 0 : (e < 0 ? (int)e : (int)DRIP_ERR_CANCELLED);
+}
+
+static int audio_sink(drip_event_dec_t *d, const uint8_t *p, size_t n, int phase)
+{
+    int e = 0;
+    while (n > 0 && e == 0) {
+        size_t room = sizeof d->piece - d->piece_n, out = 0;
+        /* at most room / 3 groups out: the held characters count toward the first */
+        size_t k = (room / 3u) * 4u - d->b64.n;
+        k = k < n ? k : n;
+        e = drip_b64_decode(&d->b64, (const char *)p, k, (uint8_t *)d->piece + d->piece_n, &out);
+        d->piece_n = (uint16_t)(d->piece_n + out);
+        p += k;
+        n -= k;
+        if (e == 0 && sizeof d->piece - d->piece_n < 3u) {
+            e = audio_flush(d);
+        }
+    }
+    if (e == 0 && phase == DRIP_SCAN_END) {
+        e = drip_b64_next(&d->b64);
+        if (e == 0) {
+            e = audio_flush(d);
+        }
+    }
+    return e;
+}
+
 /* The scanner's sink (drip_scan_sink_t). Pieces end where the staging buffer
  * fills, counted in decoded bytes: the same pieces whatever the split of the
  * input, so callbacks do not depend on how the network cut the bytes. */
@@ -1355,6 +1511,9 @@ static int piece_sink(void *ctx, unsigned slot, const uint8_t *p, size_t n, int 
         d->piece_what = (uint8_t)what;
         d->piece_n = 0;
         return what != 0;
+    }
+    if (d->piece_what == DRIP_PIECE_AUDIO) {
+        return audio_sink(d, p, n, phase);
     }
     while (n > 0 && e == 0) {
         size_t k = sizeof d->piece - d->piece_n;
@@ -1381,7 +1540,7 @@ drip_err_t drip_event_scan_begin(drip_event_dec_t *d)
     d->piece_n = 0;
     d->scan.sink = d->on_piece != NULL ? piece_sink : NULL;
     d->scan.sink_ctx = d;
-    return drip_scan_begin(&d->scan, &k_scan_cfg[d->api == DRIP_API_CHAT]);
+    return drip_scan_begin(&d->scan, &k_scan_cfg[(unsigned)d->api <= DRIP_API_SPEECH ? d->api : 0]);
 }
 
 drip_err_t drip_event_scan_feed(drip_event_dec_t *d, const uint8_t *p, size_t n)
@@ -1484,6 +1643,32 @@ static drip_err_t whole(const drip_event_dec_t *d, unsigned slot, drip_str_t *ou
     return e;
 }
 
+/* What decode_speech() reads, from the scanner's slots. */
+static drip_err_t scan_speech(const drip_event_dec_t *d, drip_event_t *ev)
+{
+    drip_err_t e = whole(d, SL_S_TYPE, &ev->type_name);
+    if (e != DRIP_OK || ev->type_name.p == NULL) {
+        return e != DRIP_OK ? e : DRIP_ERR_EVENT_NO_TYPE;
+    }
+    ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
+    switch (ev->type) {
+    case DRIP_EV_SPEECH_AUDIO_DELTA:
+        if (d->pieces & PIECE_DELTA) {
+            ev->pieces = 1; /* decoded and handed on while it was read */
+            return DRIP_OK;
+        }
+        /* no piece receiver: audio larger than the buffer cannot be kept */
+        return d->scan.slot[SL_S_AUDIO].kind == DRIP_SCAN_STRING ? DRIP_ERR_EVENT_DELTA_TOO_LARGE
+                                                                 : DRIP_OK;
+    case DRIP_EV_SPEECH_AUDIO_DONE:
+        return scan_usage(d, ev);
+    case DRIP_EV_ERROR:
+        return scan_error(d, ev, d->scan.slot[SL_ERR_OBJ].kind != DRIP_SCAN_OBJECT);
+    default:
+        return DRIP_OK;
+    }
+}
+
 drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
 {
     drip_err_t e;
@@ -1502,6 +1687,9 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
     }
     if (d->scan.root != DRIP_SCAN_OBJECT) {
         return DRIP_ERR_JSON_INVALID; /* an event is one object, as on the token path */
+    }
+    if (d->api == DRIP_API_SPEECH) {
+        return scan_speech(d, ev);
     }
     /* Chat chunks have no indexes or sequence_number: ignored, as on the token path */
     for (i = 0; i < NINDEX && e == DRIP_OK && d->api != DRIP_API_CHAT; i++) {

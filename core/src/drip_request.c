@@ -436,9 +436,79 @@ static int model_safe(const char *s)
     return 1;
 }
 
+/* Identifiers of a speech request (voice, formats): a control byte is a
+ * caller's bug or an attack through a configuration field, as for model. */
+static int ident_safe(const char *s)
+{
+    return s == NULL || (*s != '\0' && model_safe(s));
+}
+
+/* POST /audio/speech (openai.md section 11). Decision: a voice named
+ * "voice_..." is a custom voice id, sent as {"id":...}; speed is checked
+ * here (0.25..4) so a bad value costs no round trip. */
+static drip_err_t body_speech(const drip_request_t *r, out_t *o)
+{
+    if (r->input == NULL || r->voice == NULL || (r->speed_milli != 0 && (r->speed_milli < 250u ||
+                                                                         r->speed_milli > 4000u))) {
+        return DRIP_ERR_ARG;
+    }
+    if (!model_safe(r->model) || r->voice[0] == '\0' || !ident_safe(r->voice) ||
+        !ident_safe(r->response_format) || !ident_safe(r->stream_format)) {
+        return DRIP_ERR_REQUEST_MODEL;
+    }
+    puts_(o, "{\"model\":");
+    put_cstr(o, r->model);
+    kv_str(o, "input", r->input);
+    key(o, "voice");
+    if (strncmp(r->voice, "voice_", 6) == 0) {
+        puts_(o, "{\"id\":");
+        put_cstr(o, r->voice);
+        put(o, "}", 1);
+    } else {
+        put_cstr(o, r->voice);
+    }
+    kv_str(o, "instructions", r->instructions);
+    kv_str(o, "response_format", r->response_format);
+    if (r->speed_milli != 0) {
+        key(o, "speed");
+        put_milli(o, r->speed_milli);
+    }
+    kv_str(o, "stream_format", r->stream_format);
+    put(o, "}", 1);
+    return DRIP_OK;
+}
+
+const char *drip_request_path(const drip_request_t *r)
+{
+    if (r != NULL && r->api == DRIP_API_SPEECH) {
+        return "/audio/speech";
+    }
+    return r != NULL && r->api == DRIP_API_CHAT ? "/chat/completions" : "/responses";
+}
+
+const char *drip_request_accept(const drip_request_t *r)
+{
+    if (r != NULL && r->api == DRIP_API_SPEECH &&
+        (r->stream_format == NULL || strcmp(r->stream_format, "sse") != 0)) {
+        return "*/*"; /* the body is the audio, in response_format */
+    }
+    return "text/event-stream";
+}
+
 drip_err_t drip_request_body(const drip_request_t *r, char *buf, size_t cap, size_t *len)
 {
     out_t o;
+    if (r != NULL && r->api == DRIP_API_SPEECH) {
+        drip_err_t e;
+        if (len == NULL || (buf == NULL && cap > 0) || r->model == NULL) {
+            return DRIP_ERR_ARG;
+        }
+        o.buf = buf;
+        o.cap = cap;
+        o.len = 0;
+        e = body_speech(r, &o);
+        return e != DRIP_OK ? e : finish(&o, len);
+    }
     if (r == NULL || len == NULL || (buf == NULL && cap > 0) || r->model == NULL || !strings_ok(r) ||
         (unsigned)r->store > DRIP_FLAG_FALSE || (unsigned)r->include_obfuscation > DRIP_FLAG_FALSE) {
         return DRIP_ERR_ARG;
@@ -561,6 +631,13 @@ static void header(out_t *o, const char *name, const char *value)
 drip_err_t drip_request_head(const drip_endpoint_t *ep, const char *method, const char *path,
                              size_t body_len, char *buf, size_t cap, size_t *len)
 {
+    return drip_request_head_accept(ep, method, path, NULL, body_len, buf, cap, len);
+}
+
+drip_err_t drip_request_head_accept(const drip_endpoint_t *ep, const char *method, const char *path,
+                                    const char *accept, size_t body_len, char *buf, size_t cap,
+                                    size_t *len)
+{
     out_t o;
     size_t i;
     if (ep == NULL || ep->host == NULL || method == NULL || path == NULL || len == NULL ||
@@ -572,7 +649,7 @@ drip_err_t drip_request_head(const drip_endpoint_t *ep, const char *method, cons
     if (!token_safe(ep->host) || !token_safe(ep->path_prefix) || !token_safe(path)) {
         return DRIP_ERR_REQUEST_TARGET;
     }
-    if (!headers_safe(ep)) {
+    if (!headers_safe(ep) || !value_safe(accept)) {
         return DRIP_ERR_REQUEST_HEADER;
     }
     o.buf = buf;
@@ -595,7 +672,7 @@ drip_err_t drip_request_head(const drip_endpoint_t *ep, const char *method, cons
         header(&o, ep->auth_name, ep->auth_value);
     }
     header(&o, "User-Agent", ep->user_agent != NULL ? ep->user_agent : "dripfeed/" DRIP_VERSION_STRING);
-    header(&o, "Accept", "text/event-stream");
+    header(&o, "Accept", accept != NULL ? accept : "text/event-stream");
     header(&o, "Accept-Encoding", "identity");
     if (body_len != (size_t)-1) {
         header(&o, "Content-Type", "application/json");

@@ -19,6 +19,7 @@
 #include <string.h>
 
 static int fail(drip_stream_t *st, int code, drip_state_t s, const char *detail);
+static void terminal(drip_stream_t *st, drip_state_t s, int stop_decoding);
 static drip_err_t on_piece(void *user, drip_event_t *ev, int what, const char *p, size_t n);
 
 #define HAS_TYPE 1u
@@ -64,6 +65,7 @@ drip_err_t drip_stream_reset(drip_stream_t *st)
     st->priv.skip_through = -1;
     st->priv.terminal = st->priv.in_oversize = st->priv.saw_done = 0;
     st->priv.chat_cut = st->priv.finished = st->priv.body_scan = 0;
+    st->priv.raw = 0;
     st->priv.carry_n = 0;
     st->priv.announced = 0;
     (void)drip_http_init(&st->priv.http);
@@ -87,6 +89,7 @@ drip_err_t drip_stream_resume(drip_stream_t *st)
     st->priv.skip_through = r->last_seq;
     st->priv.terminal = st->priv.in_oversize = st->priv.saw_done = 0;
     st->priv.finished = st->priv.body_scan = 0;
+    st->priv.raw = 0;
     st->priv.carry_n = 0;
     st->priv.announced = 0;
     (void)drip_http_init(&st->priv.http);
@@ -386,6 +389,35 @@ static int give_delta(drip_stream_t *st, drip_event_t *ev, const char *p, size_t
     }
 }
 
+/* Speech audio bytes to their handler. */
+static int audio(drip_stream_t *st, const uint8_t *p, size_t n)
+{
+    const drip_handlers_t *h = st->priv.cfg.handlers;
+    if (h->on_audio == NULL || n == 0) {
+        return DRIP_OK;
+    }
+    return user_rc(h->on_audio(st->priv.cfg.user, p, n));
+}
+
+/* speech.audio.done: the base64 group still held (an unpadded end) goes
+ * out, then usage, and the answer is complete. */
+static int speech_done(drip_stream_t *st, const drip_event_t *ev)
+{
+    uint8_t tail[2];
+    size_t n = 0;
+    int rc = drip_event_speech_end(&st->priv.dec, tail, &n);
+    if (rc == DRIP_OK) {
+        rc = audio(st, tail, n);
+    }
+    if (rc != DRIP_OK) {
+        return rc;
+    }
+    st->result.has_usage = (uint8_t)(ev->has_usage != 0);
+    st->result.usage = ev->usage;
+    terminal(st, DRIP_STATE_COMPLETED, 1);
+    return DRIP_OK;
+}
+
 /* A piece of a long string of an oversize event (drip_event_set_pieces),
  * handed on while the event is read: text never waits for the whole event
  * and never needs a buffer as large as it. */
@@ -402,6 +434,9 @@ static drip_err_t on_piece(void *user, drip_event_t *ev, int what, const char *p
         if (h->on_event != NULL && h->on_event(st->priv.cfg.user, ev) != DRIP_OK) {
             return DRIP_ERR_CANCELLED;
         }
+    }
+    if (what == DRIP_PIECE_AUDIO) {
+        return (drip_err_t)audio(st, (const uint8_t *)p, n);
     }
     if (ev->type == DRIP_EV_CHAT_CHUNK) {
         return (drip_err_t)deliver(st, what == DRIP_PIECE_REFUSAL ? CH_REFUSAL : CH_TEXT, ev, NULL,
@@ -589,6 +624,12 @@ static int dispatch(drip_stream_t *st)
     if (ev->type == DRIP_EV_CHAT_CHUNK) {
         return dispatch_chat(st, ev);
     }
+    if (ev->type == DRIP_EV_SPEECH_AUDIO_DELTA) {
+        return ev->pieces ? DRIP_OK : audio(st, (const uint8_t *)ev->delta.p, ev->delta.n);
+    }
+    if (ev->type == DRIP_EV_SPEECH_AUDIO_DONE) {
+        return speech_done(st, ev);
+    }
     if (ev->type >= DRIP_EV_RESPONSE_CREATED && ev->type <= DRIP_EV_RESPONSE_FAILED &&
         ev->response_id.p != NULL) {
         (void)copy_field(r->response_id, sizeof r->response_id, ev->response_id);
@@ -636,7 +677,9 @@ static int dispatch(drip_stream_t *st)
         break;
     case DRIP_EV_ERROR:
         api_error(st, DRIP_ERR_API_ERROR, 0, &ev->error);
-        terminal(st, DRIP_STATE_FAILED, st->priv.cfg.api == DRIP_API_CHAT);
+        /* Responses: a response.failed may follow with more; Chat and
+         * speech have nothing after an error */
+        terminal(st, DRIP_STATE_FAILED, st->priv.cfg.api != DRIP_API_RESPONSES);
         break;
     default:
         break;
@@ -723,6 +766,11 @@ static int on_head(drip_stream_t *st)
         return drip_event_scan_begin(&st->priv.dec);
     }
     if (!is_event_stream(hd->content_type)) {
+        if (st->priv.cfg.api == DRIP_API_SPEECH) {
+            st->priv.raw = 1; /* stream_format "audio": the body is the audio */
+            st->result.state = DRIP_STATE_STREAMING;
+            return DRIP_OK;
+        }
         return fail(st, DRIP_ERR_API_CONTENT_TYPE, DRIP_STATE_PROTOCOL_ERROR, hd->content_type);
     }
     st->result.state = DRIP_STATE_STREAMING;
@@ -749,6 +797,14 @@ static void settle(drip_stream_t *st, int cut)
         (void)copy_field(st->result.response_id, sizeof st->result.response_id, id);
         (void)copy_field(st->result.response_status, sizeof st->result.response_status, status);
         terminal(st, DRIP_STATE_COMPLETED, 1);
+        return;
+    }
+    if (st->priv.raw && !cut) {
+        if (st->priv.http.head.chunked || st->priv.http.head.has_length) {
+            terminal(st, DRIP_STATE_COMPLETED, 1); /* the whole body: the whole audio */
+        } else {
+            (void)fail(st, DRIP_ERR_API_TRUNCATED, DRIP_STATE_TRUNCATED, "");
+        }
         return;
     }
     if (st->priv.terminal) {
@@ -779,6 +835,9 @@ int drip_stream_feed(drip_stream_t *st, const uint8_t *p, size_t n)
         } else if (rc == DRIP_HTTP_BODY) {
             if (st->priv.body_scan) {
                 (void)drip_event_scan_feed(&st->priv.dec, st->priv.http.body, st->priv.http.body_len);
+            } else if (st->priv.raw) {
+                st->result.events++; /* audio delivered: no silent retry after it */
+                e = audio(st, st->priv.http.body, st->priv.http.body_len);
             } else {
                 e = feed_sse(st, st->priv.http.body, st->priv.http.body_len);
             }

@@ -6,7 +6,8 @@
  * Input: [config][split mode][split param][tokens/calls][cancel] then the
  * raw HTTP response. The config byte picks the API, the SSE buffer size
  * (64..4096 bytes: small ones send most events through the oversize
- * scanner) and, one time in four, a JSON body instead of an event stream;
+ * scanner) and, one time in four, a JSON body instead of an event stream,
+ * one time in four speech (DRIP_API_SPEECH: events or a raw audio body);
  * the cancel byte may make the n-th handler call stop the stream.
  *
  * The response is fed twice, at once and in the pieces the split bytes
@@ -34,6 +35,8 @@
 
 #include "fuzz_common.h"
 
+#include <strings.h>
+
 #define CTRL 5u
 #define MAX_CALLS 4u
 
@@ -48,6 +51,9 @@ typedef struct run {
     int64_t max_seq;
     int pieces_seen;        /* an event went out in pieces (drip_event_set_pieces) */
     unsigned events_seen;
+    uint64_t audio_n;       /* speech: bytes to on_audio and their FNV-1a (a raw body's */
+    uint32_t audio_fnv;     /* calls follow the input's split: only the sum is compared) */
+    drip_api_t api;
 } run_t;
 
 /* ---- handlers: log every call, check every view -------------------------- */
@@ -197,8 +203,20 @@ static drip_err_t h_approval(void *u, const drip_approval_t *a)
     return next_call(r);
 }
 
+static drip_err_t h_audio(void *u, const uint8_t *p, size_t n)
+{
+    run_t *r = (run_t *)u;
+    size_t i;
+    FZ_CHECK(n > 0 && in_known_memory(r, (const char *)p, n), "audio view outside known memory");
+    for (i = 0; i < n; i++) {
+        r->audio_fnv = (r->audio_fnv ^ p[i]) * 0x01000193u;
+    }
+    r->audio_n += n;
+    return next_call(r);
+}
+
 static const drip_handlers_t k_handlers = {h_head, h_event, h_text, h_refusal, h_reasoning,
-                                           h_call_delta, h_call_done, h_error, h_approval};
+                                           h_call_delta, h_call_done, h_error, h_approval, h_audio};
 
 /* ---- one run ------------------------------------------------------------ */
 
@@ -216,9 +234,11 @@ static void check_cstr(const char *a, size_t cap, const char *what)
 
 static void log_result(run_t *r, const drip_result_t *res)
 {
+    /* a raw speech body counts one event per on_audio call, which follows
+     * the input's split: there only "some" or "none" must agree */
     fz_logf(&r->log, "RESULT state=%s http=%d err=%d last_seq=%lld events=%u usage=%d",
             drip_state_name(res->state), res->http_status, res->err, (long long)res->last_seq,
-            res->events, res->has_usage);
+            r->api == DRIP_API_SPEECH ? (unsigned)(res->events != 0) : res->events, res->has_usage);
     if (res->has_usage) {
         fz_logf(&r->log, " %lld/%lld/%lld/%lld/%lld", (long long)res->usage.input_tokens,
                 (long long)res->usage.output_tokens, (long long)res->usage.total_tokens,
@@ -282,6 +302,9 @@ static drip_state_t run_one(run_t *r, const cfg_t *c, const uint8_t *data, size_
     r->max_seq = -1;
     r->pieces_seen = 0;
     r->events_seen = 0;
+    r->audio_n = 0;
+    r->audio_fnv = 0x811C9DC5u;
+    r->api = c->api;
 
     memset(&sc, 0, sizeof sc);
     sc.api = c->api;
@@ -326,6 +349,7 @@ static drip_state_t run_one(run_t *r, const cfg_t *c, const uint8_t *data, size_
              (long long)r->max_seq);
     FZ_CHECK(st.result.events >= r->events_seen, "events %u < on_event calls %u",
              st.result.events, r->events_seen);
+    fz_logf(&r->log, "AUDIO %llu %08x\n", (unsigned long long)r->audio_n, (unsigned)r->audio_fnv);
     log_result(r, &st.result);
     return s;
 }
@@ -335,6 +359,8 @@ static drip_state_t run_one(run_t *r, const cfg_t *c, const uint8_t *data, size_
 #define T_COMPLETED 1
 #define T_INCOMPLETE 2
 #define T_DONE 4
+#define T_SPEECH_DONE 8
+#define T_RAW 16 /* speech: a 2xx body that is not an event stream */
 
 static int terminals(drip_api_t api, const uint8_t *data, size_t n)
 {
@@ -358,6 +384,10 @@ static int terminals(drip_api_t api, const uint8_t *data, size_t n)
         n -= used;
         if (rc == DRIP_HTTP_HEAD) {
             head = 1;
+            if (api == DRIP_API_SPEECH && h.head.status >= 200 && h.head.status <= 299 &&
+                strncasecmp(h.head.content_type, "text/event-stream", 17) != 0) {
+                found |= T_RAW;
+            }
         } else if (rc == DRIP_HTTP_BODY && head) {
             const uint8_t *p = h.body;
             size_t m = h.body_len;
@@ -373,6 +403,7 @@ static int terminals(drip_api_t api, const uint8_t *data, size_t n)
                                DRIP_OK) {
                         found |= ev.type == DRIP_EV_RESPONSE_COMPLETED ? T_COMPLETED : 0;
                         found |= ev.type == DRIP_EV_RESPONSE_INCOMPLETE ? T_INCOMPLETE : 0;
+                        found |= ev.type == DRIP_EV_SPEECH_AUDIO_DONE ? T_SPEECH_DONE : 0;
                     }
                 } else if (e != DRIP_SSE_DATA && e != DRIP_SSE_EVENT) {
                     break;
@@ -404,6 +435,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
     c.api = (in[0] & 1u) ? DRIP_API_CHAT : DRIP_API_RESPONSES;
     c.buf_len = k_bufs[(in[0] >> 1) & 7u];
     c.json_body = ((in[0] >> 4) & 3u) == 3u;
+    if (((in[0] >> 4) & 3u) == 2u) {
+        c.api = DRIP_API_SPEECH;
+    }
     c.ntok = 8u + (in[3] & 63u);
     c.ncalls = 1u + (in[3] >> 6);
     c.cancel_at = (in[4] & 0x80u) ? (in[4] & 0x3Fu) + 1u : 0u;
@@ -423,7 +457,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
                      "JSON body COMPLETED with status %d", a.st->result.http_status);
         } else {
             int t = terminals(c.api, data, n);
-            if (c.api == DRIP_API_CHAT) {
+            if (c.api == DRIP_API_SPEECH) {
+                FZ_CHECK(sa == DRIP_STATE_COMPLETED && (t & (T_SPEECH_DONE | T_RAW)),
+                         "speech ended %s without speech.audio.done or a raw body",
+                         drip_state_name(sa));
+            } else if (c.api == DRIP_API_CHAT) {
                 FZ_CHECK(t & T_DONE, "chat stream ended %s without [DONE]", drip_state_name(sa));
             } else {
                 FZ_CHECK(t & (sa == DRIP_STATE_COMPLETED ? T_COMPLETED : T_INCOMPLETE),

@@ -58,6 +58,12 @@ def main() -> int:
         chat = c.name.startswith("chat")
         seeds["pipeline"].append(bytes([int(chat) | 0x0C, 1, 30 + i, 0x7F, 0]) + raw)
 
+    # speech (config bits 4..5 = 2: DRIP_API_SPEECH), buffers 64 and 512
+    speech = sorted((captures / "speech").glob("*.http")) if captures.is_dir() else []
+    for i, c in enumerate(speech):
+        raw = c.read_bytes()[:12000]
+        seeds["pipeline"].append(bytes([0x20 | ((i & 1) * 10), 1, 20 + i, 0x3F, 0]) + raw)
+
     for i, s in enumerate(sses):
         raw = s.read_bytes()
         chat = s.name.startswith("chat")

@@ -39,6 +39,16 @@ Cases:
              "state=truncated" (never completed), the text printed is a
              non-empty proper prefix of the full answer.
 
+  speech_sse, speech_audio
+             POST /v1/audio/speech (openai.md 11) with stream_format sse (deltas
+             of 300 B .. 24 KB of audio, all larger than the image's 512-byte
+             event buffer: decoded through the scanner in pieces) or audio (the
+             raw pcm body): exit status 0, "state=completed", and the audio the
+             image's PCM ring played (byte count and FNV-1a) equals the host's
+             decode of the same stream: the server's answer to the same request
+             fetched here over TLS and run through `dripfeed speak --wav`
+             (--dripfeed PATH).
+
 Exit status: 0 pass, 1 fail, 77 skipped (qemu-system-arm or the image missing).
 """
 
@@ -265,13 +275,55 @@ def compare_display(dripfeed: str, out: str, raw_path: str, tmp: str) -> list[st
             f"({lit} pixels on); frames {js['frames']}, redrawn pixels {js['redrawn_pixels']} "
             f"on both")
     return errors
+SPEECH_HEADERS = {"X-Drip-Speech-Deltas": "300,1200,4800,24000", "X-Drip-Speech-Repeat": "2"}
+
+
+def fetch_speech(port: str, ca: str, fmt: str, out: str) -> None:
+    """The raw HTTP response the server gives the image's speech request."""
+    import socket
+    import ssl
+    body = json.dumps({"model": "gpt-4o-mini-tts", "input": "Hello from dripfeed.",
+                       "voice": "coral", "response_format": "pcm", "stream_format": fmt}).encode()
+    head = "".join(f"{k}: {v}\r\n" for k, v in SPEECH_HEADERS.items())
+    req = (f"POST /v1/audio/speech HTTP/1.1\r\nHost: {HOST_NAME}\r\n"
+           f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+           f"X-Drip-Fault: close=1\r\n{head}\r\n").encode() + body
+    ctx = ssl.create_default_context(cafile=ca)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as raw:
+        with ctx.wrap_socket(raw, server_hostname=HOST_NAME) as s:
+            s.sendall(req)
+            data = b""
+            while True:
+                try:
+                    k = s.recv(65536)
+                except ssl.SSLEOFError:
+                    break
+                if not k:
+                    break
+                data += k
+    with open(out, "wb") as f:
+        f.write(data)
+
+
+def host_speak(dripfeed: str, capture: str, wav: str):
+    """(summary, audio bytes, FNV-1a) of `dripfeed speak --wav` on the capture."""
+    with open(capture, "rb") as f:
+        p = subprocess.run([dripfeed, "speak", "--wav", wav], stdin=f, capture_output=True, timeout=60)
+    summary = json.loads(p.stdout.decode().strip())
+    audio = open(wav, "rb").read()[44:]
+    h = 0x811C9DC5
+    for c in audio:
+        h = ((h ^ c) * 0x01000193) & 0xFFFFFFFF
+    return summary, len(audio), "%08x" % h
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--fw-dir", required=True, help="firmware build dir (make firmware FW_BUILD=...)")
-    ap.add_argument("--case", choices=["ok", "truncated", "display"], default="ok")
-    ap.add_argument("--dripfeed", help="host tool (build/dripfeed) for --case display")
+    ap.add_argument("--case", choices=["ok", "truncated", "display", "speech_sse", "speech_audio"],
+                    default="ok")
+    ap.add_argument("--dripfeed", help="host tool (build/dripfeed) for --case display and the "
+                                       "speech cases' reference decode")
     ap.add_argument("--timeout", type=float, default=120.0, help="QEMU time limit (s)")
     ap.add_argument("-v", "--verbose", action="store_true", help="echo the UART as it arrives")
     a = ap.parse_args(argv)
@@ -304,6 +356,8 @@ def main(argv=None) -> int:
         pem, key = make_leaf(certs, tmp)
         server, port = start_server(pem, key, tmp)
         log(f"replay server on 127.0.0.1:{port} (guest: {HOST_NAME} -> 10.0.2.2:{port})")
+        if a.case.startswith("speech_"):
+            return speech_case(a, elf, certs, port, tmp)
         rc, out, secs = run_qemu(elf, [f"port={port}"] + qargs, a.timeout, a.verbose)
         if not a.verbose:
             sys.stdout.write(out)
@@ -339,6 +393,49 @@ def main(argv=None) -> int:
             except subprocess.TimeoutExpired:
                 server.kill()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def speech_case(a, elf, certs, port, tmp) -> int:
+    fmt = a.case[len("speech_"):]
+    if not a.dripfeed:
+        log("FAIL: the speech cases need --dripfeed (the host tool)")
+        return 1
+    qargs = [f"port={port}", f"speech={fmt}",
+             "sdeltas=" + SPEECH_HEADERS["X-Drip-Speech-Deltas"],
+             "srepeat=" + SPEECH_HEADERS["X-Drip-Speech-Repeat"]]
+    rc, out, secs = run_qemu(elf, qargs, a.timeout, a.verbose)
+    if not a.verbose:
+        sys.stdout.write(out)
+    log(f"qemu exit status {rc} after {secs:.1f} s")
+    cap, wav = os.path.join(tmp, "speech.http"), os.path.join(tmp, "speech.wav")
+    fetch_speech(port, os.path.join(certs, "ca.pem"), fmt, cap)
+    summary, n, fnv = host_speak(a.dripfeed, cap, wav)
+    log(f"host: dripfeed speak: {json.dumps(summary)}; wav data {n} B fnv1a {fnv}")
+    errors = []
+    m = re.search(r"speech: state=(\w+) audio_bytes=(\d+) fnv1a=([0-9a-f]{8})", out)
+    if rc != 0:
+        errors.append(f"exit status {rc}, expected 0")
+    if m is None:
+        errors.append("no 'speech:' result line")
+    else:
+        if m.group(1) != "completed":
+            errors.append(f"image state {m.group(1)!r}, expected 'completed'")
+        if (int(m.group(2)), m.group(3)) != (n, fnv):
+            errors.append(f"image played {m.group(2)} B fnv1a {m.group(3)}, "
+                          f"host decoded {n} B fnv1a {fnv}")
+    if summary.get("state") != "completed" or summary.get("audio_bytes") != n or n == 0:
+        errors.append(f"host decode not completed: {summary}")
+    if "FATAL:" in out:
+        errors.append("the image stopped on a fatal error")
+    m = re.search(r"in use after free (\d+) B", out)
+    if m and int(m.group(1)) != 0:
+        errors.append(f"mbedTLS arena not empty after drip_tls_free: {m.group(1)} B")
+    for e in errors:
+        log("FAIL: " + e)
+    if errors:
+        return 1
+    log(f"PASS ({a.case}): {n} bytes of pcm, fnv1a {fnv}, on target and on the host")
+    return 0
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ Endpoints (API requests)
                                              background replay of events with sequence_number > N
   GET  /v1/responses/{id}                    the Response object as JSON
   POST /v1/responses/{id}/cancel             the Response object with "status": "cancelled"
+  POST /v1/audio/speech                      speech (openai.md 11): speech.audio.delta/done events
+                                             (stream_format "sse") or the raw pcm body
 Introspection (never counted, logged or faulted)
   GET /_stats, GET /_requests, POST /_reset, GET /_health, GET /_transcripts
 
@@ -40,6 +42,7 @@ chunk framing and injected comments are not counted.
 from __future__ import annotations
 
 import argparse
+import base64
 import collections
 import copy
 import http
@@ -77,6 +80,8 @@ DEFAULT_TOOL_RESULT = "responses-legacy-noseq"   # the answer after a function_c
 DEFAULT_TOOL_CALL = "responses-function-call-gpt5"  # a request offering tools gets a call
 DEFAULT_CHAT_TOOL_CALL = "chat-usage-obfuscation-2026"
 DEFAULT_CHAT_TOOL_RESULT = "chat-text-obfuscation-2026"
+DEFAULT_SPEECH_AUDIO = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                    "captures", "speech", "speech-pcm-chunked.http")
 TERMINAL_TYPES = {"response.completed", "response.incomplete", "response.failed"}
 
 # openai-processing-ms recorded with each transcript (transcripts/README.md); 50 otherwise.
@@ -118,6 +123,7 @@ FAULT_KEYS = {
     "long_request_id": "size",      # an x-request-id of N bytes (longer than a client keeps)
     "inject": "str",                # after the 3rd event insert: invalid_json | unknown_type |
                                     # huge_delta (a 40 KB output_text.delta)
+    "bad_base64": "flag",           # speech: a '*' inside the second delta's base64
 }
 
 CHUNK_EXTS = [b";a", b";name=value", b' ; q="x;y"', b";n=v;m", b";drip-ext-" + b"e" * 100]
@@ -306,6 +312,11 @@ def fault_error_body(status: int, faults: dict):
     return "application/json", json_bytes(e)
 
 
+def sse_json(obj) -> bytes:
+    """One `data:` line's JSON (compact, as OpenAI sends it)."""
+    return json.dumps(obj, separators=(",", ":")).encode("utf-8")
+
+
 def json_bytes(obj) -> bytes:
     return (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -402,6 +413,11 @@ class Opts:
         self.delay_ms = _int(h.get("x-drip-delay-ms", "0"), "X-Drip-Delay-Ms", 0, MAX_MS)
         self.fault_header = h.get("x-drip-fault", "")
         self.faults = parse_faults(self.fault_header)
+        # speech: the audio repeated N times, cut into deltas of these audio sizes (cycled)
+        self.speech_repeat = _int(h.get("x-drip-speech-repeat", "1"), "X-Drip-Speech-Repeat", 1, 64)
+        deltas = h.get("x-drip-speech-deltas", "300,1200,4800,24000")
+        self.speech_deltas = [_int(v.strip(), "X-Drip-Speech-Deltas", 1, 4_000_000)
+                              for v in deltas.split(",")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -417,7 +433,14 @@ class State:
         self.background = {}               # response id -> {"transcript", "cancelled"}
         self.active = {}                   # conn id -> Conn
         self.conn_counter = 0
+        self._speech = None
         self.reset()
+
+    def speech_audio(self) -> bytes:
+        with self.lock:             # read once, on the first speech request
+            if self._speech is None:
+                self._speech = load_speech_audio(self.args.speech_audio)
+            return self._speech
 
     def reset(self):
         self.epoch = getattr(self, "epoch", 0) + 1
@@ -729,6 +752,8 @@ class Conn:
             route = "get"
         elif req.method == "POST" and m_cancel:
             route = "cancel"
+        elif req.method == "POST" and path == "/v1/audio/speech":
+            route = "speech"
 
         # 3. Body validation: the tests rely on this to prove the client writes valid JSON.
         obj = None
@@ -736,7 +761,7 @@ class Conn:
             if req.cl_missing and route != "cancel":
                 ctx.close = True     # an unframed body may follow: do not reuse the connection
                 return self.bad_request(ctx, "Content-Length is required for POST")
-            if route in ("responses", "chat") or req.body:
+            if route in ("responses", "chat", "speech") or req.body:
                 try:
                     text = req.body.decode("utf-8")
                     obj = json.loads(text, parse_constant=_reject_constant)
@@ -748,10 +773,14 @@ class Conn:
                         "expects a JSON payload, but what was sent was not valid JSON. If you "
                         "have trouble figuring out how to fix this, please contact us through "
                         "our help center at help.openai.com.)", "invalid_request_error"))
-                if route in ("responses", "chat") and not isinstance(obj, dict):
+                if route in ("responses", "chat", "speech") and not isinstance(obj, dict):
                     return self.bad_request(ctx, "the request body must be a JSON object")
-                if route in ("responses", "chat") and not isinstance(obj.get("model"), str):
+                if route in ("responses", "chat", "speech") and not isinstance(obj.get("model"), str):
                     return self.bad_request(ctx, "you must provide a model parameter", "model")
+                if route == "speech":
+                    err = speech_request_error(obj)
+                    if err:
+                        return self.bad_request(ctx, err[0], err[1])
                 if route == "chat" and not isinstance(obj.get("messages"), list):
                     return self.bad_request(ctx, "Missing required parameter: 'messages'.",
                                             "messages", "missing_required_parameter")
@@ -794,6 +823,8 @@ class Conn:
             if obj.get("stream") is True:
                 return self.send_stream(ctx, t, t.frames)
             return self.send_json(ctx, 200, t.final_json())
+        if route == "speech":
+            return self.post_speech(ctx, obj)
         if route == "get":
             return self.get_response(ctx, m_get.group(1))
         if route == "cancel":
@@ -832,6 +863,38 @@ class Conn:
         if obj.get("stream") is True:
             return self.send_stream(ctx, t, t.frames)
         return self.send_json(ctx, 200, t.final_json())
+
+    def post_speech(self, ctx, obj):
+        """openai.md 11: events for stream_format "sse", else the pcm body itself."""
+        o, f = ctx.opts, ctx.faults
+        audio = self.st.speech_audio() * o.speech_repeat
+        ctx.entry["transcript"] = "speech:%d" % len(audio)
+        if obj.get("stream_format") != "sse":
+            self.head(ctx, 200, "audio/pcm", True, len(audio))
+            return self.stream_body(ctx, audio, [], True, sse=False)
+        frames, i, k = [], 0, 0
+        while i < len(audio):
+            n = o.speech_deltas[k % len(o.speech_deltas)]
+            k += 1
+            b64 = base64.b64encode(audio[i:i + n]).decode()
+            if f.get("bad_base64") and k == 2:
+                b64 = b64[:len(b64) // 2] + "*" + b64[len(b64) // 2 + 1:]
+            frames.append(b"event: speech.audio.delta\ndata: " + sse_json(
+                {"type": "speech.audio.delta", "audio": b64}) + b"\n\n")
+            i += n
+        if not f.get("no_terminal"):
+            words = len(str(obj.get("input", "")).split())
+            frames.append(b"event: speech.audio.done\ndata: " + sse_json(
+                {"type": "speech.audio.done", "usage": {"input_tokens": words + 4,
+                                                        "output_tokens": len(audio) // 480,
+                                                        "total_tokens": words + 4 + len(audio) // 480}})
+                + b"\n\n")
+        boundaries, pos = [], 0
+        for r in frames:
+            pos += len(r)
+            boundaries.append(pos)
+        self.head(ctx, 200, "text/event-stream", True, 0)
+        self.stream_body(ctx, b"".join(frames), boundaries, True, sse=True)
 
     def _background(self, ctx, rid):
         with self.st.lock:
@@ -1125,6 +1188,49 @@ def injected_event(kind: str) -> bytes:
     raise ConfigError(f"inject: unknown kind {kind!r}")
 
 
+SPEECH_VOICES = {"alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage",
+                 "shimmer", "verse", "marin", "cedar"}
+
+
+def speech_request_error(obj):
+    """(message, param) when a speech request breaks openai.md 11, else None."""
+    if not isinstance(obj.get("input"), str) or not obj["input"]:
+        return "Missing required parameter: 'input'.", "input"
+    if len(obj["input"]) > 4096:
+        return "'input' is longer than 4096 characters.", "input"
+    v = obj.get("voice")
+    if not ((isinstance(v, str) and v in SPEECH_VOICES) or
+            (isinstance(v, dict) and str(v.get("id", "")).startswith("voice_"))):
+        return "Invalid value for 'voice'.", "voice"
+    if obj.get("response_format", "mp3") != "pcm":
+        return "dripfeed replay server: only response_format 'pcm' is replayed", "response_format"
+    if obj.get("stream_format", "audio") not in ("audio", "sse"):
+        return "Invalid value for 'stream_format'.", "stream_format"
+    sp = obj.get("speed", 1)
+    if isinstance(sp, bool) or not isinstance(sp, (int, float)) or not 0.25 <= sp <= 4:
+        return "Invalid value for 'speed'.", "speed"
+    for k in obj:
+        if k not in ("model", "input", "voice", "instructions", "response_format", "speed",
+                     "stream_format"):
+            return f"Unrecognized request argument supplied: {k}", k
+    return None
+
+
+def load_speech_audio(path):
+    """The pcm body of a raw speech capture (tests/captures/speech, chunked)."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    rest = data.partition(b"\r\n\r\n")[2]
+    body, i = b"", 0
+    while True:
+        j = rest.index(b"\r\n", i)
+        n = int(rest[i:j].split(b";")[0], 16)
+        if n == 0:
+            return body
+        body += rest[j + 2:j + 2 + n]
+        i = j + 2 + n + 2
+
+
 def chat_default(obj) -> str:
     """Chat: a tool result gets the answer after it; tools on offer get a call."""
     msgs = obj.get("messages")
@@ -1192,6 +1298,8 @@ def main(argv=None) -> int:
     ap.add_argument("--tls-min", choices=["1.2", "1.3"], help="lowest TLS version accepted "
                     "(1.3 makes a TLS 1.2-only client fail with a protocol_version alert)")
     ap.add_argument("--verbose", action="store_true", help="one log line per request on stderr")
+    ap.add_argument("--speech-audio", default=DEFAULT_SPEECH_AUDIO,
+                    help="raw chunked pcm capture whose body POST /v1/audio/speech speaks")
     args = ap.parse_args(argv)
 
     if args.host != "127.0.0.1" and not netns_private_address(args.host):

@@ -654,6 +654,42 @@ def introspection(env):
 
 
 @test
+def speech(env):
+    import base64
+    req = {"model": "gpt-4o-mini-tts", "input": "Hello.", "voice": "coral", "response_format": "pcm"}
+    raw = request(env, "POST", "/v1/audio/speech", req)
+    check(raw.status == 200 and raw.headers["content-type"] == "audio/pcm" and raw.complete, f"{raw.status}")
+    audio = raw.body
+    check(len(audio) > 10000 and len(audio) % 2 == 0, f"{len(audio)} bytes of pcm")
+    r = request(env, "POST", "/v1/audio/speech", dict(req, stream_format="sse"),
+                headers={"X-Drip-Speech-Repeat": "2", "X-Drip-Speech-Deltas": "100,7000"})
+    check(r.status == 200 and r.headers["content-type"].startswith("text/event-stream"), f"{r.status}")
+    got, sizes, done = b"", [], None
+    for block in r.body.split(b"\n\n")[:-1]:
+        data = [ln[6:] for ln in block.split(b"\n") if ln.startswith(b"data: ")]
+        ev = json.loads(data[0])
+        if ev["type"] == "speech.audio.delta":
+            piece = base64.b64decode(ev["audio"], validate=True)
+            sizes.append(len(piece))
+            got += piece
+        else:
+            done = ev
+    check(got == audio * 2 and sizes[:3] == [100, 7000, 100], f"{sizes[:3]}")
+    check(done is not None and done["type"] == "speech.audio.done" and done["usage"]["total_tokens"] > 0,
+          f"{done}")
+    r = request(env, "POST", "/v1/audio/speech", dict(req, stream_format="sse"),
+                headers={"X-Drip-Fault": "bad_base64=1,no_terminal=1"})
+    evs = [json.loads(b.split(b"data: ", 1)[1]) for b in r.body.split(b"\n\n")[:-1]]
+    check(all(e["type"] == "speech.audio.delta" for e in evs) and "*" in evs[1]["audio"], "faults")
+    for bad in ({"voice": "nobody"}, {"response_format": "mp3"}, {"speed": 5}, {"input": ""},
+                {"stream_format": "x"}, {"stream": True}):
+        r = request(env, "POST", "/v1/audio/speech", dict(req, **bad))
+        check(r.status == 400 and r.json()["error"]["type"] == "invalid_request_error", f"{bad}")
+    r = request(env, "POST", "/v1/audio/speech", dict(req, voice={"id": "voice_1"}))
+    check(r.status == 200, "custom voice id")
+
+
+@test
 def validation(env):
     body = json.dumps(stream_req()).encode()
     base = "POST /v1/responses HTTP/1.1\r\nHost: localhost\r\n"

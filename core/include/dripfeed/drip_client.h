@@ -42,9 +42,32 @@
  * ends the attempt with DRIP_ERR_TIMEOUT (retried like a connection error
  * while nothing was delivered).
  *
- * The API (Responses or Chat) is chosen by each request: drip_client_start()
- * sets the stream's decoder from req->api (cfg.stream.api is overridden);
- * resume and cancel calls are Responses calls.
+ * The API (Responses, Chat or speech) is chosen by each request:
+ * drip_client_start() sets the stream's decoder from req->api
+ * (cfg.stream.api is overridden); resume and cancel calls are Responses
+ * calls.
+ *
+ * Speech (text to audio, openai.md section 11), for a voice gadget:
+ *
+ *     static const drip_handlers_t h = {.on_audio = play, .on_error = why};
+ *     drip_request_t req = {.api = DRIP_API_SPEECH, .model = "gpt-4o-mini-tts",
+ *                           .input = "Hello there.", .voice = "coral",
+ *                           .response_format = "pcm", .stream_format = "sse"};
+ *     if (drip_client_start(&c, &req) == DRIP_OK) s = drip_client_run(&c);
+ *
+ * POST {prefix}/audio/speech; `play(user, p, n)` receives the audio as it
+ * arrives (pcm: 24 kHz, 16-bit signed little-endian, mono: straight into an
+ * I2S ring; a sample may straddle two calls), from either answer shape:
+ * stream_format "sse" (speech.audio.delta base64, decoded in constant
+ * memory however large an event is) or "audio" (the raw body). COMPLETED
+ * after speech.audio.done (result.usage: its tokens) or the end of a
+ * Content-Length / chunked body; TRUNCATED when the audio was cut. Timeouts
+ * and retries as for text: a failed attempt is retried (429, 5xx, connect
+ * errors) only while no audio was delivered (result.events == 0), so a
+ * speaker never hears the start twice. Memory: nothing more than a text
+ * answer (the event buffer, tokens and call table of cfg.stream; an event
+ * larger than the buffer is decoded through a DRIP_EVENT_PIECE_MAX staging
+ * buffer that lives in the stream).
  *
  * Cancel: drip_client_cancel() may be called at any time, even before
  * drip_client_start(): the next (or current) call ends CANCELLED at its
@@ -127,8 +150,9 @@ typedef struct drip_client {
  *  @return DRIP_OK or DRIP_ERR_ARG. */
 drip_err_t drip_client_init(drip_client_t *c, const drip_client_cfg_t *cfg);
 
-/** Write a streaming request (Responses or Chat, per req->api, which also
- *  sets the decoder) and get ready to send it. Reuses an open keep-alive
+/** Write a streaming request (Responses, Chat or speech, per req->api,
+ *  which also sets the decoder; see the file comment for speech) and get
+ *  ready to send it. Reuses an open keep-alive
  *  connection. @return DRIP_OK, DRIP_ERR_REQUEST_TOO_LARGE (tx too small),
  *  DRIP_ERR_ARG, DRIP_ERR_STATE. */
 drip_err_t drip_client_start(drip_client_t *c, const drip_request_t *req);

@@ -85,6 +85,8 @@ typedef enum drip_err {
     DRIP_ERR_API_TRUNCATED = -89,     /**< stream ended before a terminal event */
     DRIP_ERR_EVENT_ARGS_TOO_LARGE = -90, /**< a call's arguments came only whole (no deltas)
                                           and did not fit the data buffer or scanner arena */
+    DRIP_ERR_SPEECH_BASE64 = -91,     /**< speech audio: invalid base64 (a byte outside the
+                                           alphabet, misplaced '=', a lone last character) */
 
     /* client: -100 .. -119 */
     DRIP_ERR_REQUEST_TOO_LARGE = -100, /**< request does not fit the caller buffer */

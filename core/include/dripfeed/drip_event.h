@@ -32,6 +32,15 @@
  * `image_generation_call`, ...) run on the server; their events are decoded
  * like any other and never reach the call handlers.
  *
+ * Speech (DRIP_API_SPEECH, openai.md section 11): `speech.audio.delta`
+ * carries base64 audio in `audio`; the decoder base64-decodes it (in place
+ * on the token path: ev->delta is the audio; in DRIP_EVENT_PIECE_MAX pieces of
+ * decoded bytes through drip_event_set_pieces() when the event is larger
+ * than the buffer, at any size). A base64 group may continue into the next
+ * event; drip_event_speech_end() decodes what is left at the end of the
+ * audio. Invalid base64 is DRIP_ERR_SPEECH_BASE64. `speech.audio.done`
+ * carries usage (input/output/total tokens).
+ *
  * Text deltas are unescaped with drip_json_str_delta(): a surrogate pair
  * split across two deltas arrives as two 3-byte halves that drip_stream
  * joins. Every other string has unpaired surrogates as U+FFFD.
@@ -45,6 +54,7 @@
 #include "drip_json.h"
 #include "drip_opts.h"
 #include "drip_scan.h"
+#include "drip_b64.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,7 +72,12 @@ extern "C" {
 #endif
 
 /** Which API's stream is being decoded. */
-typedef enum drip_api { DRIP_API_RESPONSES = 0, DRIP_API_CHAT = 1 } drip_api_t;
+typedef enum drip_api {
+    DRIP_API_RESPONSES = 0, /**< POST /responses: Responses events */
+    DRIP_API_CHAT = 1,      /**< POST /chat/completions: chat.completion.chunk */
+    DRIP_API_SPEECH = 2     /**< POST /audio/speech (openai.md section 11): speech.audio.delta /
+                                 speech.audio.done events, or a raw audio body */
+} drip_api_t;
 
 /** Every Responses stream event type (the 58 of the 2026 union), plus Chat. */
 typedef enum drip_event_type {
@@ -108,7 +123,10 @@ typedef enum drip_event_type {
     DRIP_EV_RESPONSES_COUNT_END_, /* = 59: 58 types + UNKNOWN */
     /* Chat Completions */
     DRIP_EV_CHAT_CHUNK = DRIP_EV_RESPONSES_COUNT_END_, /**< one chat.completion.chunk */
-    DRIP_EV_DONE                                      /**< `data: [DONE]` */
+    DRIP_EV_DONE,                                     /**< `data: [DONE]` */
+    /* Speech (DRIP_API_SPEECH) */
+    DRIP_EV_SPEECH_AUDIO_DELTA, /**< speech.audio.delta: `delta` holds the decoded audio */
+    DRIP_EV_SPEECH_AUDIO_DONE   /**< speech.audio.done: usage; terminal */
 } drip_event_type_t;
 
 #define DRIP_EV_RESPONSES_TYPES 58
@@ -139,7 +157,9 @@ typedef struct drip_event {
     int64_t seq;              /**< sequence_number, -1 if absent */
     int32_t output_index, content_index, summary_index;
     drip_str_t item_id;
-    drip_str_t delta;         /**< string `delta` (Chat: choices[0].delta.content) */
+    drip_str_t delta;         /**< string `delta` (Chat: choices[0].delta.content);
+                                   speech.audio.delta: the audio bytes, base64-decoded
+                                   (binary), absent when they went out in pieces */
     drip_str_t text;          /**< full text of a *.done event (text, refusal, arguments, input,
                                    code); output_item.*: item.arguments (item.input for
                                    custom_tool_call) */
@@ -197,7 +217,8 @@ enum drip_piece_what {
     DRIP_PIECE_DELTA = 1,   /**< `delta` of a text/refusal/reasoning/argument delta event;
                                  Chat: choices[].delta.content (ev->choice says which) */
     DRIP_PIECE_REFUSAL,     /**< Chat: choices[].delta.refusal */
-    DRIP_PIECE_ARGUMENTS    /**< a call's whole arguments/input in its .done event */
+    DRIP_PIECE_ARGUMENTS,   /**< a call's whole arguments/input in its .done event */
+    DRIP_PIECE_AUDIO        /**< speech.audio.delta: decoded audio bytes (binary) */
 };
 
 /**
@@ -226,6 +247,7 @@ typedef struct drip_event_dec {
     uint16_t piece_n;
     uint8_t piece_what, pieces;
     char piece[DRIP_EVENT_PIECE_MAX];
+    drip_b64_t b64;           /* speech audio: a base64 group may span pieces and events */
 } drip_event_dec_t;
 
 /**
@@ -273,6 +295,14 @@ void drip_event_scan_error(const drip_event_dec_t *d, drip_api_error_t *out);
  *  its top-level id and status. @return DRIP_OK or the scan error. */
 drip_err_t drip_event_scan_response(drip_event_dec_t *d, drip_str_t *id, drip_str_t *status);
 
+/**
+ * @brief Speech: the audio ended (speech.audio.done, or the stream's end):
+ * decode a partial base64 group still held (unpadded base64, drip_b64.h).
+ * @param out 2 bytes; @param[out] out_n 0..2 bytes written
+ * @return DRIP_OK or DRIP_ERR_SPEECH_BASE64.
+ */
+drip_err_t drip_event_speech_end(drip_event_dec_t *d, uint8_t *out, size_t *out_n);
+
 /** Chat: choice `i` (< ev->nchoices) of the event just decoded (not oversize). */
 drip_err_t drip_event_choice(drip_event_dec_t *d, int32_t i, drip_chat_choice_t *out);
 
@@ -283,7 +313,8 @@ drip_err_t drip_event_tool(drip_event_dec_t *d, int32_t i, int32_t j, drip_chat_
  *  ended with the last event (output_item.done / Chat finish_reason). */
 const drip_call_slot_t *drip_event_call(const drip_event_dec_t *d, unsigned i);
 
-/** Type from its JSON name; DRIP_EV_UNKNOWN if not one of the 58. */
+/** Type from its JSON name; DRIP_EV_UNKNOWN if not one of the 58 (or
+ *  "speech.audio.delta" / "speech.audio.done"). */
 drip_event_type_t drip_event_type_of(const char *name, size_t len);
 
 /** Non-zero for items the application runs and answers (function_call,

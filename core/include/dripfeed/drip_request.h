@@ -3,8 +3,8 @@
  * @file drip_request.h
  * @brief Request writer: JSON bodies and HTTP heads into caller buffers.
  *
- * Writes `POST /v1/responses` (stream: true) and `POST /v1/chat/completions`
- * bodies, and the HTTP/1.1 request head, into buffers the caller owns. Any
+ * Writes `POST /v1/responses` (stream: true), `POST /v1/chat/completions`
+ * and `POST /v1/audio/speech` bodies, and the HTTP/1.1 request head, into buffers the caller owns. Any
  * UTF-8 text is escaped per RFC 8259; invalid UTF-8 bytes become U+FFFD (a
  * server would reject the whole body otherwise). A buffer that is too small
  * is never overrun: the call returns DRIP_ERR_REQUEST_TOO_LARGE and sets
@@ -79,6 +79,20 @@ typedef struct drip_request {
     uint8_t background;                /**< Responses background mode (resumable) */
     drip_flag_t include_obfuscation;   /**< UNSET: not sent (server default: on) */
     uint8_t include_usage;             /**< Chat: stream_options.include_usage */
+    /* Speech (api = DRIP_API_SPEECH: POST /audio/speech, openai.md section 11).
+     * Sent: model, input (required: the text to speak, at most 4096
+     * characters, checked by the server), voice, and when set instructions
+     * and the fields below; never "stream" (the other fields above are not
+     * sent). */
+    const char *voice;                 /**< required for speech: "alloy", "coral", ... (sent as a
+                                            string), or a custom voice id "voice_..." (sent as
+                                            {"id":"voice_..."}) */
+    const char *response_format;       /**< "pcm" (24 kHz 16-bit LE mono: straight to I2S),
+                                            "wav", "mp3", ...; NULL: not sent (server: mp3) */
+    uint16_t speed_milli;              /**< 1000 = 1.0, 250..4000; 0: not sent */
+    const char *stream_format;         /**< "sse": speech.audio.* events; "audio": the body is
+                                            the audio; NULL: not sent (server: "audio").
+                                            The decoder follows the answer's content type. */
 } drip_request_t;
 
 /** One extra request header. `name` must be an RFC 9110 token and `value`
@@ -121,11 +135,23 @@ drip_err_t drip_request_url(const char *url, drip_url_t *out);
  * @brief Write the JSON body of a streaming request.
  * @param[out] len bytes written (without NUL), or the size needed (with NUL)
  *                 when the result is DRIP_ERR_REQUEST_TOO_LARGE.
+ * Speech (r->api == DRIP_API_SPEECH): the /audio/speech body (see the
+ * speech fields of drip_request_t).
  * @return DRIP_OK, DRIP_ERR_REQUEST_TOO_LARGE, DRIP_ERR_REQUEST_MODEL (empty
- *         model, or a control byte in it), or DRIP_ERR_ARG (no model, a NULL
- *         string where one is required).
+ *         model, or a control byte in it; speech: also an empty voice, or a
+ *         control byte in voice, response_format or stream_format), or
+ *         DRIP_ERR_ARG (no model, a NULL string where one is required;
+ *         speech: no input or voice, speed_milli outside 250..4000).
  */
 drip_err_t drip_request_body(const drip_request_t *r, char *buf, size_t cap, size_t *len);
+
+/** Path of the request for r->api (after the endpoint's prefix):
+ *  "/responses", "/chat/completions" or "/audio/speech". */
+const char *drip_request_path(const drip_request_t *r);
+
+/** Accept header value for r: "text/event-stream", or "*" "/" "*" for a
+ *  speech request whose stream_format is not "sse" (the body is audio). */
+const char *drip_request_accept(const drip_request_t *r);
 
 /**
  * @brief Write an HTTP/1.1 request head.
@@ -143,6 +169,15 @@ drip_err_t drip_request_body(const drip_request_t *r, char *buf, size_t cap, siz
  */
 drip_err_t drip_request_head(const drip_endpoint_t *ep, const char *method, const char *path,
                              size_t body_len, char *buf, size_t cap, size_t *len);
+
+/**
+ * @brief drip_request_head() with another Accept value (drip_request_accept();
+ *        NULL: "text/event-stream"). A control byte in @p accept is
+ *        DRIP_ERR_REQUEST_HEADER. Otherwise as drip_request_head().
+ */
+drip_err_t drip_request_head_accept(const drip_endpoint_t *ep, const char *method, const char *path,
+                                    const char *accept, size_t body_len, char *buf, size_t cap,
+                                    size_t *len);
 
 /**
  * @brief Write `s` as a JSON string literal (with quotes) into buf.

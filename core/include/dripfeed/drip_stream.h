@@ -9,6 +9,15 @@
  * answer's final state. It never reads or writes a socket: the client (or a
  * test, or `dripfeed decode`) owns the transport.
  *
+ * Speech (cfg.api or drip_stream_set_api() DRIP_API_SPEECH, openai.md
+ * section 11): a 2xx text/event-stream body is read as speech.audio.delta /
+ * speech.audio.done events (COMPLETED at speech.audio.done, FAILED at an
+ * `error` event); any other 2xx content type is raw audio: the body bytes go
+ * to on_audio as they arrive (each call counts as an event in
+ * result.events) and the answer is COMPLETED when a Content-Length or
+ * chunked body ended whole, TRUNCATED when it was cut or delimited only by
+ * the connection's close (nothing tells such an end from a cut).
+ *
  * State: PENDING -> STREAMING -> COMPLETED | INCOMPLETE | FAILED | TRUNCATED |
  * HTTP_ERROR | PROTOCOL_ERROR | CANCELLED. COMPLETED is reached only by a
  * terminal event (`response.completed`; Chat: `[DONE]`), never by the end
@@ -116,6 +125,15 @@ typedef struct drip_handlers {
     void (*on_error)(void *user, const drip_error_t *err);
     /** An MCP approval request (at its output_item.done). */
     drip_err_t (*on_approval)(void *user, const drip_approval_t *req);
+    /** Speech (DRIP_API_SPEECH): audio bytes in the request's response_format
+     *  (`pcm`: 24 kHz 16-bit signed little-endian mono), in order, as they
+     *  arrive. Event stream: each speech.audio.delta base64-decoded (one call
+     *  when the event fits the data buffer; else pieces of up to
+     *  DRIP_EVENT_PIECE_MAX bytes while it is read, at any size); a base64
+     *  group left at the end comes at speech.audio.done. Raw body: the body
+     *  bytes as received (any split; a 16-bit sample may straddle two calls).
+     *  The bytes are valid during the call only. */
+    drip_err_t (*on_audio)(void *user, const uint8_t *p, size_t n);
 } drip_handlers_t;
 
 /** What is kept of the answer (bounded copies; see drip_opts.h for sizes).
@@ -182,6 +200,7 @@ typedef struct drip_stream {
         uint8_t carry[3], carry_n, carry_kind;
         uint8_t announced;      /* on_event already heard the event going out in pieces */
         uint8_t terminal, in_oversize, saw_done, chat_cut, finished, body_scan;
+        uint8_t raw;            /* speech: the body is the audio itself */
     } priv;
 } drip_stream_t;
 

@@ -12,6 +12,7 @@
  *   drip_stream.h    the glue: one answer, its handlers and its final state
  * and around it:
  *   drip_transport.h 1 the transport contract the ports implement
+ *   drip_b64.h         base64 decoded as it arrives (speech audio)
  *   drip_request.h     request bodies and heads into caller buffers
  *   drip_client.h      request -> transport -> stream, timeouts, retries, resume
  * after it, for gadgets:
@@ -27,6 +28,7 @@
 #include "drip_sse.h"
 #include "drip_json.h"
 #include "drip_scan.h"
+#include "drip_b64.h"
 #include "drip_event.h"
 #include "drip_stream.h"
 #include "drip_transport.h"
