@@ -14,11 +14,13 @@
  *   drip_transport.h 1 the transport contract the ports implement
  *   drip_request.h     request bodies and heads into caller buffers
  *   drip_client.h      request -> transport -> stream, timeouts, retries, resume
- * drip_err.h (error codes) and drip_opts.h (limits) are used by all.
+ * drip_err.h (error codes) and drip_opts.h (limits) are used by all;
+ * drip_version.h gives the version.
  */
 #ifndef DRIPFEED_H
 #define DRIPFEED_H
 
+#include "drip_version.h"
 #include "drip_err.h"
 #include "drip_opts.h"
 #include "drip_http.h"
