@@ -251,11 +251,15 @@ def check_zephyr(root, version, c):
         for f in ("CMakeLists.txt", "prj.conf", "src/main.c"):
             c.ok(os.path.isfile(os.path.join(d, f)), f"zephyr sample {s}/{f} missing")
     c.ok(m.get("samples"), "zephyr/module.yml: samples")
-    vf = os.path.join(root, "zephyr/VERSION")
-    if c.ok(os.path.isfile(vf), "zephyr/VERSION missing"):
-        v = dict(l.split("=", 1) for l in open(vf).read().split() if "=" in l)
-        c.ok(f"{v.get('VERSION_MAJOR')}.{v.get('VERSION_MINOR')}.{v.get('PATCHLEVEL')}" == version,
-             f"zephyr/VERSION != {version}")
+
+
+def check_snippets(root, version, c):
+    """The README's install lines name this version (one version everywhere)."""
+    readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
+    for want in (f'idf.py add-dependency "dripfeed/dripfeed^{version}"',
+                 f"dripfeed/dripfeed@^{version}", f"revision: v{version}",
+                 f"find_package(dripfeed {version.rsplit('.', 1)[0]}"):
+        c.ok(want in readme, f"README.md: no {want!r}")
 
 
 def check(root):
@@ -270,7 +274,8 @@ def check(root):
     c.ok(rel[:1] == ["Unreleased"] or rel[:1] == [version], "CHANGELOG.md: first section")
     c.ok(version in rel, f"CHANGELOG.md: no [{version}] section")
     for name, fn in (("ESP-IDF", check_idf), ("PlatformIO", check_pio),
-                     ("Arduino", check_arduino), ("Zephyr", check_zephyr)):
+                     ("Arduino", check_arduino), ("Zephyr", check_zephyr),
+                     ("README install lines", check_snippets)):
         before = c.failed
         try:
             fn(root, version, c)
