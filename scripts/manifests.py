@@ -67,8 +67,9 @@ def repo_files(root):
     res = []
     for d, dirs, files in os.walk(root):
         rel = os.path.relpath(d, root)
-        dirs[:] = sorted(x for x in dirs if x != ".git" and not x.startswith("build")
-                         or rel != "." and x != ".git")
+        # .git anywhere; build*/ (build/, build-*/) only at the root
+        dirs[:] = sorted(x for x in dirs
+                         if x != ".git" and not (rel == "." and x.startswith("build")))
         for f in files:
             p = f if rel == "." else f"{rel}/{f}".replace(os.sep, "/")
             res.append(p)
