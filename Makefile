@@ -13,10 +13,13 @@ FW_DEPS    := cmake make python3 libjsmn-dev openssl gcc-arm-none-eabi libnewlib
 # dpkg-dev (from FW_DEPS) also fetches Mbed TLS 3.6 for CTest port_tls_mbedtls3.
 TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev valgrind cppcheck clang-tidy liblwip-dev iproute2 \
               $(FW_DEPS) qemu-system-arm clang-14 libclang-rt-14-dev libhttp-parser-dev \
-              unicode-data libespeak-ng-dev sox libpng-dev libgif-dev console-setup-linux
+              unicode-data libespeak-ng-dev sox libpng-dev libgif-dev console-setup-linux \
+              python3-yaml g++ doxygen
 FUZZ_DEPS  := $(BUILD_DEPS) clang-14 libclang-rt-14-dev llvm-14
+# API reference: Doxygen, plus what size.sh needs for the memory page.
+DOCS_DEPS  := $(BUILD_DEPS) doxygen gcc-arm-none-eabi libnewlib-arm-none-eabi
 
-.PHONY: all build test demo size bench clean deps firmware fuzz
+.PHONY: all build test demo size bench clean deps firmware fuzz docs
 
 all: build
 
@@ -63,6 +66,12 @@ firmware:
 fuzz:
 	@scripts/deps.sh $(FUZZ_DEPS)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) scripts/fuzz.sh
+
+# API reference in $(BUILD)/docs/html (Doxygen over the public headers, a
+# memory page from size.sh); fails on any Doxygen warning.
+docs:
+	@scripts/deps.sh $(DOCS_DEPS)
+	@scripts/docs.sh $(BUILD)/docs
 
 bench: build
 	@scripts/bench.sh $(BUILD)

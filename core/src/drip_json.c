@@ -17,6 +17,13 @@
 #if defined(__GNUC__)
 #pragma GCC diagnostic pop
 #endif
+/* jsmn 1.1.0's single header (guard JSMN_H) defines JSMN_API and, without
+ * JSMN_HEADER, the code. An older declarations-only jsmn.h (guard __JSMN_H_:
+ * upstream before 1.1.0, the registry's espressif/jsmn 1.0.0) would link the
+ * application's jsmn.c instead, in whatever mode it was built: refuse it. */
+#if defined(__JSMN_H_) && !defined(JSMN_API)
+#error "jsmn.h is not jsmn >= 1.1.0 (single header with JSMN_API): dripfeed compiles its own copy"
+#endif
 
 #include "dripfeed/drip_json.h"
 

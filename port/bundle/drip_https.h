@@ -67,9 +67,11 @@ typedef struct drip_https_cfg {
     const char *api_key;
     /** Extra headers (e.g. a relay's device token); must outlive the bundle. */
     const drip_header_t *headers;
+    /** entries of headers */
     size_t nheaders;
     /** Trusted CA(s), PEM with its NUL or DER, parsed (copied) by setup. */
     const uint8_t *ca_pem_or_der;
+    /** bytes at ca_pem_or_der (PEM: with its NUL) */
     size_t ca_len;
     /** CA file or bundle (host builds only). POSIX bundle: NULL with no
      *  ca_pem_or_der means DRIP_HTTPS_POSIX_CA_FILE. */
@@ -77,6 +79,7 @@ typedef struct drip_https_cfg {
     /** Entropy for the TLS DRBG (a board's hardware RNG); NULL: mbedTLS's
      *  default sources (fine on a host). */
     int (*entropy)(void *ctx, unsigned char *out, size_t len);
+    /** passed to entropy as ctx */
     void *entropy_ctx;
     const drip_handlers_t *handlers; /**< must outlive the bundle */
     void *user;                      /**< passed to every handler */
@@ -95,6 +98,26 @@ typedef struct drip_https_core {
     jsmntok_t tok[DRIP_HTTPS_TOKENS];
     drip_call_slot_t calls[DRIP_HTTPS_CALLS];
 } drip_https_core_t;
+/** @var drip_https_core::tls
+ *  The TLS context over the bundle's TCP transport.
+ *  @var drip_https_core::tls_up
+ *  tls was set up (drip_https_free() frees it).
+ *  @var drip_https_core::host
+ *  The host from base_url, NUL-terminated (the client and TLS point to it).
+ *  @var drip_https_core::prefix
+ *  The path prefix from base_url ("/v1"), NUL-terminated.
+ *  @var drip_https_core::auth
+ *  "Bearer " + api_key, NUL-terminated.
+ *  @var drip_https_core::tx
+ *  Request buffer (DRIP_HTTPS_TX_SIZE).
+ *  @var drip_https_core::rx
+ *  Receive buffer (DRIP_HTTPS_RX_SIZE).
+ *  @var drip_https_core::data
+ *  SSE event data buffer (DRIP_HTTPS_DATA_SIZE).
+ *  @var drip_https_core::tok
+ *  jsmn tokens for one event (DRIP_HTTPS_TOKENS).
+ *  @var drip_https_core::calls
+ *  The call table (DRIP_HTTPS_CALLS slots). */
 
 /**
  * @brief Wire TLS over @p tcp and the client over TLS (used by the bundles'

@@ -32,6 +32,7 @@ extern "C" {
 /** One streaming client and everything it needs. Caller-owned. */
 typedef struct drip_https_lwip {
     drip_client_t client; /**< drip_client_start/run/step/cancel/result */
+    /** Private: the port's state; only its functions touch it. */
     struct {
         drip_lwip_sock_t tcp;
         drip_https_core_t k;

@@ -34,6 +34,7 @@ extern "C" {
 /** One streaming client and everything it needs. Caller-owned. */
 typedef struct drip_https_posix {
     drip_client_t client; /**< drip_client_start/run/step/cancel/result */
+    /** Private: the port's state; only its functions touch it. */
     struct {
         drip_posix_t tcp;
         drip_https_core_t k;

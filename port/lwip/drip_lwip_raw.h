@@ -89,11 +89,13 @@ typedef struct drip_lwip_raw_cfg {
     /** Receive ring: caller-owned, any alignment, >= 64 bytes; outlives the
      *  object. >= TCP_WND lets the window alone bound what is buffered. */
     uint8_t *ring;
+    /** bytes at ring */
     size_t ring_len;
     /** Required: runs lwIP once, e.g. poll the netif driver, then
      *  sys_check_timeouts(). Called in a loop while an operation waits, so
      *  it should not block for long itself. */
     void (*service)(void *ctx);
+    /** passed to service as ctx */
     void *service_ctx;
     /** Longest wait of send() for room, ms (0: DRIP_LWIP_RAW_SEND_TIMEOUT_MS). */
     uint32_t send_timeout_ms;
@@ -101,6 +103,7 @@ typedef struct drip_lwip_raw_cfg {
 
 /** One TCP connection. Caller-owned (static storage suits NO_SYS); no heap. */
 typedef struct drip_lwip_raw {
+    /** Private: the port's state; only its functions touch it. */
     struct {
         drip_lwip_raw_cfg_t cfg;
         struct altcp_pcb *pcb;   /* NULL when closed or freed by lwIP */

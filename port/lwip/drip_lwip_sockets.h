@@ -83,6 +83,7 @@ extern "C" {
 typedef struct drip_lwip_sock {
     /** Longest wait of send() for buffer room, in ms (set by init). */
     uint32_t send_timeout_ms;
+    /** Private: the port's state; only its functions touch it. */
     struct {
         int fd;          /* lwIP socket, -1 when closed */
         int state;       /* LWS_CLOSED / _OPEN / _CONNECTING (drip_lwip_sockets.c) */

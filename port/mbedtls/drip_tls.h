@@ -128,6 +128,7 @@ typedef struct drip_tls_cfg {
     /** Trusted CA certificate(s): PEM (len includes the terminating NUL,
      *  e.g. sizeof of a string literal) or DER. Parsed (copied) by setup. */
     const uint8_t *ca_pem_or_der;
+    /** bytes at ca_pem_or_der (PEM: with its NUL) */
     size_t ca_len;
     /** Optional CA file or bundle path (host builds, MBEDTLS_FS_IO only),
      *  used in addition to ca_pem_or_der. */
@@ -136,6 +137,7 @@ typedef struct drip_tls_cfg {
      *  hardware RNG). Returns 0 on success, like mbedtls_entropy_func.
      *  NULL: mbedtls_entropy_func() with the platform's sources. */
     int (*entropy)(void *ctx, unsigned char *out, size_t len);
+    /** passed to entropy as ctx */
     void *entropy_ctx;
     /** Optional clock (now_ms only). With it, connect's handshake and each
      *  recv are bounded in wall time; without it, only the waits of the
@@ -179,11 +181,13 @@ typedef struct drip_tls_cfg {
      *         and drip_tls_last_error() reports the value as mbedtls_code.
      */
     int (*conf_hook)(mbedtls_ssl_config *conf, void *ctx);
+    /** passed to conf_hook as ctx (not owned) */
     void *conf_hook_ctx;
 } drip_tls_cfg_t;
 
 /** One TLS client connection. Caller-owned; every field is private. */
 typedef struct drip_tls {
+    /** Private: the port's state; only its functions touch it. */
     struct {
         mbedtls_ssl_context ssl;
         mbedtls_ssl_config conf;

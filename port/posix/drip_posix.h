@@ -63,6 +63,7 @@ extern "C" {
 typedef struct drip_posix {
     /** Longest wait of send() for buffer room, in ms (set by init). */
     uint32_t send_timeout_ms;
+    /** Private: the port's state; only its functions touch it. */
     struct {
         int fd;          /* socket, -1 when closed */
         int state;       /* DRIP_POSIX_CLOSED / _OPEN / _CONNECTING (drip_posix.c) */

@@ -510,9 +510,12 @@ class Conn:
         try:
             self.raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.raw.settimeout(10.0)
-            self.sock = self.ssl_ctx.wrap_socket(self.raw, server_side=True,
-                                                 do_handshake_on_connect=False)
-            self.sock.do_handshake()
+            if self.ssl_ctx is None:          # --plain: HTTP over TCP
+                self.sock = self.raw
+            else:
+                self.sock = self.ssl_ctx.wrap_socket(self.raw, server_side=True,
+                                                     do_handshake_on_connect=False)
+                self.sock.do_handshake()
         except (OSError, ssl.SSLError) as e:
             with self.st.lock:
                 self.st.tls_failures += 1
@@ -550,6 +553,10 @@ class Conn:
         """close_notify (waiting at most 0.5 s for the peer's), then FIN."""
         try:
             self.sock.settimeout(0.5)
+            if self.ssl_ctx is None:          # --plain: FIN only
+                self.sock.shutdown(socket.SHUT_WR)
+                self.sock.close()
+                return
             raw = self.sock.unwrap()
             raw.close()
         except (OSError, ssl.SSLError, ValueError):
@@ -1273,8 +1280,11 @@ def netns_private_address(host: str) -> bool:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--cert", required=True, help="server certificate (PEM)")
-    ap.add_argument("--key", required=True, help="server private key (PEM)")
+    ap.add_argument("--cert", help="server certificate (PEM); required unless --plain")
+    ap.add_argument("--key", help="server private key (PEM); required unless --plain")
+    ap.add_argument("--plain", action="store_true",
+                    help="plain HTTP, no TLS (for clients whose transport does TLS itself "
+                         "elsewhere, e.g. the Arduino wrapper's Client); 127.0.0.1 only")
     ap.add_argument("--transcripts", required=True, help="directory of *.sse files")
     ap.add_argument("--host", default="127.0.0.1",
                     help="127.0.0.1; a private IPv4 address only inside a test network namespace")
@@ -1311,16 +1321,25 @@ def main(argv=None) -> int:
         print("replay_server: bad --port", file=sys.stderr)
         return 2
 
-    ssl_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    try:
-        ssl_ctx.load_cert_chain(args.cert, args.key)
-    except (OSError, ssl.SSLError) as e:
-        print(f"replay_server: cannot load certificate/key: {e}", file=sys.stderr)
+    if args.plain:
+        if args.host != "127.0.0.1":
+            print("replay_server: --plain listens on 127.0.0.1 only", file=sys.stderr)
+            return 2
+        ssl_ctx = None
+    elif not args.cert or not args.key:
+        print("replay_server: --cert and --key are required (or --plain)", file=sys.stderr)
         return 2
-    if args.tls_max == "1.2":
-        ssl_ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-    if args.tls_min == "1.3":
-        ssl_ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    else:
+        ssl_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        try:
+            ssl_ctx.load_cert_chain(args.cert, args.key)
+        except (OSError, ssl.SSLError) as e:
+            print(f"replay_server: cannot load certificate/key: {e}", file=sys.stderr)
+            return 2
+        if args.tls_max == "1.2":
+            ssl_ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        if args.tls_min == "1.3":
+            ssl_ctx.minimum_version = ssl.TLSVersion.TLSv1_3
     state = State(load_transcripts(args.transcripts), args)
 
     def on_signal(signum, frame):

@@ -3,6 +3,10 @@
 #
 # check.sh [mbedtls3] - host check of boards/esp32 without ESP-IDF (see
 # CMakeLists.txt here and ../README.md for what it does and does not prove).
+# The component is built from a copy of what idf_component.yml would upload
+# (scripts/manifests.py stage-idf, into $B/upload), with espressif/jsmn from
+# a stand-in managed_components/espressif__jsmn made from Debian's header;
+# every object that reads jsmn.h must read that one.
 # One build per trust choice (Kconfig DRIP_TRUST) into
 # build/h-boards/esp32/{bundle,pem}: checks what each embeds and which Mbed
 # TLS headers the compiler read (its dependency files), then runs test_glue
@@ -41,13 +45,17 @@ else
     VG=""
 fi
 
+python3 "$ROOT/scripts/manifests.py" stage-idf "$ROOT" "$B/upload" || fail stage "stage-idf failed"
+python3 "$ROOT/scripts/manifests.py" jsmn-standin "$B/managed_components" || fail stage "jsmn-standin failed"
+
 for trust in bundle pem; do
     case $trust in
         bundle) set_="" ;;                  # the Kconfig default
         pem)    set_="DRIP_TRUST_PEM=y" ;;
     esac
     cmake -S "$ROOT/boards/esp32/test-stubs" -B "$B/$trust" -DESP32_SDKCONFIG_SET="$set_" \
-        -DDRIP_MBEDTLS_ROOT="$MBEDTLS3_PREFIX" >/dev/null
+        -DDRIP_MBEDTLS_ROOT="$MBEDTLS3_PREFIX" -DDRIP_COMPONENT_DIR="$B/upload" \
+        -DDRIP_MANAGED_DIR="$B/managed_components" >/dev/null
     cmake --build "$B/$trust" -j 2
     cfg="$B/$trust/config/sdkconfig.h"
     embedded=$(nm "$B/$trust/test_glue" | grep -c ' _binary_drip_ca_pem_start$' || true)
@@ -71,6 +79,19 @@ for trust in bundle pem; do
     # shellcheck disable=SC2086 # one dependency file per line, no spaces
     sh "$ROOT/tests/port/check_mbedtls_headers.sh" "$inc" $deps || fail $trust "wrong Mbed TLS headers"
     echo "esp32 check ($trust): objects read Mbed TLS headers from $inc only"
+    # Sources from the staged upload only; jsmn.h from the managed component only.
+    for d in $(find "$B/$trust/esp-idf/dripfeed" -name '*.o.d'); do
+        ! grep -q "$ROOT/core/\|$ROOT/port/\|$ROOT/boards/esp32/idf/" "$d" \
+            || fail $trust "$d read a file outside the staged upload"
+    done
+    jdeps=$(find "$B/$trust/esp-idf" -name '*.o.d' -exec grep -l 'jsmn\.h' {} +)
+    echo "$jdeps" | grep -q '/drip_json.c.o.d$' || fail $trust "drip_json.c read no jsmn.h"
+    for d in $jdeps; do
+        grep -q "$B/managed_components/espressif__jsmn/include/jsmn.h" "$d" \
+            || fail $trust "$d did not read the managed jsmn.h"
+        ! grep -q '/usr/include/jsmn.h' "$d" || fail $trust "$d read /usr/include/jsmn.h"
+    done
+    echo "esp32 check ($trust): built from the staged upload, jsmn.h from managed_components only"
     log=$B/$trust/test_glue.log
     # shellcheck disable=SC2086 # VG is a command line
     bash "$ROOT/tests/port/run_tls_port_test.sh" "$B/$trust" $VG "$B/$trust/test_glue" >"$log" 2>&1 \

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Host check of the ESP-IDF glue (boards/esp32/components/dripfeed), run by
+/* Host check of the ESP-IDF glue (boards/esp32/idf), run by
  * check.sh once per trust choice (Kconfig DRIP_TRUST), on Debian's lwIP and
  * Mbed TLS 2.28, and by `check.sh mbedtls3` on Mbed TLS 3.6 (ESP-IDF 5 has
  * 3.x; config fields private in 3.x are read through MBEDTLS_PRIVATE()).

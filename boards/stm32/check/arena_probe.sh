@@ -64,7 +64,7 @@ mkdir -p "$B/certs/ec-p256"
 cp "$B/certs/test/server.pem" "$B/certs/test/server.key" "$B/certs/test/ca.pem" "$B/certs/ec-p256/"
 
 # ---- runs ------------------------------------------------------------------------
-ROOTS=$ROOT/boards/esp32/components/dripfeed/certs/openai_roots.pem
+ROOTS=$ROOT/boards/esp32/idf/certs/openai_roots.pem
 pid=
 cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; }
 trap cleanup EXIT

@@ -107,20 +107,27 @@ typedef struct drip_retry_info {
                                       error_type, error_message (error_has bits) */
 } drip_retry_info_t;
 
+/** Everything drip_client_init() binds (copied; buffers and strings it points
+ *  to must outlive the client). Zero what you do not set. */
 typedef struct drip_client_cfg {
     drip_endpoint_t endpoint;     /**< host, port, prefix, auth (strings must outlive the client) */
     drip_transport_t transport;   /**< usually port/mbedtls over a TCP port */
     drip_platform_t platform;     /**< clock, sleep, random */
     drip_stream_cfg_t stream;     /**< event buffers and handlers */
     uint8_t *tx;                  /**< request head + body; ~1 KB for a short prompt */
+    /** bytes at tx: DRIP_ERR_REQUEST_TOO_LARGE from drip_client_start() when short */
     size_t tx_len;
     uint8_t *rx;                  /**< receive buffer (one TLS read); >= 64 */
+    /** bytes at rx */
     size_t rx_len;
     /** Timeouts in ms: 0 = the default (DRIP_DEFAULT_*_TIMEOUT_MS),
      *  DRIP_TIMEOUT_NONE = none. See the file comment. */
     uint32_t connect_timeout_ms;
+    /** from the request sent to the first event (default 120 s) */
     uint32_t first_event_timeout_ms;
+    /** longest wait between two events; comment lines do not count (default 60 s) */
     uint32_t idle_timeout_ms;
+    /** the whole call, retries included (default none) */
     uint32_t total_timeout_ms;
     uint8_t max_retries;          /**< attempts after the first (SDK default 2) */
     uint8_t max_resumes;          /**< background reconnects after a drop */
@@ -131,8 +138,11 @@ typedef struct drip_client_cfg {
     void (*on_retry)(void *user, const drip_retry_info_t *info);
 } drip_client_cfg_t;
 
+/** The client (caller-owned, any storage, no heap; size: @ref memory). Read
+ *  `stream.result` or drip_client_result(); `priv` is the client's. */
 typedef struct drip_client {
     drip_stream_t stream;         /**< stream.result: the answer's state and figures */
+    /** Private: configuration copy, timers, attempt counters, request path. */
     struct {
         drip_client_cfg_t cfg;
         size_t tx_used, tx_sent, rx_seen;

@@ -26,7 +26,10 @@
 extern "C" {
 #endif
 
+/** Every code the library returns: 0 success, DRIP_AGAIN, then one range of
+ *  negative codes per layer. drip_err_str() gives a text for each. */
 typedef enum drip_err {
+    /** Success. */
     DRIP_OK = 0,
     /** Need more input (parsers) or would block (transports). Not an error. */
     DRIP_AGAIN = -1,

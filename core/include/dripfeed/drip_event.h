@@ -129,6 +129,7 @@ typedef enum drip_event_type {
     DRIP_EV_SPEECH_AUDIO_DONE   /**< speech.audio.done: usage; terminal */
 } drip_event_type_t;
 
+/** Responses event types dripfeed knows (DRIP_EV_UNKNOWN and Chat's excluded). */
 #define DRIP_EV_RESPONSES_TYPES 58
 
 /** drip_event_t.call_state bits (argument events and output_item.done of a
@@ -141,6 +142,16 @@ typedef enum drip_event_type {
 typedef struct drip_usage {
     int64_t input_tokens, output_tokens, total_tokens, reasoning_tokens, cached_tokens;
 } drip_usage_t;
+/** @var drip_usage::input_tokens
+ *  Tokens of the input (Chat: prompt_tokens); -1 when not sent.
+ *  @var drip_usage::output_tokens
+ *  Tokens of the answer (Chat: completion_tokens); -1 when not sent.
+ *  @var drip_usage::total_tokens
+ *  input + output as the API counts them; -1 when not sent.
+ *  @var drip_usage::reasoning_tokens
+ *  Of output_tokens, spent on reasoning (output_tokens_details); 0 when not sent.
+ *  @var drip_usage::cached_tokens
+ *  Of input_tokens, read from the prompt cache (input_tokens_details); 0 when not sent. */
 
 /** An error reported by the API (event, failed response or HTTP body). */
 typedef struct drip_api_error {
@@ -148,14 +159,22 @@ typedef struct drip_api_error {
     drip_str_t type, code, message, param; /**< absent members have p == NULL */
     int message_cut;       /**< message longer than the space that held it */
 } drip_api_error_t;
+/** @var drip_api_error::type
+ *  error.type ("invalid_request_error", "server_error", ...); views valid as the event's.
+ *  @var drip_api_error::code
+ *  error.code ("rate_limit_exceeded", "insufficient_quota", ...); may be absent.
+ *  @var drip_api_error::message
+ *  error.message, the API's human-readable text. */
 
 /** A decoded event. Views are valid until the next decode call. Integers
  *  that the event does not carry are -1. */
 typedef struct drip_event {
+    /** What event this is (DRIP_EV_UNKNOWN for a type dripfeed does not know). */
     drip_event_type_t type;
     drip_str_t type_name;     /**< JSON "type" as sent ("chat.completion.chunk" for Chat) */
     int64_t seq;              /**< sequence_number, -1 if absent */
     int32_t output_index, content_index, summary_index;
+    /** item_id (the output item the event belongs to); absent: p == NULL */
     drip_str_t item_id;
     drip_str_t delta;         /**< string `delta` (Chat: choices[0].delta.content);
                                    speech.audio.delta: the audio bytes, base64-decoded
@@ -187,6 +206,24 @@ typedef struct drip_event {
     int oversize;             /**< decoded by the scanner: `text` absent; `delta`
                                    present when it fit the scanner's arena */
 } drip_event_t;
+/** @var drip_event::output_index
+ *  output_index (which output item), -1 if absent.
+ *  @var drip_event::content_index
+ *  content_index (which content part of the item), -1 if absent.
+ *  @var drip_event::summary_index
+ *  summary_index (reasoning summary part), -1 if absent.
+ *  @var drip_event::call_id
+ *  The call's id (function call events), from the call table.
+ *  @var drip_event::incomplete_reason
+ *  response.incomplete_details.reason ("max_output_tokens", "content_filter").
+ *  @var drip_event::has_usage
+ *  1 when `usage` was read (response.completed / the last Chat chunk).
+ *  @var drip_event::usage
+ *  Token counts, valid when has_usage.
+ *  @var drip_event::has_error
+ *  1 when `error` holds an API error (error event, response.failed).
+ *  @var drip_event::error
+ *  The API's error, valid when has_error. */
 
 /** One slot of the call table (caller allocates an array of them). */
 typedef struct drip_call_slot {
@@ -198,6 +235,29 @@ typedef struct drip_call_slot {
     char call_id[DRIP_ID_MAX];
     char name[DRIP_ID_MAX];
 } drip_call_slot_t;
+/** @var drip_call_slot::used
+ *  The slot holds a call. Every member is the decoder's: read calls through
+ *  drip_event_call() and the handlers' drip_call_t, never write them.
+ *  @var drip_call_slot::closing
+ *  The call's output_item.done is being decoded (the slot is freed after it).
+ *  @var drip_call_slot::streamed
+ *  Non-empty argument deltas were decoded (DRIP_CALL_STREAMED).
+ *  @var drip_call_slot::done
+ *  Its arguments/input .done event was decoded (DRIP_CALL_DONE).
+ *  @var drip_call_slot::item_len
+ *  Bytes used in item_id.
+ *  @var drip_call_slot::call_len
+ *  Bytes used in call_id.
+ *  @var drip_call_slot::name_len
+ *  Bytes used in name.
+ *  @var drip_call_slot::key
+ *  Which call: Responses -1 (matched by item id); Chat choice << 16 | tool index.
+ *  @var drip_call_slot::item_id
+ *  The output item's id (Responses), not NUL-terminated.
+ *  @var drip_call_slot::call_id
+ *  The call's id (call_id; Chat: tool_calls[].id), not NUL-terminated.
+ *  @var drip_call_slot::name
+ *  The function's name, not NUL-terminated. */
 
 /** A Chat choice of the current chunk (drip_event_choice). */
 typedef struct drip_chat_choice {
@@ -205,12 +265,28 @@ typedef struct drip_chat_choice {
     drip_str_t content, refusal, finish_reason;
     int32_t ntools;           /**< entries of delta.tool_calls */
 } drip_chat_choice_t;
+/** @var drip_chat_choice::index
+ *  choices[].index.
+ *  @var drip_chat_choice::content
+ *  delta.content (a piece of the answer); absent: p == NULL.
+ *  @var drip_chat_choice::refusal
+ *  delta.refusal; absent: p == NULL.
+ *  @var drip_chat_choice::finish_reason
+ *  finish_reason ("stop", "length", "tool_calls", "content_filter"); absent until the last chunk. */
 
 /** A Chat tool-call fragment (drip_event_tool); id/name filled from the table. */
 typedef struct drip_chat_tool {
     int32_t index;
     drip_str_t id, name, arguments;
 } drip_chat_tool_t;
+/** @var drip_chat_tool::index
+ *  tool_calls[].index (which call of the choice).
+ *  @var drip_chat_tool::id
+ *  The call's id (sent once; filled from the call table on later fragments).
+ *  @var drip_chat_tool::name
+ *  The function's name (as id).
+ *  @var drip_chat_tool::arguments
+ *  This fragment of function.arguments. */
 
 /** What a piece is (drip_event_piece_fn). */
 enum drip_piece_what {
@@ -249,6 +325,37 @@ typedef struct drip_event_dec {
     char piece[DRIP_EVENT_PIECE_MAX];
     drip_b64_t b64;           /* speech audio: a base64 group may span pieces and events */
 } drip_event_dec_t;
+/** @var drip_event_dec::api
+ *  The API whose events are decoded. Every member is private: set them with
+ *  drip_event_init() / drip_event_set_pieces() only.
+ *  @var drip_event_dec::tok
+ *  The caller's jsmn token array.
+ *  @var drip_event_dec::ntok
+ *  Entries of tok.
+ *  @var drip_event_dec::calls
+ *  The caller's call table.
+ *  @var drip_event_dec::ncalls
+ *  Entries of calls.
+ *  @var drip_event_dec::json
+ *  Tokens of the current event.
+ *  @var drip_event_dec::choices_tok
+ *  Chat: token of choices[], or -1.
+ *  @var drip_event_dec::scan
+ *  The scanner for oversize events.
+ *  @var drip_event_dec::on_piece
+ *  Receiver of pieces (drip_event_set_pieces), or NULL.
+ *  @var drip_event_dec::piece_user
+ *  Its user pointer.
+ *  @var drip_event_dec::piece_ev
+ *  What is known of the event when a piece goes out.
+ *  @var drip_event_dec::piece_n
+ *  Bytes waiting in piece.
+ *  @var drip_event_dec::piece_what
+ *  What the waiting piece is (enum drip_piece_what).
+ *  @var drip_event_dec::pieces
+ *  Pieces went out for the current event.
+ *  @var drip_event_dec::piece
+ *  Bytes gathered for the next piece. */
 
 /**
  * @brief Bind the token array and call table.
@@ -284,7 +391,9 @@ void drip_event_set_pieces(drip_event_dec_t *d, drip_event_piece_fn fn, void *us
 
 /** Oversize path: begin, feed pieces (DRIP_SSE_DATA), end with the full size. */
 drip_err_t drip_event_scan_begin(drip_event_dec_t *d);
+/** Oversize path: the next piece of the event's data (any split). @return DRIP_OK or the scan's error. */
 drip_err_t drip_event_scan_feed(drip_event_dec_t *d, const uint8_t *p, size_t n);
+/** Oversize path: the event is whole; fill @p ev with what the scanner kept. @return DRIP_OK or an error. */
 drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev);
 
 /** The error members captured by the scanner so far, whether or not the

@@ -49,18 +49,21 @@ enum drip_http_ready {
 };
 
 /* The value buffer holds the longest kept header. */
+/** The larger of two sizes (for DRIP_HTTP_VAL_BUF). */
 #define DRIP_HTTP_MAX2_(a, b) ((a) > (b) ? (a) : (b))
+/** Bytes of the reader's header value buffer: the longest kept header value. */
 #define DRIP_HTTP_VAL_BUF \
     DRIP_HTTP_MAX2_(DRIP_HTTP_VALUE_MAX, DRIP_HTTP_MAX2_(DRIP_HTTP_CTYPE_MAX, DRIP_HTTP_REQID_MAX))
 
 /** "Not present" marker for the numeric header fields. */
 #define DRIP_HTTP_NONE_U32 UINT32_MAX
+/** "Not present" marker for the 64-bit header fields. */
 #define DRIP_HTTP_NONE_I64 INT64_MIN
 
 /** What the reader keeps of the final response head. */
 typedef struct drip_http_head {
     int status;                 /**< 100..999 */
-    uint8_t minor;              /**< HTTP/1.<minor> (0 or 1) */
+    uint8_t minor;              /**< HTTP/1.x minor version (0 or 1) */
     uint8_t chunked;            /**< body framing is chunked */
     uint8_t has_length;         /**< a valid Content-Length was given */
     uint8_t keep_alive;         /**< connection may be reused after this message */
@@ -90,7 +93,9 @@ typedef struct drip_http_head {
 typedef struct drip_http {
     drip_http_head_t head;      /**< valid from DRIP_HTTP_HEAD on */
     const uint8_t *body;        /**< valid after DRIP_HTTP_BODY until the next call */
+    /** bytes at body */
     size_t body_len;
+    /** Private: the reader's state. */
     struct {
         int err;                /* sticky error, 0 if none */
         uint8_t state, hdr, flags, idx;

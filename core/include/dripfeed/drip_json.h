@@ -20,6 +20,7 @@
 #include "drip_err.h"
 
 #ifndef JSMN_H
+/** jsmn's declarations only: dripfeed compiles jsmn's code in drip_json.c. */
 #define JSMN_HEADER
 #include <jsmn.h>
 #undef JSMN_HEADER
@@ -31,13 +32,16 @@ extern "C" {
 
 /** A view: `n` bytes at `p`, not NUL-terminated; p == NULL means absent. */
 typedef struct drip_str {
+    /** first byte, or NULL when absent */
     const char *p;
+    /** bytes at p */
     size_t n;
 } drip_str_t;
 
 /** A tokenized JSON document. */
 typedef struct drip_json {
     char *js;          /**< the text (writable: strings are unescaped in place) */
+    /** bytes at js */
     size_t len;
     jsmntok_t *tok;    /**< caller's token array */
     int ntok;          /**< tokens used */
@@ -129,6 +133,18 @@ typedef struct drip_unesc {
     uint32_t cp;     /* code point being read */
     uint32_t hi;     /* pending high surrogate, 0 if none */
 } drip_unesc_t;
+/** @var drip_unesc::st
+ *  Where in an escape it is: 0 plain, 1 after a backslash, 2..5 hex digits of
+ *  a \\u escape, 6/7 after a high surrogate. Zero the struct before each
+ *  string; only `edges` is the caller's to set.
+ *  @var drip_unesc::edges
+ *  Set by the caller: keep a lone surrogate at either end in its 3-byte form (deltas).
+ *  @var drip_unesc::any
+ *  Bytes were written: a low surrogate now is not at the start.
+ *  @var drip_unesc::cp
+ *  The code point being read.
+ *  @var drip_unesc::hi
+ *  A pending high surrogate, 0 if none. */
 
 /**
  * @brief Decode one byte of a string body (without the quotes).

@@ -99,6 +99,7 @@
 #ifndef DRIP_SCAN_ARENA
 #define DRIP_SCAN_ARENA 640
 #endif
+/** Arena bytes kept for numbers (usage counts, indexes): see DRIP_SCAN_ARENA. */
 #ifndef DRIP_SCAN_NUM_RESERVE
 #define DRIP_SCAN_NUM_RESERVE 64
 #endif

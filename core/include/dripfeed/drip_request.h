@@ -36,15 +36,20 @@ typedef struct drip_message {
 /** A function tool. `parameters` is a JSON Schema text written verbatim
  *  (it must be valid JSON; NULL writes null). */
 typedef struct drip_tool {
+    /** the function's name (required) */
     const char *name;
     const char *description; /**< NULL: omitted */
+    /** JSON Schema of the arguments, written verbatim; NULL writes null */
     const char *parameters;
+    /** non-zero: "strict":true (structured outputs), else "strict":false */
     int strict;
 } drip_tool_t;
 
 /** A function result: Responses function_call_output item; Chat tool message. */
 typedef struct drip_call_output {
+    /** the call being answered (drip_call_t.call_id) */
     const char *call_id;
+    /** the result as text (often JSON), written as a JSON string */
     const char *output;
 } drip_call_output_t;
 
@@ -58,17 +63,22 @@ typedef enum drip_flag { DRIP_FLAG_UNSET = 0, DRIP_FLAG_TRUE = 1, DRIP_FLAG_FALS
  *  else. The API (Responses or Chat) is chosen here only; the client decodes
  *  the answer as this API's. */
 typedef struct drip_request {
+    /** DRIP_API_RESPONSES (0, POST /responses) or DRIP_API_CHAT (/chat/completions) */
     drip_api_t api;
     const char *model;                 /**< required */
     const char *input;                 /**< a user message (text) */
     const drip_message_t *messages;    /**< earlier messages / items, in order */
+    /** entries of messages */
     size_t nmessages;
     const char *instructions;          /**< Responses instructions; Chat: first system message */
     const char *previous_response_id;  /**< Responses only */
+    /** function tools offered to the model */
     const drip_tool_t *tools;
+    /** entries of tools */
     size_t ntools;
     const char *tool_choice;           /**< "auto", "none", "required", or a function name */
     const drip_call_output_t *outputs; /**< results of the calls the model asked for */
+    /** entries of outputs */
     size_t noutputs;
     int32_t max_output_tokens;         /**< 0: not sent (Chat: max_completion_tokens) */
     uint16_t temperature_milli;        /**< 700 = 0.7; sent only if has_temperature */
@@ -99,7 +109,9 @@ typedef struct drip_request {
  *  must hold no control byte but HTAB; otherwise drip_request_head() refuses
  *  the whole request (DRIP_ERR_REQUEST_HEADER) and writes nothing. */
 typedef struct drip_header {
+    /** header name, e.g. "X-Relay-Token" (not NUL-checked beyond the token rule) */
     const char *name;
+    /** its value, sent as is */
     const char *value;
 } drip_header_t;
 
@@ -111,6 +123,7 @@ typedef struct drip_endpoint {
     const char *auth_name;     /**< "Authorization"; NULL: send no auth header */
     const char *auth_value;    /**< "Bearer sk-..." (never logged by the library) */
     const drip_header_t *headers; /**< extra headers (relays), sent after the others */
+    /** entries of headers */
     size_t nheaders;
     const char *user_agent;    /**< NULL: "dripfeed/<version>" */
 } drip_endpoint_t;

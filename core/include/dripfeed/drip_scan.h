@@ -64,17 +64,24 @@ enum drip_scan_kind {
 /** One key path to capture: keys[0..depth) are ids into cfg->keys (1-based)
  *  or DRIP_SCAN_ELEM. */
 typedef struct drip_scan_path {
+    /** keys in the path (1..DRIP_SCAN_KEYS) */
     uint8_t depth;
+    /** key ids (1-based into cfg->keys) or DRIP_SCAN_ELEM, outermost first */
     uint8_t key[DRIP_SCAN_KEYS];
+    /** where the value goes: drip_scan_t.slot[slot] (< DRIP_SCAN_SLOTS) */
     uint8_t slot;
+    /** DRIP_SCAN_F_* */
     uint8_t flags;
 } drip_scan_path_t;
 
 /** What to capture. Constant; may live in flash. */
 typedef struct drip_scan_cfg {
     const char *const *keys;  /**< keys[i-1] is the name of key id i */
+    /** entries of keys */
     uint8_t nkeys;
+    /** the paths to capture */
     const drip_scan_path_t *paths;
+    /** entries of paths */
     uint8_t npaths;
 } drip_scan_cfg_t;
 
@@ -85,14 +92,24 @@ typedef struct drip_scan_slot {
     uint8_t kind;       /**< enum drip_scan_kind */
     uint8_t cut;        /**< the arena was full: only part is stored */
 } drip_scan_slot_t;
+/** @var drip_scan_slot::off
+ *  Where the value's stored bytes start in drip_scan_t.arena. */
 
+/** The scanner (caller-owned): a JSON grammar check and capture of the
+ *  configured paths in constant memory, fed in pieces. Read slot[] and
+ *  arena through drip_scan_str(); priv is the scanner's. */
 typedef struct drip_scan {
+    /** what to capture (drip_scan_begin) */
     const drip_scan_cfg_t *cfg;
     drip_scan_sink_t sink;    /**< optional (NULL: the arena keeps every string) */
+    /** passed to sink */
     void *sink_ctx;
+    /** the captured values, by the paths' slot numbers */
     drip_scan_slot_t slot[DRIP_SCAN_SLOTS];
+    /** the captured bytes (DRIP_SCAN_ARENA) */
     char arena[DRIP_SCAN_ARENA];
     uint8_t root;       /**< kind of the root value (DRIP_SCAN_NONE before it starts) */
+    /** Private: the grammar machine's state. */
     struct {
         int err;
         uint64_t arr;        /* bit d set: container at depth d is an array */

@@ -40,11 +40,14 @@ enum drip_sse_ready {
 /** A dispatched event. Views stay valid until the next drip_sse_feed(). */
 typedef struct drip_sse_event {
     const char *type;   /**< event type, "message" when none was set */
+    /** bytes at type */
     size_t type_len;
     uint8_t *data;      /**< data (trailing LF removed); NULL when oversize.
                              Writable: the caller may decode it in place. */
+    /** bytes at data (0 when oversize) */
     size_t data_len;
     const char *id;     /**< last-event-id in force for this event ("" if none) */
+    /** bytes at id */
     size_t id_len;
     size_t size;        /**< full data size in bytes (== data_len unless oversize) */
     int oversize;       /**< data did not fit the buffer; it went out as pieces */
@@ -52,9 +55,13 @@ typedef struct drip_sse_event {
 
 /** Parser state. Only ev, piece, piece_len are public. */
 typedef struct drip_sse {
+    /** the dispatched event (after DRIP_SSE_EVENT) */
     drip_sse_event_t ev;
+    /** the next data bytes of an oversize event (after DRIP_SSE_DATA), a view into the input */
     const uint8_t *piece;
+    /** bytes at piece */
     size_t piece_len;
+    /** Private: the parser's state and buffers. */
     struct {
         uint8_t *buf;
         size_t cap, len, size;

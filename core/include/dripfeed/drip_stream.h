@@ -68,6 +68,12 @@ typedef struct drip_call {
     drip_str_t arguments;    /**< on_call_done: full arguments if the event carried
                                   them whole (p == NULL otherwise: use the deltas) */
 } drip_call_t;
+/** @var drip_call::call_id
+ *  The call's id, to answer it with (drip_call_output_t.call_id).
+ *  @var drip_call::name
+ *  The function's (or custom tool's) name.
+ *  @var drip_call::item_id
+ *  Responses: the output item's id; Chat: absent (p == NULL). */
 
 /** An MCP tool call the server wants approved (item mcp_approval_request).
  *  Answer it in the next request with an input item
@@ -78,6 +84,10 @@ typedef struct drip_approval {
     drip_str_t server_label, name;
     drip_str_t arguments;    /**< JSON text; p == NULL if it did not fit (oversize) */
 } drip_approval_t;
+/** @var drip_approval::server_label
+ *  The MCP server's label, as given in the request's tool.
+ *  @var drip_approval::name
+ *  The MCP tool the model wants to call. */
 
 /** What the error callback receives. */
 typedef struct drip_error {
@@ -162,6 +172,18 @@ typedef struct drip_result {
      *  on_error saw it whole when the event fitted the data buffer. */
     char error_message[DRIP_ERRMSG_MAX];
 } drip_result_t;
+/** @var drip_result::state
+ *  Where the answer is: PENDING, STREAMING, then one final state (drip_state_t).
+ *  @var drip_result::has_usage
+ *  1 when `usage` was read.
+ *  @var drip_result::response_id
+ *  The response's id (Chat: the chunk id), NUL-terminated; "" before it is known.
+ *  @var drip_result::error_type
+ *  The API error's type, NUL-terminated; "" if none (error_has bit 0).
+ *  @var drip_result::error_code
+ *  The API error's code, NUL-terminated; "" if none (error_has bit 1).
+ *  @var drip_result::error_param
+ *  The API error's param, NUL-terminated; "" if none (error_has bit 3). */
 
 /** Buffers and handlers for drip_stream_init(). */
 typedef struct drip_stream_cfg {
@@ -171,8 +193,10 @@ typedef struct drip_stream_cfg {
     uint8_t *buf;              /**< SSE event data; the largest event decoded in full */
     size_t buf_len;            /**< >= 64; 512 is enough for every delta event */
     jsmntok_t *tok;            /**< jsmn tokens for one event (>= 8; 64 recommended) */
+    /** entries of tok */
     unsigned ntok;
     drip_call_slot_t *calls;   /**< call table: one slot per call in flight (>= 1) */
+    /** entries of calls */
     unsigned ncalls;
     const drip_handlers_t *handlers; /**< must outlive the stream */
     void *user;                /**< passed to every handler */
@@ -184,8 +208,12 @@ typedef struct drip_stream_cfg {
 /** Ready code of drip_stream_feed(): the HTTP message is complete. */
 #define DRIP_STREAM_END 1
 
+/** One answer being decoded (caller-owned, any storage). Read `result`;
+ *  everything in `priv` is the stream's. Size: @ref memory. */
 typedef struct drip_stream {
+    /** The answer's state and figures so far (also drip_client_result()). */
     drip_result_t result;
+    /** Private: the layers' state and the configuration. */
     struct {
         drip_http_t http;
         drip_sse_t sse;

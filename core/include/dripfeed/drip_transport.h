@@ -29,6 +29,8 @@
 extern "C" {
 #endif
 
+/** The transport a port provides: four functions and their context. The
+ *  client calls them from one task; the port owns `ctx`. */
 typedef struct drip_transport {
     /** Open a connection to host:port.
      *  timeout_ms > 0: finish (DRIP_OK or an error) within timeout_ms;
@@ -48,6 +50,7 @@ typedef struct drip_transport {
     int (*recv)(void *ctx, uint8_t *p, size_t n, uint32_t timeout_ms);
     /** Close (idempotent). The context can connect again afterwards. */
     void (*close)(void *ctx);
+    /** The port's context, passed to every function (drip_posix_t, drip_tls_t...). */
     void *ctx;
 } drip_transport_t;
 
@@ -57,6 +60,7 @@ typedef struct drip_platform {
     void (*sleep_ms)(void *ctx, uint32_t ms);/**< used by the blocking run only
                                                 (required there; NULL for step) */
     uint32_t (*random)(void *ctx);           /**< retry jitter; need not be secure */
+    /** passed to every function */
     void *ctx;
 } drip_platform_t;
 

@@ -17,11 +17,13 @@
  *   drip_client.h      request -> transport -> stream, timeouts, retries, resume
  * after it, for gadgets:
  *   drip_text.h        answer text -> Markdown-lite -> display lines
- * drip_err.h (error codes) and drip_opts.h (limits) are used by all.
+ * drip_err.h (error codes) and drip_opts.h (limits) are used by all;
+ * drip_version.h gives the version.
  */
 #ifndef DRIPFEED_H
 #define DRIPFEED_H
 
+#include "drip_version.h"
 #include "drip_err.h"
 #include "drip_opts.h"
 #include "drip_http.h"

@@ -7,7 +7,7 @@
 # Comment lines are dropped; the certificates are copied as they are.
 set -eu
 HERE=$(dirname "$0")
-PEM=${1:-$HERE/../../../esp32/components/dripfeed/certs/openai_roots.pem}
+PEM=${1:-$HERE/../../../esp32/idf/certs/openai_roots.pem}
 OUT=$HERE/ca_roots.h
 {
     echo "/* SPDX-License-Identifier: MPL-2.0 */"

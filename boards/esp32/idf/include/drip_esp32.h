@@ -59,12 +59,14 @@ typedef struct drip_esp32_cfg {
      *  choice, ESP-IDF's certificate bundle (CONFIG_DRIP_TRUST_CRT_BUNDLE)
      *  or the roots embedded from CONFIG_DRIP_CA_PEM_FILE (CONFIG_DRIP_TRUST_PEM). */
     const uint8_t *ca;
+    /** bytes at ca (PEM: with its NUL) */
     size_t ca_len;
 } drip_esp32_cfg_t;
 
 /** One streaming client and everything it needs. Caller-owned, static. */
 typedef struct drip_esp32 {
     drip_client_t client; /**< use with drip_client_start/run/step/cancel/result */
+    /** Private: the port's state; only its functions touch it. */
     struct {
         drip_lwip_sock_t tcp;
         drip_tls_t tls;
