@@ -114,15 +114,12 @@ static void src_error(void *user, const drip_error_t *err)
 }
 
 const drip_handlers_t disp_source_handlers = {
-    NULL,           /* on_head */
-    src_event,      /* on_event */
-    src_text,       /* on_text */
-    src_text,       /* on_refusal: a refusal is the answer shown */
-    src_reasoning,  /* on_reasoning */
-    src_call_delta, /* on_call_delta */
-    NULL,           /* on_call_done */
-    src_error,      /* on_error */
-    NULL            /* on_approval */
+    .on_event = src_event,
+    .on_text = src_text,
+    .on_refusal = src_text, /* a refusal is the answer shown */
+    .on_reasoning = src_reasoning,
+    .on_call_delta = src_call_delta,
+    .on_error = src_error,
 };
 
 /* ---- the tee: the app's handlers first, then the source's ---------------- */
@@ -194,9 +191,17 @@ static drip_err_t tee_approval(void *user, const drip_approval_t *a)
     return INNER(src, on_approval) ? src->inner->on_approval(src->inner_user, a) : DRIP_OK;
 }
 
-static const drip_handlers_t tee_handlers = {tee_head,      tee_event,      tee_text,
-                                             tee_refusal,   tee_reasoning,  tee_call_delta,
-                                             tee_call_done, tee_error,      tee_approval};
+static drip_err_t tee_audio(void *user, const uint8_t *p, size_t n)
+{
+    disp_source_t *src = (disp_source_t *)user;
+    return INNER(src, on_audio) ? src->inner->on_audio(src->inner_user, p, n) : DRIP_OK;
+}
+
+static const drip_handlers_t tee_handlers = {
+    .on_head = tee_head,           .on_event = tee_event,         .on_text = tee_text,
+    .on_refusal = tee_refusal,     .on_reasoning = tee_reasoning, .on_call_delta = tee_call_delta,
+    .on_call_done = tee_call_done, .on_error = tee_error,         .on_approval = tee_approval,
+    .on_audio = tee_audio};
 
 void disp_source_attach(disp_source_t *src, drip_stream_cfg_t *cfg)
 {
