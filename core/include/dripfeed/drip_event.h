@@ -323,7 +323,7 @@ typedef struct drip_event_dec {
     uint16_t piece_n;
     uint8_t piece_what, pieces;
     char piece[DRIP_EVENT_PIECE_MAX];
-    drip_b64_t b64;           /* speech audio: a base64 group may span pieces and events */
+    drip_b64_t b64;           /**< speech audio: a base64 group may span pieces and events */
 } drip_event_dec_t;
 /** @var drip_event_dec::api
  *  The API whose events are decoded. Every member is private: set them with

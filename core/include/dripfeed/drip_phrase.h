@@ -87,7 +87,8 @@ typedef struct drip_phrase {
     drip_phrase_fn on_phrase;/**< from cfg */
     void *user;              /**< from cfg */
     char *buf;               /**< from cfg */
-    size_t min, max;         /**< from cfg (max resolved) */
+    size_t min;              /**< from cfg */
+    size_t max;              /**< from cfg (0 resolved to the default or the buffer) */
     size_t len;              /**< bytes of the phrase in buf */
     size_t last_sp;          /**< 1 + index of the last space in buf; 0: none */
     uint32_t count;          /**< phrases emitted */
@@ -102,9 +103,11 @@ typedef struct drip_phrase {
     uint8_t word_on;         /**< a word has started (after its opening punctuation) */
     uint8_t wlen;            /**< bytes of that word, saturating at 255 */
     char word[8];            /**< its first bytes, ASCII lower-cased (abbreviations) */
-    uint8_t w1, w2;          /**< its last and second-to-last bytes (single letters) */
+    uint8_t w1;              /**< its last byte (single letters) */
+    uint8_t w2;              /**< its second-to-last byte */
     uint8_t u[4];            /**< a UTF-8 character being assembled */
-    uint8_t un, uneed;       /**< its bytes so far / expected */
+    uint8_t un;              /**< its bytes so far */
+    uint8_t uneed;           /**< its bytes expected */
     uint8_t url;             /**< 0 text, 1 matching http(s)://, 2 inside a URL */
     uint8_t hold_n;          /**< bytes of a possible scheme held back */
     uint8_t tail_n;          /**< trailing punctuation held back inside a URL */

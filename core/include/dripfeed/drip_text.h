@@ -152,7 +152,7 @@ typedef struct drip_md {
         uint8_t out_len;      /* bytes in out[] */
         char out[DRIP_MD_OUT_MAX];
         char hold[DRIP_MD_LINK_TEXT_MAX + DRIP_MD_LINK_URL_MAX];
-    } priv;
+    } priv; /**< private: only drip_md.c reads or writes it */
 } drip_md_t;
 
 /**
@@ -258,7 +258,7 @@ typedef struct drip_text_damage {
  *  sizeof: 888 B on x86-64, 844 B on 32-bit ARM (default limits; the
  *  drip_md_t inside is most of it). Screen buffer: DRIP_TEXT_SCREEN_BYTES. */
 typedef struct drip_text {
-    drip_md_t md;
+    drip_md_t md; /**< the Markdown-lite filter in front of the lines */
     struct {
         drip_text_covers_fn covers;
         void *cover_user;
@@ -286,7 +286,7 @@ typedef struct drip_text {
         uint8_t prev;             /* class of the last code point placed */
         uint8_t ri_odd;           /* odd run of regional indicators */
         uint8_t u8_need, u8_have, u8_lo, u8_hi; /* UTF-8 decoder */
-    } priv;
+    } priv; /**< private: only drip_text.c reads or writes it */
 } drip_text_t;
 
 /**
