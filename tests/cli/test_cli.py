@@ -103,7 +103,7 @@ def status_of(err):
 # ---- bad usage: (args, the exact stderr line) ---------------------------------
 
 USAGE_CASES = [
-    (["foo"], "dripfeed: unknown command 'foo': sse, decode or stream (see dripfeed --help)"),
+    (["foo"], "dripfeed: unknown command 'foo': sse, decode, text, chunk, speak, display or stream (see dripfeed --help)"),
     (["sse", "--foo"], "dripfeed sse: unknown option '--foo' (see dripfeed --help)"),
     (["sse", "--feed", "abc"], "dripfeed sse: --feed: 'abc' is not a whole number (1..1073741824)"),
     (["sse", "--feed", "0"], "dripfeed sse: --feed: 0 is out of range (1..1073741824)"),
