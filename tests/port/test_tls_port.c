@@ -539,6 +539,153 @@ static void test_tls_wrong_host(void **state)
     client_free(c);
 }
 
+/* ---- certificate time (drip_tls.h "Certificate time") ----------------------- */
+
+static uint16_t g_expired_port, g_future_port; /* DRIP_TLS_EXPIRED_PORT / _FUTURE_PORT */
+static int64_t g_fake_utc;
+static int g_warns, g_warn_code;
+
+static int64_t fake_utc(void *ctx)
+{
+    (void)ctx;
+    return g_fake_utc;
+}
+
+static void count_warn(void *ctx, drip_err_t code)
+{
+    (void)ctx;
+    g_warns++;
+    g_warn_code = (int)code;
+}
+
+#define NEED_DATED() \
+    do { \
+        if (g_dir == NULL || g_expired_port == 0u || g_future_port == 0u) { \
+            skip(); \
+        } \
+    } while (0)
+
+static int setup_timed(client_t *c, const drip_platform_t *plat)
+{
+    drip_tls_cfg_t cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.ca_pem_or_der = g_ca;
+    cfg.ca_len = g_ca_len;
+    cfg.platform = plat;
+    cfg.warn = count_warn;
+    g_warns = 0;
+    g_warn_code = 0;
+    return client_setup_cfg(c, &cfg);
+}
+
+static void expect_dates(client_t *c, uint16_t port, int want, uint32_t flag, int how)
+{
+    uint32_t flags = 0;
+    drip_tls_info_t info;
+    int code = 0;
+    char text[512];
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", port, 5000), want);
+    assert_int_equal(drip_tls_last_error(&c->tls, &code, &flags), want);
+    assert_int_equal(code, MBEDTLS_ERR_X509_CERT_VERIFY_FAILED);
+    assert_int_equal(flags, flag); /* the dates, and nothing else */
+    assert_int_equal(drip_tls_info(&c->tls, &info), DRIP_OK);
+    assert_int_equal(info.time_checked, how);
+    drip_tls_describe(&c->tls, text, sizeof text);
+    print_message("  describe: %s\n", text);
+    assert_non_null(strstr(text, flag == MBEDTLS_X509_BADCERT_EXPIRED ? "expired" : "future"));
+}
+
+/* The host clock (posix platform): expired and not-yet-valid leaves are
+ * refused with their own codes, never retried as a plain TLS error. */
+static void test_tls_time_host_clock(void **state)
+{
+    client_t *c = client_new();
+    drip_tls_info_t info;
+    (void)state;
+    NEED_DATED();
+    assert_non_null(g_plat.utc_s);
+    assert_true(g_plat.utc_s(g_plat.ctx) >= DRIP_UTC_MIN_VALID);
+    assert_int_equal(setup_timed(c, &g_plat), DRIP_OK);
+    expect_dates(c, g_expired_port, DRIP_ERR_TLS_EXPIRED, MBEDTLS_X509_BADCERT_EXPIRED,
+                 DRIP_TLS_TIME_PLATFORM);
+    expect_dates(c, g_future_port, DRIP_ERR_TLS_NOT_YET_VALID, MBEDTLS_X509_BADCERT_FUTURE,
+                 DRIP_TLS_TIME_PLATFORM);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    assert_int_equal(drip_tls_info(&c->tls, &info), DRIP_OK);
+    assert_int_equal(info.time_checked, DRIP_TLS_TIME_PLATFORM);
+    c->t.close(c->t.ctx);
+    assert_int_equal(g_warns, 0);
+    assert_string_equal(drip_err_str(DRIP_ERR_TLS_EXPIRED), "tls: certificate expired");
+    client_free(c);
+}
+
+/* The platform's clock is the one used, not mbedTLS's time(): with it set
+ * to 2100 the good server's certificate has expired, with it set to 2020
+ * (before the test CA was made) it is not valid yet. */
+static void test_tls_time_platform_wins(void **state)
+{
+    client_t *c = client_new();
+    drip_platform_t p = g_plat;
+    (void)state;
+    NEED_DATED();
+    p.utc_s = fake_utc;
+    assert_int_equal(setup_timed(c, &p), DRIP_OK);
+    g_fake_utc = 4102444800 + 86400 * 180; /* 2100-06-30 */
+    expect_dates(c, g_good_port, DRIP_ERR_TLS_EXPIRED, MBEDTLS_X509_BADCERT_EXPIRED,
+                 DRIP_TLS_TIME_PLATFORM);
+    g_fake_utc = 1577880000; /* 2020-01-01 12:00: the expired leaf's day, before the CA */
+    expect_dates(c, g_good_port, DRIP_ERR_TLS_NOT_YET_VALID, MBEDTLS_X509_BADCERT_FUTURE,
+                 DRIP_TLS_TIME_PLATFORM);
+    g_fake_utc = g_plat.utc_s(g_plat.ctx); /* now: accepted */
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    c->t.close(c->t.ctx);
+    assert_int_equal(g_warns, 0);
+    client_free(c);
+}
+
+/* Time not known (utc_s < 0: SNTP not synced yet): the dates are not
+ * checked, everything else still is, and the warning comes once. */
+static void test_tls_time_unknown(void **state)
+{
+    client_t *c = client_new();
+    drip_platform_t p = g_plat;
+    drip_tls_info_t info;
+    uint32_t flags = 0;
+    (void)state;
+    NEED_DATED();
+    p.utc_s = fake_utc;
+    g_fake_utc = -1;
+    assert_int_equal(setup_timed(c, &p), DRIP_OK);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_expired_port, 5000), DRIP_OK);
+    assert_int_equal(drip_tls_info(&c->tls, &info), DRIP_OK);
+    assert_int_equal(info.time_checked, DRIP_TLS_TIME_UNCHECKED);
+    assert_int_equal(g_warns, 1);
+    assert_int_equal(g_warn_code, DRIP_ERR_TLS_TIME_UNKNOWN);
+    c->t.close(c->t.ctx);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_future_port, 5000), DRIP_OK);
+    c->t.close(c->t.ctx);
+    assert_int_equal(g_warns, 1); /* once per context */
+    /* The rest is still checked: another host name is refused. */
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_wrong_port, 5000), DRIP_ERR_TLS_VERIFY);
+    drip_tls_last_error(&c->tls, NULL, &flags);
+    assert_true((flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) != 0);
+    client_free(c);
+
+    /* No utc_s at all: mbedTLS's own clock decides when it has one. */
+    p.utc_s = NULL;
+    c = client_new();
+    assert_int_equal(setup_timed(c, &p), DRIP_OK);
+#if defined(MBEDTLS_HAVE_TIME_DATE)
+    expect_dates(c, g_expired_port, DRIP_ERR_TLS_EXPIRED, MBEDTLS_X509_BADCERT_EXPIRED,
+                 DRIP_TLS_TIME_MBEDTLS);
+    assert_int_equal(g_warns, 0);
+#else
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_expired_port, 5000), DRIP_OK);
+    assert_int_equal(g_warns, 1);
+#endif
+    client_free(c);
+}
+
 static void test_tls_loopback_exception(void **state)
 {
     client_t *c = client_new();
@@ -1316,6 +1463,9 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(test_tls_wrong_ca, teardown_clients),
         cmocka_unit_test_teardown(test_tls_wrong_host, teardown_clients),
         cmocka_unit_test_teardown(test_tls_loopback_exception, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_time_host_clock, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_time_platform_wins, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_time_unknown, teardown_clients),
         cmocka_unit_test_teardown(test_tls_loopback_flag_ignored_elsewhere, teardown_clients),
         cmocka_unit_test_teardown(test_tls_recv_timeout, teardown_clients),
         cmocka_unit_test_teardown(test_tls_refused_and_dns, teardown_clients),
@@ -1342,6 +1492,10 @@ int main(int argc, char **argv)
         g_ca_der_len = read_file("ca.der", g_ca_der, sizeof g_ca_der, 0);
         g_ca2_len = read_file("ca2.pem", g_ca2, sizeof g_ca2, 1);
         snprintf(g_ca_path, sizeof g_ca_path, "%s/ca.pem", g_dir);
+        if (getenv("DRIP_TLS_EXPIRED_PORT") != NULL && getenv("DRIP_TLS_FUTURE_PORT") != NULL) {
+            g_expired_port = (uint16_t)atoi(getenv("DRIP_TLS_EXPIRED_PORT"));
+            g_future_port = (uint16_t)atoi(getenv("DRIP_TLS_FUTURE_PORT"));
+        }
     } else if (argc != 1) {
         fprintf(stderr, "usage: %s [CERT_DIR GOOD_PORT WRONG_HOST_PORT]\n", argv[0]);
         return 2;
