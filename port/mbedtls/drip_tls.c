@@ -175,6 +175,7 @@ static int tls_vrfy(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags
     drip_tls_t *t = (drip_tls_t *)ctx;
     int ret = 0;
     uint8_t how;
+    t->priv.verified = 1; /* a certificate came: not a resumed session */
     if (t->priv.hook_vrfy != NULL) {
         ret = t->priv.hook_vrfy(t->priv.hook_vrfy_ctx, crt, depth, flags);
     }
@@ -253,6 +254,9 @@ static int tls_bio_send(void *ctx, const unsigned char *buf, size_t len)
     const drip_transport_t *in = &t->priv.inner;
     int r = in->send(in->ctx, buf, len);
     if (r > 0) {
+        if (t->priv.state == TLS_ST_HANDSHAKE) {
+            t->priv.hs_tx += (uint32_t)r;
+        }
         return r;
     }
     if (r == DRIP_AGAIN || r == 0) {
@@ -273,6 +277,9 @@ static int tls_bio_recv(void *ctx, unsigned char *buf, size_t len)
     uint32_t wait = tls_budget_left(t);
     int r = in->recv(in->ctx, buf, len, wait);
     if (r >= 0) {
+        if (t->priv.state == TLS_ST_HANDSHAKE) {
+            t->priv.hs_rx += (uint32_t)r;
+        }
         return r; /* bytes, or 0: the peer closed (mbedTLS: CONN_EOF) */
     }
     if (r == DRIP_AGAIN) {
@@ -358,6 +365,53 @@ static void tls_record_verify(drip_tls_t *t)
     t->priv.verify_flags = (flags == 0xFFFFFFFFu) ? 0u : flags; /* -1: not known */
 }
 
+/* ---- session resumption ----------------------------------------------------- */
+
+static void tls_forget_session(drip_tls_t *t)
+{
+    mbedtls_ssl_session_free(&t->priv.sess); /* frees the ticket and peer cert copy */
+    mbedtls_ssl_session_init(&t->priv.sess);
+    t->priv.have_sess = 0;
+}
+
+/* Keep the connection's session for the next connect to this host:port.
+ * 3.x exports a session once (then FEATURE_UNAVAILABLE until a new ticket):
+ * a failure keeps nothing, never a half copy. */
+static void tls_keep_session(drip_tls_t *t)
+{
+    if (t->priv.no_resume) {
+        return;
+    }
+    tls_forget_session(t);
+    if (mbedtls_ssl_get_session(&t->priv.ssl, &t->priv.sess) == 0) {
+        memcpy(t->priv.sess_host, t->priv.host, sizeof t->priv.host);
+        t->priv.sess_port = t->priv.port;
+        t->priv.have_sess = 1;
+    } else {
+        tls_forget_session(t);
+    }
+}
+
+/* Offer the kept session: only to the host name and port it came from. */
+static void tls_offer_session(drip_tls_t *t)
+{
+    t->priv.offered = 0;
+    if (!t->priv.have_sess || t->priv.no_resume || t->priv.sess_port != t->priv.port ||
+        strcmp(t->priv.sess_host, t->priv.host) != 0) {
+        return;
+    }
+    if (mbedtls_ssl_set_session(&t->priv.ssl, &t->priv.sess) == 0) {
+        t->priv.offered = 1;
+    } else {
+        tls_forget_session(t); /* e.g. a version this config no longer allows */
+    }
+}
+
+static int tls_is_13(const drip_tls_t *t)
+{
+    return strcmp(mbedtls_ssl_get_version(&t->priv.ssl), "TLSv1.3") == 0;
+}
+
 /* TCP is up: new session on the same context, SNI + name check, BIO. */
 static int tls_start_session(drip_tls_t *t)
 {
@@ -380,6 +434,13 @@ static int tls_start_session(drip_tls_t *t)
     mbedtls_ssl_set_bio(&t->priv.ssl, t, tls_bio_send, tls_bio_recv, NULL);
     mbedtls_ssl_set_verify(&t->priv.ssl, tls_vrfy, t);
     t->priv.time_state = DRIP_TLS_TIME_NONE;
+    t->priv.verified = 0;
+    t->priv.resumed = 0;
+    t->priv.hs_tx = t->priv.hs_rx = t->priv.hs_ms = 0;
+    if (tls_has_clock(t)) {
+        t->priv.hs_start = t->priv.platform.now_ms(t->priv.platform.ctx);
+    }
+    tls_offer_session(t);
     t->priv.state = TLS_ST_HANDSHAKE;
     return DRIP_OK;
 }
@@ -392,6 +453,22 @@ static int tls_handshake(drip_tls_t *t, uint32_t timeout_ms)
         if (ret == 0) {
             tls_record_verify(t);
             t->priv.state = TLS_ST_OPEN;
+            if (tls_has_clock(t)) {
+                t->priv.hs_ms = t->priv.platform.now_ms(t->priv.platform.ctx) - t->priv.hs_start;
+            }
+            /* Every full handshake verifies a certificate (VERIFY_REQUIRED,
+             * no PSK-only suites): none means the server took the session. */
+            t->priv.resumed = (uint8_t)(t->priv.offered && !t->priv.verified);
+            if (t->priv.resumed) {
+                t->priv.n_resumed++;
+            } else {
+                t->priv.n_full++;
+            }
+            if (!tls_is_13(t)) {
+                tls_keep_session(t); /* 1.3: the ticket comes later (tls_recv) */
+            } else if (!t->priv.resumed) {
+                tls_forget_session(t); /* never offer another server's ticket */
+            }
             if (t->priv.time_state == DRIP_TLS_TIME_UNCHECKED && !t->priv.time_warned) {
                 t->priv.time_warned = 1;
                 if (t->priv.warn != NULL) {
@@ -403,6 +480,9 @@ static int tls_handshake(drip_tls_t *t, uint32_t timeout_ms)
         tls_record_verify(t);
         r = tls_translate(t, ret, TLS_PH_HANDSHAKE);
         if (r != DRIP_AGAIN) {
+            if (t->priv.offered) {
+                tls_forget_session(t); /* the retry is a full handshake */
+            }
             return tls_abort(t, r);
         }
         if (tls_budget_left(t) == 0u) {
@@ -536,6 +616,11 @@ static int tls_recv(void *ctx, uint8_t *buf, size_t n, uint32_t timeout_ms)
             t->priv.state = TLS_ST_PEER_CLOSED;
             return 0;
         }
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            tls_keep_session(t); /* TLS 1.3: the newest ticket wins */
+        }
+#endif
         r = tls_translate(t, ret, TLS_PH_IO);
         if (r == 0) {
             t->priv.state = TLS_ST_PEER_CLOSED;
@@ -574,6 +659,7 @@ static void tls_close(void *ctx)
 static void tls_init_objects(drip_tls_t *t)
 {
     mbedtls_ssl_init(&t->priv.ssl);
+    mbedtls_ssl_session_init(&t->priv.sess);
     mbedtls_ssl_config_init(&t->priv.conf);
     mbedtls_x509_crt_init(&t->priv.ca);
     mbedtls_ctr_drbg_init(&t->priv.drbg);
@@ -585,6 +671,7 @@ static void tls_init_objects(drip_tls_t *t)
 static void tls_free_objects(drip_tls_t *t)
 {
     mbedtls_ssl_free(&t->priv.ssl);
+    mbedtls_ssl_session_free(&t->priv.sess);
     mbedtls_ssl_config_free(&t->priv.conf);
     mbedtls_x509_crt_free(&t->priv.ca);
     mbedtls_ctr_drbg_free(&t->priv.drbg);
@@ -678,6 +765,11 @@ static int tls_setup_steps(drip_tls_t *t, const drip_tls_cfg_t *cfg)
         mbedtls_ssl_conf_ca_chain(&t->priv.conf, &t->priv.ca, NULL);
     }
     mbedtls_ssl_conf_rng(&t->priv.conf, mbedtls_ctr_drbg_random, &t->priv.drbg);
+#if defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED)
+    /* 3.6.1+ drop TLS 1.3 tickets unless asked: tls_recv keeps them. */
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+        &t->priv.conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+#endif
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
     mbedtls_ssl_conf_min_tls_version(&t->priv.conf, MBEDTLS_SSL_VERSION_TLS1_2);
 #else
@@ -740,6 +832,7 @@ drip_err_t drip_tls_setup(drip_tls_t *tls, const drip_transport_t *inner,
         tls->priv.platform = *cfg->platform;
     }
     tls->priv.allow_loopback = (uint8_t)(cfg->allow_unverified_loopback != 0);
+    tls->priv.no_resume = (uint8_t)(cfg->no_resume != 0);
     tls->priv.warn = cfg->warn;
     tls->priv.warn_ctx = cfg->warn_ctx;
     tls->priv.state = TLS_ST_IDLE;
@@ -800,6 +893,14 @@ drip_err_t drip_tls_info(const drip_tls_t *tls, drip_tls_info_t *info)
         return DRIP_ERR_ARG;
     }
     info->time_checked = tls->priv.time_state;
+    info->offered = tls->priv.offered;
+    info->resumed = tls->priv.resumed;
+    info->session_kept = tls->priv.have_sess;
+    info->hs_tx = tls->priv.hs_tx;
+    info->hs_rx = tls->priv.hs_rx;
+    info->hs_ms = tls->priv.hs_ms;
+    info->full = tls->priv.n_full;
+    info->resumes = tls->priv.n_resumed;
     return DRIP_OK;
 }
 

@@ -68,6 +68,25 @@
  * Why accept when it is not: a board that must connect before it can learn
  * the time (SNTP is not authenticated either) would otherwise never start.
  *
+ * Session resumption: after a full handshake the session (TLS 1.2:
+ * session ID and ticket, from the handshake; TLS 1.3: the ticket the
+ * server sends after it, taken while recv reads) is kept in the context
+ * (mbedtls_ssl_get_session), and the next connect to the same host name
+ * AND port offers it (mbedtls_ssl_set_session): a ticket where the server
+ * gave one, else the session ID of the server's session cache. The server
+ * then skips the certificate and the key exchange (TLS 1.2: an abbreviated
+ * handshake; TLS 1.3: PSK with a fresh ECDHE). One session is kept: a
+ * connect to another host name or port never offers it, and a full
+ * handshake there replaces it. A server that does not take it answers with
+ * a full handshake (verified as always); a handshake that fails after
+ * offering a session drops it, so the retry is a full one. The session is
+ * kept in drip_tls_t (an mbedtls_ssl_session: fixed size); what it points
+ * to (the ticket, ~100-250 B, and with MBEDTLS_SSL_KEEP_PEER_CERTIFICATE a
+ * copy of the server's certificate, ~0.5-1.5 KB) comes from mbedtls_calloc
+ * like the rest of mbedTLS's state, once per kept session (replaced, not
+ * added). drip_tls_info() tells whether the last handshake resumed and
+ * its bytes and time; cfg.no_resume turns it off.
+ *
  * Transport return values (drip_transport.h):
  *  - connect: DRIP_OK; DRIP_AGAIN (timeout_ms == 0, poll mode: the inner
  *    connect is still in progress, or the handshake waits for the server;
@@ -213,6 +232,10 @@ typedef struct drip_tls_cfg {
      *  tells it (time_checked). */
     void (*warn)(void *ctx, drip_err_t code);
     void *warn_ctx;
+    /** 0 (default): resume the last session on a reconnect to the same host
+     *  and port (see "Session resumption" above). 1: every connect is a full
+     *  handshake (measurements; a server known to break on tickets). */
+    int no_resume;
 } drip_tls_cfg_t;
 
 /** How the dates of the last verified certificate chain were checked
@@ -228,6 +251,14 @@ typedef enum drip_tls_time {
 /** What the last handshake did (drip_tls_info()). */
 typedef struct drip_tls_info {
     uint8_t time_checked;  /**< drip_tls_time_t of the last verified chain */
+    uint8_t offered;       /**< the last handshake offered a kept session */
+    uint8_t resumed;       /**< ... and the server took it (no certificate was sent) */
+    uint8_t session_kept;  /**< a session is kept now, for session_host:port */
+    uint32_t hs_tx;        /**< bytes sent during the last handshake (TLS records) */
+    uint32_t hs_rx;        /**< bytes received during the last handshake */
+    uint32_t hs_ms;        /**< its wall time (0 without a platform clock) */
+    uint32_t full;         /**< full handshakes since setup */
+    uint32_t resumes;      /**< resumed handshakes since setup */
 } drip_tls_info_t;
 
 /** One TLS client connection. Caller-owned; every field is private. */
@@ -262,6 +293,17 @@ typedef struct drip_tls {
         void *hook_vrfy_ctx;
         void (*warn)(void *ctx, drip_err_t code);
         void *warn_ctx;
+        /* session resumption: one kept session, for sess_host:sess_port */
+        mbedtls_ssl_session sess;
+        char sess_host[DRIP_TLS_HOST_MAX + 1];
+        uint16_t sess_port;
+        uint8_t have_sess;
+        uint8_t no_resume;                /* cfg.no_resume */
+        uint8_t offered;                  /* this handshake offered sess */
+        uint8_t verified;                 /* this handshake verified a chain */
+        uint8_t resumed;                  /* the last handshake was resumed */
+        uint32_t hs_tx, hs_rx, hs_start, hs_ms;
+        uint32_t n_full, n_resumed;
     } priv;
 } drip_tls_t;
 

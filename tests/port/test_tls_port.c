@@ -686,6 +686,216 @@ static void test_tls_time_unknown(void **state)
     client_free(c);
 }
 
+/* ---- session resumption ------------------------------------------------------ */
+
+/* An inner transport around posix that keeps the first send of each
+ * connection (the ClientHello) and counts the bytes both ways. */
+typedef struct {
+    drip_posix_t tcp;
+    drip_transport_t in;
+    uint8_t hello[4096];
+    size_t hello_n;
+    uint32_t tx, rx;
+} rec_t;
+static rec_t g_rec;
+
+static int rec_connect(void *ctx, const char *host, uint16_t port, uint32_t ms)
+{
+    rec_t *r = ctx;
+    r->hello_n = 0;
+    r->tx = r->rx = 0;
+    return r->in.connect(r->in.ctx, host, port, ms);
+}
+
+static int rec_send(void *ctx, const uint8_t *p, size_t n)
+{
+    rec_t *r = ctx;
+    int got = r->in.send(r->in.ctx, p, n);
+    if (got > 0) {
+        if (r->tx == 0u) {
+            r->hello_n = (size_t)got < sizeof r->hello ? (size_t)got : sizeof r->hello;
+            memcpy(r->hello, p, r->hello_n);
+        }
+        r->tx += (uint32_t)got;
+    }
+    return got;
+}
+
+static int rec_recv(void *ctx, uint8_t *p, size_t n, uint32_t ms)
+{
+    rec_t *r = ctx;
+    int got = r->in.recv(r->in.ctx, p, n, ms);
+    if (got > 0) {
+        r->rx += (uint32_t)got;
+    }
+    return got;
+}
+
+static void rec_close(void *ctx)
+{
+    rec_t *r = ctx;
+    r->in.close(r->in.ctx);
+}
+
+static size_t be16(const uint8_t *p)
+{
+    return (size_t)p[0] << 8 | p[1];
+}
+
+/* Does the recorded ClientHello offer a session? A non-empty
+ * session_ticket extension (35, TLS 1.2) or a pre_shared_key one (41,
+ * TLS 1.3). The session ID is not looked at: 3.x in TLS 1.3 middlebox
+ * compatibility mode sends a random one every time. -1: not a ClientHello. */
+static int hello_offers(const uint8_t *p, size_t n)
+{
+    size_t i = 5 + 4 + 2 + 32, end;
+    if (n < i + 1 || p[0] != 22 || p[5] != 1) {
+        return -1;
+    }
+    i += 1 + p[i];                 /* session id */
+    if (i + 2 > n) {
+        return -1;
+    }
+    i += 2 + be16(p + i);          /* cipher suites */
+    if (i + 1 > n) {
+        return -1;
+    }
+    i += 1 + p[i];                 /* compression */
+    if (i + 2 > n) {
+        return -1;
+    }
+    end = i + 2 + be16(p + i);
+    i += 2;
+    if (end > n) {
+        return -1;
+    }
+    while (i + 4 <= end) {
+        size_t type = be16(p + i), len = be16(p + i + 2);
+        if ((type == 35u && len > 0u) || type == 41u) {
+            return 1;
+        }
+        i += 4 + len;
+    }
+    return 0;
+}
+
+static int rec_setup(client_t *c, int no_resume)
+{
+    drip_tls_cfg_t cfg;
+    drip_transport_t rt;
+    memset(&g_rec, 0, sizeof g_rec);
+    drip_posix_init(&g_rec.tcp);
+    drip_posix_transport(&g_rec.tcp, &g_rec.in);
+    rt.connect = rec_connect;
+    rt.send = rec_send;
+    rt.recv = rec_recv;
+    rt.close = rec_close;
+    rt.ctx = &g_rec;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.ca_pem_or_der = g_ca;
+    cfg.ca_len = g_ca_len;
+    cfg.platform = &g_plat;
+    cfg.no_resume = no_resume;
+    drip_tls_init(&c->tls);
+    assert_int_equal(drip_tls_setup(&c->tls, &rt, &cfg), DRIP_OK);
+    return drip_tls_transport(&c->tls, &c->t);
+}
+
+/* One GET on a new connection to host; the info of its handshake. */
+static int get_once(client_t *c, const char *host, drip_tls_info_t *info)
+{
+    static char resp[32768];
+    int r = c->t.connect(c->t.ctx, host, g_good_port, 5000);
+    assert_int_equal(drip_tls_info(&c->tls, info), DRIP_OK);
+    if (r == DRIP_OK) {
+        /* reads the whole answer: TLS 1.3 tickets arrive on the way */
+        assert_true(http_get(&c->t, resp, sizeof resp) > 16);
+        assert_memory_equal(resp, "HTTP/1.0 200 ok\r\n", 17);
+    }
+    c->t.close(c->t.ctx);
+    return r;
+}
+
+static void test_tls_resume(void **state)
+{
+    client_t *c = client_new();
+    drip_tls_info_t full, res, other, again;
+    int r;
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(rec_setup(c, 0), DRIP_OK);
+    assert_int_equal(get_once(c, "localhost", &full), DRIP_OK);
+    assert_int_equal(hello_offers(g_rec.hello, g_rec.hello_n), 0);
+    assert_false(full.offered);
+    assert_false(full.resumed);
+    assert_true(full.session_kept || drip_tls_info(&c->tls, &full) == DRIP_OK);
+    assert_int_equal(drip_tls_info(&c->tls, &full), DRIP_OK);
+    assert_true(full.session_kept); /* after the answer: the 1.3 ticket too */
+
+    assert_int_equal(get_once(c, "localhost", &res), DRIP_OK);
+    assert_int_equal(hello_offers(g_rec.hello, g_rec.hello_n), 1);
+    assert_true(res.offered);
+    assert_true(res.resumed); /* no certificate: s_server took it */
+    assert_int_equal(res.time_checked, DRIP_TLS_TIME_NONE);
+    print_message("  handshake %s: full %u B out + %u B in, %u ms; resumed %u B out + %u B in, %u ms\n",
+                  mbedtls_ssl_get_version(&c->tls.priv.ssl), (unsigned)full.hs_tx,
+                  (unsigned)full.hs_rx, (unsigned)full.hs_ms, (unsigned)res.hs_tx,
+                  (unsigned)res.hs_rx, (unsigned)res.hs_ms);
+    assert_true(res.hs_rx * 2u < full.hs_rx); /* the certificate is not sent again */
+    assert_int_equal(res.full, 1);
+    assert_int_equal(res.resumes, 1);
+
+    /* Another host name (same server, same port): the ticket is not offered.
+     * (2.28 does not match IP SANs: then the name check refuses it.) */
+    r = get_once(c, "127.0.0.1", &other);
+    assert_true(r == DRIP_OK || r == DRIP_ERR_TLS_VERIFY);
+    assert_int_equal(hello_offers(g_rec.hello, g_rec.hello_n), 0);
+    assert_false(other.offered);
+    assert_false(other.resumed);
+
+    /* A ticket the server cannot read: it answers with a full handshake. */
+    assert_int_equal(get_once(c, "localhost", &again), DRIP_OK); /* keep a session again */
+    assert_int_equal(drip_tls_info(&c->tls, &again), DRIP_OK);
+    assert_true(again.session_kept);
+    {
+        mbedtls_ssl_session *ss = &c->tls.priv.sess;
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+        unsigned char *tk = ss->MBEDTLS_PRIVATE(ticket);
+        size_t tl = ss->MBEDTLS_PRIVATE(ticket_len);
+#else
+        unsigned char *tk = ss->ticket;
+        size_t tl = ss->ticket_len;
+        memset(ss->id, 0x5a, sizeof ss->id); /* no session-ID resumption either */
+#endif
+        assert_non_null(tk);
+        assert_true(tl > 16u);
+        memset(tk, 0xa5, tl);
+    }
+    assert_int_equal(get_once(c, "localhost", &again), DRIP_OK);
+    assert_true(again.offered);
+    assert_false(again.resumed);
+    assert_int_equal(again.time_checked, DRIP_TLS_TIME_PLATFORM); /* verified again */
+    assert_int_equal(get_once(c, "localhost", &again), DRIP_OK); /* its new session works */
+    assert_true(again.resumed);
+    client_free(c);
+}
+
+static void test_tls_no_resume(void **state)
+{
+    client_t *c = client_new();
+    drip_tls_info_t info;
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(rec_setup(c, 1), DRIP_OK);
+    assert_int_equal(get_once(c, "localhost", &info), DRIP_OK);
+    assert_int_equal(get_once(c, "localhost", &info), DRIP_OK);
+    assert_int_equal(hello_offers(g_rec.hello, g_rec.hello_n), 0);
+    assert_false(info.offered);
+    assert_false(info.resumed);
+    assert_int_equal(info.full, 2);
+    client_free(c);
+}
+
 static void test_tls_loopback_exception(void **state)
 {
     client_t *c = client_new();
@@ -1464,6 +1674,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(test_tls_wrong_host, teardown_clients),
         cmocka_unit_test_teardown(test_tls_loopback_exception, teardown_clients),
         cmocka_unit_test_teardown(test_tls_time_host_clock, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_resume, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_no_resume, teardown_clients),
         cmocka_unit_test_teardown(test_tls_time_platform_wins, teardown_clients),
         cmocka_unit_test_teardown(test_tls_time_unknown, teardown_clients),
         cmocka_unit_test_teardown(test_tls_loopback_flag_ignored_elsewhere, teardown_clients),
