@@ -12,7 +12,8 @@ FW_DEPS    := cmake make python3 libjsmn-dev openssl gcc-arm-none-eabi libnewlib
               dpkg-dev xz-utils
 # dpkg-dev (from FW_DEPS) also fetches Mbed TLS 3.6 for CTest port_tls_mbedtls3.
 TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev valgrind cppcheck clang-tidy liblwip-dev iproute2 \
-              $(FW_DEPS) qemu-system-arm clang-14 libclang-rt-14-dev libhttp-parser-dev
+              $(FW_DEPS) qemu-system-arm clang-14 libclang-rt-14-dev libhttp-parser-dev \
+              gnutls-bin util-linux
 FUZZ_DEPS  := $(BUILD_DEPS) clang-14 libclang-rt-14-dev llvm-14
 
 .PHONY: all build test demo size bench clean deps firmware fuzz
