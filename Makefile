@@ -16,7 +16,7 @@ TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev valgrind cppcheck clang-tidy liblwip-d
               gnutls-bin util-linux
 FUZZ_DEPS  := $(BUILD_DEPS) clang-14 libclang-rt-14-dev llvm-14
 
-.PHONY: all build test demo size bench clean deps firmware fuzz
+.PHONY: all build test demo size bench clean deps firmware fuzz soak
 
 all: build
 
@@ -66,6 +66,16 @@ fuzz:
 
 bench: build
 	@scripts/bench.sh $(BUILD)
+
+# Soak (not in `make test`, which runs CTest soak_short): SOAK_N sequential
+# answers through one keep-alive client from the replay server, seeded faults
+# every few answers, every answer checked, resources flat (tests/soak/).
+SOAK_N ?= 10000
+soak: build
+	@scripts/deps.sh $(TEST_DEPS)
+	@cmake -S . -B $(BUILD) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target soak soak_heap_peak
+	@python3 tests/soak/run_soak.py $(BUILD) $(SOAK_N)
 
 clean:
 	rm -rf $(BUILD)
