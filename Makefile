@@ -70,11 +70,14 @@ bench: build
 # Soak (not in `make test`, which runs CTest soak_short): SOAK_N sequential
 # answers through one keep-alive client from the replay server, seeded faults
 # every few answers, every answer checked, resources flat (tests/soak/).
+# Then SOAK_LWIP_N (1000) answers through lwIP in a network namespace (root).
 SOAK_N ?= 10000
+SOAK_LWIP_N ?= 1000
 soak: build
 	@scripts/deps.sh $(TEST_DEPS)
 	@cmake -S . -B $(BUILD) >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS) --target soak soak_heap_peak
+	@cmake --build $(BUILD) -j $(JOBS) --target soak soak_heap_peak lwip_stream
+	@python3 tests/lwip/run_lwip_test.py $(BUILD)/lwip_stream --soak $(SOAK_LWIP_N)
 	@python3 tests/soak/run_soak.py $(BUILD) $(SOAK_N)
 
 clean:

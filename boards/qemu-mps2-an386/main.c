@@ -26,6 +26,9 @@
  *   net=static        10.0.2.15/24 via 10.0.2.2 instead of DHCP
  *   heapcheck=1       call malloc() at once: proves the heap guard stops the
  *                     image (exit 3) instead of allocating
+ *   soak=N            N answers in this boot (fw_soak.c): exit 0 only when
+ *                     all are right and no high-water mark moved after the
+ *                     first
  *
  * !!! The TLS entropy here is TEST-ONLY and predictable (test_entropy.h). !!!
  */
@@ -52,6 +55,7 @@
 #include "dripfeed/dripfeed.h"
 #include "drip_lwip_raw.h"
 #include "drip_tls.h"
+#include "fw_soak.h"
 
 /* ---- sizes (see README.md for the measured figures) ---------------------- */
 
@@ -397,7 +401,7 @@ int main(void)
     drip_request_t req;
     const drip_result_t *res;
     uint16_t port;
-    int rc, exit_code;
+    int rc, exit_code, soak_rc = 0;
 
     board_init();
     g_epoch = fw_semihost_time();
@@ -545,12 +549,16 @@ int main(void)
                   : "do not match",
               (unsigned long)g_run.crc, (unsigned long)g_run.len);
 
+    if (arg_get(cmd, "soak", val, sizeof val) != NULL) {
+        soak_rc = fw_soak_run(&g_client, &ccfg, &req, val, g_run.crc, g_run.len, &g_run.hs_peak,
+                              net_service);
+    }
     drip_client_close(&g_client);
     drip_tls_free(&g_tls); /* everything back to the arena: "in use" must be 0 */
     report_memory();
 
     exit_code = (res->state == DRIP_STATE_COMPLETED && g_run.done_seen && g_run.len > 0u &&
-                 g_run.done_crc == g_run.crc && g_run.done_len == g_run.len)
+                 g_run.done_crc == g_run.crc && g_run.done_len == g_run.len && soak_rc == 0)
                     ? FW_EXIT_OK
                     : FW_EXIT_FAIL;
     fw_printf("exit: %d\n", exit_code);

@@ -16,12 +16,14 @@ extern void *__libc_memalign(size_t, size_t);
 
 static size_t g_cur, g_peak;
 
+/* Atomics: the lwIP soak allocates from three threads (tcpip, tapif, main). */
 static void add(void *p)
 {
     if (p != NULL) {
-        g_cur += malloc_usable_size(p);
-        if (g_cur > g_peak) {
-            g_peak = g_cur;
+        size_t now = __atomic_add_fetch(&g_cur, malloc_usable_size(p), __ATOMIC_RELAXED);
+        size_t peak = __atomic_load_n(&g_peak, __ATOMIC_RELAXED);
+        while (now > peak &&
+               !__atomic_compare_exchange_n(&g_peak, &peak, now, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
         }
     }
 }
@@ -29,7 +31,7 @@ static void add(void *p)
 static void sub(void *p)
 {
     if (p != NULL) {
-        g_cur -= malloc_usable_size(p);
+        __atomic_sub_fetch(&g_cur, malloc_usable_size(p), __ATOMIC_RELAXED);
     }
 }
 
@@ -91,9 +93,9 @@ void free(void *p)
 /** Heap bytes in use now and the peak since the last call with reset set. */
 void soak_heap_stats(size_t *cur, size_t *peak, int reset)
 {
-    *cur = g_cur;
-    *peak = g_peak;
+    *cur = __atomic_load_n(&g_cur, __ATOMIC_RELAXED);
+    *peak = __atomic_load_n(&g_peak, __ATOMIC_RELAXED);
     if (reset) {
-        g_peak = g_cur;
+        __atomic_store_n(&g_peak, *cur, __ATOMIC_RELAXED);
     }
 }
