@@ -367,6 +367,7 @@ static void tls_record_verify(drip_tls_t *t)
 
 /* ---- session resumption ----------------------------------------------------- */
 
+#if DRIP_TLS_RESUME
 static void tls_forget_session(drip_tls_t *t)
 {
     mbedtls_ssl_session_free(&t->priv.sess); /* frees the ticket and peer cert copy */
@@ -406,6 +407,22 @@ static void tls_offer_session(drip_tls_t *t)
         tls_forget_session(t); /* e.g. a version this config no longer allows */
     }
 }
+#else /* DRIP_TLS_RESUME == 0: every connect a full handshake */
+static void tls_forget_session(drip_tls_t *t)
+{
+    (void)t;
+}
+
+static void tls_keep_session(drip_tls_t *t)
+{
+    (void)t;
+}
+
+static void tls_offer_session(drip_tls_t *t)
+{
+    t->priv.offered = 0;
+}
+#endif
 
 static int tls_is_13(const drip_tls_t *t)
 {
@@ -659,7 +676,9 @@ static void tls_close(void *ctx)
 static void tls_init_objects(drip_tls_t *t)
 {
     mbedtls_ssl_init(&t->priv.ssl);
+#if DRIP_TLS_RESUME
     mbedtls_ssl_session_init(&t->priv.sess);
+#endif
     mbedtls_ssl_config_init(&t->priv.conf);
     mbedtls_x509_crt_init(&t->priv.ca);
     mbedtls_ctr_drbg_init(&t->priv.drbg);
@@ -671,7 +690,9 @@ static void tls_init_objects(drip_tls_t *t)
 static void tls_free_objects(drip_tls_t *t)
 {
     mbedtls_ssl_free(&t->priv.ssl);
+#if DRIP_TLS_RESUME
     mbedtls_ssl_session_free(&t->priv.sess);
+#endif
     mbedtls_ssl_config_free(&t->priv.conf);
     mbedtls_x509_crt_free(&t->priv.ca);
     mbedtls_ctr_drbg_free(&t->priv.drbg);

@@ -162,6 +162,15 @@ extern "C" {
 #define DRIP_TLS_SEND_RETRIES 3
 #endif
 
+/** 1 (default): keep one session for resumption ("Session resumption"
+ *  above). RAM in drip_tls_t: an mbedtls_ssl_session + DRIP_TLS_HOST_MAX + 4
+ *  bytes (460 B on the Cortex-M4 image with its Mbed TLS 2.28 config), plus
+ *  the ticket and peer-certificate copy in mbedTLS's heap while a session is
+ *  kept. 0: compiled out, every connect is a full handshake. */
+#ifndef DRIP_TLS_RESUME
+#define DRIP_TLS_RESUME 1
+#endif
+
 #if DRIP_TLS_HOST_MAX < 16 || DRIP_TLS_HOST_MAX > 255
 #error "DRIP_TLS_HOST_MAX must be 16..255 (mbedTLS accepts host names up to 255 bytes)"
 #endif
@@ -293,10 +302,12 @@ typedef struct drip_tls {
         void *hook_vrfy_ctx;
         void (*warn)(void *ctx, drip_err_t code);
         void *warn_ctx;
+#if DRIP_TLS_RESUME
         /* session resumption: one kept session, for sess_host:sess_port */
         mbedtls_ssl_session sess;
         char sess_host[DRIP_TLS_HOST_MAX + 1];
         uint16_t sess_port;
+#endif
         uint8_t have_sess;
         uint8_t no_resume;                /* cfg.no_resume */
         uint8_t offered;                  /* this handshake offered sess */
