@@ -14,12 +14,13 @@ FW_DEPS    := cmake make python3 libjsmn-dev openssl gcc-arm-none-eabi libnewlib
 TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev valgrind cppcheck clang-tidy liblwip-dev iproute2 \
               $(FW_DEPS) qemu-system-arm clang-14 libclang-rt-14-dev libhttp-parser-dev \
               unicode-data libespeak-ng-dev sox libpng-dev libgif-dev console-setup-linux \
-              python3-yaml g++ doxygen
+              python3-yaml g++ doxygen \
+              gnutls-bin util-linux
 FUZZ_DEPS  := $(BUILD_DEPS) clang-14 libclang-rt-14-dev llvm-14
 # API reference: Doxygen, plus what size.sh needs for the memory page.
 DOCS_DEPS  := $(BUILD_DEPS) doxygen gcc-arm-none-eabi libnewlib-arm-none-eabi
 
-.PHONY: all build test demo size bench clean deps firmware fuzz docs
+.PHONY: all build test demo size bench clean deps firmware fuzz docs soak
 
 all: build
 
@@ -75,6 +76,19 @@ docs:
 
 bench: build
 	@scripts/bench.sh $(BUILD)
+
+# Soak (not in `make test`, which runs CTest soak_short): SOAK_N sequential
+# answers through one keep-alive client from the replay server, seeded faults
+# every few answers, every answer checked, resources flat (tests/soak/).
+# Then SOAK_LWIP_N (1000) answers through lwIP in a network namespace (root).
+SOAK_N ?= 10000
+SOAK_LWIP_N ?= 1000
+soak: build
+	@scripts/deps.sh $(TEST_DEPS)
+	@cmake -S . -B $(BUILD) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target soak soak_heap_peak lwip_stream
+	@python3 tests/lwip/run_lwip_test.py $(BUILD)/lwip_stream --soak $(SOAK_LWIP_N)
+	@python3 tests/soak/run_soak.py $(BUILD) $(SOAK_N)
 
 clean:
 	rm -rf $(BUILD)

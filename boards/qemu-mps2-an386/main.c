@@ -32,6 +32,9 @@
  *   srepeat=N         sent as X-Drip-Speech-Repeat
  *   heapcheck=1       call malloc() at once: proves the heap guard stops the
  *                     image (exit 3) instead of allocating
+ *   soak=N            N answers in this boot (fw_soak.c): exit 0 only when
+ *                     all are right and no high-water mark moved after the
+ *                     first
  *
  * !!! The TLS entropy here is TEST-ONLY and predictable (test_entropy.h). !!!
  */
@@ -59,6 +62,7 @@
 #include "dripfeed/dripfeed.h"
 #include "drip_lwip_raw.h"
 #include "drip_tls.h"
+#include "fw_soak.h"
 
 /* ---- sizes (see README.md for the measured figures) ---------------------- */
 
@@ -464,7 +468,7 @@ int main(void)
     drip_request_t req;
     const drip_result_t *res;
     uint16_t port;
-    int rc, exit_code, disp_ok = 1;
+    int rc, exit_code, disp_ok = 1, soak_rc = 0;
     char speech[8] = "";
 
     board_init();
@@ -646,6 +650,10 @@ int main(void)
                   (unsigned)g_pcm.peak);
     } else {
         disp_ok = fw_display_finish(res, cmd) == 0; /* the panel's final frame */
+        if (arg_get(cmd, "soak", val, sizeof val) != NULL) {
+            soak_rc = fw_soak_run(&g_client, &ccfg, &req, val, g_run.crc, g_run.len, &g_run.hs_peak,
+                                  net_service);
+        }
     }
 
     drip_client_close(&g_client);
@@ -657,7 +665,7 @@ int main(void)
                                                                             : FW_EXIT_FAIL;
     } else {
         exit_code = (disp_ok && res->state == DRIP_STATE_COMPLETED && g_run.done_seen &&
-                     g_run.len > 0u && g_run.done_crc == g_run.crc && g_run.done_len == g_run.len)
+                     g_run.len > 0u && g_run.done_crc == g_run.crc && g_run.done_len == g_run.len && soak_rc == 0)
                         ? FW_EXIT_OK
                         : FW_EXIT_FAIL;
     }

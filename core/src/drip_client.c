@@ -284,7 +284,8 @@ static int retryable(const drip_client_t *c, int err)
 {
     const drip_result_t *r = &c->stream.result;
     const drip_http_head_t *hd = drip_stream_head(&c->stream);
-    if (err == DRIP_ERR_TLS_VERIFY || err == DRIP_ERR_CANCELLED || err == DRIP_ERR_ARG) {
+    if (err == DRIP_ERR_TLS_VERIFY || err == DRIP_ERR_TLS_EXPIRED ||
+        err == DRIP_ERR_TLS_NOT_YET_VALID || err == DRIP_ERR_CANCELLED || err == DRIP_ERR_ARG) {
         return 0;
     }
     if (r->state == DRIP_STATE_HTTP_ERROR) {

@@ -23,6 +23,9 @@ const char *drip_err_str(int err)
     case DRIP_ERR_CONNECT: return "transport: connection refused or unreachable";
     case DRIP_ERR_TLS: return "tls: handshake or record error";
     case DRIP_ERR_TLS_VERIFY: return "tls: certificate not trusted or wrong host name";
+    case DRIP_ERR_TLS_EXPIRED: return "tls: certificate expired";
+    case DRIP_ERR_TLS_NOT_YET_VALID: return "tls: certificate not valid yet";
+    case DRIP_ERR_TLS_TIME_UNKNOWN: return "tls: time not known, certificate dates not checked";
     case DRIP_ERR_HTTP_STATUS_LINE: return "http: malformed status line";
     case DRIP_ERR_HTTP_HEADER: return "http: malformed header line";
     case DRIP_ERR_HTTP_OBS_FOLD: return "http: obsolete header line folding";

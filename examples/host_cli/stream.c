@@ -755,7 +755,8 @@ static void put_tls_reason(const sapp_t *a, int code)
 
 static int is_tls_code(const sapp_t *a, int code)
 {
-    return a->tls != NULL && (code == DRIP_ERR_TLS || code == DRIP_ERR_TLS_VERIFY);
+    return a->tls != NULL && (code == DRIP_ERR_TLS || code == DRIP_ERR_TLS_VERIFY ||
+                              code == DRIP_ERR_TLS_EXPIRED || code == DRIP_ERR_TLS_NOT_YET_VALID);
 }
 
 static void s_on_error(void *user, const drip_error_t *e)

@@ -81,6 +81,7 @@ drip_err_t drip_https_setup(drip_https_core_t *k, drip_client_t *client,
 {
     drip_tls_cfg_t tc;
     drip_client_cfg_t cc;
+    drip_platform_t pl;
     drip_err_t e;
 
     if (k == NULL || client == NULL || cfg == NULL || tcp == NULL || platform == NULL ||
@@ -92,7 +93,14 @@ drip_err_t drip_https_setup(drip_https_core_t *k, drip_client_t *client,
     if (e != DRIP_OK) {
         return e;
     }
+    pl = *platform;
+    if (cfg->utc_s != NULL) {
+        pl.utc_s = cfg->utc_s; /* the board's SNTP/RTC clock */
+    }
+    platform = &pl;
     memset(&tc, 0, sizeof tc);
+    tc.warn = cfg->tls_warn;
+    tc.warn_ctx = cfg->user;
     tc.ca_pem_or_der = cfg->ca_pem_or_der;
     tc.ca_len = cfg->ca_len;
     tc.ca_file = cfg->ca_file;

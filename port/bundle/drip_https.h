@@ -82,7 +82,16 @@ typedef struct drip_https_cfg {
     /** passed to entropy as ctx */
     void *entropy_ctx;
     const drip_handlers_t *handlers; /**< must outlive the bundle */
-    void *user;                      /**< passed to every handler */
+    void *user;                      /**< passed to every handler and to tls_warn */
+    /** Optional wall clock for certificate dates (drip_platform_t::utc_s,
+     *  drip_tls.h "Certificate time"): seconds since 1970 UTC, < 0 while not
+     *  known (SNTP not synced). Called with ctx NULL. NULL: the port's own
+     *  (the POSIX bundle: the host clock; lwIP: none). */
+    int64_t (*utc_s)(void *ctx);
+    /** Optional: TLS warnings (drip_tls_cfg_t::warn), called with user:
+     *  DRIP_ERR_TLS_TIME_UNKNOWN once, when a chain was accepted without
+     *  its dates checked. */
+    void (*tls_warn)(void *user, drip_err_t code);
 } drip_https_cfg_t;
 
 /** The part both bundles share (every field private). */

@@ -51,6 +51,9 @@ enum { DRIP_SK_PH_CONNECT, DRIP_SK_PH_IO };
 static uint32_t DRIP_SK_NOW_MS(void *ctx);
 static void DRIP_SK_SLEEP_MS(void *ctx, uint32_t ms);
 static uint32_t DRIP_SK_RANDOM(void *ctx);
+#if defined(DRIP_SK_UTC_S)
+static int64_t DRIP_SK_UTC_S(void *ctx); /* optional: wall clock, -1 when not known */
+#endif
 /* Wait until fd is readable (or writable) or in error, at most what is left
  * of budget ms started at start. 1: ready (or in error: the next call
  * tells), 0: timed out, -1: errno says why. */
@@ -380,6 +383,11 @@ static drip_err_t drip_sk_platform(drip_platform_t *out)
         out->sleep_ms = DRIP_SK_SLEEP_MS;
         out->random = DRIP_SK_RANDOM;
         out->ctx = NULL;
+#if defined(DRIP_SK_UTC_S)
+        out->utc_s = DRIP_SK_UTC_S;
+#else
+        out->utc_s = NULL; /* no wall clock: the board supplies one (SNTP, RTC) */
+#endif
     }
     return rc;
 }

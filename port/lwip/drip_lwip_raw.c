@@ -557,6 +557,7 @@ drip_err_t drip_lwip_raw_platform(drip_lwip_raw_t *r, drip_platform_t *out)
         out->sleep_ms = raw_pl_sleep;
         out->random = raw_pl_random;
         out->ctx = r;
+        out->utc_s = NULL; /* no wall clock here: the board sets its SNTP/RTC hook */
     }
     return rc;
 }

@@ -33,6 +33,21 @@ enum { TLS_PH_SETUP, TLS_PH_CA, TLS_PH_HANDSHAKE, TLS_PH_IO };
 
 static const unsigned char TLS_PERS[] = "dripfeed-tls";
 
+/* The verify flags that are about validity dates alone. */
+#define TLS_DATE_FLAGS ((uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE))
+
+/* A conf_hook may install a verify callback on the config; drip_tls puts
+ * its own on the connection (which mbedTLS then prefers) and calls the
+ * hook's from there. mbedTLS has no getter: 3.x marks the field private
+ * (MBEDTLS_PRIVATE is its documented way to name it). */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define TLS_CONF_VRFY(c) ((c)->MBEDTLS_PRIVATE(f_vrfy))
+#define TLS_CONF_VRFY_CTX(c) ((c)->MBEDTLS_PRIVATE(p_vrfy))
+#else
+#define TLS_CONF_VRFY(c) ((c)->f_vrfy)
+#define TLS_CONF_VRFY_CTX(c) ((c)->p_vrfy)
+#endif
+
 /* ---- error translation: the one place an mbedTLS code becomes a drip_err_t */
 
 static int tls_is_alloc_failure(int ret)
@@ -100,10 +115,97 @@ static int tls_translate(drip_tls_t *t, int ret, int phase)
     } else {
         r = DRIP_ERR_TLS;
     }
+    if (r == DRIP_ERR_TLS_VERIFY && t->priv.verify_flags != 0u &&
+        (t->priv.verify_flags & ~TLS_DATE_FLAGS) == 0u) {
+        /* Only the dates are wrong: say which (any other fault wins). */
+        r = (t->priv.verify_flags & MBEDTLS_X509_BADCERT_EXPIRED) != 0u
+                ? DRIP_ERR_TLS_EXPIRED
+                : DRIP_ERR_TLS_NOT_YET_VALID;
+    }
     if (r < 0) {
         t->priv.last_err = r;
     }
     return r;
+}
+
+/* ---- certificate time ---------------------------------------------------- */
+
+/* Seconds since 1970-01-01 UTC (>= 0) -> broken-down UTC, without libc's
+ * gmtime (not on every board, not reentrant everywhere). Days to civil
+ * date: H. Hinnant's algorithm, proleptic Gregorian, exact for any t >= 0. */
+static void tls_utc_to_x509(int64_t t, mbedtls_x509_time *out)
+{
+    int64_t days = t / 86400, secs = t % 86400;
+    int64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    out->year = (int)(yoe + era * 400 + (m <= 2 ? 1 : 0));
+    out->mon = (int)m;
+    out->day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    out->hour = (int)(secs / 3600);
+    out->min = (int)(secs / 60 % 60);
+    out->sec = (int)(secs % 60);
+}
+
+/* <0, 0, >0 like strcmp, field by field. */
+static int tls_time_cmp(const mbedtls_x509_time *a, const mbedtls_x509_time *b)
+{
+    const int fa[6] = {a->year, a->mon, a->day, a->hour, a->min, a->sec};
+    const int fb[6] = {b->year, b->mon, b->day, b->hour, b->min, b->sec};
+    int i;
+    for (i = 0; i < 6; i++) {
+        if (fa[i] != fb[i]) {
+            return fa[i] < fb[i] ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Verify callback of every connection: mbedTLS calls it once per
+ * certificate of the chain (the trusted root included) with that
+ * certificate's flags. A conf_hook's own callback (ESP-IDF's bundle) runs
+ * first: it may clear NOT_TRUSTED, and with it every flag. Then the dates,
+ * see drip_tls.h "Certificate time".
+ */
+static int tls_vrfy(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    drip_tls_t *t = (drip_tls_t *)ctx;
+    int ret = 0;
+    uint8_t how;
+    t->priv.verified = 1; /* a certificate came: not a resumed session */
+    if (t->priv.hook_vrfy != NULL) {
+        ret = t->priv.hook_vrfy(t->priv.hook_vrfy_ctx, crt, depth, flags);
+    }
+    if (t->priv.platform.utc_s != NULL) {
+        int64_t now = t->priv.platform.utc_s(t->priv.platform.ctx);
+        *flags &= ~TLS_DATE_FLAGS; /* this clock, not mbedTLS's time() */
+        how = DRIP_TLS_TIME_UNCHECKED;
+        if (now >= 0) {
+            mbedtls_x509_time tm;
+            tls_utc_to_x509(now, &tm);
+            if (tls_time_cmp(&tm, &crt->valid_to) > 0) {
+                *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
+            }
+            if (tls_time_cmp(&tm, &crt->valid_from) < 0) {
+                *flags |= MBEDTLS_X509_BADCERT_FUTURE;
+            }
+            how = DRIP_TLS_TIME_PLATFORM;
+        }
+    } else {
+#if defined(MBEDTLS_HAVE_TIME_DATE)
+        how = DRIP_TLS_TIME_MBEDTLS;
+#else
+        how = DRIP_TLS_TIME_UNCHECKED;
+#endif
+    }
+    /* One unchecked certificate makes the chain unchecked. */
+    if (t->priv.time_state != DRIP_TLS_TIME_UNCHECKED) {
+        t->priv.time_state = how;
+    }
+    return ret;
 }
 
 /* ---- time budget of one operation ------------------------------------------ */
@@ -152,6 +254,9 @@ static int tls_bio_send(void *ctx, const unsigned char *buf, size_t len)
     const drip_transport_t *in = &t->priv.inner;
     int r = in->send(in->ctx, buf, len);
     if (r > 0) {
+        if (t->priv.state == TLS_ST_HANDSHAKE) {
+            t->priv.hs_tx += (uint32_t)r;
+        }
         return r;
     }
     if (r == DRIP_AGAIN || r == 0) {
@@ -172,6 +277,9 @@ static int tls_bio_recv(void *ctx, unsigned char *buf, size_t len)
     uint32_t wait = tls_budget_left(t);
     int r = in->recv(in->ctx, buf, len, wait);
     if (r >= 0) {
+        if (t->priv.state == TLS_ST_HANDSHAKE) {
+            t->priv.hs_rx += (uint32_t)r;
+        }
         return r; /* bytes, or 0: the peer closed (mbedTLS: CONN_EOF) */
     }
     if (r == DRIP_AGAIN) {
@@ -257,6 +365,70 @@ static void tls_record_verify(drip_tls_t *t)
     t->priv.verify_flags = (flags == 0xFFFFFFFFu) ? 0u : flags; /* -1: not known */
 }
 
+/* ---- session resumption ----------------------------------------------------- */
+
+#if DRIP_TLS_RESUME
+static void tls_forget_session(drip_tls_t *t)
+{
+    mbedtls_ssl_session_free(&t->priv.sess); /* frees the ticket and peer cert copy */
+    mbedtls_ssl_session_init(&t->priv.sess);
+    t->priv.have_sess = 0;
+}
+
+/* Keep the connection's session for the next connect to this host:port.
+ * 3.x exports a session once (then FEATURE_UNAVAILABLE until a new ticket):
+ * a failure keeps nothing, never a half copy. */
+static void tls_keep_session(drip_tls_t *t)
+{
+    if (t->priv.no_resume) {
+        return;
+    }
+    tls_forget_session(t);
+    if (mbedtls_ssl_get_session(&t->priv.ssl, &t->priv.sess) == 0) {
+        memcpy(t->priv.sess_host, t->priv.host, sizeof t->priv.host);
+        t->priv.sess_port = t->priv.port;
+        t->priv.have_sess = 1;
+    } else {
+        tls_forget_session(t);
+    }
+}
+
+/* Offer the kept session: only to the host name and port it came from. */
+static void tls_offer_session(drip_tls_t *t)
+{
+    t->priv.offered = 0;
+    if (!t->priv.have_sess || t->priv.no_resume || t->priv.sess_port != t->priv.port ||
+        strcmp(t->priv.sess_host, t->priv.host) != 0) {
+        return;
+    }
+    if (mbedtls_ssl_set_session(&t->priv.ssl, &t->priv.sess) == 0) {
+        t->priv.offered = 1;
+    } else {
+        tls_forget_session(t); /* e.g. a version this config no longer allows */
+    }
+}
+#else /* DRIP_TLS_RESUME == 0: every connect a full handshake */
+static void tls_forget_session(drip_tls_t *t)
+{
+    (void)t;
+}
+
+static void tls_keep_session(drip_tls_t *t)
+{
+    (void)t;
+}
+
+static void tls_offer_session(drip_tls_t *t)
+{
+    t->priv.offered = 0;
+}
+#endif
+
+static int tls_is_13(const drip_tls_t *t)
+{
+    return strcmp(mbedtls_ssl_get_version(&t->priv.ssl), "TLSv1.3") == 0;
+}
+
 /* TCP is up: new session on the same context, SNI + name check, BIO. */
 static int tls_start_session(drip_tls_t *t)
 {
@@ -277,6 +449,15 @@ static int tls_start_session(drip_tls_t *t)
     /* The config belongs to this context alone, and no handshake runs now. */
     mbedtls_ssl_conf_authmode(&t->priv.conf, authmode);
     mbedtls_ssl_set_bio(&t->priv.ssl, t, tls_bio_send, tls_bio_recv, NULL);
+    mbedtls_ssl_set_verify(&t->priv.ssl, tls_vrfy, t);
+    t->priv.time_state = DRIP_TLS_TIME_NONE;
+    t->priv.verified = 0;
+    t->priv.resumed = 0;
+    t->priv.hs_tx = t->priv.hs_rx = t->priv.hs_ms = 0;
+    if (tls_has_clock(t)) {
+        t->priv.hs_start = t->priv.platform.now_ms(t->priv.platform.ctx);
+    }
+    tls_offer_session(t);
     t->priv.state = TLS_ST_HANDSHAKE;
     return DRIP_OK;
 }
@@ -289,11 +470,36 @@ static int tls_handshake(drip_tls_t *t, uint32_t timeout_ms)
         if (ret == 0) {
             tls_record_verify(t);
             t->priv.state = TLS_ST_OPEN;
+            if (tls_has_clock(t)) {
+                t->priv.hs_ms = t->priv.platform.now_ms(t->priv.platform.ctx) - t->priv.hs_start;
+            }
+            /* Every full handshake verifies a certificate (VERIFY_REQUIRED,
+             * no PSK-only suites): none means the server took the session. */
+            t->priv.resumed = (uint8_t)(t->priv.offered && !t->priv.verified);
+            if (t->priv.resumed) {
+                t->priv.n_resumed++;
+            } else {
+                t->priv.n_full++;
+            }
+            if (!tls_is_13(t)) {
+                tls_keep_session(t); /* 1.3: the ticket comes later (tls_recv) */
+            } else if (!t->priv.resumed) {
+                tls_forget_session(t); /* never offer another server's ticket */
+            }
+            if (t->priv.time_state == DRIP_TLS_TIME_UNCHECKED && !t->priv.time_warned) {
+                t->priv.time_warned = 1;
+                if (t->priv.warn != NULL) {
+                    t->priv.warn(t->priv.warn_ctx, DRIP_ERR_TLS_TIME_UNKNOWN);
+                }
+            }
             return DRIP_OK;
         }
         tls_record_verify(t);
         r = tls_translate(t, ret, TLS_PH_HANDSHAKE);
         if (r != DRIP_AGAIN) {
+            if (t->priv.offered) {
+                tls_forget_session(t); /* the retry is a full handshake */
+            }
             return tls_abort(t, r);
         }
         if (tls_budget_left(t) == 0u) {
@@ -427,6 +633,11 @@ static int tls_recv(void *ctx, uint8_t *buf, size_t n, uint32_t timeout_ms)
             t->priv.state = TLS_ST_PEER_CLOSED;
             return 0;
         }
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            tls_keep_session(t); /* TLS 1.3: the newest ticket wins */
+        }
+#endif
         r = tls_translate(t, ret, TLS_PH_IO);
         if (r == 0) {
             t->priv.state = TLS_ST_PEER_CLOSED;
@@ -465,6 +676,9 @@ static void tls_close(void *ctx)
 static void tls_init_objects(drip_tls_t *t)
 {
     mbedtls_ssl_init(&t->priv.ssl);
+#if DRIP_TLS_RESUME
+    mbedtls_ssl_session_init(&t->priv.sess);
+#endif
     mbedtls_ssl_config_init(&t->priv.conf);
     mbedtls_x509_crt_init(&t->priv.ca);
     mbedtls_ctr_drbg_init(&t->priv.drbg);
@@ -476,6 +690,9 @@ static void tls_init_objects(drip_tls_t *t)
 static void tls_free_objects(drip_tls_t *t)
 {
     mbedtls_ssl_free(&t->priv.ssl);
+#if DRIP_TLS_RESUME
+    mbedtls_ssl_session_free(&t->priv.sess);
+#endif
     mbedtls_ssl_config_free(&t->priv.conf);
     mbedtls_x509_crt_free(&t->priv.ca);
     mbedtls_ctr_drbg_free(&t->priv.drbg);
@@ -569,6 +786,11 @@ static int tls_setup_steps(drip_tls_t *t, const drip_tls_cfg_t *cfg)
         mbedtls_ssl_conf_ca_chain(&t->priv.conf, &t->priv.ca, NULL);
     }
     mbedtls_ssl_conf_rng(&t->priv.conf, mbedtls_ctr_drbg_random, &t->priv.drbg);
+#if defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED)
+    /* 3.6.1+ drop TLS 1.3 tickets unless asked: tls_recv keeps them. */
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+        &t->priv.conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+#endif
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
     mbedtls_ssl_conf_min_tls_version(&t->priv.conf, MBEDTLS_SSL_VERSION_TLS1_2);
 #else
@@ -587,6 +809,8 @@ static int tls_setup_steps(drip_tls_t *t, const drip_tls_cfg_t *cfg)
      * Whatever authmode it set, the server is verified (connect relaxes
      * this only for the loopback exception, per connection). */
     mbedtls_ssl_conf_authmode(&t->priv.conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    t->priv.hook_vrfy = TLS_CONF_VRFY(&t->priv.conf);
+    t->priv.hook_vrfy_ctx = TLS_CONF_VRFY_CTX(&t->priv.conf);
     ret = mbedtls_ssl_setup(&t->priv.ssl, &t->priv.conf); /* allocates the I/O buffers */
     if (ret != 0) {
         return tls_translate(t, ret, TLS_PH_SETUP);
@@ -629,6 +853,9 @@ drip_err_t drip_tls_setup(drip_tls_t *tls, const drip_transport_t *inner,
         tls->priv.platform = *cfg->platform;
     }
     tls->priv.allow_loopback = (uint8_t)(cfg->allow_unverified_loopback != 0);
+    tls->priv.no_resume = (uint8_t)(cfg->no_resume != 0);
+    tls->priv.warn = cfg->warn;
+    tls->priv.warn_ctx = cfg->warn_ctx;
     tls->priv.state = TLS_ST_IDLE;
     tls->priv.is_setup = 1;
     return DRIP_OK;
@@ -675,6 +902,27 @@ drip_err_t drip_tls_last_error(const drip_tls_t *tls, int *mbedtls_code,
         *verify_flags = flags;
     }
     return (drip_err_t)err;
+}
+
+drip_err_t drip_tls_info(const drip_tls_t *tls, drip_tls_info_t *info)
+{
+    if (info == NULL) {
+        return DRIP_ERR_ARG;
+    }
+    memset(info, 0, sizeof *info);
+    if (tls == NULL) {
+        return DRIP_ERR_ARG;
+    }
+    info->time_checked = tls->priv.time_state;
+    info->offered = tls->priv.offered;
+    info->resumed = tls->priv.resumed;
+    info->session_kept = tls->priv.have_sess;
+    info->hs_tx = tls->priv.hs_tx;
+    info->hs_rx = tls->priv.hs_rx;
+    info->hs_ms = tls->priv.hs_ms;
+    info->full = tls->priv.n_full;
+    info->resumes = tls->priv.n_resumed;
+    return DRIP_OK;
 }
 
 /* ---- describe ------------------------------------------------------------------ */

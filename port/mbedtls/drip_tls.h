@@ -44,13 +44,57 @@
  * mbedTLS's business: point it at a static arena with
  * mbedtls_memory_buffer_alloc_init() on a board without a heap.
  *
+ * Certificate time: the validity dates of every certificate of the chain
+ * (leaf, intermediates, the trusted root) are checked against
+ * drip_platform_t::utc_s of cfg.platform, in a verify callback installed
+ * on the connection (a conf_hook's own verify callback runs first, so
+ * ESP-IDF's bundle keeps working and gets the dates checked too):
+ *  - utc_s set and the time known (>= 0): an expired certificate fails the
+ *    handshake with DRIP_ERR_TLS_EXPIRED, one not valid yet with
+ *    DRIP_ERR_TLS_NOT_YET_VALID (when that is the only fault; any other,
+ *    e.g. an untrusted CA as well, gives DRIP_ERR_TLS_VERIFY). This clock
+ *    wins over mbedTLS's own (its date flags are replaced).
+ *  - utc_s set, time not known (< 0, e.g. SNTP not synced yet): the dates
+ *    are NOT checked (mbedTLS's own date flags are cleared too: its time()
+ *    is no better on that board); everything else is (signature chain to
+ *    the CA, host name, key usage). Reported once per context through
+ *    cfg.warn (DRIP_ERR_TLS_TIME_UNKNOWN) and in drip_tls_info().
+ *  - no utc_s (or no platform): mbedTLS decides. Built with
+ *    MBEDTLS_HAVE_TIME_DATE (Debian's, the QEMU image's) it checks the dates
+ *    against its time() and the same two codes come out; without it the
+ *    dates are not checked, reported as above.
+ * Why refuse rather than warn when the time is known: an expired
+ * certificate may have a leaked key that is no longer revoked anywhere.
+ * Why accept when it is not: a board that must connect before it can learn
+ * the time (SNTP is not authenticated either) would otherwise never start.
+ *
+ * Session resumption: after a full handshake the session (TLS 1.2:
+ * session ID and ticket, from the handshake; TLS 1.3: the ticket the
+ * server sends after it, taken while recv reads) is kept in the context
+ * (mbedtls_ssl_get_session), and the next connect to the same host name
+ * AND port offers it (mbedtls_ssl_set_session): a ticket where the server
+ * gave one, else the session ID of the server's session cache. The server
+ * then skips the certificate and the key exchange (TLS 1.2: an abbreviated
+ * handshake; TLS 1.3: PSK with a fresh ECDHE). One session is kept: a
+ * connect to another host name or port never offers it, and a full
+ * handshake there replaces it. A server that does not take it answers with
+ * a full handshake (verified as always); a handshake that fails after
+ * offering a session drops it, so the retry is a full one. The session is
+ * kept in drip_tls_t (an mbedtls_ssl_session: fixed size); what it points
+ * to (the ticket, ~100-250 B, and with MBEDTLS_SSL_KEEP_PEER_CERTIFICATE a
+ * copy of the server's certificate, ~0.5-1.5 KB) comes from mbedtls_calloc
+ * like the rest of mbedTLS's state, once per kept session (replaced, not
+ * added). drip_tls_info() tells whether the last handshake resumed and
+ * its bytes and time; cfg.no_resume turns it off.
+ *
  * Transport return values (drip_transport.h):
  *  - connect: DRIP_OK; DRIP_AGAIN (timeout_ms == 0, poll mode: the inner
  *    connect is still in progress, or the handshake waits for the server;
  *    each call runs mbedtls_ssl_handshake() until it would wait and never
  *    waits itself; call again with the same host and port, or close()); DRIP_ERR_TLS_VERIFY (certificate
- *    not trusted, expired or for another host, no trust installed, or a
- *    verify callback refused the chain); DRIP_ERR_TLS (any other
+ *    not trusted or for another host, no trust installed, or a
+ *    verify callback refused the chain); DRIP_ERR_TLS_EXPIRED,
+ *    DRIP_ERR_TLS_NOT_YET_VALID (only the dates are wrong, see above); DRIP_ERR_TLS (any other
  *    handshake failure, alerts included); DRIP_ERR_TIMEOUT (handshake
  *    longer than timeout_ms); DRIP_ERR_CLOSED (peer closed during the
  *    handshake); the inner transport's own errors (DRIP_ERR_DNS,
@@ -118,6 +162,15 @@ extern "C" {
 #define DRIP_TLS_SEND_RETRIES 3
 #endif
 
+/** 1 (default): keep one session for resumption ("Session resumption"
+ *  above). RAM in drip_tls_t: an mbedtls_ssl_session + DRIP_TLS_HOST_MAX + 4
+ *  bytes (460 B on the Cortex-M4 image with its Mbed TLS 2.28 config), plus
+ *  the ticket and peer-certificate copy in mbedTLS's heap while a session is
+ *  kept. 0: compiled out, every connect is a full handshake. */
+#ifndef DRIP_TLS_RESUME
+#define DRIP_TLS_RESUME 1
+#endif
+
 #if DRIP_TLS_HOST_MAX < 16 || DRIP_TLS_HOST_MAX > 255
 #error "DRIP_TLS_HOST_MAX must be 16..255 (mbedTLS accepts host names up to 255 bytes)"
 #endif
@@ -183,7 +236,42 @@ typedef struct drip_tls_cfg {
     int (*conf_hook)(mbedtls_ssl_config *conf, void *ctx);
     /** passed to conf_hook as ctx (not owned) */
     void *conf_hook_ctx;
+    /** Optional: told about a condition that is not a failure. Today one
+     *  code: DRIP_ERR_TLS_TIME_UNKNOWN, once per context (the first
+     *  handshake that accepted a certificate chain without checking its
+     *  dates; see "Certificate time" above). Called from inside connect;
+     *  must not call back into this context. NULL: drip_tls_info() still
+     *  tells it (time_checked). */
+    void (*warn)(void *ctx, drip_err_t code);
+    void *warn_ctx;
+    /** 0 (default): resume the last session on a reconnect to the same host
+     *  and port (see "Session resumption" above). 1: every connect is a full
+     *  handshake (measurements; a server known to break on tickets). */
+    int no_resume;
 } drip_tls_cfg_t;
+
+/** How the dates of the last verified certificate chain were checked
+ *  (drip_tls_info_t::time_checked). */
+typedef enum drip_tls_time {
+    DRIP_TLS_TIME_NONE = 0,     /**< no chain verified yet (or a resumed session) */
+    DRIP_TLS_TIME_PLATFORM = 1, /**< against drip_platform_t::utc_s */
+    DRIP_TLS_TIME_MBEDTLS = 2,  /**< by mbedTLS itself (MBEDTLS_HAVE_TIME_DATE, its time()):
+                                     the platform has no utc_s hook */
+    DRIP_TLS_TIME_UNCHECKED = 3 /**< not checked: the time was not known */
+} drip_tls_time_t;
+
+/** What the last handshake did (drip_tls_info()). */
+typedef struct drip_tls_info {
+    uint8_t time_checked;  /**< drip_tls_time_t of the last verified chain */
+    uint8_t offered;       /**< the last handshake offered a kept session */
+    uint8_t resumed;       /**< ... and the server took it (no certificate was sent) */
+    uint8_t session_kept;  /**< a session is kept now, for session_host:port */
+    uint32_t hs_tx;        /**< bytes sent during the last handshake (TLS records) */
+    uint32_t hs_rx;        /**< bytes received during the last handshake */
+    uint32_t hs_ms;        /**< its wall time (0 without a platform clock) */
+    uint32_t full;         /**< full handshakes since setup */
+    uint32_t resumes;      /**< resumed handshakes since setup */
+} drip_tls_info_t;
 
 /** One TLS client connection. Caller-owned; every field is private. */
 typedef struct drip_tls {
@@ -211,6 +299,26 @@ typedef struct drip_tls {
         uint8_t allow_loopback_now;       /* ... and the current host is loopback */
         uint8_t send_stalled;             /* inner send returned DRIP_AGAIN */
         uint8_t err_src;                  /* mbedtls_err from mbedTLS, conf_hook or PSA */
+        uint8_t time_state;               /* drip_tls_time_t of the chain being verified */
+        uint8_t time_warned;              /* DRIP_ERR_TLS_TIME_UNKNOWN told once */
+        /* verify callback a conf_hook installed: called first, then dates */
+        int (*hook_vrfy)(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
+        void *hook_vrfy_ctx;
+        void (*warn)(void *ctx, drip_err_t code);
+        void *warn_ctx;
+#if DRIP_TLS_RESUME
+        /* session resumption: one kept session, for sess_host:sess_port */
+        mbedtls_ssl_session sess;
+        char sess_host[DRIP_TLS_HOST_MAX + 1];
+        uint16_t sess_port;
+#endif
+        uint8_t have_sess;
+        uint8_t no_resume;                /* cfg.no_resume */
+        uint8_t offered;                  /* this handshake offered sess */
+        uint8_t verified;                 /* this handshake verified a chain */
+        uint8_t resumed;                  /* the last handshake was resumed */
+        uint32_t hs_tx, hs_rx, hs_start, hs_ms;
+        uint32_t n_full, n_resumed;
     } priv;
 } drip_tls_t;
 
@@ -264,6 +372,13 @@ void drip_tls_free(drip_tls_t *tls);
  */
 drip_err_t drip_tls_last_error(const drip_tls_t *tls, int *mbedtls_code,
                                uint32_t *verify_flags);
+
+/**
+ * @brief What the last handshake did.
+ * @param[out] info  filled (zeros for NULL @p tls)
+ * @return DRIP_OK or DRIP_ERR_ARG (@p info NULL).
+ */
+drip_err_t drip_tls_info(const drip_tls_t *tls, drip_tls_info_t *info);
 
 /**
  * @brief Short text of the last failure, e.g.

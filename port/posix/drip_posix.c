@@ -54,6 +54,7 @@ enum { DRIP_POSIX_CLOSED = 0, DRIP_POSIX_OPEN = 1, DRIP_POSIX_CONNECTING = 2 };
 #define DRIP_SK_NOW_MS posix_now_ms
 #define DRIP_SK_SLEEP_MS posix_sleep_ms
 #define DRIP_SK_RANDOM posix_random
+#define DRIP_SK_UTC_S posix_utc_s
 #define DRIP_SK_WAIT posix_wait
 #define DRIP_SK_SETUP posix_set_flags
 #include "../common/drip_sockets_impl.h"
@@ -69,6 +70,18 @@ static uint32_t posix_now_ms(void *ctx)
         ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
     }
     return (uint32_t)ms; /* wraps every ~49 days: callers subtract */
+}
+
+/* The host's wall clock; "not known" while it reads before
+ * DRIP_UTC_MIN_VALID (a board-like host that booted without an RTC). */
+static int64_t posix_utc_s(void *ctx)
+{
+    struct timespec ts;
+    (void)ctx;
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || (int64_t)ts.tv_sec < DRIP_UTC_MIN_VALID) {
+        return -1;
+    }
+    return (int64_t)ts.tv_sec;
 }
 
 static void posix_sleep_ms(void *ctx, uint32_t ms)

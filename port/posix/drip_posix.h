@@ -89,7 +89,9 @@ drip_err_t drip_posix_transport(drip_posix_t *p, drip_transport_t *out);
 
 /**
  * @brief Fill the platform hooks: CLOCK_MONOTONIC milliseconds, nanosleep,
- *        getrandom() (Linux) or /dev/urandom, ctx = NULL.
+ *        getrandom() (Linux) or /dev/urandom, the wall clock
+ *        (CLOCK_REALTIME seconds for utc_s; -1, not known, while it reads
+ *        before DRIP_UTC_MIN_VALID), ctx = NULL.
  * @return DRIP_OK or DRIP_ERR_ARG.
  */
 drip_err_t drip_posix_platform(drip_platform_t *out);

@@ -276,7 +276,7 @@ def c_progress(c):
     check(rc == 0 and "waiting" not in err, err)  # a quick answer: no progress line
 
 
-def tls_case(port_attr, ca, reason):
+def tls_case(port_attr, ca, reason, code=-16):
     def run(c):
         rc, out, err, _ = c.stream(["--retries", "0", "x"], port=getattr(c, port_attr).port if port_attr else None,
                                    ca=ca)
@@ -284,7 +284,7 @@ def tls_case(port_attr, ca, reason):
         check(rc == 1 and status_of(err).get("state") == "failed", (rc, err))
         check(len(errs) == 1 and errs[0].startswith(f"dripfeed: error: tls: certificate of localhost refused: {reason} ("),
               errs)
-        check("(mbedtls -0x2700" in errs[0] and errs[0].endswith(" (-16)"), errs)
+        check("(mbedtls -0x2700" in errs[0] and errs[0].endswith(f" ({code})"), errs)
     return run
 
 
@@ -413,7 +413,7 @@ CASES = [
     ("--temperature 0.7 in the body", c_temperature),
     ("notice before each retry", c_retry_notice),
     ("progress line while the first event is slow", c_progress),
-    ("TLS: expired certificate, the reason", tls_case("expired", "ca.pem", "The certificate validity has expired")),
+    ("TLS: expired certificate, the reason", tls_case("expired", "ca.pem", "The certificate validity has expired", -17)),
     ("TLS: wrong host name, the reason",
      tls_case("wronghost", "ca.pem", "The certificate Common Name (CN) does not match with the expected CN")),
     ("TLS: wrong CA, the reason",

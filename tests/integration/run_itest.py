@@ -315,7 +315,7 @@ def s_wrong_host(c):
 
 def s_expired(c):
     rc, out, err, st, _ = c.run(["x"], port=c.expired.port)
-    check(rc == 1 and err_code(st, "transport") == -16, st)
+    check(rc == 1 and err_code(st, "transport") == -17, st)  # DRIP_ERR_TLS_EXPIRED
 
 
 def s_refused(c):

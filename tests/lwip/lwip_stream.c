@@ -8,6 +8,12 @@
  *               --ca FILE [--map HOST=IP] [--header 'N: v']... [--retries N]
  *               [--connect-timeout S] [--first-event-timeout S] [--idle-timeout S]
  *               [--total-timeout S] PROMPT
+ *   lwip_stream ... --soak N SEED TEXT_FILE BG_TEXT_FILE x
+ *
+ * --soak: instead of one answer, the soak loop of tests/soak/soak_run.c (N
+ * answers through this one client with seeded faults, each checked; its
+ * own X-Drip-* headers replace --header); exit 0 when nothing was wrong and
+ * nothing grew. tests/lwip/run_lwip_test.py --soak N runs it.
  *
  * Text goes to stdout as it arrives; the final line on stderr is the one
  * `dripfeed stream` prints ("dripfeed: state=... http=... error=N(...)
@@ -35,6 +41,7 @@
 #include "dripfeed/dripfeed.h"
 #include "drip_lwip_sockets.h"
 #include "drip_tls.h"
+#include "../soak/soak_run.h"
 
 #define MAX_HEADERS 8
 
@@ -241,10 +248,13 @@ int main(int argc, char **argv)
     uint16_t port = 0;
     int retries = 0, i;
     uint32_t connect_ms = 5000, first_ms = 0, idle_ms = 0, total_ms = 60000;
+    soak_cfg_t soak;
+    drip_header_t soak_hdr[SOAK_NHEADERS];
     FILE *f;
     drip_state_t st;
 
     memset(&cfg, 0, sizeof cfg);
+    memset(&soak, 0, sizeof soak);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (a[0] != '-') {
@@ -290,6 +300,14 @@ int main(int argc, char **argv)
             }
             hdrs[nhdrs++].value = colon;
             n += nl + 1u;
+        } else if (strcmp(a, "--soak") == 0) {
+            if (i + 3 >= argc) {
+                return usage();
+            }
+            soak.n = atol(v);
+            soak.seed = (uint64_t)atoll(argv[++i]);
+            soak.text = soak_slurp(argv[++i], &soak.text_n);
+            soak.bg = soak_slurp(argv[++i], &soak.bg_n);
         } else if (strcmp(a, "--retries") == 0) {
             retries = atoi(v);
         } else if (strcmp(a, "--connect-timeout") == 0) {
@@ -366,9 +384,31 @@ int main(int argc, char **argv)
     cfg.idle_timeout_ms = idle_ms != 0u ? idle_ms : DRIP_TIMEOUT_NONE;
     cfg.total_timeout_ms = total_ms != 0u ? total_ms : DRIP_TIMEOUT_NONE;
     cfg.max_retries = (uint8_t)retries;
+    if (soak.n > 0) {
+        soak_headers(soak_hdr);
+        cfg.endpoint.headers = soak_hdr;
+        cfg.endpoint.nheaders = SOAK_NHEADERS;
+        cfg.stream.handlers = &soak_handlers;
+        cfg.on_retry = soak_on_retry;
+        soak_platform(&pl, &cfg.platform);
+        cfg.max_retries = 2;
+        cfg.max_resumes = 2;
+    }
     if (drip_client_init(&client, &cfg) != DRIP_OK) {
         fputs("lwip_stream: bad configuration\n", stderr);
         return 2;
+    }
+    if (soak.n > 0) {
+        int rc;
+        soak.client = &client;
+        soak.tls = &tls;
+        soak.real = &pl;
+        soak.label = "soak lwip";
+        soak.conn_not_fd = 1;
+        rc = soak_run(&soak);
+        drip_client_close(&client);
+        sys_msleep(50);
+        _Exit(rc);
     }
     memset(&req, 0, sizeof req);
     req.model = "gpt-4o-mini";

@@ -3,6 +3,12 @@
 """CTest `lwip_netns`: port/lwip sockets on Debian's lwIP, over TLS, in a network namespace.
 
 Usage: run_lwip_test.py LWIP_STREAM [--only NAME] [--keep-going]
+       run_lwip_test.py LWIP_STREAM --soak N [--seed S]
+
+--soak N: instead of the scenarios, N answers through one lwIP client with seeded faults
+(tests/soak/soak_run.c via lwip_stream --soak; `make soak` runs 1000), heap counted by
+soak_heap_peak.so next to lwip_stream (Debian's lwIP takes its pools from malloc, so the heap
+in use covers lwIP's pools and mbedTLS); its last line and exit status are the result.
 
 What it does, every time from scratch:
   1. creates a network namespace `drip-lwip-PID` with a TAP device `dtap0` (10.77.0.1/24 on the
@@ -448,6 +454,39 @@ SCENARIOS = [
 ]
 
 
+def soak_expected(work):
+    """The texts the soak expects (the transcripts' output_text deltas)."""
+    out = []
+    for name in ("responses-text-gpt52", "responses-background"):
+        text = []
+        with open(os.path.join(TRANSCRIPTS, name + ".sse"), encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("data:"):
+                    try:
+                        ev = json.loads(line[5:])
+                    except ValueError:
+                        continue
+                    if isinstance(ev, dict) and ev.get("type") == "response.output_text.delta":
+                        text.append(ev["delta"])
+        path = os.path.join(work, name + ".txt")
+        with open(path, "wb") as f:
+            f.write("".join(text).encode())
+        out.append(path)
+    return out
+
+
+def run_soak(ctx, work, n, seed):
+    text, bg = soak_expected(work)
+    preload = os.path.join(os.path.dirname(ctx.binary), "soak_heap_peak.so")
+    url = f"https://{HOST}:{ctx.main.port}/v1"
+    cmd = ["env", f"LD_PRELOAD={preload}", ctx.binary, "--tap", TAP, "--ip", LWIP_IP, "--netmask",
+           "255.255.255.0", "--gw", SRV_IP, "--url", url, "--map", f"{HOST}={SRV_IP}",
+           "--ca", os.path.join(ctx.certs, "ca.pem"), "--idle-timeout", "5",
+           "--soak", str(n), str(seed), text, bg, "x"]
+    p = subprocess.run(ctx.ns.wrap(cmd), timeout=3600)
+    return p.returncode
+
+
 def on_signal(signum, frame):
     raise SystemExit(128 + signum)   # unwinds through the finally blocks: namespace removed
 
@@ -456,6 +495,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("lwip_stream")
     ap.add_argument("--only")
+    ap.add_argument("--soak", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
     for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(s, on_signal)
@@ -479,7 +520,10 @@ def main():
         ctx = Ctx(binary, ns, certs, main_srv, wh)
         print(f"netns {ns.name}: {TAP} {SRV_IP}/24 mtu {TAP_MTU} (Linux), lwIP {LWIP_IP}; "
               f"server https://{HOST}:{main_srv.port}", flush=True)
-        for name, fn in SCENARIOS:
+        if a.soak > 0:
+            rc = run_soak(ctx, work, a.soak, a.seed)
+            passed, failed = (1, 0) if rc == 0 else (0, 1)
+        for name, fn in (SCENARIOS if a.soak == 0 else []):
             if a.only and a.only not in name:
                 continue
             try:

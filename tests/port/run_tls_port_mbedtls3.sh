@@ -42,7 +42,7 @@ cmake -S "$ROOT" -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DDRIP_MBEDTLS_ROOT="$MBEDTLS3_PREFIX" >"$base/dripfeed-cmake.log" 2>&1 \
     || { cat "$base/dripfeed-cmake.log"; fail "cmake configure against mbedTLS 3"; }
 # -Werror: a warning in core, a port or the test against 3.6 fails here.
-cmake --build "$out" -j "${JOBS:-2}" --target test_tls_port dripfeed \
+cmake --build "$out" -j "${JOBS:-2}" --target test_tls_port dripfeed tls_probe \
     || fail "build against mbedTLS 3"
 
 # The mbedTLS headers the compiler actually read.

@@ -12,8 +12,11 @@
 #   srv.pem           CN=localhost, SAN DNS:localhost + IP:127.0.0.1, from ca
 #   ca2.pem           an unrelated CA (the "wrong CA")
 #   wrong.pem         CN/SAN wrong.example, from ca (the "wrong host")
-# Two servers listen on 127.0.0.1 ports the kernel picks (no race); both
-# are stopped whatever happens.
+#   expired.pem       like srv.pem, valid 2020-01-01 .. 2020-01-02 only
+#   future.pem        like srv.pem, valid 2099-01-01 .. 2100-01-01 only
+# Servers listen on 127.0.0.1 ports the kernel picks (no race); all are
+# stopped whatever happens. The test gets the first two as arguments, the
+# date ones as DRIP_TLS_EXPIRED_PORT / DRIP_TLS_FUTURE_PORT.
 # Exit: the test's status; 77 (skipped) when openssl is missing.
 set -euo pipefail
 
@@ -85,6 +88,33 @@ make_leaf srv "/CN=localhost" srv.ext
 make_leaf wrong "/CN=wrong.example" wrong.ext
 openssl x509 -in ca.pem -outform DER -out ca.der
 
+# Leaves with explicit dates: `openssl ca -startdate/-enddate` (OpenSSL 1.1.1
+# and 3.x; `x509 -not_before` only exists from 3.4 on).
+mkdir -p cadb/new
+: > cadb/index.txt
+openssl rand -hex 8 > cadb/serial
+cat > ca.cnf <<EOF
+[ca]
+default_ca = tca
+[tca]
+database = $work/cadb/index.txt
+new_certs_dir = $work/cadb/new
+serial = $work/cadb/serial
+default_md = sha256
+policy = any
+unique_subject = no
+copy_extensions = none
+[any]
+commonName = supplied
+EOF
+make_dated() { # name startdate enddate
+  openssl req -config req.cnf -new $ec -keyout "$1.key" -out "$1.csr" -subj "/CN=localhost" 2>/dev/null
+  openssl ca -config ca.cnf -batch -notext -cert ca.pem -keyfile ca.key -startdate "$2" \
+    -enddate "$3" -extfile srv.ext -in "$1.csr" -out "$1.pem" 2>/dev/null
+}
+make_dated expired 20200101000000Z 20200102000000Z
+make_dated future 20990101000000Z 21000101000000Z
+
 # Start `openssl s_server -www` on 127.0.0.1:0; sets $port to the port it got.
 # (No command substitution: the server must be our child, for cleanup.)
 start_server() { # cert key log
@@ -104,7 +134,10 @@ start_server() { # cert key log
 }
 start_server srv.pem srv.key good.log; good_port=$port
 start_server wrong.pem wrong.key wrong.log; wrong_port=$port
-echo "servers: good 127.0.0.1:$good_port, wrong host 127.0.0.1:$wrong_port"
+start_server expired.pem expired.key expired.log; export DRIP_TLS_EXPIRED_PORT=$port
+start_server future.pem future.key future.log; export DRIP_TLS_FUTURE_PORT=$port
+echo "servers: good 127.0.0.1:$good_port, wrong host 127.0.0.1:$wrong_port," \
+     "expired :$DRIP_TLS_EXPIRED_PORT, not yet valid :$DRIP_TLS_FUTURE_PORT"
 
 # In the background + wait: a signal then runs the traps at once (bash defers
 # them until a foreground child ends), and cleanup stops the test too.

@@ -539,6 +539,363 @@ static void test_tls_wrong_host(void **state)
     client_free(c);
 }
 
+/* ---- certificate time (drip_tls.h "Certificate time") ----------------------- */
+
+static uint16_t g_expired_port, g_future_port; /* DRIP_TLS_EXPIRED_PORT / _FUTURE_PORT */
+static int64_t g_fake_utc;
+static int g_warns, g_warn_code;
+
+static int64_t fake_utc(void *ctx)
+{
+    (void)ctx;
+    return g_fake_utc;
+}
+
+static void count_warn(void *ctx, drip_err_t code)
+{
+    (void)ctx;
+    g_warns++;
+    g_warn_code = (int)code;
+}
+
+#define NEED_DATED() \
+    do { \
+        if (g_dir == NULL || g_expired_port == 0u || g_future_port == 0u) { \
+            skip(); \
+        } \
+    } while (0)
+
+static int setup_timed(client_t *c, const drip_platform_t *plat)
+{
+    drip_tls_cfg_t cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.ca_pem_or_der = g_ca;
+    cfg.ca_len = g_ca_len;
+    cfg.platform = plat;
+    cfg.warn = count_warn;
+    g_warns = 0;
+    g_warn_code = 0;
+    return client_setup_cfg(c, &cfg);
+}
+
+static void expect_dates(client_t *c, uint16_t port, int want, uint32_t flag, int how)
+{
+    uint32_t flags = 0;
+    drip_tls_info_t info;
+    int code = 0;
+    char text[512];
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", port, 5000), want);
+    assert_int_equal(drip_tls_last_error(&c->tls, &code, &flags), want);
+    assert_int_equal(code, MBEDTLS_ERR_X509_CERT_VERIFY_FAILED);
+    assert_int_equal(flags, flag); /* the dates, and nothing else */
+    assert_int_equal(drip_tls_info(&c->tls, &info), DRIP_OK);
+    assert_int_equal(info.time_checked, how);
+    drip_tls_describe(&c->tls, text, sizeof text);
+    print_message("  describe: %s\n", text);
+    assert_non_null(strstr(text, flag == MBEDTLS_X509_BADCERT_EXPIRED ? "expired" : "future"));
+}
+
+/* The host clock (posix platform): expired and not-yet-valid leaves are
+ * refused with their own codes, never retried as a plain TLS error. */
+static void test_tls_time_host_clock(void **state)
+{
+    client_t *c = client_new();
+    drip_tls_info_t info;
+    (void)state;
+    NEED_DATED();
+    assert_non_null(g_plat.utc_s);
+    assert_true(g_plat.utc_s(g_plat.ctx) >= DRIP_UTC_MIN_VALID);
+    assert_int_equal(setup_timed(c, &g_plat), DRIP_OK);
+    expect_dates(c, g_expired_port, DRIP_ERR_TLS_EXPIRED, MBEDTLS_X509_BADCERT_EXPIRED,
+                 DRIP_TLS_TIME_PLATFORM);
+    expect_dates(c, g_future_port, DRIP_ERR_TLS_NOT_YET_VALID, MBEDTLS_X509_BADCERT_FUTURE,
+                 DRIP_TLS_TIME_PLATFORM);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    assert_int_equal(drip_tls_info(&c->tls, &info), DRIP_OK);
+    assert_int_equal(info.time_checked, DRIP_TLS_TIME_PLATFORM);
+    c->t.close(c->t.ctx);
+    assert_int_equal(g_warns, 0);
+    assert_string_equal(drip_err_str(DRIP_ERR_TLS_EXPIRED), "tls: certificate expired");
+    client_free(c);
+}
+
+/* The platform's clock is the one used, not mbedTLS's time(): with it set
+ * to 2100 the good server's certificate has expired, with it set to 2020
+ * (before the test CA was made) it is not valid yet. */
+static void test_tls_time_platform_wins(void **state)
+{
+    client_t *c = client_new();
+    drip_platform_t p = g_plat;
+    (void)state;
+    NEED_DATED();
+    p.utc_s = fake_utc;
+    assert_int_equal(setup_timed(c, &p), DRIP_OK);
+    g_fake_utc = 4102444800 + 86400 * 180; /* 2100-06-30 */
+    expect_dates(c, g_good_port, DRIP_ERR_TLS_EXPIRED, MBEDTLS_X509_BADCERT_EXPIRED,
+                 DRIP_TLS_TIME_PLATFORM);
+    g_fake_utc = 1577880000; /* 2020-01-01 12:00: the expired leaf's day, before the CA */
+    expect_dates(c, g_good_port, DRIP_ERR_TLS_NOT_YET_VALID, MBEDTLS_X509_BADCERT_FUTURE,
+                 DRIP_TLS_TIME_PLATFORM);
+    g_fake_utc = g_plat.utc_s(g_plat.ctx); /* now: accepted */
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_good_port, 5000), DRIP_OK);
+    c->t.close(c->t.ctx);
+    assert_int_equal(g_warns, 0);
+    client_free(c);
+}
+
+/* Time not known (utc_s < 0: SNTP not synced yet): the dates are not
+ * checked, everything else still is, and the warning comes once. */
+static void test_tls_time_unknown(void **state)
+{
+    client_t *c = client_new();
+    drip_platform_t p = g_plat;
+    drip_tls_info_t info;
+    uint32_t flags = 0;
+    (void)state;
+    NEED_DATED();
+    p.utc_s = fake_utc;
+    g_fake_utc = -1;
+    assert_int_equal(setup_timed(c, &p), DRIP_OK);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_expired_port, 5000), DRIP_OK);
+    assert_int_equal(drip_tls_info(&c->tls, &info), DRIP_OK);
+    assert_int_equal(info.time_checked, DRIP_TLS_TIME_UNCHECKED);
+    assert_int_equal(g_warns, 1);
+    assert_int_equal(g_warn_code, DRIP_ERR_TLS_TIME_UNKNOWN);
+    c->t.close(c->t.ctx);
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_future_port, 5000), DRIP_OK);
+    c->t.close(c->t.ctx);
+    assert_int_equal(g_warns, 1); /* once per context */
+    /* The rest is still checked: another host name is refused. */
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_wrong_port, 5000), DRIP_ERR_TLS_VERIFY);
+    drip_tls_last_error(&c->tls, NULL, &flags);
+    assert_true((flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) != 0);
+    client_free(c);
+
+    /* No utc_s at all: mbedTLS's own clock decides when it has one. */
+    p.utc_s = NULL;
+    c = client_new();
+    assert_int_equal(setup_timed(c, &p), DRIP_OK);
+#if defined(MBEDTLS_HAVE_TIME_DATE)
+    expect_dates(c, g_expired_port, DRIP_ERR_TLS_EXPIRED, MBEDTLS_X509_BADCERT_EXPIRED,
+                 DRIP_TLS_TIME_MBEDTLS);
+    assert_int_equal(g_warns, 0);
+#else
+    assert_int_equal(c->t.connect(c->t.ctx, "localhost", g_expired_port, 5000), DRIP_OK);
+    assert_int_equal(g_warns, 1);
+#endif
+    client_free(c);
+}
+
+/* ---- session resumption ------------------------------------------------------ */
+
+/* An inner transport around posix that keeps the first send of each
+ * connection (the ClientHello) and counts the bytes both ways. */
+typedef struct {
+    drip_posix_t tcp;
+    drip_transport_t in;
+    uint8_t hello[4096];
+    size_t hello_n;
+    uint32_t tx, rx;
+} rec_t;
+static rec_t g_rec;
+
+static int rec_connect(void *ctx, const char *host, uint16_t port, uint32_t ms)
+{
+    rec_t *r = ctx;
+    r->hello_n = 0;
+    r->tx = r->rx = 0;
+    return r->in.connect(r->in.ctx, host, port, ms);
+}
+
+static int rec_send(void *ctx, const uint8_t *p, size_t n)
+{
+    rec_t *r = ctx;
+    int got = r->in.send(r->in.ctx, p, n);
+    if (got > 0) {
+        if (r->tx == 0u) {
+            r->hello_n = (size_t)got < sizeof r->hello ? (size_t)got : sizeof r->hello;
+            memcpy(r->hello, p, r->hello_n);
+        }
+        r->tx += (uint32_t)got;
+    }
+    return got;
+}
+
+static int rec_recv(void *ctx, uint8_t *p, size_t n, uint32_t ms)
+{
+    rec_t *r = ctx;
+    int got = r->in.recv(r->in.ctx, p, n, ms);
+    if (got > 0) {
+        r->rx += (uint32_t)got;
+    }
+    return got;
+}
+
+static void rec_close(void *ctx)
+{
+    rec_t *r = ctx;
+    r->in.close(r->in.ctx);
+}
+
+static size_t be16(const uint8_t *p)
+{
+    return (size_t)p[0] << 8 | p[1];
+}
+
+/* Does the recorded ClientHello offer a session? A non-empty
+ * session_ticket extension (35, TLS 1.2) or a pre_shared_key one (41,
+ * TLS 1.3). The session ID is not looked at: 3.x in TLS 1.3 middlebox
+ * compatibility mode sends a random one every time. -1: not a ClientHello. */
+static int hello_offers(const uint8_t *p, size_t n)
+{
+    size_t i = 5 + 4 + 2 + 32, end;
+    if (n < i + 1 || p[0] != 22 || p[5] != 1) {
+        return -1;
+    }
+    i += 1 + p[i];                 /* session id */
+    if (i + 2 > n) {
+        return -1;
+    }
+    i += 2 + be16(p + i);          /* cipher suites */
+    if (i + 1 > n) {
+        return -1;
+    }
+    i += 1 + p[i];                 /* compression */
+    if (i + 2 > n) {
+        return -1;
+    }
+    end = i + 2 + be16(p + i);
+    i += 2;
+    if (end > n) {
+        return -1;
+    }
+    while (i + 4 <= end) {
+        size_t type = be16(p + i), len = be16(p + i + 2);
+        if ((type == 35u && len > 0u) || type == 41u) {
+            return 1;
+        }
+        i += 4 + len;
+    }
+    return 0;
+}
+
+static int rec_setup(client_t *c, int no_resume)
+{
+    drip_tls_cfg_t cfg;
+    drip_transport_t rt;
+    memset(&g_rec, 0, sizeof g_rec);
+    drip_posix_init(&g_rec.tcp);
+    drip_posix_transport(&g_rec.tcp, &g_rec.in);
+    rt.connect = rec_connect;
+    rt.send = rec_send;
+    rt.recv = rec_recv;
+    rt.close = rec_close;
+    rt.ctx = &g_rec;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.ca_pem_or_der = g_ca;
+    cfg.ca_len = g_ca_len;
+    cfg.platform = &g_plat;
+    cfg.no_resume = no_resume;
+    drip_tls_init(&c->tls);
+    assert_int_equal(drip_tls_setup(&c->tls, &rt, &cfg), DRIP_OK);
+    return drip_tls_transport(&c->tls, &c->t);
+}
+
+/* One GET on a new connection to host; the info of its handshake. */
+static int get_once(client_t *c, const char *host, drip_tls_info_t *info)
+{
+    static char resp[32768];
+    int r = c->t.connect(c->t.ctx, host, g_good_port, 5000);
+    assert_int_equal(drip_tls_info(&c->tls, info), DRIP_OK);
+    if (r == DRIP_OK) {
+        /* reads the whole answer: TLS 1.3 tickets arrive on the way */
+        assert_true(http_get(&c->t, resp, sizeof resp) > 16);
+        assert_memory_equal(resp, "HTTP/1.0 200 ok\r\n", 17);
+    }
+    c->t.close(c->t.ctx);
+    return r;
+}
+
+static void test_tls_resume(void **state)
+{
+    client_t *c = client_new();
+    drip_tls_info_t full, res, other, again;
+    int r;
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(rec_setup(c, 0), DRIP_OK);
+    assert_int_equal(get_once(c, "localhost", &full), DRIP_OK);
+    assert_int_equal(hello_offers(g_rec.hello, g_rec.hello_n), 0);
+    assert_false(full.offered);
+    assert_false(full.resumed);
+    assert_true(full.session_kept || drip_tls_info(&c->tls, &full) == DRIP_OK);
+    assert_int_equal(drip_tls_info(&c->tls, &full), DRIP_OK);
+    assert_true(full.session_kept); /* after the answer: the 1.3 ticket too */
+
+    assert_int_equal(get_once(c, "localhost", &res), DRIP_OK);
+    assert_int_equal(hello_offers(g_rec.hello, g_rec.hello_n), 1);
+    assert_true(res.offered);
+    assert_true(res.resumed); /* no certificate: s_server took it */
+    assert_int_equal(res.time_checked, DRIP_TLS_TIME_NONE);
+    print_message("  handshake %s: full %u B out + %u B in, %u ms; resumed %u B out + %u B in, %u ms\n",
+                  mbedtls_ssl_get_version(&c->tls.priv.ssl), (unsigned)full.hs_tx,
+                  (unsigned)full.hs_rx, (unsigned)full.hs_ms, (unsigned)res.hs_tx,
+                  (unsigned)res.hs_rx, (unsigned)res.hs_ms);
+    assert_true(res.hs_rx * 2u < full.hs_rx); /* the certificate is not sent again */
+    assert_int_equal(res.full, 1);
+    assert_int_equal(res.resumes, 1);
+
+    /* Another host name (same server, same port): the ticket is not offered.
+     * (2.28 does not match IP SANs: then the name check refuses it.) */
+    r = get_once(c, "127.0.0.1", &other);
+    assert_true(r == DRIP_OK || r == DRIP_ERR_TLS_VERIFY);
+    assert_int_equal(hello_offers(g_rec.hello, g_rec.hello_n), 0);
+    assert_false(other.offered);
+    assert_false(other.resumed);
+
+    /* A ticket the server cannot read: it answers with a full handshake. */
+    assert_int_equal(get_once(c, "localhost", &again), DRIP_OK); /* keep a session again */
+    assert_int_equal(drip_tls_info(&c->tls, &again), DRIP_OK);
+    assert_true(again.session_kept);
+    {
+        mbedtls_ssl_session *ss = &c->tls.priv.sess;
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+        unsigned char *tk = ss->MBEDTLS_PRIVATE(ticket);
+        size_t tl = ss->MBEDTLS_PRIVATE(ticket_len);
+#else
+        unsigned char *tk = ss->ticket;
+        size_t tl = ss->ticket_len;
+        memset(ss->id, 0x5a, sizeof ss->id); /* no session-ID resumption either */
+#endif
+        assert_non_null(tk);
+        assert_true(tl > 16u);
+        memset(tk, 0xa5, tl);
+    }
+    assert_int_equal(get_once(c, "localhost", &again), DRIP_OK);
+    assert_true(again.offered);
+    assert_false(again.resumed);
+    assert_int_equal(again.time_checked, DRIP_TLS_TIME_PLATFORM); /* verified again */
+    assert_int_equal(get_once(c, "localhost", &again), DRIP_OK); /* its new session works */
+    assert_true(again.resumed);
+    client_free(c);
+}
+
+static void test_tls_no_resume(void **state)
+{
+    client_t *c = client_new();
+    drip_tls_info_t info;
+    (void)state;
+    NEED_SERVER();
+    assert_int_equal(rec_setup(c, 1), DRIP_OK);
+    assert_int_equal(get_once(c, "localhost", &info), DRIP_OK);
+    assert_int_equal(get_once(c, "localhost", &info), DRIP_OK);
+    assert_int_equal(hello_offers(g_rec.hello, g_rec.hello_n), 0);
+    assert_false(info.offered);
+    assert_false(info.resumed);
+    assert_int_equal(info.full, 2);
+    client_free(c);
+}
+
 static void test_tls_loopback_exception(void **state)
 {
     client_t *c = client_new();
@@ -1316,6 +1673,11 @@ int main(int argc, char **argv)
         cmocka_unit_test_teardown(test_tls_wrong_ca, teardown_clients),
         cmocka_unit_test_teardown(test_tls_wrong_host, teardown_clients),
         cmocka_unit_test_teardown(test_tls_loopback_exception, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_time_host_clock, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_resume, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_no_resume, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_time_platform_wins, teardown_clients),
+        cmocka_unit_test_teardown(test_tls_time_unknown, teardown_clients),
         cmocka_unit_test_teardown(test_tls_loopback_flag_ignored_elsewhere, teardown_clients),
         cmocka_unit_test_teardown(test_tls_recv_timeout, teardown_clients),
         cmocka_unit_test_teardown(test_tls_refused_and_dns, teardown_clients),
@@ -1342,6 +1704,10 @@ int main(int argc, char **argv)
         g_ca_der_len = read_file("ca.der", g_ca_der, sizeof g_ca_der, 0);
         g_ca2_len = read_file("ca2.pem", g_ca2, sizeof g_ca2, 1);
         snprintf(g_ca_path, sizeof g_ca_path, "%s/ca.pem", g_dir);
+        if (getenv("DRIP_TLS_EXPIRED_PORT") != NULL && getenv("DRIP_TLS_FUTURE_PORT") != NULL) {
+            g_expired_port = (uint16_t)atoi(getenv("DRIP_TLS_EXPIRED_PORT"));
+            g_future_port = (uint16_t)atoi(getenv("DRIP_TLS_FUTURE_PORT"));
+        }
     } else if (argc != 1) {
         fprintf(stderr, "usage: %s [CERT_DIR GOOD_PORT WRONG_HOST_PORT]\n", argv[0]);
         return 2;

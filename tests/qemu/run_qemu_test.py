@@ -49,6 +49,14 @@ Cases:
              fetched here over TLS and run through `dripfeed speak --wav`
              (--dripfeed PATH).
 
+  --soak N   (with case ok) the image runs N answers in this one boot
+             (arg=soak=N, boards/qemu-mps2-an386/fw_soak.c): the first as
+             above, then N-1 more on the same client (every 10th with
+             `close=1`: a reconnect and a resumed TLS session; every 13th
+             without its terminal event: truncated); each checked, and the
+             mbedTLS arena and lwIP pool/heap high-water marks must not move
+             after the first answer. Its "soak qemu:" line is printed.
+
 Exit status: 0 pass, 1 fail, 77 skipped (qemu-system-arm or the image missing).
 """
 
@@ -326,6 +334,7 @@ def main(argv=None) -> int:
                                        "speech cases' reference decode")
     ap.add_argument("--timeout", type=float, default=120.0, help="QEMU time limit (s)")
     ap.add_argument("-v", "--verbose", action="store_true", help="echo the UART as it arrives")
+    ap.add_argument("--soak", type=int, default=0, help="answers in one boot (case ok)")
     a = ap.parse_args(argv)
 
     elf = os.path.join(a.fw_dir, "dripfeed_qemu.elf")
@@ -340,7 +349,7 @@ def main(argv=None) -> int:
     transcript = DISPLAY_TRANSCRIPT if a.case == "display" else TRANSCRIPT
     deltas = deltas_of(os.path.join(TRANSCRIPTS, transcript + ".sse"))
     full = "".join(d for _, d in deltas)
-    qargs = []
+    qargs = [f"soak={a.soak}"] if a.soak > 1 and a.case == "ok" else []
     partial = full
     if a.case == "truncated":
         # Drop in the middle of the 4th delta event: 3 deltas were delivered.
@@ -363,6 +372,12 @@ def main(argv=None) -> int:
             sys.stdout.write(out)
         log(f"qemu exit status {rc} after {secs:.1f} s")
         errors = check(a.case, rc, out, full, partial)
+        if qargs and qargs[0].startswith("soak="):
+            m = re.search(r"^soak qemu: .*$", out, re.M)
+            if m:
+                log(m.group(0))
+            if not m or not m.group(0).startswith(f"soak qemu: {a.soak} answers, 0 wrong,"):
+                errors.append("soak: no 'soak qemu: N answers, 0 wrong' line")
         if errors:
             server_log = open(os.path.join(tmp, "server.log")).read()
             if server_log:

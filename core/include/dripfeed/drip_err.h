@@ -50,6 +50,12 @@ typedef enum drip_err {
     DRIP_ERR_CONNECT = -14,        /**< connection refused or unreachable */
     DRIP_ERR_TLS = -15,            /**< TLS handshake or record error */
     DRIP_ERR_TLS_VERIFY = -16,     /**< certificate not trusted / wrong host */
+    DRIP_ERR_TLS_EXPIRED = -17,    /**< a certificate of the chain has expired (the
+                                        wall clock is known; any other fault: _VERIFY) */
+    DRIP_ERR_TLS_NOT_YET_VALID = -18, /**< a certificate of the chain is not valid yet */
+    DRIP_ERR_TLS_TIME_UNKNOWN = -19, /**< a warning, never a failure: a certificate chain was
+                                          accepted without its dates checked (no wall clock);
+                                          reported once per TLS context (drip_tls.h) */
 
     /* HTTP/1.1 reader: -30 .. -49 */
     DRIP_ERR_HTTP_STATUS_LINE = -30,  /**< malformed status line */

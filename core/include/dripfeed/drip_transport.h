@@ -60,9 +60,21 @@ typedef struct drip_platform {
     void (*sleep_ms)(void *ctx, uint32_t ms);/**< used by the blocking run only
                                                 (required there; NULL for step) */
     uint32_t (*random)(void *ctx);           /**< retry jitter; need not be secure */
-    /** passed to every function */
-    void *ctx;
+    void *ctx;                               /**< passed to every hook */
+    /** Optional wall clock: seconds since 1970-01-01 00:00:00 UTC, or a
+     *  negative value while the time is not known (no RTC, SNTP not synced
+     *  yet). NULL: never known. port/mbedtls checks certificate validity
+     *  dates against it (drip_tls.h, "Certificate time"); the client itself
+     *  never reads it. Last, so positional initialisers of the first four
+     *  members keep working (the rest is then zero: no clock). */
+    int64_t (*utc_s)(void *ctx);
 } drip_platform_t;
+
+/** Earliest wall-clock time a port reports as known: 2024-01-01 00:00:00
+ *  UTC. A clock reading before it has not been set (a board booting at
+ *  1970, an RTC with a flat battery), so utc_s() says "not known" rather
+ *  than let every certificate look not yet valid. */
+#define DRIP_UTC_MIN_VALID 1704067200
 
 #ifdef __cplusplus
 }
