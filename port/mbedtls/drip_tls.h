@@ -243,7 +243,7 @@ typedef struct drip_tls_cfg {
      *  must not call back into this context. NULL: drip_tls_info() still
      *  tells it (time_checked). */
     void (*warn)(void *ctx, drip_err_t code);
-    void *warn_ctx;
+    void *warn_ctx; /**< passed to warn */
     /** 0 (default): resume the last session on a reconnect to the same host
      *  and port (see "Session resumption" above). 1: every connect is a full
      *  handshake (measurements; a server known to break on tickets). */
@@ -305,7 +305,7 @@ typedef struct drip_tls {
         int (*hook_vrfy)(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags);
         void *hook_vrfy_ctx;
         void (*warn)(void *ctx, drip_err_t code);
-        void *warn_ctx;
+        void *warn_ctx; /**< passed to warn */
 #if DRIP_TLS_RESUME
         /* session resumption: one kept session, for sess_host:sess_port */
         mbedtls_ssl_session sess;
