@@ -8,6 +8,7 @@
  * run_tls_port_test.sh makes CERT_DIR (ca.pem, ca.der, ca2.pem) and starts
  * the two servers; without arguments the tests that need them are skipped.
  */
+#define _GNU_SOURCE /* RUSAGE_THREAD */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <setjmp.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -36,6 +38,21 @@
 #endif
 
 /* ---- fixtures from the script ------------------------------------------- */
+
+
+/* "Returns at once" is checked by what the thread did, not by the clock: a
+ * call that waits for the network (poll, a blocking connect/recv, a sleep)
+ * gives up the CPU voluntarily at least once; computing (a handshake step)
+ * does not, however loaded the machine is (a preemption is involuntary).
+ * Wall-clock bounds failed under a loaded 2-core CI runner (51 ms, 110 ms). */
+static long voluntary_switches(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_THREAD, &ru) != 0) {
+        return -1;
+    }
+    return ru.ru_nvcsw;
+}
 
 static const char *g_dir;
 static uint16_t g_good_port, g_wrong_port;
@@ -1036,6 +1053,7 @@ static void test_tls_handshake_timeout(void **state)
     uint16_t port;
     int lfd = local_socket(1, &port);
     uint32_t t0, dt;
+    long v0;
     int with_clock;
     (void)state;
     NEED_SERVER();
@@ -1047,10 +1065,11 @@ static void test_tls_handshake_timeout(void **state)
         assert_true(dt >= 290u && dt < 3000u);
         /* Poll mode: DRIP_AGAIN at once, again and again, until closed. */
         t0 = now_ms();
+        v0 = voluntary_switches();
         assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
         assert_int_equal(c->t.connect(c->t.ctx, "127.0.0.1", port, 0), DRIP_AGAIN);
         assert_int_equal(c->t.connect(c->t.ctx, "localhost", port, 0), DRIP_ERR_STATE);
-        assert_true(now_ms() - t0 < 200u);
+        assert_int_equal(voluntary_switches() - v0, 0); /* none of the three waited */
         c->t.close(c->t.ctx);
         client_free(c);
     }
@@ -1440,6 +1459,7 @@ static void test_posix_poll_connect(void **state)
     uint16_t port, rport;
     int fills[2], lfd, rfd = local_socket(0, &rport), rc, calls = 0, again = 0, i, afd;
     uint32_t t0, dt, worst = 0, start;
+    long v0, waited = 0;
     uint8_t b[4];
     (void)state;
     lfd = full_listener(&port, fills);
@@ -1449,9 +1469,11 @@ static void test_posix_poll_connect(void **state)
     start = now_ms();
     while (now_ms() - start < 300u) {
         t0 = now_ms();
+        v0 = voluntary_switches();
         rc = t.connect(t.ctx, "127.0.0.1", port, 0);
         dt = now_ms() - t0;
         worst = dt > worst ? dt : worst;
+        waited += voluntary_switches() - v0 != 0;
         assert_int_equal(rc, DRIP_AGAIN);
         assert_int_equal(t.recv(t.ctx, b, sizeof b, 0), DRIP_ERR_STATE); /* not open yet */
         again++;
@@ -1468,9 +1490,11 @@ static void test_posix_poll_connect(void **state)
     start = now_ms();
     do {
         t0 = now_ms();
+        v0 = voluntary_switches();
         rc = t.connect(t.ctx, "127.0.0.1", port, 0);
         dt = now_ms() - t0;
         worst = dt > worst ? dt : worst;
+        waited += voluntary_switches() - v0 != 0;
         calls++;
         assert_true(now_ms() - start < 10000u);
         if (rc == DRIP_AGAIN) {
@@ -1480,7 +1504,7 @@ static void test_posix_poll_connect(void **state)
     assert_int_equal(rc, DRIP_OK);
     print_message("  posix poll connect: %d polls in progress, %d more after accept (%u ms), "
                   "longest call %u ms\n", again, calls, now_ms() - start, worst);
-    assert_true(worst < 50u);
+    assert_int_equal(waited, 0); /* no call gave up the CPU to wait */
     assert_int_equal(t.recv(t.ctx, b, sizeof b, 0), DRIP_AGAIN); /* open now */
     t.close(t.ctx);
     /* refused: reported by the first call or a later one */
@@ -1504,6 +1528,7 @@ static void test_tls_poll_handshake_steps(void **state)
     client_t *c = client_new();
     static char resp[32768];
     uint32_t t0, dt, worst = 0, start;
+    long v0, waited = 0;
     int rc, calls = 0;
     (void)state;
     NEED_SERVER();
@@ -1511,9 +1536,11 @@ static void test_tls_poll_handshake_steps(void **state)
     start = now_ms();
     do {
         t0 = now_ms();
+        v0 = voluntary_switches();
         rc = c->t.connect(c->t.ctx, "localhost", g_good_port, 0);
         dt = now_ms() - t0;
         worst = dt > worst ? dt : worst;
+        waited += voluntary_switches() - v0 != 0;
         calls++;
         assert_true(now_ms() - start < 10000u);
     } while (rc == DRIP_AGAIN);
@@ -1522,7 +1549,7 @@ static void test_tls_poll_handshake_steps(void **state)
                   now_ms() - start, worst);
     /* no call waits; how many calls it takes depends on how fast s_server
      * answers (Mbed TLS 3.6 / TLS 1.3 may find its answer already there) */
-    assert_true(worst < 50u);
+    assert_int_equal(waited, 0); /* no call gave up the CPU to wait */
     assert_true(http_get(&c->t, resp, sizeof resp) > 16);
     assert_memory_equal(resp, "HTTP/1.0 200 ok\r\n", 17);
     c->t.close(c->t.ctx);
@@ -1545,6 +1572,7 @@ static void test_client_step_handshake_deadline(void **state)
     uint16_t port;
     int lfd = local_socket(1, &port), afd, rc, steps = 0;
     uint32_t t0, dt, worst = 0, start, el;
+    long v0, waited = 0;
     uint8_t hello[2048];
     (void)state;
     NEED_SERVER();
@@ -1576,9 +1604,11 @@ static void test_client_step_handshake_deadline(void **state)
     afd = -1;
     do {
         t0 = now_ms();
+        v0 = voluntary_switches();
         rc = drip_client_step(&cl);
         dt = now_ms() - t0;
         worst = dt > worst ? dt : worst;
+        waited += voluntary_switches() - v0 != 0;
         steps++;
         if (afd < 0) {
             struct pollfd pfd;
@@ -1600,8 +1630,8 @@ static void test_client_step_handshake_deadline(void **state)
     assert_int_equal(drip_client_result(&cl)->state, DRIP_STATE_FAILED);
     assert_int_equal(drip_client_result(&cl)->err, DRIP_ERR_TIMEOUT);
     assert_int_equal(drip_client_transport_error(&cl), DRIP_ERR_TIMEOUT);
-    assert_true(worst < 50u);
-    assert_true(el >= 300u && el < 1000u);
+    assert_int_equal(waited, 0); /* no call gave up the CPU to wait */
+    assert_true(el >= 300u && el < 5000u); /* ended by the deadline, late only by load */
     assert_true(afd >= 0);
     assert_true(read(afd, hello, sizeof hello) > 5); /* the ClientHello came, then the close */
     assert_int_equal(hello[0], 0x16);
