@@ -657,7 +657,7 @@ static void test_plain_answer_step(void **state)
     assert_int_equal(e->f.open, 1);
     /* once done, steps do nothing */
     assert_int_equal(drip_client_step(&e->c), DRIP_OK);
-    drip_client_close(&e->c);
+    drip_client_disconnect(&e->c);
     assert_int_equal(e->f.open, 0);
     free(want.p);
     env_free(e);
@@ -1565,7 +1565,7 @@ static void test_cancel_between_steps(void **state)
     }
     expect_text(e, "Hel");
     assert_int_equal(drip_client_step(&e->c), DRIP_AGAIN);
-    drip_client_cancel(&e->c);
+    drip_client_cancel_local(&e->c);
     assert_int_equal(drip_client_step(&e->c), DRIP_OK);
     expect_state(e, DRIP_STATE_CANCELLED);
     assert_int_equal(res(e)->err, DRIP_ERR_CANCELLED);
@@ -1600,7 +1600,7 @@ static void test_cancel_in_backoff(void **state)
     }
     e->f.now += 100;
     assert_int_equal(drip_client_step(&e->c), DRIP_AGAIN);
-    drip_client_cancel(&e->c);
+    drip_client_cancel_local(&e->c);
     assert_int_equal(drip_client_step(&e->c), DRIP_OK);
     expect_state(e, DRIP_STATE_CANCELLED);
     e->f.now += 10000;
@@ -1626,7 +1626,7 @@ static void test_cancel_during_connect(void **state)
         assert_int_equal(drip_client_step(&e->c), DRIP_AGAIN);
     }
     assert_int_equal(e->f.pending, 1);
-    drip_client_cancel(&e->c);
+    drip_client_cancel_local(&e->c);
     assert_int_equal(drip_client_step(&e->c), DRIP_OK);
     expect_state(e, DRIP_STATE_CANCELLED);
     if (e->f.pending_closed != 1) {
@@ -1661,7 +1661,7 @@ static int g_cancel_countdown;
 static uint32_t p_now_cancelling(void *ctx)
 {
     if (g_cancel_env != NULL && --g_cancel_countdown == 0) {
-        drip_client_cancel(&g_cancel_env->c);
+        drip_client_cancel_local(&g_cancel_env->c);
     }
     return p_now(ctx);
 }
@@ -2125,7 +2125,7 @@ static void test_start_resume_numbers(void **state)
         }
         want_request(e, &want, "GET", path, NULL);
         expect_sent(e, 0, &want);
-        drip_client_cancel(&e->c);
+        drip_client_cancel_local(&e->c);
         assert_int_equal(drip_client_step(&e->c), DRIP_OK);
         free(want.p);
         env_free(e);
@@ -2143,7 +2143,7 @@ static void test_start_cancel(void **state)
                strlen(body), body);
     sc_buf(sc_add(&e->f, DRIP_OK), &b, 0);
     env_init(e);
-    assert_int_equal(drip_client_start_cancel(&e->c, "resp_abc"), DRIP_OK);
+    assert_int_equal(drip_client_start_server_cancel(&e->c, "resp_abc"), DRIP_OK);
     assert_int_equal(drip_client_run(&e->c), DRIP_STATE_COMPLETED);
     assert_string_equal(res(e)->response_status, "cancelled");
     assert_string_equal(res(e)->response_id, "resp_abc");
@@ -2179,19 +2179,19 @@ static void test_bad_response_ids(void **state)
         if (drip_client_start_resume(&e->c, bad[i], 3) != DRIP_ERR_ARG) {
             fail_msg("start_resume accepted id '%s'", bad[i]);
         }
-        if (drip_client_start_cancel(&e->c, bad[i]) != DRIP_ERR_ARG) {
+        if (drip_client_start_server_cancel(&e->c, bad[i]) != DRIP_ERR_ARG) {
             fail_msg("start_cancel accepted id '%s'", bad[i]);
         }
     }
     assert_int_equal(drip_client_start_resume(&e->c, NULL, 3), DRIP_ERR_ARG);
-    assert_int_equal(drip_client_start_cancel(&e->c, NULL), DRIP_ERR_ARG);
+    assert_int_equal(drip_client_start_server_cancel(&e->c, NULL), DRIP_ERR_ARG);
     assert_int_equal(drip_client_step(&e->c), DRIP_OK); /* nothing started */
     assert_int_equal(e->f.connect_calls, 0);
     /* the longest id allowed, and every allowed character */
     memset(id64, 'a', DRIP_ID_MAX);
     id64[DRIP_ID_MAX] = '\0';
-    assert_int_equal(drip_client_start_cancel(&e->c, id64), DRIP_OK);
-    drip_client_cancel(&e->c);
+    assert_int_equal(drip_client_start_server_cancel(&e->c, id64), DRIP_OK);
+    drip_client_cancel_local(&e->c);
     assert_int_equal(drip_client_step(&e->c), DRIP_OK);
     assert_int_equal(drip_client_start_resume(&e->c, "resp_AZaz09-_", 1), DRIP_OK);
     env_free(e);
@@ -2243,7 +2243,7 @@ static void test_tx_too_small(void **state)
     assert_int_equal(drip_client_start(&e->c, &r), DRIP_ERR_REQUEST_TOO_LARGE);
     assert_int_equal(drip_client_step(&e->c), DRIP_OK); /* nothing started */
     assert_int_equal(drip_client_start_resume(&e->c, "resp_1", 5), DRIP_ERR_REQUEST_TOO_LARGE);
-    assert_int_equal(drip_client_start_cancel(&e->c, "resp_1"), DRIP_ERR_REQUEST_TOO_LARGE);
+    assert_int_equal(drip_client_start_server_cancel(&e->c, "resp_1"), DRIP_ERR_REQUEST_TOO_LARGE);
     assert_int_equal(drip_client_step(&e->c), DRIP_OK);
     assert_int_equal(e->f.connect_calls, 0);
     env_free(e);
@@ -2303,8 +2303,8 @@ static void test_init_and_state_errors(void **state)
     /* a call is running */
     assert_int_equal(drip_client_start(&e->c, &r), DRIP_ERR_STATE);
     assert_int_equal(drip_client_start_resume(&e->c, "resp_1", 1), DRIP_ERR_STATE);
-    assert_int_equal(drip_client_start_cancel(&e->c, "resp_1"), DRIP_ERR_STATE);
-    drip_client_cancel(&e->c);
+    assert_int_equal(drip_client_start_server_cancel(&e->c, "resp_1"), DRIP_ERR_STATE);
+    drip_client_cancel_local(&e->c);
     assert_int_equal(drip_client_step(&e->c), DRIP_OK);
     assert_int_equal(drip_client_step(NULL), DRIP_ERR_ARG);
     env_free(e);
@@ -2543,7 +2543,7 @@ static void test_cancel_before_start(void **state)
     (void)state;
     sc_answer(sc_add(&e->f, DRIP_OK), NULL);
     env_init(e);
-    drip_client_cancel(&e->c);
+    drip_client_cancel_local(&e->c);
     assert_int_equal(drip_client_start(&e->c, &r), DRIP_OK);
     assert_int_equal(drip_client_step(&e->c), DRIP_OK);
     expect_state(e, DRIP_STATE_CANCELLED);
@@ -2556,8 +2556,8 @@ static void test_cancel_before_start(void **state)
     expect_state(e, DRIP_STATE_COMPLETED);
     expect_text(e, "Hello, world");
     /* run sees it too, and a call that ended normally consumed nothing extra */
-    drip_client_close(&e->c);
-    drip_client_cancel(&e->c);
+    drip_client_disconnect(&e->c);
+    drip_client_cancel_local(&e->c);
     assert_int_equal(drip_client_start(&e->c, &r), DRIP_OK);
     assert_int_equal(drip_client_run(&e->c), DRIP_STATE_CANCELLED);
     assert_int_equal(e->f.attempts, 1);

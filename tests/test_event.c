@@ -95,7 +95,7 @@ static drip_err_t scan_pieces(drip_event_dec_t *d, const char *json, size_t n, u
                               drip_event_t *ev)
 {
     size_t off = 0;
-    drip_err_t e = drip_event_scan_begin(d);
+    drip_err_t e = drip_event_scan_init(d);
     uint32_t rs = seed;
     while (e == DRIP_OK && off < n) {
         size_t k = 1 + th_rand(&rs) % 97u;
@@ -110,7 +110,7 @@ static drip_err_t scan_pieces(drip_event_dec_t *d, const char *json, size_t n, u
     }
     /* end is always called: it reports the sticky error if any */
     {
-        drip_err_t e2 = drip_event_scan_end(d, ev);
+        drip_err_t e2 = drip_event_scan_finish(d, ev);
         return e != DRIP_OK ? e : e2;
     }
 }
@@ -1973,7 +1973,7 @@ static void test_fuzz_responses_scanner_fields(void **state)
         static const char body[] = "{\"id\":\"resp_2\",\"object\":\"response\",\"status\":\"cancelled\"}";
         drip_str_t id, status;
         init_dec(DRIP_API_RESPONSES);
-        ASSERT_ERR(drip_event_scan_begin(&g_dec), DRIP_OK);
+        ASSERT_ERR(drip_event_scan_init(&g_dec), DRIP_OK);
         ASSERT_ERR(drip_event_scan_feed(&g_dec, (const uint8_t *)body, sizeof body - 1), DRIP_OK);
         ASSERT_ERR(drip_event_scan_response(&g_dec, &id, &status), DRIP_OK);
         ASSERT_VIEW(id, "resp_2");

@@ -713,7 +713,7 @@ static void test_unesc_incremental_matches(void **state)
         }
         if (e_inc == DRIP_OK) {
             uint8_t out[DRIP_UNESC_OUT_MAX];
-            int r = drip_unesc_end(&u, out);
+            int r = drip_unesc_finish(&u, out);
             if (r < 0) {
                 e_inc = (drip_err_t)r;
             } else {

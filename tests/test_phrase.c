@@ -121,7 +121,7 @@ static char *run(const char *text, size_t n, size_t min, size_t max, int via,
     cfg.buf_len = max;
     cfg.on_phrase = on_phrase;
     cfg.user = &r;
-    assert_int_equal(drip_phrase_setup(&r.ph, &cfg), DRIP_OK);
+    assert_int_equal(drip_phrase_init(&r.ph, &cfg), DRIP_OK);
     for (k = 0; k <= ncuts; k++) {
         size_t end = k < ncuts ? cuts[k] : n;
         if (via == VIA_SINK) {
@@ -594,28 +594,28 @@ static void test_setup(void **state)
     c.buf = buf;
     c.buf_len = sizeof buf;
     c.on_phrase = nop;
-    assert_int_equal(drip_phrase_setup(&p, &c), DRIP_OK);
+    assert_int_equal(drip_phrase_init(&p, &c), DRIP_OK);
     assert_int_equal(p.max, DRIP_PHRASE_MAX_DEFAULT);
     c.buf_len = 64;
-    assert_int_equal(drip_phrase_setup(&p, &c), DRIP_OK);
+    assert_int_equal(drip_phrase_init(&p, &c), DRIP_OK);
     assert_int_equal(p.max, 64);
     c.max = 65;
-    assert_int_equal(drip_phrase_setup(&p, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_phrase_init(&p, &c), DRIP_ERR_ARG);
     c.max = 3;
-    assert_int_equal(drip_phrase_setup(&p, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_phrase_init(&p, &c), DRIP_ERR_ARG);
     c.max = 4;
-    assert_int_equal(drip_phrase_setup(&p, &c), DRIP_OK);
+    assert_int_equal(drip_phrase_init(&p, &c), DRIP_OK);
     c.max = 0;
     c.buf_len = 3;
-    assert_int_equal(drip_phrase_setup(&p, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_phrase_init(&p, &c), DRIP_ERR_ARG);
     c.buf_len = 64;
     c.on_phrase = NULL;
-    assert_int_equal(drip_phrase_setup(&p, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_phrase_init(&p, &c), DRIP_ERR_ARG);
     c.on_phrase = nop;
     c.buf = NULL;
-    assert_int_equal(drip_phrase_setup(&p, &c), DRIP_ERR_ARG);
-    assert_int_equal(drip_phrase_setup(NULL, &c), DRIP_ERR_ARG);
-    assert_int_equal(drip_phrase_setup(&p, NULL), DRIP_ERR_ARG);
+    assert_int_equal(drip_phrase_init(&p, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_phrase_init(NULL, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_phrase_init(&p, NULL), DRIP_ERR_ARG);
 }
 
 int main(void)

@@ -166,7 +166,7 @@ static drip_err_t scan_split(guarded_t *g, const drip_scan_cfg_t *cfg, const voi
     drip_err_t e;
 
     guard_init(g);
-    assert_int_equal(drip_scan_begin(&g->s, cfg), DRIP_OK);
+    assert_int_equal(drip_scan_init(&g->s, cfg), DRIP_OK);
     while (off < n || first) {
         size_t len = next_piece(sp, &rng, off, n);
         first = 0;
@@ -182,13 +182,13 @@ static drip_err_t scan_split(guarded_t *g, const drip_scan_cfg_t *cfg, const voi
             assert_true(e < 0);
             /* sticky */
             assert_int_equal(drip_scan_feed(&g->s, (const uint8_t *)"{}", 2), e);
-            assert_int_equal(drip_scan_end(&g->s), e);
-            assert_int_equal(drip_scan_end(&g->s), e);
+            assert_int_equal(drip_scan_finish(&g->s), e);
+            assert_int_equal(drip_scan_finish(&g->s), e);
             return e;
         }
         off += len;
     }
-    e = drip_scan_end(&g->s);
+    e = drip_scan_finish(&g->s);
     guard_check(g);
     return e;
 }
@@ -801,7 +801,7 @@ static void test_depth_limit(void **state)
         {
             static guarded_t g;
             guard_init(&g);
-            assert_int_equal(drip_scan_begin(&g.s, &k_cfg), DRIP_OK);
+            assert_int_equal(drip_scan_init(&g.s, &k_cfg), DRIP_OK);
             size_t opens = (objects ? 5u : 1u) * (DRIP_SCAN_MAX_DEPTH + 1u);
             assert_int_equal(drip_scan_feed(&g.s, (const uint8_t *)b.p, opens - (objects ? 5u : 1u)),
                              DRIP_OK);
@@ -1120,9 +1120,9 @@ static void test_api(void **state)
 {
     static guarded_t g;
     (void)state;
-    assert_int_equal(drip_scan_begin(NULL, &k_cfg), DRIP_ERR_ARG);
-    assert_int_equal(drip_scan_begin(&g.s, NULL), DRIP_ERR_ARG);
-    assert_int_equal(drip_scan_begin(&g.s, &k_cfg), DRIP_OK);
+    assert_int_equal(drip_scan_init(NULL, &k_cfg), DRIP_ERR_ARG);
+    assert_int_equal(drip_scan_init(&g.s, NULL), DRIP_ERR_ARG);
+    assert_int_equal(drip_scan_init(&g.s, &k_cfg), DRIP_OK);
     { /* a configuration that does not fit the scanner is refused */
         static const char *const keys[1] = {"a"};
         static const drip_scan_path_t bad[4][1] = {
@@ -1135,18 +1135,18 @@ static void test_api(void **state)
         unsigned i;
         for (i = 0; i < 4; i++) {
             drip_scan_cfg_t c = {keys, 1, bad[i], 1};
-            assert_int_equal(drip_scan_begin(&g.s, &c), DRIP_ERR_ARG);
+            assert_int_equal(drip_scan_init(&g.s, &c), DRIP_ERR_ARG);
         }
         {
             drip_scan_cfg_t c = {keys, 1, good, 1};
-            assert_int_equal(drip_scan_begin(&g.s, &c), DRIP_OK);
+            assert_int_equal(drip_scan_init(&g.s, &c), DRIP_OK);
         }
     }
-    assert_int_equal(drip_scan_begin(&g.s, &k_cfg), DRIP_OK);
+    assert_int_equal(drip_scan_init(&g.s, &k_cfg), DRIP_OK);
     assert_int_equal(drip_scan_feed(&g.s, NULL, 1), DRIP_ERR_ARG);
     assert_int_equal(drip_scan_feed(&g.s, NULL, 0), DRIP_OK);
     assert_int_equal(drip_scan_feed(NULL, (const uint8_t *)"{}", 2), DRIP_ERR_ARG);
-    assert_int_equal(drip_scan_end(NULL), DRIP_ERR_ARG);
+    assert_int_equal(drip_scan_finish(NULL), DRIP_ERR_ARG);
     /* begin after an error starts clean; slots of the last document are gone */
     assert_int_equal(scan_whole(&g, "{\"type\":\"a\",]"), DRIP_ERR_JSON_INVALID);
     assert_int_equal(scan_whole(&g, "{\"status\":\"b\"}"), DRIP_OK);

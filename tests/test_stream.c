@@ -1852,7 +1852,7 @@ static void test_oversize_deltas_in_pieces(void **state)
     buf_free(&chat);
 }
 
-/* drip_stream_cancel never rewrites a final state (issue 10 review): after
+/* drip_stream_cancel_local never rewrites a final state (issue 10 review): after
  * response.completed it only stops reading, after a protocol error it
  * changes nothing; before either it cancels. */
 static void test_cancel_keeps_final_states(void **state)
@@ -1869,7 +1869,7 @@ static void test_cancel_keeps_final_states(void **state)
     stream_init(DRIP_API_RESPONSES, sizeof g_data, &r);
     (void)feed_all(&g_st, &r, (const unsigned char *)http.p, http.n - 1, 4096, 1);
     assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
-    drip_stream_cancel(&g_st);
+    drip_stream_cancel_local(&g_st);
     assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
     assert_int_equal(g_st.result.err, DRIP_OK);
     assert_int_equal(drip_stream_finish(&g_st), DRIP_STATE_COMPLETED);
@@ -1880,7 +1880,7 @@ static void test_cancel_keeps_final_states(void **state)
         stream_init(DRIP_API_RESPONSES, sizeof g_data, &r);
         (void)feed_all(&g_st, &r, (const unsigned char *)http.p, http.n, 4096, 1);
         assert_int_equal(g_st.result.state, DRIP_STATE_PROTOCOL_ERROR);
-        drip_stream_cancel(&g_st);
+        drip_stream_cancel_local(&g_st);
         assert_int_equal(g_st.result.state, DRIP_STATE_PROTOCOL_ERROR);
         assert_int_equal(g_st.result.err, DRIP_ERR_JSON_INVALID);
         rec_free(&r);
@@ -1889,7 +1889,7 @@ static void test_cancel_keeps_final_states(void **state)
         stream_init(DRIP_API_RESPONSES, sizeof g_data, &r);
         /* the head and the first event, not the end of the body */
         (void)feed_all(&g_st, &r, (const unsigned char *)http.p, http.n - 1, 4096, 1);
-        drip_stream_cancel(&g_st);
+        drip_stream_cancel_local(&g_st);
         assert_int_equal(g_st.result.state, DRIP_STATE_CANCELLED);
         assert_int_equal(g_st.result.err, DRIP_ERR_CANCELLED);
         rec_free(&r);

@@ -99,7 +99,7 @@ static char *md_run(const char *in, size_t n, unsigned flags, const size_t *cuts
     c.flags = flags;
     c.sink = rec_sink;
     c.user = &r;
-    assert_int_equal(drip_md_setup(&m, &c), DRIP_OK);
+    assert_int_equal(drip_md_init(&m, &c), DRIP_OK);
     if (ncuts == SIZE_MAX) {
         for (k = 0; k < n; k++)
             drip_md_feed(&m, in + k, 1);
@@ -330,13 +330,13 @@ static void test_md_args(void **state)
     drip_md_t m;
     drip_md_cfg_t c = {0, rec_sink, NULL};
     (void)state;
-    assert_int_equal(drip_md_setup(NULL, &c), DRIP_ERR_ARG);
-    assert_int_equal(drip_md_setup(&m, NULL), DRIP_ERR_ARG);
+    assert_int_equal(drip_md_init(NULL, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_md_init(&m, NULL), DRIP_ERR_ARG);
     c.sink = NULL;
-    assert_int_equal(drip_md_setup(&m, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_md_init(&m, &c), DRIP_ERR_ARG);
     c.sink = rec_sink;
     c.flags = 0x80;
-    assert_int_equal(drip_md_setup(&m, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_md_init(&m, &c), DRIP_ERR_ARG);
 }
 
 /* ======================================================================== */
@@ -416,7 +416,7 @@ static char *tx_run(const tx_cfg_t *tc, const char *in, size_t n, const size_t *
     c.screen_size = DRIP_TEXT_SCREEN_BYTES(tc->cols, tc->rows);
     c.on_line = rec_line;
     c.user = &r;
-    assert_int_equal(drip_text_setup(&t, &c), DRIP_OK);
+    assert_int_equal(drip_text_init(&t, &c), DRIP_OK);
     if (ncuts == SIZE_MAX) {
         for (k = 0; k < n; k++)
             drip_text_feed(&t, in + k, 1, NULL);
@@ -743,7 +743,7 @@ static void test_zero_width_byte_budget(void **state)
     c.rows = 1;
     c.screen = screen;
     c.screen_size = sizeof screen;
-    assert_int_equal(drip_text_setup(&t, &c), DRIP_OK);
+    assert_int_equal(drip_text_init(&t, &c), DRIP_OK);
     drip_text_feed(&t, "a", 1, NULL);
     for (i = 0; i < 100; i++)
         drip_text_feed(&t, "\xCC\x81", 2, NULL);
@@ -769,7 +769,7 @@ static void small_setup(small_t *s, unsigned cols, unsigned rows)
     c.rows = rows;
     c.screen = s->screen;
     c.screen_size = sizeof s->screen;
-    assert_int_equal(drip_text_setup(&s->t, &c), DRIP_OK);
+    assert_int_equal(drip_text_init(&s->t, &c), DRIP_OK);
 }
 
 static void test_damage_exact(void **state)
@@ -971,7 +971,7 @@ static void run_panel_on(const char *in, size_t n, unsigned cols, unsigned rows,
     c.flags = flags;
     c.screen = screen;
     c.screen_size = sizeof screen;
-    assert_int_equal(drip_text_setup(&t, &c), DRIP_OK);
+    assert_int_equal(drip_text_init(&t, &c), DRIP_OK);
     while (at < n) {
         size_t k = 1 + th_rand(&st) % 9;
         if (k > n - at)
@@ -1159,28 +1159,28 @@ static void test_text_args(void **state)
     c.rows = 12;
     c.screen = screen;
     c.screen_size = sizeof screen;
-    assert_int_equal(drip_text_setup(NULL, &c), DRIP_ERR_ARG);
-    assert_int_equal(drip_text_setup(&t, NULL), DRIP_ERR_ARG);
+    assert_int_equal(drip_text_init(NULL, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_text_init(&t, NULL), DRIP_ERR_ARG);
     c.cols = 1;
-    assert_int_equal(drip_text_setup(&t, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_text_init(&t, &c), DRIP_ERR_ARG);
     c.cols = DRIP_TEXT_COLS_MAX + 1;
-    assert_int_equal(drip_text_setup(&t, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_text_init(&t, &c), DRIP_ERR_ARG);
     c.cols = 40;
     c.rows = 0;
-    assert_int_equal(drip_text_setup(&t, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_text_init(&t, &c), DRIP_ERR_ARG);
     c.rows = DRIP_TEXT_ROWS_MAX + 1;
-    assert_int_equal(drip_text_setup(&t, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_text_init(&t, &c), DRIP_ERR_ARG);
     c.rows = 12;
     c.flags = 0x100;
-    assert_int_equal(drip_text_setup(&t, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_text_init(&t, &c), DRIP_ERR_ARG);
     c.flags = 0;
     c.screen_size = DRIP_TEXT_SCREEN_BYTES(40, 12) - 1;
-    assert_int_equal(drip_text_setup(&t, &c), DRIP_ERR_NOMEM);
+    assert_int_equal(drip_text_init(&t, &c), DRIP_ERR_NOMEM);
     c.screen_size = sizeof screen;
     c.screen = NULL;
-    assert_int_equal(drip_text_setup(&t, &c), DRIP_ERR_ARG);
+    assert_int_equal(drip_text_init(&t, &c), DRIP_ERR_ARG);
     c.screen = screen;
-    assert_int_equal(drip_text_setup(&t, &c), DRIP_OK);
+    assert_int_equal(drip_text_init(&t, &c), DRIP_OK);
     assert_int_equal(drip_text_row(&t, 0, &s), 0);
     assert_string_equal(s, "");
     assert_int_equal(drip_text_row(&t, 99, &s), 0);

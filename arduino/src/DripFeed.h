@@ -87,7 +87,7 @@ public:
     drip_state_t ask(const drip_request_t &req);
 
     /** Stop the answer in progress (safe from another task). */
-    void cancel() { drip_client_cancel(&c_); }
+    void cancel() { drip_client_cancel_local(&c_); }
     /** The last answer: state, HTTP status, error, usage (drip_stream.h). */
     const drip_result_t &result() const { return *drip_client_result(&c_); }
     /** Transport error of the last attempt (DRIP_ERR_CONNECT, DRIP_ERR_TIMEOUT...), 0 if none. */

@@ -102,7 +102,7 @@ int fw_soak_run(drip_client_t *c, const drip_client_cfg_t *base, const drip_requ
     cfg.endpoint.headers = s_hdr;
     cfg.endpoint.nheaders = 1;
     cfg.stream.handlers = &s_handlers;
-    drip_client_close(c); /* answer 2 reconnects: a resumed handshake */
+    drip_client_disconnect(c); /* answer 2 reconnects: a resumed handshake */
     if (drip_client_init(c, &cfg) != DRIP_OK) {
         fw_puts("soak: client init failed\n");
         return 1;

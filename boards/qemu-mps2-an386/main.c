@@ -656,7 +656,7 @@ int main(void)
         }
     }
 
-    drip_client_close(&g_client);
+    drip_client_disconnect(&g_client);
     drip_tls_free(&g_tls); /* everything back to the arena: "in use" must be 0 */
     report_memory();
 

@@ -78,12 +78,12 @@ int drip_client_transport_error(const drip_client_t *c)
     return c->priv.last_err;
 }
 
-void drip_client_cancel(drip_client_t *c)
+void drip_client_cancel_local(drip_client_t *c)
 {
     c->priv.cancel = 1;
 }
 
-void drip_client_close(drip_client_t *c)
+void drip_client_disconnect(drip_client_t *c)
 {
     if (c->priv.connected) {
         c->priv.cfg.transport.close(c->priv.cfg.transport.ctx);
@@ -249,7 +249,7 @@ drip_err_t drip_client_start_resume(drip_client_t *c, const char *response_id, i
     return e;
 }
 
-drip_err_t drip_client_start_cancel(drip_client_t *c, const char *response_id)
+drip_err_t drip_client_start_server_cancel(drip_client_t *c, const char *response_id)
 {
     size_t n = 0;
     drip_err_t e;
@@ -322,7 +322,7 @@ static uint32_t backoff_ms(const drip_client_t *c)
 
 static void close_conn(drip_client_t *c)
 {
-    drip_client_close(c);
+    drip_client_disconnect(c);
 }
 
 static int done(drip_client_t *c)
@@ -344,7 +344,7 @@ static int attempt_failed(drip_client_t *c, int err)
         c->priv.last_err = err;
     }
     if (c->priv.cancel) {
-        drip_stream_cancel(&c->stream);
+        drip_stream_cancel_local(&c->stream);
         return done(c);
     }
     if (r->events == 0 && c->priv.kind != K_CANCEL && retryable(c, err) &&
@@ -382,7 +382,7 @@ static int attempt_failed(drip_client_t *c, int err)
         }
     }
     /* final: make sure the stream carries a state and the reason */
-    drip_stream_abort(&c->stream, err < 0 && err != DRIP_AGAIN ? err : DRIP_ERR_API_TRUNCATED);
+    drip_stream_fail(&c->stream, err < 0 && err != DRIP_AGAIN ? err : DRIP_ERR_API_TRUNCATED);
     return done(c);
 }
 
@@ -465,7 +465,7 @@ static int step(drip_client_t *c, uint32_t wait_ms)
     }
     if (c->priv.cancel) {
         close_conn(c);
-        drip_stream_cancel(&c->stream);
+        drip_stream_cancel_local(&c->stream);
         return done(c);
     }
     if (expired(c->priv.t_start, cfg->total_timeout_ms, now(c))) {
@@ -551,7 +551,7 @@ drip_state_t drip_client_run(drip_client_t *c)
          * the loop would spin at full CPU. Refuse instead. */
         if (c->priv.state != C_IDLE && c->priv.state != C_DONE) {
             close_conn(c);
-            drip_stream_abort(&c->stream, DRIP_ERR_ARG);
+            drip_stream_fail(&c->stream, DRIP_ERR_ARG);
             (void)done(c);
         }
         return c->stream.result.state;

@@ -258,7 +258,7 @@ typedef char drip_key_ids_fit_[(K_COUNT_ - 1 <= 255) ? 1 : -1];
 /* Fields that both readers take from the same place, one line each: the
  * token path walks the objects (read_usage, read_item, decode_responses),
  * the scanner captures the same paths into the slots named here
- * (scan_usage, drip_event_scan_end). Each list is read in its order by both.
+ * (scan_usage, drip_event_scan_finish). Each list is read in its order by both.
  *
  * Usage: slot, drip_usage_t member, Responses keys under response.usage,
  * Chat keys under usage (a second key 0: the member is one level up). */
@@ -478,11 +478,11 @@ static const drip_scan_cfg_t k_grammar_cfg = {k_keys, 0, k_paths_chat, 0};
 
 static drip_err_t check_grammar(drip_event_dec_t *d, const char *data, size_t len)
 {
-    drip_err_t e = drip_scan_begin(&d->scan, &k_grammar_cfg);
+    drip_err_t e = drip_scan_init(&d->scan, &k_grammar_cfg);
     if (e == DRIP_OK) {
         e = drip_scan_feed(&d->scan, (const uint8_t *)data, len);
     }
-    return e != DRIP_OK ? e : drip_scan_end(&d->scan);
+    return e != DRIP_OK ? e : drip_scan_finish(&d->scan);
 }
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -1255,7 +1255,7 @@ static drip_err_t decode_speech(drip_event_dec_t *d, drip_event_t *ev)
     }
 }
 
-drip_err_t drip_event_speech_end(drip_event_dec_t *d, uint8_t *out, size_t *out_n)
+drip_err_t drip_event_speech_finish(drip_event_dec_t *d, uint8_t *out, size_t *out_n)
 {
     if (d == NULL || out == NULL || out_n == NULL) {
         return DRIP_ERR_ARG;
@@ -1290,11 +1290,11 @@ drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_e
          * pass, as for an event larger than the buffer (pieces it hands on
          * before a grammar error are the same there). */
         d->json.ntok = 0;
-        e = drip_event_scan_begin(d);
+        e = drip_event_scan_init(d);
         if (e == DRIP_OK) {
             e = drip_event_scan_feed(d, (const uint8_t *)data, len);
         }
-        return e != DRIP_OK ? e : drip_event_scan_end(d, ev);
+        return e != DRIP_OK ? e : drip_event_scan_finish(d, ev);
     }
     if (e != DRIP_OK || !drip_json_valid(&d->json, DRIP_SCAN_MAX_DEPTH)) {
         /* rare: the scanner says which error comes first in the text */
@@ -1529,7 +1529,7 @@ static int piece_sink(void *ctx, unsigned slot, const uint8_t *p, size_t n, int 
     return e == 0 && phase == DRIP_SCAN_END ? piece_flush(d, 1) : e;
 }
 
-drip_err_t drip_event_scan_begin(drip_event_dec_t *d)
+drip_err_t drip_event_scan_init(drip_event_dec_t *d)
 {
     if (d == NULL) {
         return DRIP_ERR_ARG;
@@ -1540,7 +1540,7 @@ drip_err_t drip_event_scan_begin(drip_event_dec_t *d)
     d->piece_n = 0;
     d->scan.sink = d->on_piece != NULL ? piece_sink : NULL;
     d->scan.sink_ctx = d;
-    return drip_scan_begin(&d->scan, &k_scan_cfg[(unsigned)d->api <= DRIP_API_SPEECH ? d->api : 0]);
+    return drip_scan_init(&d->scan, &k_scan_cfg[(unsigned)d->api <= DRIP_API_SPEECH ? d->api : 0]);
 }
 
 drip_err_t drip_event_scan_feed(drip_event_dec_t *d, const uint8_t *p, size_t n)
@@ -1669,7 +1669,7 @@ static drip_err_t scan_speech(const drip_event_dec_t *d, drip_event_t *ev)
     }
 }
 
-drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
+drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
 {
     drip_err_t e;
     int64_t v;
@@ -1681,7 +1681,7 @@ drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev)
     sweep_closing(d);
     clear_event(ev);
     ev->oversize = 1;
-    e = drip_scan_end(&d->scan);
+    e = drip_scan_finish(&d->scan);
     if (e != DRIP_OK) {
         return e;
     }
@@ -1802,7 +1802,7 @@ void drip_event_scan_error(const drip_event_dec_t *d, drip_api_error_t *out)
 
 drip_err_t drip_event_scan_response(drip_event_dec_t *d, drip_str_t *id, drip_str_t *status)
 {
-    drip_err_t e = drip_scan_end(&d->scan);
+    drip_err_t e = drip_scan_finish(&d->scan);
     int chat = d->api == DRIP_API_CHAT;
     if (e == DRIP_OK) {
         e = whole(d, chat ? SL_RESP_ID : SL_BODY_ID, id);

@@ -456,7 +456,7 @@ int drip_unesc_byte(drip_unesc_t *u, uint8_t c, uint8_t out[DRIP_UNESC_OUT_MAX])
     return k;
 }
 
-int drip_unesc_end(drip_unesc_t *u, uint8_t out[DRIP_UNESC_OUT_MAX])
+int drip_unesc_finish(drip_unesc_t *u, uint8_t out[DRIP_UNESC_OUT_MAX])
 {
     int k = 0;
     if (u->st == 6) { /* ends with a high surrogate */
@@ -506,7 +506,7 @@ static drip_err_t unescape(char *s, size_t n, int edges, size_t *out_len)
         memcpy(s + w, tmp, (size_t)k);
         w += (size_t)k;
     }
-    k = drip_unesc_end(&u, tmp);
+    k = drip_unesc_finish(&u, tmp);
     if (k < 0) {
         return DRIP_ERR_JSON_ESCAPE;
     }

@@ -550,7 +550,7 @@ static void md_byte(drip_md_t *m, unsigned char c)
         line_byte(m, c);
 }
 
-drip_err_t drip_md_setup(drip_md_t *m, const drip_md_cfg_t *cfg)
+drip_err_t drip_md_init(drip_md_t *m, const drip_md_cfg_t *cfg)
 {
     if (!m || !cfg || !cfg->sink || (cfg->flags & ~DRIP_MD_ASCII))
         return DRIP_ERR_ARG;
@@ -605,5 +605,5 @@ void drip_md_finish(drip_md_t *m)
     cfg.flags = m->priv.flags;
     cfg.sink = m->priv.sink;
     cfg.user = m->priv.user;
-    (void)drip_md_setup(m, &cfg);
+    (void)drip_md_init(m, &cfg);
 }

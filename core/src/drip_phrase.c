@@ -381,7 +381,7 @@ void drip_phrase_sink(void *user, const char *s, size_t n, unsigned flags)
     }
 }
 
-drip_err_t drip_phrase_setup(drip_phrase_t *p, const drip_phrase_cfg_t *cfg)
+drip_err_t drip_phrase_init(drip_phrase_t *p, const drip_phrase_cfg_t *cfg)
 {
     drip_md_cfg_t md;
     size_t max;
@@ -399,7 +399,7 @@ drip_err_t drip_phrase_setup(drip_phrase_t *p, const drip_phrase_cfg_t *cfg)
     memset(&md, 0, sizeof md);
     md.sink = drip_phrase_sink;
     md.user = p;
-    if (drip_md_setup(&p->md, &md) != DRIP_OK) {
+    if (drip_md_init(&p->md, &md) != DRIP_OK) {
         return DRIP_ERR_ARG;
     }
     p->on_phrase = cfg->on_phrase;

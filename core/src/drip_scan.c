@@ -47,7 +47,7 @@ static int cfg_ok(const drip_scan_cfg_t *cfg)
     return 1;
 }
 
-drip_err_t drip_scan_begin(drip_scan_t *s, const drip_scan_cfg_t *cfg)
+drip_err_t drip_scan_init(drip_scan_t *s, const drip_scan_cfg_t *cfg)
 {
     if (s == NULL || cfg == NULL || !cfg_ok(cfg)) {
         return DRIP_ERR_ARG;
@@ -354,7 +354,7 @@ static int str_bytes(drip_scan_t *s, const uint8_t *p, size_t n, size_t *adv)
         }
         if (p[i] == '"' && (s->priv.u.st == 0 || s->priv.u.st == 6)) { /* 6: after a high surrogate */
             i++;
-            k = drip_unesc_end(&s->priv.u, out); /* what a pending high surrogate becomes */
+            k = drip_unesc_finish(&s->priv.u, out); /* what a pending high surrogate becomes */
             if (k < 0) {
                 return DRIP_ERR_JSON_ESCAPE;
             }
@@ -497,7 +497,7 @@ drip_err_t drip_scan_feed(drip_scan_t *s, const uint8_t *p, size_t n)
     return (drip_err_t)e;
 }
 
-drip_err_t drip_scan_end(drip_scan_t *s)
+drip_err_t drip_scan_finish(drip_scan_t *s)
 {
     if (s == NULL) {
         return DRIP_ERR_ARG;

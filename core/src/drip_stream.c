@@ -108,7 +108,7 @@ void drip_stream_expect_json(drip_stream_t *st, int json_body)
     st->priv.cfg.json_body = json_body;
 }
 
-void drip_stream_abort(drip_stream_t *st, int err)
+void drip_stream_fail(drip_stream_t *st, int err)
 {
     drip_state_t s = st->result.state;
     if (st->priv.finished || st->priv.terminal) {
@@ -125,7 +125,7 @@ void drip_stream_abort(drip_stream_t *st, int err)
 /* A final state stays final: a cancel after a terminal event only stops
  * reading (no error on a complete answer), and after a failure changes
  * nothing (a protocol_error is not turned into cancelled). */
-void drip_stream_cancel(drip_stream_t *st)
+void drip_stream_cancel_local(drip_stream_t *st)
 {
     if (st->priv.terminal) {
         st->priv.finished = 1;
@@ -405,7 +405,7 @@ static int speech_done(drip_stream_t *st, const drip_event_t *ev)
 {
     uint8_t tail[2];
     size_t n = 0;
-    int rc = drip_event_speech_end(&st->priv.dec, tail, &n);
+    int rc = drip_event_speech_finish(&st->priv.dec, tail, &n);
     if (rc == DRIP_OK) {
         rc = audio(st, tail, n);
     }
@@ -705,7 +705,7 @@ static int feed_sse(drip_stream_t *st, const uint8_t *p, size_t n)
         if (rc == DRIP_SSE_DATA) {
             if (!st->priv.in_oversize) {
                 st->priv.in_oversize = 1;
-                e = drip_event_scan_begin(dec);
+                e = drip_event_scan_init(dec);
             }
             if (e == DRIP_OK) {
                 e = drip_event_scan_feed(dec, sse->piece, sse->piece_len);
@@ -713,7 +713,7 @@ static int feed_sse(drip_stream_t *st, const uint8_t *p, size_t n)
         } else if (rc == DRIP_SSE_EVENT) {
             if (sse->ev.oversize) {
                 st->priv.in_oversize = 0;
-                e = drip_event_scan_end(dec, &st->priv.ev);
+                e = drip_event_scan_finish(dec, &st->priv.ev);
             } else {
                 e = drip_event_decode(dec, (char *)sse->ev.data, sse->ev.data_len, &st->priv.ev);
             }
@@ -758,12 +758,12 @@ static int on_head(drip_stream_t *st)
     if (hd->status < 200 || hd->status > 299) {
         st->result.state = DRIP_STATE_HTTP_ERROR;
         st->priv.body_scan = 1;
-        return drip_event_scan_begin(&st->priv.dec);
+        return drip_event_scan_init(&st->priv.dec);
     }
     if (st->priv.cfg.json_body) {
         st->result.state = DRIP_STATE_STREAMING;
         st->priv.body_scan = 1;
-        return drip_event_scan_begin(&st->priv.dec);
+        return drip_event_scan_init(&st->priv.dec);
     }
     if (!is_event_stream(hd->content_type)) {
         if (st->priv.cfg.api == DRIP_API_SPEECH) {

@@ -491,7 +491,7 @@ static void md_sink(void *user, const char *s, size_t n, unsigned flags)
 
 /* ---- public -------------------------------------------------------------- */
 
-drip_err_t drip_text_setup(drip_text_t *t, const drip_text_cfg_t *cfg)
+drip_err_t drip_text_init(drip_text_t *t, const drip_text_cfg_t *cfg)
 {
     drip_md_cfg_t mc;
     if (!t || !cfg || !cfg->screen || cfg->cols < 2 || cfg->cols > DRIP_TEXT_COLS_MAX ||
@@ -504,7 +504,7 @@ drip_err_t drip_text_setup(drip_text_t *t, const drip_text_cfg_t *cfg)
     mc.flags = (cfg->flags & DRIP_TEXT_ASCII) ? DRIP_MD_ASCII : 0u;
     mc.sink = md_sink;
     mc.user = t;
-    (void)drip_md_setup(&t->md, &mc);
+    (void)drip_md_init(&t->md, &mc);
     P.covers = cfg->covers;
     P.cover_user = cfg->cover_user;
     P.on_line = cfg->on_line;

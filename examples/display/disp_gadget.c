@@ -314,7 +314,7 @@ drip_err_t disp_gadget_setup(disp_gadget_t *g, disp_fb_t *fb, const disp_font_t 
     cfg.cover_user = (void *)(uintptr_t)font; /* read only */
     cfg.screen = (char *)screen;
     cfg.screen_size = screen_len;
-    if (drip_text_setup(&g->text, &cfg) != DRIP_OK) {
+    if (drip_text_init(&g->text, &cfg) != DRIP_OK) {
         return DRIP_ERR_ARG;
     }
     g->streaming = 1;

@@ -132,7 +132,7 @@ int cmd_chunk(int argc, char **argv)
     pc.buf_len = max;
     pc.on_phrase = on_phrase;
     pc.user = &app;
-    if (drip_phrase_setup(&app.ph, &pc) != DRIP_OK) {
+    if (drip_phrase_init(&app.ph, &pc) != DRIP_OK) {
         free(buf);
         return 2;
     }

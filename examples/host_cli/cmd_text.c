@@ -137,7 +137,7 @@ int cmd_text(int argc, char **argv)
     tc.screen_size = DRIP_TEXT_SCREEN_BYTES(cols, rows);
     tc.on_line = on_line;
     tc.user = &app;
-    if (drip_text_setup(&app.txt, &tc) != DRIP_OK) {
+    if (drip_text_init(&app.txt, &tc) != DRIP_OK) {
         bad(cmd, "text layer setup failed");
         return 2;
     }

@@ -659,7 +659,7 @@ typedef struct {
     uint32_t ms;
 } canceller_t;
 
-/* Another task cancels: drip_client_cancel() only sets a flag. */
+/* Another task cancels: drip_client_cancel_local() only sets a flag. */
 static void *canceller(void *arg)
 {
     const canceller_t *k = arg;
@@ -667,7 +667,7 @@ static void *canceller(void *arg)
     ts.tv_sec = (time_t)(k->ms / 1000u);
     ts.tv_nsec = (long)(k->ms % 1000u) * 1000000L;
     nanosleep(&ts, NULL);
-    drip_client_cancel(k->client);
+    drip_client_cancel_local(k->client);
     return NULL;
 }
 
@@ -1072,7 +1072,7 @@ int cmd_stream(int argc, char **argv)
     req.include_usage = o.api == DRIP_API_CHAT;
 
     if (o.cancel_id != NULL) {
-        e = drip_client_start_cancel(&client, o.cancel_id);
+        e = drip_client_start_server_cancel(&client, o.cancel_id);
     } else if (o.resume_id != NULL) {
         e = drip_client_start_resume(&client, o.resume_id, o.after);
     } else {
@@ -1144,7 +1144,7 @@ int cmd_stream(int argc, char **argv)
     status_line(&client, &app, drip_client_transport_error(&client));
     rc = st == DRIP_STATE_COMPLETED ? 0 : 1;
 out:
-    drip_client_close(&client);
+    drip_client_disconnect(&client);
     if (tls_on) {
         drip_tls_free(&tls);
     }

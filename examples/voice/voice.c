@@ -237,7 +237,7 @@ int main(int argc, char **argv)
     sc.ncalls = sizeof calls / sizeof calls[0];
     sc.handlers = &handlers;
     sc.user = &v;
-    if (drip_phrase_setup(&v.ph, &pc) != DRIP_OK || drip_stream_init(&st, &sc) != DRIP_OK) {
+    if (drip_phrase_init(&v.ph, &pc) != DRIP_OK || drip_stream_init(&st, &sc) != DRIP_OK) {
         fputs("voice: setup failed\n", stderr);
         return 2;
     }

@@ -130,7 +130,7 @@ void drip_https_free(drip_https_core_t *k, drip_client_t *client)
     }
     if (k->tls_up) {
         if (client != NULL) {
-            drip_client_close(client);
+            drip_client_disconnect(client);
         }
         drip_tls_free(&k->tls);
         k->tls_up = 0;

@@ -6,7 +6,7 @@
  * The capture (a raw HTTP response, tests/captures/*.http) is decoded once
  * with drip_stream; its answer-text deltas are kept in memory. Then the text
  * layer runs --passes times (default 1) over them, one drip_text_feed() per
- * delta and a drip_text_finish(), from a fresh drip_text_setup() each pass.
+ * delta and a drip_text_finish(), from a fresh drip_text_init() each pass.
  * Prints one line of figures:
  *
  *   cols rows deltas text_bytes lines sizeof_text screen_bytes redrawn_cells full_redraw_cells
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
     for (pass = 0; pass < passes; pass++) {
         g_lines = 0;
         redrawn = full = 0;
-        if (drip_text_setup(&txt, &tc) != DRIP_OK)
+        if (drip_text_init(&txt, &tc) != DRIP_OK)
             return 2;
         for (i = 0; i < ds.n; i++) {
             drip_text_feed(&txt, ds.d[i].p, ds.d[i].n, &d);

@@ -6,7 +6,7 @@
  *   token path   drip_event_decode() on a copy of the data, with 8 + byte0
  *                jsmn tokens (FZ_GUARD bytes of guard after the array; too
  *                few tokens sends the event through the scanner inside);
- *   scanner path drip_event_scan_begin/feed (random pieces)/end, as the
+ *   scanner path drip_event_scan_init/feed (random pieces)/end, as the
  *                stream does for an event larger than the SSE buffer.
  * Neither may crash or write past its buffers. When both succeed they must
  * agree on type (and type name), sequence_number, and - where the token path
@@ -337,7 +337,7 @@ static void one_api(drip_api_t api, const uint8_t *in, size_t n, unsigned ntok, 
 
     /* scanner path, in pieces */
     FZ_CHECK(drip_event_init(&ds, api, g_tok, ntok, g_calls, ncalls) == DRIP_OK, "init");
-    FZ_CHECK(drip_event_scan_begin(&ds) == DRIP_OK, "scan_begin");
+    FZ_CHECK(drip_event_scan_init(&ds) == DRIP_OK, "scan_begin");
     fz_split_init(&split, s0, s1);
     while (off < n) {
         size_t k = fz_split_next(&split, n - off);
@@ -347,7 +347,7 @@ static void one_api(drip_api_t api, const uint8_t *in, size_t n, unsigned ntok, 
         sticky = e;
         off += k;
     }
-    e_scan = drip_event_scan_end(&ds, &es);
+    e_scan = drip_event_scan_finish(&ds, &es);
     FZ_CHECK(sticky == 0 || e_scan == sticky, "%s: scan_end %d after feed error %d", an, e_scan, sticky);
     FZ_CHECK(fz_skip("codes") || known_code(e_scan), "%s: scan_end returned %d", an, e_scan);
     if (e_scan == DRIP_OK) {

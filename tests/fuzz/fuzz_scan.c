@@ -17,7 +17,7 @@
  *     cut flag) and its arena bytes are what the reference computes: the
  *     last value at a path wins, keys and strings unescaped, numbers as written,
  *     containers and literals without bytes, the arena reserves honoured;
- *   - errors are sticky (later feeds and drip_scan_end give the same code);
+ *   - errors are sticky (later feeds and drip_scan_finish give the same code);
  *   - when drip_json_parse (jsmn) takes the document, drip_json_valid says
  *     valid exactly when the scanner does (the event decoder trusts it
  *     instead of scanning events that fit its buffer);      [json_valid]
@@ -449,7 +449,7 @@ static int scan_run(drip_scan_t *s, const uint8_t *p, size_t n, fz_split_t *spli
 {
     size_t off = 0;
     int e = DRIP_OK, sticky = DRIP_OK, end;
-    FZ_CHECK(drip_scan_begin(s, &k_cfg) == DRIP_OK, "begin");
+    FZ_CHECK(drip_scan_init(s, &k_cfg) == DRIP_OK, "begin");
     while (off < n) {
         size_t k = split ? fz_split_next(split, n - off) : n - off;
         e = drip_scan_feed(s, p + off, k);
@@ -463,9 +463,9 @@ static int scan_run(drip_scan_t *s, const uint8_t *p, size_t n, fz_split_t *spli
     if (sticky != DRIP_OK) {
         FZ_CHECK(drip_scan_feed(s, (const uint8_t *)"{}", 2) == sticky, "error not sticky");
     }
-    end = drip_scan_end(s);
+    end = drip_scan_finish(s);
     FZ_CHECK(sticky == DRIP_OK || end == sticky, "end %d after feed error %d", end, sticky);
-    FZ_CHECK(drip_scan_end(s) == end, "end not sticky");
+    FZ_CHECK(drip_scan_finish(s) == end, "end not sticky");
     return end;
 }
 

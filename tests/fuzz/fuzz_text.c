@@ -105,7 +105,7 @@ static void text_run(run_t *r, const uint8_t *p, size_t n, unsigned cols, unsign
     r->cols = cols;
     r->next = 0;
     fz_log_reset(&r->log);
-    FZ_CHECK(drip_text_setup(&t, &c) == DRIP_OK, "setup");
+    FZ_CHECK(drip_text_init(&t, &c) == DRIP_OK, "setup");
     while (at < n) {
         size_t k = split ? fz_split_next(split, n - at) : n - at;
         drip_text_feed(&t, (const char *)p + at, k, &d);
@@ -174,7 +174,7 @@ static void md_run(md_run_t *r, const uint8_t *p, size_t n, unsigned flags, fz_s
     r->open = 0;
     r->code = 0;
     fz_log_reset(&r->log);
-    FZ_CHECK(drip_md_setup(&m, &c) == DRIP_OK, "md setup");
+    FZ_CHECK(drip_md_init(&m, &c) == DRIP_OK, "md setup");
     while (at < n) {
         size_t k = split ? fz_split_next(split, n - at) : n - at;
         drip_md_feed(&m, (const char *)p + at, k);

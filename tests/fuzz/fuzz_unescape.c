@@ -6,7 +6,7 @@
  * Input: the body of a JSON string (what lies between the quotes), any bytes.
  *   A  drip_json_unescape() in place, on a copy with guard bytes after it;
  *   B  drip_unesc_byte() byte by byte into a separate buffer, then
- *      drip_unesc_end() (what the oversize scanner does);
+ *      drip_unesc_finish() (what the oversize scanner does);
  *   R  fz_ref_unescape() (fuzz_common.h), an independent decoder.
  * A and B must give the same bytes or both fail with DRIP_ERR_JSON_ESCAPE;
  * the output is never longer than the input (so in-place decoding never
@@ -54,8 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
     }
     if (eb == DRIP_OK) {
         uint8_t out[DRIP_UNESC_OUT_MAX];
-        int k = drip_unesc_end(&u, out);
-        FZ_CHECK(k == DRIP_ERR_JSON_ESCAPE || (k >= 0 && k <= 3), "drip_unesc_end returned %d", k);
+        int k = drip_unesc_finish(&u, out);
+        FZ_CHECK(k == DRIP_ERR_JSON_ESCAPE || (k >= 0 && k <= 3), "drip_unesc_finish returned %d", k);
         if (k > 0) {
             memcpy(b + blen, out, (size_t)k);
             blen += (size_t)k;

@@ -95,7 +95,7 @@ int main(int argc, char **argv)
         return 2;
     }
     st = drip_client_run(&client);
-    drip_client_close(&client);
+    drip_client_disconnect(&client);
     drip_tls_free(&tls);
     fprintf(stderr, "\nalloc_stream: state=%s text_bytes=%zu\n", drip_state_name(st), text_bytes);
     return st == DRIP_STATE_COMPLETED ? 0 : 1;

@@ -406,7 +406,7 @@ int main(int argc, char **argv)
         soak.label = "soak lwip";
         soak.conn_not_fd = 1;
         rc = soak_run(&soak);
-        drip_client_close(&client);
+        drip_client_disconnect(&client);
         sys_msleep(50);
         _Exit(rc);
     }
@@ -423,7 +423,7 @@ int main(int argc, char **argv)
         fputc('\n', stdout);
     }
     status_line(drip_client_transport_error(&client));
-    drip_client_close(&client);
+    drip_client_disconnect(&client);
     drip_tls_free(&tls);
     {
         int lwip_err = 0, e = drip_lwip_sock_last_errno(&tcp, &lwip_err);

@@ -111,7 +111,7 @@ int main(int argc, char **argv)
     sc.tls = &g_tls;
     sc.real = &real;
     rc = soak_run(&sc);
-    drip_client_close(&g_client);
+    drip_client_disconnect(&g_client);
     drip_tls_free(&g_tls);
     return rc;
 }

@@ -186,7 +186,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "arena_probe: setup: %s (%s)\n", drip_err_str(e),
                 drip_tls_describe(&tls, why, sizeof why));
     }
-    drip_client_close(&client);
+    drip_client_disconnect(&client);
     mbedtls_memory_buffer_alloc_max_get(&peak, &blocks);
     drip_tls_free(&tls);
     mbedtls_memory_buffer_alloc_cur_get(&used, &nblocks);

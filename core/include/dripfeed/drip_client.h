@@ -69,7 +69,7 @@
  * larger than the buffer is decoded through a DRIP_EVENT_PIECE_MAX staging
  * buffer that lives in the stream).
  *
- * Cancel: drip_client_cancel() may be called at any time, even before
+ * Cancel: drip_client_cancel_local() may be called at any time, even before
  * drip_client_start(): the next (or current) call ends CANCELLED at its
  * next step, without connecting if it had not yet. The request is consumed
  * when a call ends, so the call after that runs normally.
@@ -134,7 +134,7 @@ typedef struct drip_client_cfg {
     /** Optional (NULL: none). Called inside drip_client_step()/run() once per
      *  retry, just before the backoff wait starts, with stream.user as
      *  @p user. It must not call into the client (no start, step, close);
-     *  drip_client_cancel() is allowed. Not called for background resumes. */
+     *  drip_client_cancel_local() is allowed. Not called for background resumes. */
     void (*on_retry)(void *user, const drip_retry_info_t *info);
 } drip_client_cfg_t;
 
@@ -150,7 +150,7 @@ typedef struct drip_client {
         uint32_t last_events;
         int last_err;
         uint8_t state, attempt, resumes, connected, reused, background, kind;
-        volatile int cancel;      /* set from any task: drip_client_cancel() */
+        volatile int cancel;      /* set from any task: drip_client_cancel_local() */
         char path[DRIP_ID_MAX + 64];
     } priv;
 } drip_client_t;
@@ -174,8 +174,11 @@ drip_err_t drip_client_start(drip_client_t *c, const drip_request_t *req);
  *  automatic resume checks the server's id the same way). */
 drip_err_t drip_client_start_resume(drip_client_t *c, const char *response_id, int64_t after_seq);
 
-/** POST .../responses/{id}/cancel; result.response_status says "cancelled". */
-drip_err_t drip_client_start_cancel(drip_client_t *c, const char *response_id);
+/** Stop a background response on the server: starts POST
+ *  .../responses/{id}/cancel (run or step it like any call);
+ *  result.response_status says "cancelled". The local counterpart is
+ *  drip_client_cancel_local(). */
+drip_err_t drip_client_start_server_cancel(drip_client_t *c, const char *response_id);
 
 /** Advance without waiting (see the file comment for the ports' limits).
  *  @return DRIP_AGAIN (call again), or DRIP_OK when the call ended (see
@@ -186,14 +189,17 @@ int drip_client_step(drip_client_t *c);
  *  call ends FAILED with DRIP_ERR_ARG at once. @return the final state. */
 drip_state_t drip_client_run(drip_client_t *c);
 
-/** Ask to stop (safe from another task or an interrupt: one word write).
+/** Stop the call here, locally (the server is not told: a background
+ *  response goes on; drip_client_start_server_cancel() stops it there).
+ *  Safe from another task or an interrupt: one word write.
  *  The connection is closed at the next step; state CANCELLED. Before
  *  drip_client_start(): the next call ends CANCELLED at its first step,
  *  nothing connected or sent. Consumed when a call ends. */
-void drip_client_cancel(drip_client_t *c);
+void drip_client_cancel_local(drip_client_t *c);
 
-/** Close the connection (also drops a kept-alive one). */
-void drip_client_close(drip_client_t *c);
+/** Close the connection (also drops a kept-alive one); the client stays
+ *  set up and the next call connects again. */
+void drip_client_disconnect(drip_client_t *c);
 
 /** The answer so far / at the end. */
 const drip_result_t *drip_client_result(const drip_client_t *c);

@@ -37,7 +37,7 @@
  * on the token path: ev->delta is the audio; in DRIP_EVENT_PIECE_MAX pieces of
  * decoded bytes through drip_event_set_pieces() when the event is larger
  * than the buffer, at any size). A base64 group may continue into the next
- * event; drip_event_speech_end() decodes what is left at the end of the
+ * event; drip_event_speech_finish() decodes what is left at the end of the
  * audio. Invalid base64 is DRIP_ERR_SPEECH_BASE64. `speech.audio.done`
  * carries usage (input/output/total tokens).
  *
@@ -390,11 +390,11 @@ drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_e
 void drip_event_set_pieces(drip_event_dec_t *d, drip_event_piece_fn fn, void *user);
 
 /** Oversize path: begin, feed pieces (DRIP_SSE_DATA), end with the full size. */
-drip_err_t drip_event_scan_begin(drip_event_dec_t *d);
+drip_err_t drip_event_scan_init(drip_event_dec_t *d);
 /** Oversize path: the next piece of the event's data (any split). @return DRIP_OK or the scan's error. */
 drip_err_t drip_event_scan_feed(drip_event_dec_t *d, const uint8_t *p, size_t n);
 /** Oversize path: the event is whole; fill @p ev with what the scanner kept. @return DRIP_OK or an error. */
-drip_err_t drip_event_scan_end(drip_event_dec_t *d, drip_event_t *ev);
+drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev);
 
 /** The error members captured by the scanner so far, whether or not the
  *  text was valid JSON (used for HTTP error bodies of any length). */
@@ -410,7 +410,7 @@ drip_err_t drip_event_scan_response(drip_event_dec_t *d, drip_str_t *id, drip_st
  * @param out 2 bytes; @param[out] out_n 0..2 bytes written
  * @return DRIP_OK or DRIP_ERR_SPEECH_BASE64.
  */
-drip_err_t drip_event_speech_end(drip_event_dec_t *d, uint8_t *out, size_t *out_n);
+drip_err_t drip_event_speech_finish(drip_event_dec_t *d, uint8_t *out, size_t *out_n);
 
 /** Chat: choice `i` (< ev->nchoices) of the event just decoded (not oversize). */
 drip_err_t drip_event_choice(drip_event_dec_t *d, int32_t i, drip_chat_choice_t *out);

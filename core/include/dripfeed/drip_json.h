@@ -119,7 +119,7 @@ drip_err_t drip_json_parse_i64(const char *s, size_t n, int64_t *out);
  */
 drip_err_t drip_json_unescape(char *s, size_t n, size_t *out_len);
 
-/** Most bytes one call of drip_unesc_byte() / drip_unesc_end() writes
+/** Most bytes one call of drip_unesc_byte() / drip_unesc_finish() writes
  *  (U+FFFD for an unpaired high surrogate, then a 3-byte character). */
 #define DRIP_UNESC_OUT_MAX 8
 
@@ -156,7 +156,7 @@ int drip_unesc_byte(drip_unesc_t *u, uint8_t c, uint8_t out[DRIP_UNESC_OUT_MAX])
 /** The string ended: writes what a pending high surrogate becomes (0 or 3
  *  bytes) and returns that count, or DRIP_ERR_JSON_ESCAPE if the string
  *  ended inside an escape. */
-int drip_unesc_end(drip_unesc_t *u, uint8_t out[DRIP_UNESC_OUT_MAX]);
+int drip_unesc_finish(drip_unesc_t *u, uint8_t out[DRIP_UNESC_OUT_MAX]);
 
 #ifdef __cplusplus
 }

@@ -126,7 +126,7 @@ typedef struct drip_phrase {
  *         NULL, or max is not 0 and outside DRIP_PHRASE_MAX_LEAST..buf_len
  *         (or max is 0 and buf_len < DRIP_PHRASE_MAX_LEAST).
  */
-drip_err_t drip_phrase_setup(drip_phrase_t *p, const drip_phrase_cfg_t *cfg);
+drip_err_t drip_phrase_init(drip_phrase_t *p, const drip_phrase_cfg_t *cfg);
 
 /**
  * Feeds raw answer text (Markdown, UTF-8, any piece, n may be 0): it runs
@@ -146,7 +146,7 @@ void drip_phrase_sink(void *p, const char *s, size_t n, unsigned flags);
 
 /**
  * The answer ended: finishes the embedded filter, then emits the last
- * phrase (even when shorter than min). Call drip_phrase_setup() again for
+ * phrase (even when shorter than min). Call drip_phrase_init() again for
  * the next answer.
  */
 void drip_phrase_finish(drip_phrase_t *p);

@@ -99,7 +99,7 @@ typedef struct drip_scan_slot {
  *  configured paths in constant memory, fed in pieces. Read slot[] and
  *  arena through drip_scan_str(); priv is the scanner's. */
 typedef struct drip_scan {
-    /** what to capture (drip_scan_begin) */
+    /** what to capture (drip_scan_init) */
     const drip_scan_cfg_t *cfg;
     drip_scan_sink_t sink;    /**< optional (NULL: the arena keeps every string) */
     /** passed to sink */
@@ -128,7 +128,7 @@ typedef struct drip_scan {
  *  @return DRIP_OK or DRIP_ERR_ARG (NULL, or a path with a slot >=
  *          DRIP_SCAN_SLOTS, a depth outside 1..DRIP_SCAN_KEYS or a key id
  *          that is not in cfg->keys). */
-drip_err_t drip_scan_begin(drip_scan_t *s, const drip_scan_cfg_t *cfg);
+drip_err_t drip_scan_init(drip_scan_t *s, const drip_scan_cfg_t *cfg);
 
 /**
  * @brief Scan the next piece of the document.
@@ -138,7 +138,7 @@ drip_err_t drip_scan_feed(drip_scan_t *s, const uint8_t *p, size_t n);
 
 /** The document ended: DRIP_OK if it was one complete value, else
  *  DRIP_ERR_JSON_INVALID (or the sticky error). */
-drip_err_t drip_scan_end(drip_scan_t *s);
+drip_err_t drip_scan_finish(drip_scan_t *s);
 
 /** View of a captured slot (p == NULL if the slot was not seen or not a string/number). */
 drip_str_t drip_scan_str(const drip_scan_t *s, unsigned slot);

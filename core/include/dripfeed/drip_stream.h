@@ -254,12 +254,12 @@ void drip_stream_expect_json(drip_stream_t *st, int json_body);
 /** The transport failed with `err` (a DRIP_ERR_* code): unless a terminal
  *  state was reached, the answer ends FAILED (no response head yet) or
  *  TRUNCATED, and on_error hears `err`. No-op once finished. */
-void drip_stream_abort(drip_stream_t *st, int err);
+void drip_stream_fail(drip_stream_t *st, int err);
 
-/** Stop now (cancel): state CANCELLED with DRIP_ERR_CANCELLED, unless the
+/** Stop reading this answer, locally (the user cancelled): state CANCELLED with DRIP_ERR_CANCELLED, unless the
  *  answer already has its final state (a terminal event, or a failure):
  *  then only reading stops and state and error stay as they are. */
-void drip_stream_cancel(drip_stream_t *st);
+void drip_stream_cancel_local(drip_stream_t *st);
 
 /** Resume support: events whose sequence_number is <= seq are dropped
  *  (a background response re-streamed with starting_after). -1 disables. */

@@ -26,7 +26,7 @@
  *   static drip_text_t txt;
  *   drip_text_cfg_t c = {0};
  *   c.cols = 21; c.rows = 8; c.screen = screen; c.screen_size = sizeof screen;
- *   drip_text_setup(&txt, &c);
+ *   drip_text_init(&txt, &c);
  *   // for each text delta:
  *   drip_text_damage_t d;
  *   drip_text_feed(&txt, delta, len, &d);   // drip_text_finish(&txt, &d) at the end
@@ -117,7 +117,7 @@ extern "C" {
  */
 typedef void (*drip_md_sink_fn)(void *user, const char *s, size_t n, unsigned flags);
 
-/** Filter configuration (copied by drip_md_setup()). */
+/** Filter configuration (copied by drip_md_init()). */
 typedef struct drip_md_cfg {
     unsigned flags;       /**< DRIP_MD_ASCII or 0 */
     drip_md_sink_fn sink; /**< required */
@@ -161,7 +161,7 @@ typedef struct drip_md {
  * @param cfg configuration, copied; cfg->sink is required
  * @return DRIP_OK, or DRIP_ERR_ARG (NULL m, cfg or sink; unknown flag bits).
  */
-drip_err_t drip_md_setup(drip_md_t *m, const drip_md_cfg_t *cfg);
+drip_err_t drip_md_init(drip_md_t *m, const drip_md_cfg_t *cfg);
 
 /**
  * @brief Feed answer text (UTF-8, any piece, split anywhere).
@@ -211,7 +211,7 @@ typedef int (*drip_text_covers_fn)(void *user, uint32_t cp);
  */
 typedef void (*drip_text_line_fn)(void *user, uint32_t line, const char *s, size_t n);
 
-/** Layout configuration (copied by drip_text_setup()). */
+/** Layout configuration (copied by drip_text_init()). */
 typedef struct drip_text_cfg {
     unsigned cols;                /**< cells per row, 2..DRIP_TEXT_COLS_MAX */
     unsigned rows;                /**< visible rows, 1..DRIP_TEXT_ROWS_MAX */
@@ -299,7 +299,7 @@ typedef struct drip_text {
  * @return DRIP_OK, or DRIP_ERR_ARG (NULL t/cfg/screen, cols or rows out of
  *         range, unknown flags), or DRIP_ERR_NOMEM (screen_size too small).
  */
-drip_err_t drip_text_setup(drip_text_t *t, const drip_text_cfg_t *cfg);
+drip_err_t drip_text_init(drip_text_t *t, const drip_text_cfg_t *cfg);
 
 /**
  * @brief Feed answer text (UTF-8 Markdown, any piece, split anywhere).

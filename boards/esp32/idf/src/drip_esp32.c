@@ -76,7 +76,7 @@ const drip_tls_t *drip_esp32_tls(const drip_esp32_t *d)
 void drip_esp32_deinit(drip_esp32_t *d)
 {
     if (d != NULL) {
-        drip_client_close(&d->client);
+        drip_client_disconnect(&d->client);
         if (d->priv.tls_up) {
             drip_tls_free(&d->priv.tls);
             d->priv.tls_up = 0;

@@ -266,7 +266,7 @@ static drip_err_t stream(void)
         panel_end(drip_client_result(&s_client));
         status_line();
     }
-    drip_client_close(&s_client);
+    drip_client_disconnect(&s_client);
     drip_tls_free(&s_tls);
     return e;
 }
