@@ -199,6 +199,26 @@ size_t read_piece(uint8_t *p, size_t n)
     return k;
 }
 
+void put_error_json(FILE *f, const drip_result_t *r)
+{
+    if (!r->has_error) {
+        fputs("null", f);
+        return;
+    }
+    if (r->error_status > 0) {
+        fprintf(f, "{\"status\":%d", r->error_status);
+    } else {
+        fputs("{\"status\":null", f);
+    }
+    fputs(",\"type\":", f);
+    put_opt_str(f, r->error_type, strlen(r->error_type), r->error_has & 1u);
+    fputs(",\"code\":", f);
+    put_opt_str(f, r->error_code, strlen(r->error_code), r->error_has & 2u);
+    fputs(",\"message\":", f);
+    put_opt_str(f, r->error_message, strlen(r->error_message), r->error_has & 4u);
+    fputc('}', f);
+}
+
 int cli_decode_stdin(const cli_decode_t *d, drip_stream_t *st)
 {
     static drip_call_slot_t calls[8];

@@ -40,6 +40,10 @@ void put_json_spool(FILE *f, spool_t *b);
 /** A quoted string when present, else null. */
 void put_opt_str(FILE *f, const char *p, size_t n, int present);
 
+/** The summary's "error" member (cli.md `decode`): an object with status,
+ *  type, code and message (missing members null), or null. */
+void put_error_json(FILE *f, const drip_result_t *r);
+
 /** "dripfeed CMD: <message>" on stderr (cmd NULL: "dripfeed: "); returns -1. */
 int bad(const char *cmd, const char *fmt, ...);
 

@@ -386,22 +386,7 @@ static void print_summary(const drip_stream_t *st, app_t *a)
         fputs("null", stdout);
     }
     fputs(",\"error\":", stdout);
-    if (r->has_error) {
-        if (r->error_status > 0) {
-            printf("{\"status\":%d", r->error_status);
-        } else {
-            fputs("{\"status\":null", stdout);
-        }
-        fputs(",\"type\":", stdout);
-        put_opt_str(stdout, r->error_type, strlen(r->error_type), r->error_has & 1u);
-        fputs(",\"code\":", stdout);
-        put_opt_str(stdout, r->error_code, strlen(r->error_code), r->error_has & 2u);
-        fputs(",\"message\":", stdout);
-        put_opt_str(stdout, r->error_message, strlen(r->error_message), r->error_has & 4u);
-        fputs("}", stdout);
-    } else {
-        fputs("null", stdout);
-    }
+    put_error_json(stdout, r);
     fputs(",\"incomplete_reason\":", stdout);
     put_opt_str(stdout, r->incomplete_reason, strlen(r->incomplete_reason),
                 r->incomplete_reason[0] != '\0');
