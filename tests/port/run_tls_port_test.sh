@@ -118,6 +118,7 @@ make_dated future 20990101000000Z 21000101000000Z
 # Start `openssl s_server -www` on 127.0.0.1:0; sets $port to the port it got.
 # (No command substitution: the server must be our child, for cleanup.)
 start_server() { # cert key log
+  : >"$3" # exists before sed reads it (the background redirect may come later)
   openssl s_server -accept 127.0.0.1:0 -cert "$1" -key "$2" -www -naccept 1000 \
     </dev/null >"$3" 2>&1 &
   pids+=($!)
