@@ -31,8 +31,15 @@
  *    "first_audio_ms":..,"answer_ms":..,"total_ms":..,"audio_bytes":..,
  *    "audio_s":..,"rate":24000,"speech_requests":..,"state":"completed"}
  * Times from the start (before the first connect). Exit 0 only when the
- * answer and every phrase's speech completed. */
-#define _POSIX_C_SOURCE 200809L
+ * answer and every phrase's speech completed.
+ * With tests/soak/heap_peak.c preloaded (LD_PRELOAD=soak_heap_peak.so) the
+ * line also has "tls_heap_peak": the heap's peak above what it held before
+ * the bundles' setup: on the host Mbed TLS allocates from the heap (record
+ * buffers at setup, CA, handshake), so this is the TLS sessions' peak, one
+ * (after) or two (parallel) at once (plus getaddrinfo's short-lived
+ * allocations); -1 without it. */
+#define _GNU_SOURCE /* RTLD_DEFAULT */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,6 +232,8 @@ int main(int argc, char **argv)
     drip_phrase_cfg_t pc;
     drip_state_t ast = DRIP_STATE_FAILED;
     double total;
+    void (*heap)(size_t *cur, size_t *peak, int reset) = NULL;
+    size_t heap_base = 0, heap_peak = 0;
 
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -290,6 +299,10 @@ int main(int argc, char **argv)
     cfg.nheaders = (size_t)nh;
     cfg.handlers = &g_handlers;
     cfg.user = v;
+    *(void **)(&heap) = dlsym(RTLD_DEFAULT, "soak_heap_stats");
+    if (heap != NULL) {
+        heap(&heap_base, &heap_peak, 1); /* the peak from here on: Mbed TLS's */
+    }
     if (drip_phrase_setup(&v->ph, &pc) != DRIP_OK ||
         drip_https_posix_setup(&g_answer, &cfg) != DRIP_OK ||
         (parallel && drip_https_posix_setup(&g_speech, &cfg) != DRIP_OK)) {
@@ -346,6 +359,10 @@ int main(int argc, char **argv)
         }
     }
     total = now_ms() - v->t0;
+    if (heap != NULL) {
+        size_t cur;
+        heap(&cur, &heap_peak, 0);
+    }
     if (v->wav != NULL) {
         if (fseek(v->wav, 0, SEEK_SET) == 0) {
             voice_wav_header(v->wav, VOICE_RATE, (unsigned long)v->audio);
@@ -358,11 +375,13 @@ int main(int argc, char **argv)
            "\"max\":%lu,\"deltas\":%lu,\"first_phrase_delta\":%lu,\"first_text_ms\":%.1f,"
            "\"first_phrase_ms\":%.1f,\"first_audio_ms\":%.1f,\"answer_ms\":%.1f,"
            "\"total_ms\":%.1f,\"audio_bytes\":%llu,\"audio_s\":%.3f,\"rate\":%u,"
-           "\"speech_requests\":%lu,\"spoken\":%lu,\"overflow\":%d,\"state\":\"%s\"}\n",
+           "\"speech_requests\":%lu,\"spoken\":%lu,\"overflow\":%d,\"tls_heap_peak\":%ld,"
+           "\"state\":\"%s\"}\n",
            parallel ? "parallel" : "after", format, v->phrases, v->longest,
            (unsigned long)pc.max, v->deltas, v->first_delta, v->first_text, v->first_phrase,
            v->first_audio, v->last_delta, total, v->audio, (double)v->audio / (2.0 * VOICE_RATE),
-           VOICE_RATE, v->requests, v->spoken, v->overflow, drip_state_name(ast));
+           VOICE_RATE, v->requests, v->spoken, v->overflow,
+           heap != NULL ? (long)(heap_peak - heap_base) : -1L, drip_state_name(ast));
     drip_https_posix_free(&g_answer);
     if (parallel) {
         drip_https_posix_free(&g_speech);

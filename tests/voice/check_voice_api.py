@@ -4,7 +4,7 @@
 speech endpoint of the replay server (verified TLS, its test CA), paced as a
 model streams, both ways a board can sequence them.
 
-Usage: check_voice_api.py VOICE_API SOX WORKDIR
+Usage: check_voice_api.py VOICE_API SOX WORKDIR [HEAP_PEAK_SO]
 
 The replay server (tests/server/replay_server.py on 127.0.0.1, stopped here)
 replays responses-reasoning-summary-o3mini (`make demo`'s answer) with a
@@ -22,6 +22,9 @@ parallel (an answer client and a speech client in one superloop), then checks:
 - both WAVs are the same bytes; parallel: audio began before the answer ended,
   after: not before it ended.
 Prints the figures (time to first text / phrase / audio, answer and total).
+With HEAP_PEAK_SO (tests/soak/heap_peak.c) preloaded, also the TLS sessions'
+heap peak of each sequencing (Debian's Mbed TLS allocates from the heap): two
+sessions open at once (parallel) must need more than one (after).
 """
 import http.client
 import json
@@ -55,13 +58,16 @@ def stats(port, ca, reset=False):
         c.close()
 
 
-def run(tool, sox, port, ca, seq, wav):
+def run(tool, sox, port, ca, seq, wav, preload):
     stats(port, ca, reset=True)
     cmd = [tool, "--url", "https://localhost:%d/v1" % port, "--ca", ca, "--sequence", seq,
            "--wav", wav]
     for h in HEADERS:
         cmd += ["--header", h]
-    p = subprocess.run(cmd, capture_output=True, timeout=240)
+    env = dict(os.environ)
+    if preload:
+        env["LD_PRELOAD"] = preload
+    p = subprocess.run(cmd, capture_output=True, timeout=240, env=env)
     out, err = p.stdout.decode(), p.stderr.decode("utf-8", "replace")
     sys.stdout.write(out)
     fails = []
@@ -84,10 +90,10 @@ def run(tool, sox, port, ca, seq, wav):
           % (seq, len(phrases), chars, rate, chans, prec, samples, samples / 24000.0,
              want / 24000.0, rms, s["requests"], s["connections"]))
     print("%s: first text %.0f ms, first phrase %.0f ms (+%.0f), first audio %.0f ms (+%.0f "
-          "after the phrase), answer %.0f ms, total %.0f ms"
+          "after the phrase), answer %.0f ms, total %.0f ms; TLS heap peak %d B"
           % (seq, m["first_text_ms"], m["first_phrase_ms"], m["first_phrase_ms"] - m["first_text_ms"],
              m["first_audio_ms"], m["first_audio_ms"] - m["first_phrase_ms"], m["answer_ms"],
-             m["total_ms"]))
+             m["total_ms"], m["tls_heap_peak"]))
     if m["state"] != "completed" or m["phrases"] != len(phrases) or m["spoken"] != len(phrases) \
             or len(phrases) < 2:
         fails.append("%s: run %r" % (seq, m))
@@ -112,6 +118,7 @@ def run(tool, sox, port, ca, seq, wav):
 
 def main():
     tool, sox, work = sys.argv[1:4]
+    preload = os.path.abspath(sys.argv[4]) if len(sys.argv) > 4 else None
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     certs = os.path.join(work, "certs")
@@ -120,11 +127,15 @@ def main():
     srv = Server(work, os.path.join(certs, "server.pem"), os.path.join(certs, "server.key"), "voice")
     fails = []
     try:
-        wavs = {}
+        wavs, runs = {}, {}
         for seq in ("parallel", "after"):
             wavs[seq] = os.path.join(work, seq + ".wav")
-            _, f = run(tool, sox, srv.port, ca, seq, wavs[seq])
+            runs[seq], f = run(tool, sox, srv.port, ca, seq, wavs[seq], preload)
             fails += f
+        if preload and not fails:
+            hp = {k: r["tls_heap_peak"] for k, r in runs.items()}
+            if not 0 < hp["after"] < hp["parallel"]:
+                fails.append("TLS heap peaks %r: two sessions should need more than one" % hp)
         if not fails and open(wavs["after"], "rb").read() != open(wavs["parallel"], "rb").read():
             fails.append("the two WAVs differ")
     finally:
