@@ -11,7 +11,9 @@
  * delta goes to drip_phrase_feed(); every phrase goes to speak_phrase(), the
  * seam to a speech engine (voice_tts.h): here libespeak-ng, synchronously,
  * its PCM appended to the WAV (16-bit mono, espeak-ng's native 22050 Hz) as
- * it is made. An engine for POST /v1/audio/speech plugs in at the same seam.
+ * it is made. Another local engine plugs in at the same seam; the speech
+ * endpoint (POST /v1/audio/speech) is voice_api.c: a network call that
+ * overlaps the answer needs its own loop, not a synchronous speak().
  *
  * stderr: one line per phrase with the time it completed. stdout: one JSON
  * line with the measures:
