@@ -350,9 +350,11 @@ echo
 # directory: the stack analysis reads every .su/.ci in $OUT.
 declare -A STRUCT
 mkdir -p "$OUT/structs"
-STRUCT_NAMES=(drip_client_t drip_stream_t drip_result_t drip_http_t drip_sse_t drip_event_dec_t drip_event_t)
+STRUCT_NAMES=(drip_client_t drip_stream_t drip_result_t drip_http_t drip_sse_t drip_event_dec_t drip_event_t
+              drip_phrase_t)
 {
     echo '#include "dripfeed/drip_client.h"'
+    echo '#include "dripfeed/drip_phrase.h"'
     for t in "${STRUCT_NAMES[@]}"; do echo "$t drip_size_$t;"; done
 } >"$OUT/structs/structs.c"
 if "$CC" "${CFLAGS[@]}" ${EXTRA[@]+"${EXTRA[@]}"} -fno-common -c "$OUT/structs/structs.c" \

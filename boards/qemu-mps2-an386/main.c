@@ -32,6 +32,13 @@
  *   srepeat=N         sent as X-Drip-Speech-Repeat
  *   heapcheck=1       call malloc() at once: proves the heap guard stops the
  *                     image (exit 3) instead of allocating
+ *   voice=1           the voice gadget on one TLS session: the answer streams
+ *                     through the phrase chunker (drip_phrase.h), then its first
+ *                     phrase is spoken (speech, sse) on the same client and
+ *                     connection into the PCM ring; prints the phrases, the
+ *                     audio's byte count and FNV-1a, and the mbedTLS arena
+ *                     peaks of the answer and of the speech apart; exit 0
+ *                     only when both completed on one connection
  *   soak=N            N answers in this boot (fw_soak.c): exit 0 only when
  *                     all are right and no high-water mark moved after the
  *                     first
@@ -119,22 +126,53 @@ static struct {
     size_t hs_peak, hs_blocks, st_peak, st_blocks, st_base, st_base_blocks;
     size_t hs_stack; /* stack high-water mark right after the handshake */
     uint32_t t_connect;
+    uint32_t connects; /* handshakes done: 1 when the speech reused the connection */
 } g_run;
 
 /* ---- speech: a PCM ring standing in for I2S --------------------------------- */
 
 static struct {
-    uint8_t ring[FW_PCM_RING];
+    /* voice=1 sequences answer first: the phrase chunker is done before the
+     * first audio byte, so it lives in the ring's memory (the 64 KB goal) */
+    union {
+        uint8_t ring[FW_PCM_RING];
+        struct {
+            drip_phrase_t ph;
+            char buf[DRIP_PHRASE_MAX_DEFAULT]; /* the chunker's phrase buffer */
+        } chunk;
+    } u;
     size_t head, fill, peak;   /* head: next byte the "I2S" reads */
     uint32_t played, fnv;      /* what left the ring: bytes and FNV-1a (32 bit) */
     uint32_t calls;
 } g_pcm;
 
+/* ---- voice (arg voice=1): phrases of the answer, the first one spoken ------ */
+
+static struct {
+    int on;
+    char first[DRIP_PHRASE_MAX_DEFAULT + 1];  /* the first phrase, NUL-terminated */
+    uint32_t phrases, longest;
+    int speaking; /* the speech request: no answer markers */
+} g_voice;
+
+static void on_phrase(void *user, const char *s, size_t n)
+{
+    (void)user;
+    if (g_voice.phrases == 0u) {
+        memcpy(g_voice.first, s, n); /* n <= max = DRIP_PHRASE_MAX_DEFAULT */
+        g_voice.first[n] = '\0';
+    }
+    g_voice.phrases++;
+    if (n > g_voice.longest) {
+        g_voice.longest = (uint32_t)n;
+    }
+}
+
 /* The "I2S DMA": takes up to n bytes out of the ring (in order). */
 static void i2s_drain(size_t n)
 {
     while (n > 0u && g_pcm.fill > 0u) {
-        uint8_t b = g_pcm.ring[g_pcm.head];
+        uint8_t b = g_pcm.u.ring[g_pcm.head];
         g_pcm.fnv = (g_pcm.fnv ^ b) * 0x01000193u;
         g_pcm.head = (g_pcm.head + 1u) % FW_PCM_RING;
         g_pcm.fill--;
@@ -158,7 +196,7 @@ static drip_err_t on_audio(void *user, const uint8_t *p, size_t n)
         if (k > FW_PCM_RING - tail) {
             k = FW_PCM_RING - tail;
         }
-        memcpy(&g_pcm.ring[tail], p, k);
+        memcpy(&g_pcm.u.ring[tail], p, k);
         g_pcm.fill += k;
         if (g_pcm.fill > g_pcm.peak) {
             g_pcm.peak = g_pcm.fill;
@@ -330,6 +368,9 @@ static int app_connect(void *ctx, const char *host, uint16_t port, uint32_t time
         mbedtls_memory_buffer_alloc_cur_get(&g_run.st_base, &g_run.st_base_blocks);
         mbedtls_memory_buffer_alloc_max_reset();
         g_run.hs_stack = fw_stack_high_water();
+        if (rc == DRIP_OK) {
+            g_run.connects++;
+        }
         g_run.t_connect = fw_now_ms() - t0;
         fw_printf("tls: %s:%u %s in %lu ms (TCP + handshake)\n", host, (unsigned)port,
                   rc == DRIP_OK ? "connected" : drip_err_str(rc),
@@ -362,6 +403,9 @@ static drip_err_t on_head(void *user, const drip_http_head_t *head)
 {
     (void)user;
     (void)head;
+    if (g_voice.speaking) {
+        return DRIP_OK;
+    }
     fw_puts("=== answer begin ===\n");
     g_run.in_answer = 1;
     return DRIP_OK;
@@ -374,6 +418,9 @@ static drip_err_t on_text(void *user, const drip_event_t *ev, const char *p, siz
     fw_write(p, n); /* as it arrives */
     g_run.crc = crc32_update(g_run.crc, p, n);
     g_run.len += (uint32_t)n;
+    if (g_voice.on) {
+        drip_phrase_feed(&g_pcm.u.chunk.ph, p, n);
+    }
     return DRIP_OK;
 }
 
@@ -419,6 +466,16 @@ static const drip_handlers_t g_speech_handlers = {
     .on_error = on_error,
 };
 
+/* voice=1: one client for the answer and then the speech (the request's api
+ * picks the decoder; the handlers serve both). */
+static const drip_handlers_t g_voice_handlers = {
+    .on_head = on_head,
+    .on_event = on_event,
+    .on_text = on_text,
+    .on_audio = on_audio,
+    .on_error = on_error,
+};
+
 /* ---- memory report ------------------------------------------------------------- */
 
 extern uint32_t __data_start__[], __data_end__[], __bss_start__[], __bss_end__[];
@@ -448,13 +505,76 @@ static void report_memory(void)
               (unsigned)sizeof g_calls, (unsigned)sizeof g_tls, (unsigned)sizeof g_tcp,
               (unsigned)sizeof g_ring);
     fw_printf("mem: speech pcm ring %u B (the I2S stand-in: application memory, not the "
-              "library's)\n", (unsigned)sizeof g_pcm.ring);
+              "library's)\n", (unsigned)sizeof g_pcm.u.ring);
     fw_printf("mem: stack %u B, high-water %u B (%u B when the handshake ended)\n",
               (unsigned)fw_stack_size(), (unsigned)fw_stack_high_water(),
               (unsigned)g_run.hs_stack);
     fw_printf("mem: RAM .data %u + .bss %u + stack %u = %u B of 256 KB (goal 64 KB = 65536 B)\n",
               (unsigned)data, (unsigned)bss, (unsigned)fw_stack_size(),
               (unsigned)(data + bss + fw_stack_size()));
+}
+
+/* ---- voice=1: the first phrase spoken on the same client ---------------------- */
+
+/* After the answer (req, res): speak its first phrase (speech, sse) into the
+ * PCM ring on the same client, so on the kept-alive connection and the same
+ * TLS session: one session at a time, answer first. Prints the figures and
+ * returns the exit status. */
+static int voice_speak_first(drip_request_t *req, const drip_result_t *res)
+{
+    size_t base = 0, base_blocks = 0, peak = 0, blocks = 0;
+    drip_state_t answer = res->state;
+    int rc;
+
+    drip_phrase_finish(&g_pcm.u.chunk.ph); /* the last phrase */
+    fw_printf("voice: answer %s, %lu phrases, longest %lu B (max %u), drip_phrase_t %u B + "
+              "buffer %u B; first phrase \"%s\"\n", drip_state_name(answer),
+              (unsigned long)g_voice.phrases, (unsigned long)g_voice.longest,
+              (unsigned)DRIP_PHRASE_MAX_DEFAULT, (unsigned)sizeof g_pcm.u.chunk.ph,
+              (unsigned)sizeof g_pcm.u.chunk.buf, g_voice.first);
+    if (answer != DRIP_STATE_COMPLETED || g_voice.phrases == 0u) {
+        return FW_EXIT_FAIL;
+    }
+    /* The speech's arena peak apart from the answer's: from what stays
+     * allocated between two requests (the session's records). */
+    mbedtls_memory_buffer_alloc_cur_get(&base, &base_blocks);
+    mbedtls_memory_buffer_alloc_max_reset();
+    memset(req, 0, sizeof *req);
+    req->api = DRIP_API_SPEECH;
+    req->model = "gpt-4o-mini-tts";
+    req->input = g_voice.first;
+    req->voice = "coral";
+    req->response_format = "pcm";
+    req->stream_format = "sse";
+    memset(&g_pcm, 0, sizeof g_pcm);
+    g_pcm.fnv = 0x811C9DC5u;
+    g_voice.speaking = 1;
+    rc = drip_client_start(&g_client, req);
+    if (rc != DRIP_OK) {
+        fw_printf("voice: speech start failed: %s\n", drip_err_str(rc));
+        return FW_EXIT_FAIL;
+    }
+    while (drip_client_step(&g_client) == DRIP_AGAIN) {
+        net_service(NULL);
+        i2s_drain(FW_PCM_RING / 4u);
+    }
+    i2s_drain(FW_PCM_RING);
+    mbedtls_memory_buffer_alloc_max_get(&peak, &blocks);
+    if (peak < base) {
+        peak = base;
+        blocks = base_blocks;
+    }
+    fw_printf("voice: speech state=%s audio_bytes=%lu fnv1a=%08lx pcm_ring=%u B peak %u B; "
+              "connections %lu\n", drip_state_name(res->state), (unsigned long)g_pcm.played,
+              (unsigned long)g_pcm.fnv, (unsigned)FW_PCM_RING, (unsigned)g_pcm.peak,
+              (unsigned long)g_run.connects);
+    fw_printf("voice: arena peaks: handshake %u B, answer stream %u B, speech stream %u B "
+              "(in %u blocks; %u B held by the session between them)\n",
+              (unsigned)g_run.hs_peak, (unsigned)g_run.st_peak, (unsigned)peak,
+              (unsigned)blocks, (unsigned)base);
+    return res->state == DRIP_STATE_COMPLETED && g_pcm.played > 0u && g_run.connects == 1u
+               ? FW_EXIT_OK
+               : FW_EXIT_FAIL;
 }
 
 /* ---- main ---------------------------------------------------------------------- */
@@ -468,7 +588,7 @@ int main(void)
     drip_request_t req;
     const drip_result_t *res;
     uint16_t port;
-    int rc, exit_code, disp_ok = 1, soak_rc = 0;
+    int rc, exit_code, disp_ok = 1, soak_rc = 0, voice_rc = FW_EXIT_FAIL;
     char speech[8] = "";
 
     board_init();
@@ -509,6 +629,7 @@ int main(void)
         add_header("X-Drip-Speech-Repeat", val);
     }
     (void)arg_get(cmd, "speech", speech, sizeof speech);
+    g_voice.on = speech[0] == '\0' && arg_get(cmd, "voice", val, sizeof val) != NULL;
 
     if (net_up(arg_get(cmd, "net", val, sizeof val) == NULL || strcmp(val, "static") != 0) != 0) {
         fw_semihost_exit(FW_EXIT_SETUP);
@@ -562,6 +683,19 @@ int main(void)
     ccfg.stream.ncalls = FW_NCALLS;
     if (speech[0] != '\0') {
         ccfg.stream.handlers = &g_speech_handlers;
+    } else if (g_voice.on) {
+        drip_phrase_cfg_t pc;
+        memset(&pc, 0, sizeof pc);
+        pc.min = DRIP_PHRASE_MIN_DEFAULT;
+        pc.max = DRIP_PHRASE_MAX_DEFAULT;
+        pc.buf = g_pcm.u.chunk.buf;
+        pc.buf_len = sizeof g_pcm.u.chunk.buf;
+        pc.on_phrase = on_phrase;
+        if (drip_phrase_setup(&g_pcm.u.chunk.ph, &pc) != DRIP_OK) {
+            fw_puts("voice: phrase setup failed\n");
+            fw_semihost_exit(FW_EXIT_SETUP);
+        }
+        ccfg.stream.handlers = &g_voice_handlers;
     } else {
         ccfg.stream.handlers = &g_handlers;
         fw_display_attach(&ccfg.stream); /* the answer also drawn on a RAM panel */
@@ -642,7 +776,9 @@ int main(void)
                   : "do not match",
               (unsigned long)g_run.crc, (unsigned long)g_run.len);
 
-    if (speech[0] != '\0') {
+    if (g_voice.on) {
+        voice_rc = voice_speak_first(&req, res);
+    } else if (speech[0] != '\0') {
         fw_printf("speech: state=%s audio_bytes=%lu fnv1a=%08lx on_audio_calls=%lu "
                   "pcm_ring=%u B peak %u B\n",
                   drip_state_name(res->state), (unsigned long)g_pcm.played,
@@ -660,7 +796,9 @@ int main(void)
     drip_tls_free(&g_tls); /* everything back to the arena: "in use" must be 0 */
     report_memory();
 
-    if (speech[0] != '\0') {
+    if (g_voice.on) {
+        exit_code = voice_rc;
+    } else if (speech[0] != '\0') {
         exit_code = res->state == DRIP_STATE_COMPLETED && g_pcm.played > 0u ? FW_EXIT_OK
                                                                             : FW_EXIT_FAIL;
     } else {

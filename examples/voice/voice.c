@@ -11,7 +11,9 @@
  * delta goes to drip_phrase_feed(); every phrase goes to speak_phrase(), the
  * seam to a speech engine (voice_tts.h): here libespeak-ng, synchronously,
  * its PCM appended to the WAV (16-bit mono, espeak-ng's native 22050 Hz) as
- * it is made. An engine for POST /v1/audio/speech plugs in at the same seam.
+ * it is made. Another local engine plugs in at the same seam; the speech
+ * endpoint (POST /v1/audio/speech) is voice_api.c: a network call that
+ * overlaps the answer needs its own loop, not a synchronous speak().
  *
  * stderr: one line per phrase with the time it completed. stdout: one JSON
  * line with the measures:
@@ -32,6 +34,7 @@
 
 #include "dripfeed/dripfeed.h"
 #include "voice_tts.h"
+#include "voice_wav.h"
 
 typedef struct {
     drip_phrase_t ph;
@@ -51,34 +54,6 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* ---- WAV (RIFF, PCM 16-bit mono, little-endian) -------------------------- */
-
-static void put_le(unsigned char *p, unsigned long v, int n)
-{
-    int i;
-    for (i = 0; i < n; i++) {
-        p[i] = (unsigned char)(v >> (8 * i));
-    }
-}
-
-static void wav_header(FILE *f, unsigned rate, unsigned long data_bytes)
-{
-    unsigned char h[44];
-    memcpy(h, "RIFF", 4);
-    put_le(h + 4, 36 + data_bytes, 4);
-    memcpy(h + 8, "WAVEfmt ", 8);
-    put_le(h + 16, 16, 4);
-    put_le(h + 20, 1, 2); /* PCM */
-    put_le(h + 22, 1, 2); /* mono */
-    put_le(h + 24, rate, 4);
-    put_le(h + 28, rate * 2ul, 4);
-    put_le(h + 32, 2, 2);
-    put_le(h + 34, 16, 2);
-    memcpy(h + 36, "data", 4);
-    put_le(h + 40, data_bytes, 4);
-    fwrite(h, 1, sizeof h, f);
-}
-
 static void on_pcm(void *user, const int16_t *pcm, size_t n)
 {
     voice_t *v = user;
@@ -89,7 +64,7 @@ static void on_pcm(void *user, const int16_t *pcm, size_t n)
     if (v->wav != NULL) {
         for (i = 0; i < n; i++) {
             unsigned char b[2];
-            put_le(b, (unsigned long)(uint16_t)pcm[i], 2);
+            voice_put_le(b, (unsigned long)(uint16_t)pcm[i], 2);
             fwrite(b, 1, 2, v->wav);
         }
     }
@@ -217,7 +192,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "voice: %s: %s\n", wav, strerror(errno));
             return 2;
         }
-        wav_header(v.wav, v.tts.rate, 0); /* sizes patched at the end */
+        voice_wav_header(v.wav, v.tts.rate, 0); /* sizes patched at the end */
     }
 
     memset(&pc, 0, sizeof pc);
@@ -258,7 +233,7 @@ int main(int argc, char **argv)
     if (v.wav != NULL) {
         unsigned long bytes = (unsigned long)(v.samples * 2);
         if (fseek(v.wav, 0, SEEK_SET) == 0) {
-            wav_header(v.wav, v.tts.rate, bytes);
+            voice_wav_header(v.wav, v.tts.rate, bytes);
         }
         if (fclose(v.wav) != 0) {
             v.failed = 1;

@@ -4,9 +4,11 @@
  * voice.c hands every phrase of drip_phrase_t to speak(); the engine turns it
  * into 16-bit mono PCM at `rate` Hz and passes it to pcm() as it is made,
  * before speak() returns (synchronous). tts_espeak.c is the local engine
- * (libespeak-ng, 22050 Hz). An engine for the speech endpoint
- * (POST /v1/audio/speech, openai.md §11, 24000 Hz) fills the same struct:
- * nothing else in voice.c changes. */
+ * (libespeak-ng, 22050 Hz); another local engine fills the same struct and
+ * nothing else in voice.c changes. The speech endpoint (POST
+ * /v1/audio/speech, openai.md §11, 24000 Hz) is voice_api.c instead: to speak
+ * while the answer still streams it steps two clients from one loop, which a
+ * synchronous speak() cannot. */
 #ifndef VOICE_TTS_H
 #define VOICE_TTS_H
 

@@ -49,6 +49,16 @@ Cases:
              fetched here over TLS and run through `dripfeed speak --wav`
              (--dripfeed PATH).
 
+  voice      the voice gadget on one TLS session (arg=voice=1): the demo
+             recording (responses-reasoning-summary-o3mini) streams through the
+             phrase chunker, then its first phrase is spoken (speech, sse) on
+             the same client: exit status 0; the phrase count, the longest
+             phrase and the first phrase equal `dripfeed chunk` on the same
+             recording (--dripfeed); the audio played (bytes, FNV-1a) equals the
+             server's (tests/captures/speech/speech-pcm-chunked.http's pcm); one
+             connection (the speech reused it); the arena peaks of the answer
+             and of the speech are printed.
+
   --soak N   (with case ok) the image runs N answers in this one boot
              (arg=soak=N, boards/qemu-mps2-an386/fw_soak.c): the first as
              above, then N-1 more on the same client (every 10th with
@@ -328,7 +338,7 @@ def host_speak(dripfeed: str, capture: str, wav: str):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--fw-dir", required=True, help="firmware build dir (make firmware FW_BUILD=...)")
-    ap.add_argument("--case", choices=["ok", "truncated", "display", "speech_sse", "speech_audio"],
+    ap.add_argument("--case", choices=["ok", "truncated", "display", "speech_sse", "speech_audio", "voice"],
                     default="ok")
     ap.add_argument("--dripfeed", help="host tool (build/dripfeed) for --case display and the "
                                        "speech cases' reference decode")
@@ -367,6 +377,8 @@ def main(argv=None) -> int:
         log(f"replay server on 127.0.0.1:{port} (guest: {HOST_NAME} -> 10.0.2.2:{port})")
         if a.case.startswith("speech_"):
             return speech_case(a, elf, certs, port, tmp)
+        if a.case == "voice":
+            return voice_case(a, elf, port)
         rc, out, secs = run_qemu(elf, [f"port={port}"] + qargs, a.timeout, a.verbose)
         if not a.verbose:
             sys.stdout.write(out)
@@ -450,6 +462,57 @@ def speech_case(a, elf, certs, port, tmp) -> int:
     if errors:
         return 1
     log(f"PASS ({a.case}): {n} bytes of pcm, fnv1a {fnv}, on target and on the host")
+    return 0
+
+
+def voice_case(a, elf, port) -> int:
+    sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
+    from make_speech import audio_of  # noqa: E402
+    if not a.dripfeed:
+        log("FAIL: the voice case needs --dripfeed (the host tool)")
+        return 1
+    rc, out, secs = run_qemu(elf, [f"port={port}", "voice=1", f"transcript={DISPLAY_TRANSCRIPT}"],
+                             a.timeout, a.verbose)
+    if not a.verbose:
+        sys.stdout.write(out)
+    log(f"qemu exit status {rc} after {secs:.1f} s")
+    with open(DISPLAY_CAPTURE, "rb") as fh:
+        p = subprocess.run([a.dripfeed, "chunk"], stdin=fh, capture_output=True, timeout=60)
+    host = [json.loads(l) for l in p.stdout.decode().splitlines() if l.startswith('{"phrase"')]
+    audio = audio_of(os.path.join(ROOT, "tests", "captures", "speech", "speech-pcm-chunked.http"))
+    h = 0x811C9DC5
+    for c in audio:
+        h = ((h ^ c) * 0x01000193) & 0xFFFFFFFF
+    errors = []
+    if rc != 0:
+        errors.append(f"exit status {rc}, expected 0")
+    m = re.search(r'voice: answer (\w+), (\d+) phrases, longest (\d+) B .*first phrase "(.*)"', out)
+    if m is None or not host:
+        errors.append("no 'voice: answer' line, or no phrases from dripfeed chunk")
+    else:
+        longest = max(len(x["phrase"].encode()) for x in host)
+        got = (m.group(1), int(m.group(2)), int(m.group(3)), m.group(4))
+        want = ("completed", len(host), longest, host[0]["phrase"])
+        if got != want:
+            errors.append(f"image {got} != host {want}")
+    m = re.search(r"voice: speech state=(\w+) audio_bytes=(\d+) fnv1a=([0-9a-f]{8}).*"
+                  r"connections (\d+)", out)
+    if m is None:
+        errors.append("no 'voice: speech' line")
+    elif (m.group(1), int(m.group(2)), m.group(3), m.group(4)) != \
+            ("completed", len(audio), "%08x" % h, "1"):
+        errors.append(f"speech {m.groups()} != completed, {len(audio)} B, {h:08x}, 1 connection")
+    if "voice: arena peaks:" not in out:
+        errors.append("no arena peaks line")
+    m = re.search(r"in use after free (\d+) B", out)
+    if m is None or int(m.group(1)) != 0:
+        errors.append("mbedTLS arena not empty after drip_tls_free")
+    for e in errors:
+        log("FAIL: " + e)
+    if errors:
+        return 1
+    log(f"PASS (voice): {len(host)} phrases as on the host; the first spoken on the same "
+        f"connection: {len(audio)} bytes of pcm, fnv1a {h:08x}")
     return 0
 
 

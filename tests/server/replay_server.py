@@ -32,6 +32,7 @@ Per-request control headers (all optional):
   X-Drip-Seed: S               seed of the chunk-size generator (default "0")
   X-Drip-Chunk: MIN,MAX        body chunk sizes in bytes (default 1,512; "N" = N,N)
   X-Drip-Delay-Ms: N           pause between body chunks (default 0)
+  X-Drip-Event-Delay-Ms: N     pause after every SSE event, chunks cut at events (default 0)
   X-Drip-Key: K                groups requests for fail_times
   X-Drip-Fault: a,b=1,...      comma list, see FAULT_KEYS below and the README in this folder
 
@@ -418,6 +419,14 @@ class Opts:
         deltas = h.get("x-drip-speech-deltas", "300,1200,4800,24000")
         self.speech_deltas = [_int(v.strip(), "X-Drip-Speech-Deltas", 1, 4_000_000)
                               for v in deltas.split(",")]
+        # pacing at the event level: a pause after every SSE event, as a model's tokens arrive
+        # (20 ms = 50 deltas a second); chunks are then cut at event boundaries
+        self.event_delay_ms = _int(h.get("x-drip-event-delay-ms", "0"), "X-Drip-Event-Delay-Ms",
+                                   0, 1000)
+        # speech: audio in proportion to the input (N ms per character, the recorded speech
+        # cycled) instead of the whole recording; 0 = the recording X-Drip-Speech-Repeat times
+        self.speech_ms_per_char = _int(h.get("x-drip-speech-ms-per-char", "0"),
+                                       "X-Drip-Speech-Ms-Per-Char", 0, 1000)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -875,6 +884,11 @@ class Conn:
         """openai.md 11: events for stream_format "sse", else the pcm body itself."""
         o, f = ctx.opts, ctx.faults
         audio = self.st.speech_audio() * o.speech_repeat
+        if o.speech_ms_per_char:
+            # 24 kHz s16le: 48 bytes a millisecond; whole samples
+            want = len(str(obj.get("input", ""))) * o.speech_ms_per_char * 48
+            rec = self.st.speech_audio()
+            audio = (rec * (want // len(rec) + 1))[:want]
         ctx.entry["transcript"] = "speech:%d" % len(audio)
         if obj.get("stream_format") != "sse":
             self.head(ctx, 200, "audio/pcm", True, len(audio))
@@ -1110,6 +1124,7 @@ class Conn:
         f, o = ctx.faults, ctx.opts
         cmin, cmax = (o.cmin, o.cmax) if o else (1, 512)
         delay = o.delay_ms if o else 0
+        ev_delay = o.event_delay_ms if (o and sse) else 0
         n = len(body)
         stalls = sorted(f.get("stall_after", []))
         si = 0
@@ -1158,7 +1173,7 @@ class Conn:
             end = planned
             if si < len(stalls):
                 end = min(end, stalls[si][0])
-            if comments is not None:
+            if comments is not None or ev_delay:
                 end = min(end, next((b for b in boundaries if b > pos), n))
             if drop is not None and drop < end:
                 if f.get("mid_chunk") and chunked:
@@ -1173,6 +1188,8 @@ class Conn:
             at_boundary(pos)
             if delay and pos < n:
                 pause(delay, pos)
+            if ev_delay and pos < n and pos in bset:
+                pause(ev_delay, pos)
         if chunked:
             self.write(ctx, b"0\r\n\r\n")
 

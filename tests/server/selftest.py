@@ -687,6 +687,28 @@ def speech(env):
         check(r.status == 400 and r.json()["error"]["type"] == "invalid_request_error", f"{bad}")
     r = request(env, "POST", "/v1/audio/speech", dict(req, voice={"id": "voice_1"}))
     check(r.status == 200, "custom voice id")
+    # Audio in proportion to the input: 60 ms a character, the recording cycled.
+    for text in ("Hi.", "A longer sentence to speak."):
+        r = request(env, "POST", "/v1/audio/speech", dict(req, input=text),
+                    headers={"X-Drip-Speech-Ms-Per-Char": "60"})
+        check(r.body == (audio * 2)[:len(text) * 60 * 48], f"{len(r.body)} bytes for {text!r}")
+
+
+@test
+def event_pacing(env):
+    # X-Drip-Event-Delay-Ms: a pause after every event (not after the last): the
+    # events arrive whole, and the answer takes at least (events - 1) x delay.
+    name = "responses-text-gpt52"
+    r0 = request(env, "POST", "/v1/responses", stream_req(),
+                 headers={"X-Drip-Transcript": name})
+    n = r0.body.count(b"\n\n")
+    r = request(env, "POST", "/v1/responses", stream_req(),
+                headers={"X-Drip-Transcript": name, "X-Drip-Event-Delay-Ms": "20"})
+    check(r.body == r0.body and n > 5, f"{n} events")
+    check(r.elapsed >= (n - 1) * 0.020, f"{r.elapsed:.3f} s for {n} events")
+    r = request(env, "POST", "/v1/responses", stream_req(),
+                headers={"X-Drip-Event-Delay-Ms": "1001"})
+    check(r.status == 400 and r.json()["error"]["code"] == "drip_config_error", f"{r.status}")
 
 
 @test

@@ -108,4 +108,14 @@ for trust in bundle pem; do
         echo "$syms" | grep -q " $s\$" || fail $trust "stream_display: no '$s' in $lib"
     done
     echo "esp32 check ($trust): stream_display compiled (esp_lcd ST7789, queue, UI task)"
+    # The speech example (examples/speak_i2s): compiled with -Werror against
+    # the i2s_std stand-in; it must define app_main, set up the I2S channel,
+    # write PCM to it and cut the answer into phrases.
+    lib=$B/$trust/esp-idf/main_speak/lib__idf_main_speak.a
+    syms=$(nm "$lib")
+    for s in "T app_main" "U i2s_new_channel" "U i2s_channel_init_std_mode" "U i2s_channel_enable" \
+             "U i2s_channel_write" "U drip_phrase_feed" "U drip_client_start"; do
+        echo "$syms" | grep -q " $s\$" || fail $trust "speak_i2s: no '$s' in $lib"
+    done
+    echo "esp32 check ($trust): speak_i2s compiled (i2s_std 24 kHz mono, phrases, speech on one session)"
 done

@@ -5,5 +5,6 @@
 #define STUB_ESP_LOG_H
 #include <stdio.h>
 #define ESP_LOGI(tag, ...) do { (void)(tag); printf(__VA_ARGS__); printf("\n"); } while (0)
+#define ESP_LOGW(tag, ...) do { (void)(tag); printf(__VA_ARGS__); printf("\n"); } while (0)
 #define ESP_LOGE(tag, ...) do { (void)(tag); printf(__VA_ARGS__); printf("\n"); } while (0)
 #endif
