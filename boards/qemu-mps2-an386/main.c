@@ -691,7 +691,7 @@ int main(void)
         pc.buf = g_pcm.u.chunk.buf;
         pc.buf_len = sizeof g_pcm.u.chunk.buf;
         pc.on_phrase = on_phrase;
-        if (drip_phrase_setup(&g_pcm.u.chunk.ph, &pc) != DRIP_OK) {
+        if (drip_phrase_init(&g_pcm.u.chunk.ph, &pc) != DRIP_OK) {
             fw_puts("voice: phrase setup failed\n");
             fw_semihost_exit(FW_EXIT_SETUP);
         }

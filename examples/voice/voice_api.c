@@ -303,7 +303,7 @@ int main(int argc, char **argv)
     if (heap != NULL) {
         heap(&heap_base, &heap_peak, 1); /* the peak from here on: Mbed TLS's */
     }
-    if (drip_phrase_setup(&v->ph, &pc) != DRIP_OK ||
+    if (drip_phrase_init(&v->ph, &pc) != DRIP_OK ||
         drip_https_posix_setup(&g_answer, &cfg) != DRIP_OK ||
         (parallel && drip_https_posix_setup(&g_speech, &cfg) != DRIP_OK)) {
         fputs("voice_api: setup failed (URL, CA file?)\n", stderr);

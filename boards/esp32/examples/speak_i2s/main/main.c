@@ -245,7 +245,7 @@ void app_main(void)
     pc.buf = s.phrase_buf;
     pc.buf_len = sizeof s.phrase_buf;
     pc.on_phrase = on_phrase;
-    (void)drip_phrase_setup(&s.ph, &pc);
+    (void)drip_phrase_init(&s.ph, &pc);
 
     /* 1. The answer, its phrases queued as they complete. */
     memset(&req, 0, sizeof req);
