@@ -1748,6 +1748,48 @@ static void test_head_space_in_prefix(void **state)
     expect_head_err(&ep, "POST", "/responses", 10, DRIP_ERR_REQUEST_TARGET, "space in path prefix");
 }
 
+/* Resume and cancel paths: built by the request writer, the id checked
+ * there (it goes into the request line), the buffer never overrun. */
+static void test_id_paths(void **state)
+{
+    char out[DRIP_REQUEST_ID_PATH_MAX + 4];
+    char id[DRIP_ID_MAX + 2];
+    static const char *const bad[] = {"", "resp 1", "resp/1", "resp\r\nX: y", "r?x", "r%2f", "r.1"};
+    size_t i;
+    (void)state;
+    assert_int_equal(drip_request_resume_path(out, sizeof out, "resp_1", -1), DRIP_OK);
+    assert_string_equal(out, "/responses/resp_1?stream=true");
+    assert_int_equal(drip_request_resume_path(out, sizeof out, "resp_1", 0), DRIP_OK);
+    assert_string_equal(out, "/responses/resp_1?stream=true&starting_after=0");
+    assert_int_equal(drip_request_resume_path(out, sizeof out, "a-B_9", INT64_MAX), DRIP_OK);
+    assert_string_equal(out, "/responses/a-B_9?stream=true&starting_after=9223372036854775807");
+    assert_int_equal(drip_request_cancel_path(out, sizeof out, "resp_1"), DRIP_OK);
+    assert_string_equal(out, "/responses/resp_1/cancel");
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        strcpy(out, "untouched");
+        assert_int_equal(drip_request_resume_path(out, sizeof out, bad[i], 1), DRIP_ERR_ARG);
+        assert_int_equal(drip_request_cancel_path(out, sizeof out, bad[i]), DRIP_ERR_ARG);
+        assert_string_equal(out, "untouched");
+    }
+    assert_int_equal(drip_request_resume_path(out, sizeof out, NULL, 1), DRIP_ERR_ARG);
+    assert_int_equal(drip_request_cancel_path(NULL, sizeof out, "r"), DRIP_ERR_ARG);
+    /* the longest id and sequence number fit DRIP_REQUEST_ID_PATH_MAX; one more byte of id is refused */
+    memset(id, 'x', DRIP_ID_MAX);
+    id[DRIP_ID_MAX] = '\0';
+    memset(out, '#', sizeof out);
+    assert_int_equal(drip_request_resume_path(out, DRIP_REQUEST_ID_PATH_MAX, id, INT64_MAX), DRIP_OK);
+    assert_int_equal(strlen(out), 11 + DRIP_ID_MAX + 12 + 16 + 19);
+    assert_int_equal(out[DRIP_REQUEST_ID_PATH_MAX], '#');
+    id[DRIP_ID_MAX] = 'x';
+    id[DRIP_ID_MAX + 1] = '\0';
+    assert_int_equal(drip_request_resume_path(out, sizeof out, id, 1), DRIP_ERR_ARG);
+    /* too small: nothing cut that looks whole, nothing written past cap */
+    memset(out, '#', sizeof out);
+    assert_int_equal(drip_request_cancel_path(out, 20, "resp_1"), DRIP_ERR_REQUEST_TOO_LARGE);
+    assert_int_equal(out[0], '\0');
+    assert_int_equal(out[20], '#');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1779,6 +1821,7 @@ int main(void)
         cmocka_unit_test(test_head_body_len_range),
         cmocka_unit_test(test_head_space_in_prefix),
         cmocka_unit_test(test_url),
+        cmocka_unit_test(test_id_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

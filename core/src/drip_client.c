@@ -159,73 +159,12 @@ drip_err_t drip_client_start(drip_client_t *c, const drip_request_t *req)
     return begin(c, K_STREAM, req->api);
 }
 
-/* Response ids go into a path: allow only the characters they are made of. */
-static int id_ok(const char *id)
-{
-    size_t i;
-    for (i = 0; id[i] != '\0'; i++) {
-        char ch = id[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-              ch == '_' || ch == '-')) {
-            return 0;
-        }
-    }
-    return i > 0 && i <= DRIP_ID_MAX;
-}
-
-static void append(char *dst, size_t cap, size_t *n, const char *s)
-{
-    size_t k = strlen(s);
-    if (*n + k < cap) {
-        memcpy(dst + *n, s, k + 1);
-        *n += k;
-    }
-}
-
-static void append_u64(char *dst, size_t cap, size_t *n, uint64_t v)
-{
-    char tmp[21];
-    size_t i = sizeof tmp - 1u;
-    tmp[i] = '\0';
-    do {
-        /* v / 10 by shifts and adds (Hacker's Delight 10-9): a 64-bit
-         * division would pull libgcc's helpers into the firmware */
-        uint64_t q = (v >> 1) + (v >> 2), r;
-        q += q >> 4;
-        q += q >> 8;
-        q += q >> 16;
-        q += q >> 32;
-        q >>= 3;
-        r = v - q * 10u;
-        if (r > 9u) {
-            q++;
-            r -= 10u;
-        }
-        tmp[--i] = (char)('0' + (int)r);
-        v = q;
-    } while (v > 0);
-    append(dst, cap, n, tmp + i);
-}
-
-/* "/responses/{id}?stream=true&starting_after=N" into priv.path. The one
- * way to a resume request: the caller's id and the server's (automatic
- * resume) pass the same check before they reach the request line. */
+/* The one way to a resume request: the caller's id and the server's
+ * (automatic resume) pass the request writer's id check alike. */
 static drip_err_t resume_request(drip_client_t *c, const char *id, int64_t after)
 {
-    size_t n = 0;
-    char *p = c->priv.path;
-    if (!id_ok(id)) {
-        return DRIP_ERR_ARG;
-    }
-    p[0] = '\0';
-    append(p, sizeof c->priv.path, &n, "/responses/");
-    append(p, sizeof c->priv.path, &n, id);
-    append(p, sizeof c->priv.path, &n, "?stream=true");
-    if (after >= 0) {
-        append(p, sizeof c->priv.path, &n, "&starting_after=");
-        append_u64(p, sizeof c->priv.path, &n, (uint64_t)after);
-    }
-    return write_request(c, "GET", p, NULL, 0);
+    drip_err_t e = drip_request_resume_path(c->priv.path, sizeof c->priv.path, id, after);
+    return e != DRIP_OK ? e : write_request(c, "GET", c->priv.path, NULL, 0);
 }
 
 drip_err_t drip_client_start_resume(drip_client_t *c, const char *response_id, int64_t after_seq)
@@ -251,19 +190,17 @@ drip_err_t drip_client_start_resume(drip_client_t *c, const char *response_id, i
 
 drip_err_t drip_client_start_server_cancel(drip_client_t *c, const char *response_id)
 {
-    size_t n = 0;
     drip_err_t e;
-    if (c == NULL || response_id == NULL || !id_ok(response_id)) {
+    if (c == NULL || response_id == NULL) {
         return DRIP_ERR_ARG;
     }
     if (c->priv.state != C_IDLE && c->priv.state != C_DONE) {
         return DRIP_ERR_STATE;
     }
-    c->priv.path[0] = '\0';
-    append(c->priv.path, sizeof c->priv.path, &n, "/responses/");
-    append(c->priv.path, sizeof c->priv.path, &n, response_id);
-    append(c->priv.path, sizeof c->priv.path, &n, "/cancel");
-    e = write_request(c, "POST", c->priv.path, NULL, 1);
+    e = drip_request_cancel_path(c->priv.path, sizeof c->priv.path, response_id);
+    if (e == DRIP_OK) {
+        e = write_request(c, "POST", c->priv.path, NULL, 1);
+    }
     if (e != DRIP_OK) {
         return e;
     }

@@ -47,6 +47,30 @@ static void put_u32(out_t *o, uint32_t v)
     put(o, tmp + i, sizeof tmp - i);
 }
 
+static void put_u64(out_t *o, uint64_t v)
+{
+    char tmp[20];
+    size_t i = sizeof tmp;
+    do {
+        /* v / 10 by shifts and adds (Hacker's Delight 10-9): a 64-bit
+         * division would pull libgcc's helpers into the firmware */
+        uint64_t q = (v >> 1) + (v >> 2), r;
+        q += q >> 4;
+        q += q >> 8;
+        q += q >> 16;
+        q += q >> 32;
+        q >>= 3;
+        r = v - q * 10u;
+        if (r > 9u) {
+            q++;
+            r -= 10u;
+        }
+        tmp[--i] = (char)('0' + (int)r);
+        v = q;
+    } while (v > 0);
+    put(o, tmp + i, sizeof tmp - i);
+}
+
 /* Length of a valid UTF-8 sequence at p (n bytes available), 0 if invalid. */
 static size_t utf8_len(const uint8_t *p, size_t n)
 {
@@ -484,6 +508,56 @@ const char *drip_request_path(const drip_request_t *r)
         return "/audio/speech";
     }
     return r != NULL && r->api == DRIP_API_CHAT ? "/chat/completions" : "/responses";
+}
+
+/* Response ids go into a path: allow only the characters they are made of. */
+static int id_ok(const char *id)
+{
+    size_t i;
+    for (i = 0; id[i] != '\0'; i++) {
+        char ch = id[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '_' || ch == '-')) {
+            return 0;
+        }
+    }
+    return i > 0 && i <= DRIP_ID_MAX;
+}
+
+drip_err_t drip_request_resume_path(char *out, size_t cap, const char *id, int64_t after)
+{
+    out_t o;
+    size_t len;
+    if (out == NULL || id == NULL || !id_ok(id)) {
+        return DRIP_ERR_ARG;
+    }
+    o.buf = out;
+    o.cap = cap;
+    o.len = 0;
+    puts_(&o, "/responses/");
+    puts_(&o, id);
+    puts_(&o, "?stream=true");
+    if (after >= 0) {
+        puts_(&o, "&starting_after=");
+        put_u64(&o, (uint64_t)after);
+    }
+    return finish(&o, &len);
+}
+
+drip_err_t drip_request_cancel_path(char *out, size_t cap, const char *id)
+{
+    out_t o;
+    size_t len;
+    if (out == NULL || id == NULL || !id_ok(id)) {
+        return DRIP_ERR_ARG;
+    }
+    o.buf = out;
+    o.cap = cap;
+    o.len = 0;
+    puts_(&o, "/responses/");
+    puts_(&o, id);
+    puts_(&o, "/cancel");
+    return finish(&o, &len);
 }
 
 const char *drip_request_accept(const drip_request_t *r)

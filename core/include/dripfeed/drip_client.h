@@ -151,7 +151,7 @@ typedef struct drip_client {
         int last_err;
         uint8_t state, attempt, resumes, connected, reused, background, kind;
         volatile int cancel;      /* set from any task: drip_client_cancel_local() */
-        char path[DRIP_ID_MAX + 64];
+        char path[DRIP_REQUEST_ID_PATH_MAX];
     } priv;
 } drip_client_t;
 

@@ -162,6 +162,24 @@ drip_err_t drip_request_body(const drip_request_t *r, char *buf, size_t cap, siz
  *  "/responses", "/chat/completions" or "/audio/speech". */
 const char *drip_request_path(const drip_request_t *r);
 
+/** Room for drip_request_resume_path() / drip_request_cancel_path(),
+ *  NUL included, for any accepted id and sequence number. */
+#define DRIP_REQUEST_ID_PATH_MAX (DRIP_ID_MAX + 64)
+
+/** Path that re-attaches to a background response (after the endpoint's
+ *  prefix): "/responses/{id}?stream=true", plus "&starting_after=N" when
+ *  @p after >= 0. The id goes into the request line, so it must be 1 to
+ *  DRIP_ID_MAX bytes of [A-Za-z0-9_-] (what response ids are made of); the
+ *  client passes ids from the user and from the server through here alike.
+ *  @return DRIP_OK, DRIP_ERR_ARG (NULL or refused id), or
+ *          DRIP_ERR_REQUEST_TOO_LARGE (cap too small; out then holds "") */
+drip_err_t drip_request_resume_path(char *out, size_t cap, const char *id, int64_t after);
+
+/** Path of the server-side cancel of a background response:
+ *  "/responses/{id}/cancel", the id checked as for drip_request_resume_path().
+ *  @return DRIP_OK, DRIP_ERR_ARG, DRIP_ERR_REQUEST_TOO_LARGE */
+drip_err_t drip_request_cancel_path(char *out, size_t cap, const char *id);
+
 /** Accept header value for r: "text/event-stream", or "*" "/" "*" for a
  *  speech request whose stream_format is not "sse" (the body is audio). */
 const char *drip_request_accept(const drip_request_t *r);
