@@ -236,6 +236,7 @@ static void r_error(void *user, const drip_error_t *e)
 static const drip_handlers_t k_h = {.on_audio = r_audio, .on_error = r_error};
 
 static drip_stream_t g_st;
+static drip_api_t g_api = DRIP_API_SPEECH; /* what run() decodes as */
 
 /* Feed `http` in pieces of `feed` through a stream with a `buflen` buffer. */
 static drip_state_t run(const char *http, size_t len, size_t feed, size_t buflen, rec_t *r)
@@ -250,7 +251,7 @@ static drip_state_t run(const char *http, size_t len, size_t feed, size_t buflen
     memset(r, 0, sizeof *r);
     r->cancel_after = cancel_after;
     memset(&cfg, 0, sizeof cfg);
-    cfg.api = DRIP_API_SPEECH;
+    cfg.api = g_api;
     cfg.buf = buf;
     cfg.buf_len = buflen;
     cfg.tok = tok;
@@ -550,6 +551,43 @@ static void test_errors(void **state)
     free(r.audio.p);
 }
 
+/* Only the stream's own API ends or fills the answer: a response.completed
+ * in a speech stream is not its end, and speech events in a Responses
+ * stream play no audio and end nothing (both announced through on_event
+ * only). Both sizes of buffer: the event in place and through the scanner. */
+static void test_other_api_events(void **state)
+{
+    static const char speech_then_text_end[] =
+        "data: {\"type\":\"speech.audio.delta\",\"audio\":\"QUJD\"}\n\n"
+        "data: {\"type\":\"response.completed\",\"sequence_number\":1,\"response\":"
+        "{\"id\":\"resp_1\",\"status\":\"completed\"}}\n\n";
+    char big[9000];
+    size_t len, bl;
+    char *http;
+    rec_t r;
+    (void)state;
+    memset(&r, 0, sizeof r);
+    for (bl = 64; bl <= 4096; bl *= 64) {
+        http = sse_http(speech_then_text_end, &len);
+        assert_int_equal(run(http, len, 3, bl, &r), DRIP_STATE_TRUNCATED);
+        assert_int_equal(g_st.result.err, DRIP_ERR_API_TRUNCATED);
+        assert_int_equal(r.audio.n, 3); /* the audio before it was played */
+        free(r.audio.p);
+        free(http);
+
+        g_api = DRIP_API_RESPONSES;
+        snprintf(big, sizeof big, "data: {\"type\":\"speech.audio.delta\",\"audio\":\"%0*d\"}\n\n%s",
+                 4000, 0, k_done);
+        http = sse_http(big, &len);
+        assert_int_equal(run(http, len, 7, bl, &r), DRIP_STATE_TRUNCATED);
+        assert_int_equal(r.audio.n, 0);
+        assert_int_equal(g_st.result.has_usage, 0);
+        free(r.audio.p);
+        free(http);
+        g_api = DRIP_API_SPEECH;
+    }
+}
+
 static void test_cancel(void **state)
 {
     uint8_t *audio;
@@ -652,6 +690,7 @@ int main(void)
         cmocka_unit_test(test_b64_invalid),      cmocka_unit_test(test_b64_in_place),
         cmocka_unit_test(test_big_delta_pieces), cmocka_unit_test(test_groups_across_events),
         cmocka_unit_test(test_raw_bodies),       cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_other_api_events),
         cmocka_unit_test(test_cancel),           cmocka_unit_test(test_request),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
