@@ -3,9 +3,10 @@
 BUILD      ?= build
 ASAN_BUILD ?= build/asan
 JOBS       ?= 2
-# The library and host tool (`make`): no cmocka (CMake leaves the tests out without it).
+# The library and host tool (`make`; libpng + giflib for `dripfeed display`): no cmocka
+# (CMake leaves the tests out without it).
 BUILD_DEPS := cmake make gcc libc6-dev pkg-config binutils python3 libjsmn-dev \
-              libmbedtls-dev openssl ca-certificates
+              libmbedtls-dev openssl ca-certificates libpng-dev libgif-dev
 # Firmware (boards/, `make firmware`): cross toolchain + newlib, apt-get source.
 FW_BUILD   ?= build/fw
 FW_DEPS    := cmake make python3 libjsmn-dev openssl gcc-arm-none-eabi libnewlib-arm-none-eabi \

@@ -199,6 +199,19 @@ size_t read_piece(uint8_t *p, size_t n)
     return k;
 }
 
+void cli_say_error(const char *cmd, const drip_error_t *e)
+{
+    fprintf(stderr, "dripfeed%s%s: %s (%d)", cmd != NULL ? " " : "", cmd != NULL ? cmd : "",
+            drip_err_str(e->code), (int)e->code);
+    if (e->detail != NULL && e->detail[0] != '\0') {
+        fprintf(stderr, ": %s", e->detail);
+    }
+    if (e->api.message.p != NULL) {
+        fprintf(stderr, ": %.*s", (int)e->api.message.n, e->api.message.p);
+    }
+    fputc('\n', stderr);
+}
+
 void put_error_json(FILE *f, const drip_result_t *r)
 {
     if (!r->has_error) {
@@ -248,6 +261,17 @@ int cli_decode_stdin(const cli_decode_t *d, drip_stream_t *st)
                 err = drip_stream_feed(st, piece, n);
             }
             rc = drip_stream_finish(st) == DRIP_STATE_COMPLETED ? 0 : 1;
+            if (rc != 0 && d->api == DRIP_API_RESPONSES && st->result.err == DRIP_ERR_EVENT_NO_TYPE) {
+                /* Chat chunks have no "type": the likeliest cause */
+                fprintf(stderr, "dripfeed %s: events without a \"type\": a Chat Completions "
+                                "stream? (use --api chat)\n", d->cmd);
+            }
+            if (rc != 0 && d->say_result && st->result.err != DRIP_OK) {
+                fprintf(stderr, "dripfeed %s: %s: %s (%d)%s%s\n", d->cmd,
+                        drip_state_name(st->result.state), drip_err_str(st->result.err),
+                        (int)st->result.err, st->result.error_message[0] != '\0' ? ": " : "",
+                        st->result.error_message);
+            }
         }
     }
     free(data);

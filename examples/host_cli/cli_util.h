@@ -40,6 +40,10 @@ void put_json_spool(FILE *f, spool_t *b);
 /** A quoted string when present, else null. */
 void put_opt_str(FILE *f, const char *p, size_t n, int present);
 
+/** "dripfeed[ CMD]: <error text> (code)[: detail][: API message]" on
+ *  stderr: what every command's on_error says (cmd NULL: "dripfeed: "). */
+void cli_say_error(const char *cmd, const drip_error_t *e);
+
 /** The summary's "error" member (cli.md `decode`): an object with status,
  *  type, code and message (missing members null), or null. */
 void put_error_json(FILE *f, const drip_result_t *r);
@@ -68,6 +72,8 @@ typedef struct {
     size_t feed, buffer, tokens;     /* --feed, --buffer, --tokens */
     const drip_handlers_t *handlers; /* the command's handlers */
     void *user;
+    int say_result;                  /* handlers have no on_error of the terminal's:
+                                        print why a non-completed answer ended */
 } cli_decode_t;
 
 /** Runs stdin (a raw HTTP response) through a drip_stream_t in pieces of

@@ -50,11 +50,7 @@ static drip_err_t on_text(void *user, const drip_event_t *ev, const char *p, siz
 static void on_error(void *user, const drip_error_t *e)
 {
     (void)user;
-    fprintf(stderr, "dripfeed chunk: %s (%d)", drip_err_str(e->code), (int)e->code);
-    if (e->api.message.p != NULL) {
-        fprintf(stderr, ": %.*s", (int)e->api.message.n, e->api.message.p);
-    }
-    fputc('\n', stderr);
+    cli_say_error("chunk", e);
 }
 
 static void chunk_usage(FILE *f)

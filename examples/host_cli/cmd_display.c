@@ -355,6 +355,7 @@ int cmd_display(int argc, char **argv)
     d.fb.drawn = 0; /* count what the answer costs, not the panel's first clear */
     disp_source_init(&src, post, &d);
     dc.handlers = &disp_source_handlers;
+    dc.say_result = 1;
     dc.user = &src;
     rc = cli_decode_stdin(&dc, &st);
     if (rc == 2) {

@@ -63,14 +63,7 @@ static drip_err_t on_audio(void *user, const uint8_t *p, size_t n)
 static void on_error(void *user, const drip_error_t *e)
 {
     (void)user;
-    fprintf(stderr, "dripfeed speak: %s (%d)", drip_err_str(e->code), (int)e->code);
-    if (e->detail != NULL && e->detail[0] != '\0') {
-        fprintf(stderr, ": %s", e->detail);
-    }
-    if (e->api.message.p != NULL) {
-        fprintf(stderr, ": %.*s", (int)e->api.message.n, e->api.message.p);
-    }
-    fputc('\n', stderr);
+    cli_say_error("speak", e);
 }
 
 static void print_summary(const drip_stream_t *st, const speak_t *s)
@@ -144,7 +137,15 @@ int cmd_speak(int argc, char **argv)
     d.handlers = &handlers;
     d.user = &s;
     if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-        puts("usage: dripfeed speak [--wav FILE] [--feed N] [--buffer N] < CAPTURE");
+        puts("usage: dripfeed speak [--wav FILE] [--feed N] [--buffer N] < CAPTURE\n"
+             "  CAPTURE     a raw HTTP response of POST /v1/audio/speech: an event stream of\n"
+             "              speech.audio.delta/done, or a raw audio/pcm body\n"
+             "  --wav FILE  write the audio as a WAV (RIFF PCM 16-bit mono 24000 Hz)\n"
+             "  --feed N    bytes handed to the parser per call, 1..1073741824 (default 4096)\n"
+             "  --buffer N  event data buffer, 64..1073741824 (default 4096): a larger delta\n"
+             "              is decoded in pieces, never dropped\n"
+             "Prints one summary line (docs/spec/cli.md). Exit status: 0 completed, 1 any\n"
+             "other end, 2 bad usage.");
         return 0;
     }
     if (parse(argc, argv, &d, &s) != 0) {

@@ -150,6 +150,7 @@ int cmd_text(int argc, char **argv)
     dc.buffer = 4096;
     dc.tokens = 256;
     dc.handlers = &handlers;
+    dc.say_result = 1;
     dc.user = &app;
     rc = cli_decode_stdin(&dc, &st);
     if (rc == 2)

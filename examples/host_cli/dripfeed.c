@@ -331,14 +331,7 @@ static drip_err_t on_call_done(void *user, const drip_call_t *c)
 static void on_error(void *user, const drip_error_t *e)
 {
     (void)user;
-    fprintf(stderr, "dripfeed: %s (%d)", drip_err_str(e->code), (int)e->code);
-    if (e->detail != NULL && e->detail[0] != '\0') {
-        fprintf(stderr, ": %s", e->detail);
-    }
-    if (e->api.message.p != NULL) {
-        fprintf(stderr, ": %.*s", (int)e->api.message.n, e->api.message.p);
-    }
-    fputc('\n', stderr);
+    cli_say_error(NULL, e);
 }
 
 static void print_summary(const drip_stream_t *st, app_t *a)
