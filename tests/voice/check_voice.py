@@ -18,7 +18,7 @@ import re
 import subprocess
 import sys
 
-from voicecheck import common_fails, sox_facts
+from voicecheck import common_fails, report, sox_facts
 
 
 def main():
@@ -45,11 +45,7 @@ def main():
         fails.append("length %.2f s for %d words" % (length, words))
     if abs(length - m["audio_s"]) > 0.01:
         fails.append("length %.2f s, the run says %.2f s" % (length, m["audio_s"]))
-    for f in fails:
-        print("FAIL: " + f)
-    if not fails:
-        print("ok")
-    return 1 if fails else 0
+    return report(fails)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 from run_itest import MKCERTS, Server  # noqa: E402
-from voicecheck import common_fails, sox_facts  # noqa: E402
+from voicecheck import common_fails, report, sox_facts  # noqa: E402
 
 MS_PER_CHAR = 60
 HEADERS = ["X-Drip-Transcript: responses-reasoning-summary-o3mini", "X-Drip-Event-Delay-Ms: 20",
@@ -131,11 +131,7 @@ def main():
             fails.append("the two WAVs differ")
     finally:
         srv.stop()
-    for f in fails:
-        print("FAIL: " + f)
-    if not fails:
-        print("ok")
-    return 1 if fails else 0
+    return report(fails)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """What CTests voice_espeak (check_voice.py) and voice_api (check_voice_api.py)
 check the same way: a WAV's facts as sox reports them, and the checks both
-make on a run's JSON line and its WAV."""
+make on a run's JSON line and its WAV, and how they report."""
 import re
 import subprocess
 
@@ -31,3 +31,12 @@ def common_fails(m, w, rate, label=""):
     if w["rms"] <= 0.02:
         fails.append(label + "silent: RMS amplitude %.4f" % w["rms"])
     return fails
+
+
+def report(fails):
+    """Prints each failure (or "ok"); the exit status."""
+    for f in fails:
+        print("FAIL: " + f)
+    if not fails:
+        print("ok")
+    return 1 if fails else 0
