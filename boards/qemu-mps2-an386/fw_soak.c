@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "fw_crc32.h"
 #include "lwip/memp.h"
 #include "lwip/stats.h"
 #include "mbedtls/memory_buffer_alloc.h"
@@ -32,24 +33,10 @@ static uint32_t s_crc, s_len;
 static char s_fault[24];
 static drip_header_t s_hdr[1];
 
-static uint32_t crc32_of(uint32_t crc, const void *p, size_t n)
-{
-    const uint8_t *b = (const uint8_t *)p;
-    crc = ~crc;
-    while (n-- > 0u) {
-        int k;
-        crc ^= *b++;
-        for (k = 0; k < 8; k++) {
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-        }
-    }
-    return ~crc;
-}
-
 static drip_err_t s_on_text(void *user, const drip_event_t *ev, const char *p, size_t n)
 {
     (void)user, (void)ev;
-    s_crc = crc32_of(s_crc, p, n);
+    s_crc = fw_crc32(s_crc, p, n);
     s_len += (uint32_t)n;
     return DRIP_OK;
 }

@@ -50,6 +50,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "fw_crc32.h"
 #include "fw_display.h"
 #include "fw_semihost.h"
 #include "fw_stack.h"
@@ -235,20 +236,6 @@ time_t fw_mbedtls_time(time_t *t)
 
 /* ---- small helpers ---------------------------------------------------------- */
 
-static uint32_t crc32_update(uint32_t crc, const void *p, size_t n)
-{
-    const uint8_t *b = (const uint8_t *)p;
-    crc = ~crc;
-    while (n-- > 0u) {
-        int k;
-        crc ^= *b++;
-        for (k = 0; k < 8; k++) {
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-        }
-    }
-    return ~crc;
-}
-
 /* "key=value" from the semihosting command line, or NULL. */
 static const char *arg_get(const char *cmd, const char *key, char *out, size_t cap)
 {
@@ -416,7 +403,7 @@ static drip_err_t on_text(void *user, const drip_event_t *ev, const char *p, siz
     (void)user;
     (void)ev;
     fw_write(p, n); /* as it arrives */
-    g_run.crc = crc32_update(g_run.crc, p, n);
+    g_run.crc = fw_crc32(g_run.crc, p, n);
     g_run.len += (uint32_t)n;
     if (g_voice.on) {
         drip_phrase_feed(&g_pcm.u.chunk.ph, p, n);
@@ -429,7 +416,7 @@ static drip_err_t on_event(void *user, const drip_event_t *ev)
     (void)user;
     if (ev->type == DRIP_EV_OUTPUT_TEXT_DONE && !ev->oversize && ev->text.p != NULL) {
         /* What the server says the whole text was: the deltas must add up. */
-        g_run.done_crc = crc32_update(g_run.done_crc, ev->text.p, ev->text.n);
+        g_run.done_crc = fw_crc32(g_run.done_crc, ev->text.p, ev->text.n);
         g_run.done_len += (uint32_t)ev->text.n;
         g_run.done_seen = 1;
     }

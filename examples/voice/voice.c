@@ -33,34 +33,24 @@
 #include <time.h>
 
 #include "dripfeed/dripfeed.h"
+#include "voice_common.h"
 #include "voice_tts.h"
-#include "voice_wav.h"
 
 typedef struct {
     drip_phrase_t ph;
     voice_tts_t tts;
     FILE *wav;
+    voice_stats_t m;
     unsigned long long samples;
-    unsigned long deltas, phrases, first_delta;
-    size_t longest;
-    double t0, first_text, first_phrase, first_audio, last_delta, synth;
+    double synth; /* ms spent synthesizing: not the answer's time */
     int failed;
 } voice_t;
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static void on_pcm(void *user, const int16_t *pcm, size_t n)
 {
     voice_t *v = user;
     size_t i;
-    if (v->first_audio < 0) {
-        v->first_audio = now_ms() - v->t0;
-    }
+    voice_stats_audio(&v->m);
     if (v->wav != NULL) {
         for (i = 0; i < n; i++) {
             unsigned char b[2];
@@ -75,25 +65,17 @@ static void on_pcm(void *user, const int16_t *pcm, size_t n)
 
 static void speak_phrase(voice_t *v, const char *s, size_t n)
 {
-    double t = now_ms();
+    double t = voice_now_ms();
     if (v->tts.speak(&v->tts, s, n, on_pcm, v) != 0) {
         v->failed = 1;
     }
-    v->synth += now_ms() - t;
+    v->synth += voice_now_ms() - t;
 }
 
 static void on_phrase(void *user, const char *s, size_t n)
 {
     voice_t *v = user;
-    double t = now_ms() - v->t0;
-    if (v->phrases == 0) {
-        v->first_phrase = t;
-        v->first_delta = v->deltas > 0 ? v->deltas - 1 : 0;
-    }
-    v->phrases++;
-    if (n > v->longest) {
-        v->longest = n;
-    }
+    double t = voice_stats_phrase(&v->m, n);
     fprintf(stderr, "%8.1f ms  %.*s\n", t, (int)n, s);
     speak_phrase(v, s, n);
 }
@@ -102,11 +84,7 @@ static drip_err_t on_text(void *user, const drip_event_t *ev, const char *p, siz
 {
     voice_t *v = user;
     (void)ev;
-    if (v->deltas == 0) {
-        v->first_text = now_ms() - v->t0;
-    }
-    v->deltas++;
-    v->last_delta = now_ms() - v->t0 - v->synth;
+    voice_stats_delta(&v->m, v->synth);
     drip_phrase_feed(&v->ph, p, n);
     return DRIP_OK;
 }
@@ -118,14 +96,6 @@ static int usage(void)
     fputs("usage: voice [--wav FILE] [--api responses|chat] [--feed N] [--delay-ms N]"
           " [--min N] [--max N] [--voice NAME] [CAPTURE]\n", stderr);
     return 2;
-}
-
-static int num(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtoul(s, &end, 10);
-    return errno != 0 || *s == '\0' || *end != '\0' || *out < lo || *out > hi;
 }
 
 int main(int argc, char **argv)
@@ -141,7 +111,6 @@ int main(int argc, char **argv)
     unsigned long feed = 256, delay = 2, min = DRIP_PHRASE_MIN_DEFAULT, max = 0;
     drip_api_t api = DRIP_API_RESPONSES;
     drip_stream_cfg_t sc;
-    drip_phrase_cfg_t pc;
     uint8_t *piece;
     FILE *f = stdin;
     size_t n;
@@ -168,13 +137,13 @@ int main(int argc, char **argv)
                 return usage();
             }
         } else if (strcmp(a, "--feed") == 0) {
-            if (num(val, 1, 1ul << 20, &feed)) return usage();
+            if (voice_num(val, 1, 1ul << 20, &feed)) return usage();
         } else if (strcmp(a, "--delay-ms") == 0) {
-            if (num(val, 0, 10000, &delay)) return usage();
+            if (voice_num(val, 0, 10000, &delay)) return usage();
         } else if (strcmp(a, "--min") == 0) {
-            if (num(val, 0, 1ul << 20, &min)) return usage();
+            if (voice_num(val, 0, 1ul << 20, &min)) return usage();
         } else if (strcmp(a, "--max") == 0) {
-            if (num(val, DRIP_PHRASE_MAX_LEAST, sizeof phrase_buf, &max)) return usage();
+            if (voice_num(val, DRIP_PHRASE_MAX_LEAST, sizeof phrase_buf, &max)) return usage();
         } else {
             return usage();
         }
@@ -187,21 +156,10 @@ int main(int argc, char **argv)
     if (piece == NULL || voice_tts_espeak(&v.tts, voice_name) != 0) {
         return 2;
     }
-    if (wav != NULL) {
-        if ((v.wav = fopen(wav, "wb")) == NULL) {
-            fprintf(stderr, "voice: %s: %s\n", wav, strerror(errno));
-            return 2;
-        }
-        voice_wav_header(v.wav, v.tts.rate, 0); /* sizes patched at the end */
+    if (wav != NULL && (v.wav = voice_wav_open("voice", wav, v.tts.rate)) == NULL) {
+        return 2;
     }
 
-    memset(&pc, 0, sizeof pc);
-    pc.min = min;
-    pc.max = max != 0 ? max : DRIP_PHRASE_MAX_DEFAULT;
-    pc.buf = phrase_buf;
-    pc.buf_len = sizeof phrase_buf;
-    pc.on_phrase = on_phrase;
-    pc.user = &v;
     memset(&sc, 0, sizeof sc);
     sc.api = api;
     sc.buf = data;
@@ -212,12 +170,13 @@ int main(int argc, char **argv)
     sc.ncalls = sizeof calls / sizeof calls[0];
     sc.handlers = &handlers;
     sc.user = &v;
-    if (drip_phrase_init(&v.ph, &pc) != DRIP_OK || drip_stream_init(&st, &sc) != DRIP_OK) {
+    if (voice_phrase_setup(&v.ph, min, max, phrase_buf, sizeof phrase_buf, on_phrase, &v) !=
+            DRIP_OK ||
+        drip_stream_init(&st, &sc) != DRIP_OK) {
         fputs("voice: setup failed\n", stderr);
         return 2;
     }
-    v.first_phrase = v.first_audio = -1;
-    v.t0 = now_ms();
+    voice_stats_start(&v.m);
     while ((n = fread(piece, 1, feed, f)) > 0) {
         if (drip_stream_feed(&st, piece, n) != DRIP_OK) {
             break;
@@ -230,14 +189,8 @@ int main(int argc, char **argv)
     drip_stream_finish(&st);
     drip_phrase_finish(&v.ph);
 
-    if (v.wav != NULL) {
-        unsigned long bytes = (unsigned long)(v.samples * 2);
-        if (fseek(v.wav, 0, SEEK_SET) == 0) {
-            voice_wav_header(v.wav, v.tts.rate, bytes);
-        }
-        if (fclose(v.wav) != 0) {
-            v.failed = 1;
-        }
+    if (v.wav != NULL && voice_wav_close(v.wav, v.tts.rate, (unsigned long)(v.samples * 2)) != 0) {
+        v.failed = 1;
     }
     v.tts.close(&v.tts);
     printf("{\"phrases\":%lu,\"longest_phrase\":%zu,\"max\":%lu,\"phrase_struct\":%zu,"
@@ -245,8 +198,8 @@ int main(int argc, char **argv)
            "\"first_phrase_ms\":%.1f,"
            "\"first_audio_ms\":%.1f,\"answer_ms\":%.1f,\"audio_s\":%.2f,\"rate\":%u,"
            "\"engine\":\"%s\",\"state\":\"%s\"}\n",
-           v.phrases, v.longest, (unsigned long)pc.max, sizeof(drip_phrase_t), v.deltas,
-           v.first_delta, v.first_text, v.first_phrase, v.first_audio, v.last_delta,
+           v.m.phrases, v.m.longest, (unsigned long)v.ph.max, sizeof(drip_phrase_t), v.m.deltas,
+           v.m.first_delta, v.m.first_text, v.m.first_phrase, v.m.first_audio, v.m.last_delta,
            (double)v.samples / v.tts.rate, v.tts.rate, v.tts.name,
            drip_state_name(st.result.state));
     free(piece);

@@ -40,7 +40,6 @@
  * allocations); -1 without it. */
 #define _GNU_SOURCE /* RTLD_DEFAULT */
 #include <dlfcn.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +47,7 @@
 
 #include "dripfeed/dripfeed.h"
 #include "drip_https_posix.h"
-#include "voice_wav.h"
+#include "voice_common.h"
 
 #define VOICE_RATE 24000u           /* pcm of the speech endpoint */
 #define VOICE_QUEUE (64u * 1024u)   /* phrase text waiting to be spoken (host) */
@@ -66,10 +65,9 @@ typedef struct {
     drip_phrase_t ph;
     queue_t q;
     FILE *wav;
+    voice_stats_t m;
     unsigned long long audio;
-    unsigned long deltas, phrases, first_delta, requests, spoken;
-    size_t longest;
-    double t0, first_text, first_phrase, first_audio, last_delta;
+    unsigned long requests, spoken;
     unsigned long activity; /* handler calls: the superloop sleeps only when idle */
     int overflow, failed;
 } voice_t;
@@ -77,27 +75,12 @@ typedef struct {
 static voice_t g_v;
 static drip_https_posix_t g_answer, g_speech; /* ~60 KB each: static */
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void on_phrase(void *user, const char *s, size_t n)
 {
     voice_t *v = user;
     queue_t *q = &v->q;
-    double t = now_ms() - v->t0;
-    if (v->phrases == 0) {
-        v->first_phrase = t;
-        v->first_delta = v->deltas > 0 ? v->deltas - 1 : 0;
-    }
-    v->phrases++;
-    if (n > v->longest) {
-        v->longest = n;
-    }
-    fprintf(stderr, "%8.1f ms  phrase %lu: %.*s\n", t, v->phrases, (int)n, s);
+    double t = voice_stats_phrase(&v->m, n);
+    fprintf(stderr, "%8.1f ms  phrase %lu: %.*s\n", t, v->m.phrases, (int)n, s);
     if (q->used + n + 1 > sizeof q->text || q->count == VOICE_MAX_PHRASES) {
         v->overflow = 1; /* the example's limit, said at the end */
         return;
@@ -112,12 +95,8 @@ static drip_err_t on_text(void *user, const drip_event_t *ev, const char *p, siz
 {
     voice_t *v = user;
     (void)ev;
-    if (v->deltas == 0) {
-        v->first_text = now_ms() - v->t0;
-    }
-    v->deltas++;
+    voice_stats_delta(&v->m, 0);
     v->activity++;
-    v->last_delta = now_ms() - v->t0;
     drip_phrase_feed(&v->ph, p, n);
     return DRIP_OK;
 }
@@ -125,9 +104,7 @@ static drip_err_t on_text(void *user, const drip_event_t *ev, const char *p, siz
 static drip_err_t on_audio(void *user, const uint8_t *p, size_t n)
 {
     voice_t *v = user;
-    if (v->first_audio < 0) {
-        v->first_audio = now_ms() - v->t0;
-    }
+    voice_stats_audio(&v->m);
     /* s16le straight into the WAV; a sample may straddle two calls */
     if (v->wav != NULL && fwrite(p, 1, n, v->wav) != n) {
         return DRIP_ERR_CANCELLED;
@@ -177,7 +154,7 @@ static drip_err_t start_phrase(drip_client_t *c, const char *format)
     r.response_format = "pcm";
     r.stream_format = format;
     v->requests++;
-    fprintf(stderr, "%8.1f ms  speaking phrase %lu\n", now_ms() - v->t0,
+    fprintf(stderr, "%8.1f ms  speaking phrase %lu\n", voice_now_ms() - v->m.t0,
             (unsigned long)v->q.head + 1);
     return drip_client_start(c, &r);
 }
@@ -212,14 +189,6 @@ static int usage(void)
     return 2;
 }
 
-static int num(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtoul(s, &end, 10);
-    return errno != 0 || *s == '\0' || *end != '\0' || *out < lo || *out > hi;
-}
-
 int main(int argc, char **argv)
 {
     static char phrase_buf[4096];
@@ -229,7 +198,6 @@ int main(int argc, char **argv)
     int parallel = 1, nh = 0, i, answer_done = 0, speaking = 0;
     voice_t *v = &g_v;
     drip_https_cfg_t cfg;
-    drip_phrase_cfg_t pc;
     drip_state_t ast = DRIP_STATE_FAILED;
     double total;
     void (*heap)(size_t *cur, size_t *peak, int reset) = NULL;
@@ -259,9 +227,9 @@ int main(int argc, char **argv)
             if (strcmp(val, "sse") != 0 && strcmp(val, "audio") != 0) return usage();
             format = val;
         } else if (strcmp(a, "--min") == 0) {
-            if (num(val, 0, 1ul << 20, &min)) return usage();
+            if (voice_num(val, 0, 1ul << 20, &min)) return usage();
         } else if (strcmp(a, "--max") == 0) {
-            if (num(val, DRIP_PHRASE_MAX_LEAST, sizeof phrase_buf, &max)) return usage();
+            if (voice_num(val, DRIP_PHRASE_MAX_LEAST, sizeof phrase_buf, &max)) return usage();
         } else if (strcmp(a, "--header") == 0) {
             char *c = strchr(val, ':');
             if (c == NULL || nh == VOICE_MAX_HEADERS) return usage();
@@ -277,20 +245,9 @@ int main(int argc, char **argv)
     if (url == NULL) {
         return usage();
     }
-    if (wav != NULL) {
-        if ((v->wav = fopen(wav, "wb")) == NULL) {
-            fprintf(stderr, "voice_api: %s: %s\n", wav, strerror(errno));
-            return 2;
-        }
-        voice_wav_header(v->wav, VOICE_RATE, 0); /* sizes patched at the end */
+    if (wav != NULL && (v->wav = voice_wav_open("voice_api", wav, VOICE_RATE)) == NULL) {
+        return 2;
     }
-    memset(&pc, 0, sizeof pc);
-    pc.min = min;
-    pc.max = max != 0 ? max : DRIP_PHRASE_MAX_DEFAULT;
-    pc.buf = phrase_buf;
-    pc.buf_len = sizeof phrase_buf;
-    pc.on_phrase = on_phrase;
-    pc.user = v;
     memset(&cfg, 0, sizeof cfg);
     cfg.base_url = url;
     cfg.api_key = key;
@@ -303,14 +260,14 @@ int main(int argc, char **argv)
     if (heap != NULL) {
         heap(&heap_base, &heap_peak, 1); /* the peak from here on: Mbed TLS's */
     }
-    if (drip_phrase_init(&v->ph, &pc) != DRIP_OK ||
+    if (voice_phrase_setup(&v->ph, min, max, phrase_buf, sizeof phrase_buf, on_phrase, v) !=
+            DRIP_OK ||
         drip_https_posix_setup(&g_answer, &cfg) != DRIP_OK ||
         (parallel && drip_https_posix_setup(&g_speech, &cfg) != DRIP_OK)) {
         fputs("voice_api: setup failed (URL, CA file?)\n", stderr);
         return 2;
     }
-    v->first_text = v->first_phrase = v->first_audio = -1;
-    v->t0 = now_ms();
+    voice_stats_start(&v->m);
     if (start_answer(&g_answer.client) != DRIP_OK) {
         fputs("voice_api: request does not fit\n", stderr);
         return 2;
@@ -358,18 +315,13 @@ int main(int argc, char **argv)
             }
         }
     }
-    total = now_ms() - v->t0;
+    total = voice_now_ms() - v->m.t0;
     if (heap != NULL) {
         size_t cur;
         heap(&cur, &heap_peak, 0);
     }
-    if (v->wav != NULL) {
-        if (fseek(v->wav, 0, SEEK_SET) == 0) {
-            voice_wav_header(v->wav, VOICE_RATE, (unsigned long)v->audio);
-        }
-        if (fclose(v->wav) != 0) {
-            v->failed = 1;
-        }
+    if (v->wav != NULL && voice_wav_close(v->wav, VOICE_RATE, (unsigned long)v->audio) != 0) {
+        v->failed = 1;
     }
     printf("{\"sequence\":\"%s\",\"format\":\"%s\",\"phrases\":%lu,\"longest_phrase\":%zu,"
            "\"max\":%lu,\"deltas\":%lu,\"first_phrase_delta\":%lu,\"first_text_ms\":%.1f,"
@@ -377,16 +329,16 @@ int main(int argc, char **argv)
            "\"total_ms\":%.1f,\"audio_bytes\":%llu,\"audio_s\":%.3f,\"rate\":%u,"
            "\"speech_requests\":%lu,\"spoken\":%lu,\"overflow\":%d,\"tls_heap_peak\":%ld,"
            "\"state\":\"%s\"}\n",
-           parallel ? "parallel" : "after", format, v->phrases, v->longest,
-           (unsigned long)pc.max, v->deltas, v->first_delta, v->first_text, v->first_phrase,
-           v->first_audio, v->last_delta, total, v->audio, (double)v->audio / (2.0 * VOICE_RATE),
+           parallel ? "parallel" : "after", format, v->m.phrases, v->m.longest,
+           (unsigned long)v->ph.max, v->m.deltas, v->m.first_delta, v->m.first_text,
+           v->m.first_phrase, v->m.first_audio, v->m.last_delta, total, v->audio, (double)v->audio / (2.0 * VOICE_RATE),
            VOICE_RATE, v->requests, v->spoken, v->overflow,
            heap != NULL ? (long)(heap_peak - heap_base) : -1L, drip_state_name(ast));
     drip_https_posix_free(&g_answer);
     if (parallel) {
         drip_https_posix_free(&g_speech);
     }
-    return v->failed || v->overflow || ast != DRIP_STATE_COMPLETED || v->spoken != v->phrases
+    return v->failed || v->overflow || ast != DRIP_STATE_COMPLETED || v->spoken != v->m.phrases
                ? 1
                : 0;
 }

@@ -18,6 +18,8 @@ import re
 import subprocess
 import sys
 
+from voicecheck import common_fails, report, sox_facts
+
 
 def main():
     voice, sox, capture, wav = sys.argv[1:5]
@@ -31,33 +33,19 @@ def main():
     phrases = [re.sub(r"^\s*[0-9.]+ ms  ", "", l) for l in p.stderr.decode().splitlines()
                if re.match(r"^\s*[0-9.]+ ms  ", l)]
     words = sum(len(x.split()) for x in phrases)
-    info = subprocess.run([sox, "--i", wav], capture_output=True, text=True, check=True).stdout
-    stat = subprocess.run([sox, wav, "-n", "stat"], capture_output=True, text=True, check=True).stderr
-    rate = int(re.search(r"Sample Rate\s*:\s*(\d+)", info).group(1))
-    chans = int(re.search(r"Channels\s*:\s*(\d+)", info).group(1))
-    prec = re.search(r"Precision\s*:\s*(\S+)", info).group(1)
-    length = float(re.search(r"Length \(seconds\):\s*([0-9.]+)", stat).group(1))
-    rms = float(re.search(r"RMS\s+amplitude:\s*([0-9.]+)", stat).group(1))
+    w = sox_facts(sox, wav)
+    length = w["length"]
     print("wav: %d Hz, %d channel(s), %s, %.2f s, RMS %.4f; %d phrases, %d words"
-          % (rate, chans, prec, length, rms, len(phrases), words))
+          % (w["rate"], w["chans"], w["prec"], length, w["rms"], len(phrases), words))
     fails = []
     if m["state"] != "completed" or m["phrases"] < 1 or m["phrases"] != len(phrases):
         fails.append("run: %r" % m)
-    if m["first_phrase_delta"] >= m["deltas"] - 1:
-        fails.append("the first phrase came only with the last delta")
-    if rate != m["rate"] or chans != 1 or prec != "16-bit":
-        fails.append("format %d Hz %d ch %s" % (rate, chans, prec))
+    fails += common_fails(m, w, m["rate"])
     if not words / 6.0 <= length <= words / 1.0:
         fails.append("length %.2f s for %d words" % (length, words))
     if abs(length - m["audio_s"]) > 0.01:
         fails.append("length %.2f s, the run says %.2f s" % (length, m["audio_s"]))
-    if rms <= 0.02:
-        fails.append("silent: RMS amplitude %.4f" % rms)
-    for f in fails:
-        print("FAIL: " + f)
-    if not fails:
-        print("ok")
-    return 1 if fails else 0
+    return report(fails)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 from run_itest import MKCERTS, Server  # noqa: E402
+from voicecheck import common_fails, report, sox_facts  # noqa: E402
 
 MS_PER_CHAR = 60
 HEADERS = ["X-Drip-Transcript: responses-reasoning-summary-o3mini", "X-Drip-Event-Delay-Ms: 20",
@@ -76,19 +77,14 @@ def run(tool, sox, port, ca, seq, wav, preload):
     m = json.loads(out.splitlines()[-1])
     phrases = re.findall(r"^\s*[0-9.]+ ms  phrase \d+: (.*)$", err, re.M)
     s = stats(port, ca)
-    info = subprocess.run([sox, "--i", wav], capture_output=True, text=True, check=True).stdout
-    st = subprocess.run([sox, wav, "-n", "stat"], capture_output=True, text=True, check=True).stderr
-    rate = int(re.search(r"Sample Rate\s*:\s*(\d+)", info).group(1))
-    chans = int(re.search(r"Channels\s*:\s*(\d+)", info).group(1))
-    prec = re.search(r"Precision\s*:\s*(\S+)", info).group(1)
-    samples = int(re.search(r"Samples read:\s*(\d+)", st).group(1))
-    rms = float(re.search(r"RMS\s+amplitude:\s*([0-9.]+)", st).group(1))
+    w = sox_facts(sox, wav)
+    samples = w["samples"]
     chars = sum(len(x) for x in phrases)
     want = chars * MS_PER_CHAR * 24
     print("%s: %d phrases (%d characters), wav %d Hz %d ch %s %d samples (%.2f s, want %.2f s), "
           "RMS %.4f; server: %d requests on %d connection(s)"
-          % (seq, len(phrases), chars, rate, chans, prec, samples, samples / 24000.0,
-             want / 24000.0, rms, s["requests"], s["connections"]))
+          % (seq, len(phrases), chars, w["rate"], w["chans"], w["prec"], samples,
+             samples / 24000.0, want / 24000.0, w["rms"], s["requests"], s["connections"]))
     print("%s: first text %.0f ms, first phrase %.0f ms (+%.0f), first audio %.0f ms (+%.0f "
           "after the phrase), answer %.0f ms, total %.0f ms; TLS heap peak %d B"
           % (seq, m["first_text_ms"], m["first_phrase_ms"], m["first_phrase_ms"] - m["first_text_ms"],
@@ -97,18 +93,13 @@ def run(tool, sox, port, ca, seq, wav, preload):
     if m["state"] != "completed" or m["phrases"] != len(phrases) or m["spoken"] != len(phrases) \
             or len(phrases) < 2:
         fails.append("%s: run %r" % (seq, m))
-    if m["first_phrase_delta"] >= m["deltas"] - 1:
-        fails.append("%s: the first phrase came only with the last delta" % seq)
+    fails += common_fails(m, w, 24000, seq + ": ")
     conns = 1 if seq == "after" else 2
     if s["requests"] != 1 + len(phrases) or s["connections"] != conns:
         fails.append("%s: server saw %d requests on %d connections, want %d on %d"
                      % (seq, s["requests"], s["connections"], 1 + len(phrases), conns))
-    if rate != 24000 or chans != 1 or prec != "16-bit":
-        fails.append("%s: format %d Hz %d ch %s" % (seq, rate, chans, prec))
     if samples != want or m["audio_bytes"] != 2 * want:
         fails.append("%s: %d samples for %d characters, want %d" % (seq, samples, chars, want))
-    if rms <= 0.02:
-        fails.append("%s: silent: RMS amplitude %.4f" % (seq, rms))
     if seq == "parallel" and not m["first_audio_ms"] < m["answer_ms"]:
         fails.append("parallel: no audio before the answer ended")
     if seq == "after" and m["first_audio_ms"] < m["answer_ms"]:
@@ -140,11 +131,7 @@ def main():
             fails.append("the two WAVs differ")
     finally:
         srv.stop()
-    for f in fails:
-        print("FAIL: " + f)
-    if not fails:
-        print("ok")
-    return 1 if fails else 0
+    return report(fails)
 
 
 if __name__ == "__main__":

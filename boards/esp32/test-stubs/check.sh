@@ -99,12 +99,29 @@ for trust in bundle pem; do
     cat "$log"
     grep -q "mbedTLS headers ${want}[.0-9]*, library $want" "$log" || fail $trust "not Mbed TLS $want"
     grep -q "connects checked (negotiated $proto)" "$log" || fail $trust "no $proto handshake"
+    # The examples' shared Wi-Fi join (examples/common/drip_example_wifi):
+    # defines the one join function, brings the station up and waits for it.
+    lib=$B/$trust/esp-idf/drip_example_wifi/lib__idf_drip_example_wifi.a
+    syms=$(nm "$lib")
+    for s in "T drip_example_wifi_join" "U esp_wifi_set_config" "U esp_wifi_start" \
+             "U esp_wifi_connect" "U xEventGroupWaitBits" "U nvs_flash_init"; do
+        echo "$syms" | grep -q " $s\$" || fail $trust "drip_example_wifi: no '$s' in $lib"
+    done
+    # The console example (examples/stream_console): joins through it, then
+    # the component's client.
+    lib=$B/$trust/esp-idf/main/lib__idf_main.a
+    syms=$(nm "$lib")
+    for s in "T app_main" "U drip_example_wifi_join" "U drip_esp32_init" "U drip_client_run"; do
+        echo "$syms" | grep -q " $s\$" || fail $trust "stream_console: no '$s' in $lib"
+    done
+    echo "esp32 check ($trust): stream_console and the shared Wi-Fi join compiled"
     # The display example (examples/stream_display): compiled with -Werror
     # against the esp_lcd / SPI / queue stand-ins; it must define app_main
     # and reach the panel and the gadget.
     lib=$B/$trust/esp-idf/main_display/lib__idf_main_display.a
     syms=$(nm "$lib")
-    for s in "T app_main" "U esp_lcd_panel_draw_bitmap" "T disp_gadget_apply" "U xQueueReceive"; do
+    for s in "T app_main" "U drip_example_wifi_join" "U esp_lcd_panel_draw_bitmap" "T disp_gadget_apply" \
+             "U xQueueReceive"; do
         echo "$syms" | grep -q " $s\$" || fail $trust "stream_display: no '$s' in $lib"
     done
     echo "esp32 check ($trust): stream_display compiled (esp_lcd ST7789, queue, UI task)"
@@ -113,8 +130,8 @@ for trust in bundle pem; do
     # write PCM to it and cut the answer into phrases.
     lib=$B/$trust/esp-idf/main_speak/lib__idf_main_speak.a
     syms=$(nm "$lib")
-    for s in "T app_main" "U i2s_new_channel" "U i2s_channel_init_std_mode" "U i2s_channel_enable" \
-             "U i2s_channel_write" "U drip_phrase_feed" "U drip_client_start"; do
+    for s in "T app_main" "U drip_example_wifi_join" "U i2s_new_channel" "U i2s_channel_init_std_mode" \
+             "U i2s_channel_enable" "U i2s_channel_write" "U drip_phrase_feed" "U drip_client_start"; do
         echo "$syms" | grep -q " $s\$" || fail $trust "speak_i2s: no '$s' in $lib"
     done
     echo "esp32 check ($trust): speak_i2s compiled (i2s_std 24 kHz mono, phrases, speech on one session)"

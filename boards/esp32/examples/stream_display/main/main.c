@@ -23,24 +23,19 @@
 #include <string.h>
 
 #include "freertos/FreeRTOS.h"
-#include "freertos/event_groups.h"
 #include "freertos/queue.h"
 #include "freertos/task.h"
 #include "driver/spi_master.h"
-#include "esp_event.h"
 #include "esp_heap_caps.h"
 #include "esp_lcd_panel_io.h"
 #include "esp_lcd_panel_ops.h"
 #include "esp_lcd_panel_vendor.h"
 #include "esp_log.h"
-#include "esp_netif.h"
-#include "esp_wifi.h"
-#include "nvs_flash.h"
 
 #include "drip_esp32.h"
+#include "drip_example_wifi.h"
 #include "disp_gadget.h"
 
-#define GOT_IP_BIT BIT0
 #define PANEL_W 320
 #define PANEL_H 240
 #define QUEUE_LEN 64
@@ -48,58 +43,6 @@
 #define UI_BLINK_POLL_MS 100
 
 static const char *TAG = "dripfeed";
-static StaticEventGroup_t s_wifi_group_mem;
-static EventGroupHandle_t s_wifi_group;
-
-/* ---- Wi-Fi station (as in stream_console) --------------------------------- */
-
-static void on_wifi_event(void *arg, esp_event_base_t base, int32_t id, void *data)
-{
-    (void)arg;
-    (void)data;
-    if (base == WIFI_EVENT && (id == WIFI_EVENT_STA_START || id == WIFI_EVENT_STA_DISCONNECTED)) {
-        (void)esp_wifi_connect();
-    } else if (base == IP_EVENT && id == IP_EVENT_STA_GOT_IP) {
-        (void)xEventGroupSetBits(s_wifi_group, GOT_IP_BIT);
-    }
-}
-
-static void copy_field(uint8_t *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src);
-    memcpy(dst, src, n < cap ? n : cap);
-}
-
-static void wifi_join(void)
-{
-    wifi_init_config_t init = WIFI_INIT_CONFIG_DEFAULT();
-    wifi_config_t wc;
-    esp_err_t err = nvs_flash_init();
-
-    if (err == ESP_ERR_NVS_NO_FREE_PAGES || err == ESP_ERR_NVS_NEW_VERSION_FOUND) {
-        ESP_ERROR_CHECK(nvs_flash_erase());
-        err = nvs_flash_init();
-    }
-    ESP_ERROR_CHECK(err);
-    s_wifi_group = xEventGroupCreateStatic(&s_wifi_group_mem);
-    ESP_ERROR_CHECK(esp_netif_init());
-    ESP_ERROR_CHECK(esp_event_loop_create_default());
-    (void)esp_netif_create_default_wifi_sta();
-    ESP_ERROR_CHECK(esp_wifi_init(&init));
-    ESP_ERROR_CHECK(esp_event_handler_instance_register(WIFI_EVENT, ESP_EVENT_ANY_ID,
-                                                        on_wifi_event, NULL, NULL));
-    ESP_ERROR_CHECK(esp_event_handler_instance_register(IP_EVENT, IP_EVENT_STA_GOT_IP,
-                                                        on_wifi_event, NULL, NULL));
-    memset(&wc, 0, sizeof wc);
-    copy_field(wc.sta.ssid, sizeof wc.sta.ssid, CONFIG_DRIP_DISPLAY_WIFI_SSID);
-    copy_field(wc.sta.password, sizeof wc.sta.password, CONFIG_DRIP_DISPLAY_WIFI_PASSWORD);
-    wc.sta.threshold.authmode =
-        CONFIG_DRIP_DISPLAY_WIFI_PASSWORD[0] != '\0' ? WIFI_AUTH_WPA2_PSK : WIFI_AUTH_OPEN;
-    ESP_ERROR_CHECK(esp_wifi_set_mode(WIFI_MODE_STA));
-    ESP_ERROR_CHECK(esp_wifi_set_config(WIFI_IF_STA, &wc));
-    ESP_ERROR_CHECK(esp_wifi_start());
-    (void)xEventGroupWaitBits(s_wifi_group, GOT_IP_BIT, pdFALSE, pdTRUE, portMAX_DELAY);
-}
 
 /* ---- the panel: esp_lcd over SPI ------------------------------------------- */
 
@@ -242,7 +185,7 @@ void app_main(void)
     s_queue = xQueueCreateStatic(QUEUE_LEN, sizeof(disp_msg_t), s_queue_buf, &s_queue_mem);
     s_ui_task = xTaskCreateStatic(ui_task, "ui", UI_STACK, NULL, 5, s_ui_stack, &s_ui_tcb);
 
-    wifi_join();
+    drip_example_wifi_join(CONFIG_DRIP_DISPLAY_WIFI_SSID, CONFIG_DRIP_DISPLAY_WIFI_PASSWORD);
 
     memset(&cfg, 0, sizeof cfg);
     cfg.endpoint.host = CONFIG_DRIP_DISPLAY_HOST;
