@@ -10,7 +10,7 @@
 #   FUZZ_RUNS     executions per target instead (time then unlimited unless
 #                 FUZZ_SECONDS is also set)
 #   FUZZ_JOBS     targets run at once (default 2)
-#   FUZZ_TARGETS  subset, e.g. "http sse" (default: all eight)
+#   FUZZ_TARGETS  subset, e.g. "http sse" (default: all ten)
 #   FUZZ_BUILD    build dir (default build/fuzz); corpora in $FUZZ_BUILD/corpus
 #   FUZZ_CC       compiler (default clang-14)
 #   FUZZ_COVERAGE 1 (default): afterwards, replay each corpus through a
@@ -22,7 +22,7 @@ build=${FUZZ_BUILD:-$root/build/fuzz}
 case $build in /*) ;; *) build=$root/$build ;; esac
 cc=${FUZZ_CC:-clang-14}
 jobs=${FUZZ_JOBS:-2}
-targets=${FUZZ_TARGETS:-http sse event scan unescape request pipeline text}
+targets=${FUZZ_TARGETS:-http sse event scan unescape request pipeline text phrase b64}
 runs=${FUZZ_RUNS:-}
 if [ -n "$runs" ]; then secs=${FUZZ_SECONDS:-0}; else secs=${FUZZ_SECONDS:-60}; fi
 
@@ -105,6 +105,8 @@ cov_files() {
     unescape) echo drip_json.c ;;
     request) echo drip_request.c ;;
     text) echo drip_md.c drip_text.c ;;
+    phrase) echo drip_phrase.c ;;
+    b64) echo drip_b64.c ;;
     pipeline) echo drip_http.c drip_sse.c drip_event.c drip_json.c drip_scan.c drip_b64.c drip_stream.c ;;
   esac
 }

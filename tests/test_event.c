@@ -415,6 +415,43 @@ static void test_unknown_type_decodes(void **state)
     assert_int_equal(g_ev.type, DRIP_EV_DONE);
 }
 
+/* Speech type names belong to DRIP_API_SPEECH only: in a Responses stream
+ * they are unknown types on both paths (else "speech.audio.done" ended a
+ * Responses answer as completed and a "delta" string went to on_audio;
+ * found by fuzz_event, regress/event/speech-type-in-responses). */
+static void test_speech_names_outside_speech(void **state)
+{
+    static const char *const js[] = {
+        "{\"type\":\"speech.audio.delta\",\"delta\":\"QUJD\",\"audio\":\"QUJD\"}",
+        "{\"type\":\"speech.audio.done\",\"usage\":{\"input_tokens\":1}}",
+    };
+    drip_event_t ev;
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof js / sizeof js[0]; i++) {
+        init_dec(DRIP_API_RESPONSES);
+        ASSERT_ERR(dec(js[i]), DRIP_OK);
+        assert_int_equal(g_ev.type, DRIP_EV_UNKNOWN);
+        init_dec(DRIP_API_RESPONSES);
+        ASSERT_ERR(scan_pieces(&g_dec, js[i], strlen(js[i]), 7u + (uint32_t)i, &ev), DRIP_OK);
+        assert_int_equal(ev.type, DRIP_EV_UNKNOWN);
+        /* and they still are what they say under DRIP_API_SPEECH */
+        init_dec(DRIP_API_SPEECH);
+        ASSERT_ERR(dec(js[i]), DRIP_OK);
+        assert_int_equal(g_ev.type, i == 0 ? DRIP_EV_SPEECH_AUDIO_DELTA : DRIP_EV_SPEECH_AUDIO_DONE);
+    }
+    /* and the reverse: Responses names in a speech stream are unknown ("error" is both's) */
+    init_dec(DRIP_API_SPEECH);
+    ASSERT_ERR(dec("{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\"}}"), DRIP_OK);
+    assert_int_equal(g_ev.type, DRIP_EV_UNKNOWN);
+    init_dec(DRIP_API_SPEECH);
+    ASSERT_ERR(scan_pieces(&g_dec, "{\"type\":\"response.completed\"}", 29, 3u, &ev), DRIP_OK);
+    assert_int_equal(ev.type, DRIP_EV_UNKNOWN);
+    init_dec(DRIP_API_SPEECH);
+    ASSERT_ERR(dec("{\"type\":\"error\",\"error\":{\"message\":\"m\"}}"), DRIP_OK);
+    assert_int_equal(g_ev.type, DRIP_EV_ERROR);
+}
+
 /* ---- fields ------------------------------------------------------------ */
 
 static void test_sequence_number(void **state)
@@ -2010,6 +2047,7 @@ int main(void)
         cmocka_unit_test(test_type_names_unknown),
         cmocka_unit_test(test_type_names_near_misses),
         cmocka_unit_test(test_unknown_type_decodes),
+        cmocka_unit_test(test_speech_names_outside_speech),
         cmocka_unit_test(test_sequence_number),
         cmocka_unit_test(test_index_ranges),
         cmocka_unit_test(test_key_order),

@@ -435,6 +435,14 @@ static void test_max_cut_without_whitespace(void **state)
     check("\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 0, 4, "\xf0\x9f\x98\x80\n+\xf0\x9f\x98\x80\n");
     /* broken UTF-8 passes unchanged */
     check("ab\xff\xc3 cd\x80. Next", 0, MAX, "ab\xff\xc3 cd\x80.\nNext\n");
+    /* overlong and out-of-range forms are broken UTF-8 too, not the
+     * characters they would spell (\xc0\x8a is no '\n', \xe0\x80\xa0 no
+     * space, \xc0\xae no '.'): they pass unchanged and end nothing (fuzz_phrase,
+     * regress/phrase/overlong-whitespace) */
+    check("Hi\xc0\x8athere\xe0\x80\xa0now\xc0\xae Then", 0, MAX,
+          "Hi\xc0\x8athere\xe0\x80\xa0now\xc0\xae Then\n");
+    check("a\xf0\x80\x80\x8a b\xed\xa0\x80. c\xf4\x90\x80\x80!", 0, MAX,
+          "a\xf0\x80\x80\x8a b\xed\xa0\x80.\nc\xf4\x90\x80\x80!\n");
 }
 
 static void test_code_block(void **state)

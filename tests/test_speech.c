@@ -182,6 +182,48 @@ static void test_b64_invalid(void **state)
     assert_int_equal(drip_b64_decode(&b, "Q", 1, out, &k), DRIP_ERR_SPEECH_BASE64);
 }
 
+/* DRIP_B64_OUT_MAX is what one call may write: every text of up to 6
+ * characters over "QA=" after 0..3 held characters, into a buffer of
+ * exactly that size with guard bytes after it ("QQ=" alone gives 1 byte from
+ * 3 characters: (held + n) / 4 * 3 would be 0; found by fuzz_b64). */
+static void test_b64_out_bound(void **state)
+{
+    static const char al[3] = {'Q', 'A', '='};
+    unsigned hold, len, code, i;
+    (void)state;
+    for (hold = 0; hold <= 3; hold++) {
+        for (len = 0; len <= 6; len++) {
+            unsigned combos = 1;
+            for (i = 0; i < len; i++) {
+                combos *= 3u;
+            }
+            for (code = 0; code < combos; code++) {
+                char t[8];
+                uint8_t out[8 + 16], first[4];
+                drip_b64_t b;
+                size_t k = 0, room, g;
+                unsigned c = code;
+                for (i = 0; i < len; i++) {
+                    t[i] = al[c % 3u];
+                    c /= 3u;
+                }
+                drip_b64_init(&b);
+                assert_int_equal(drip_b64_decode(&b, "QUJ", hold, first, &k), DRIP_OK);
+                assert_int_equal(b.n, hold);
+                room = DRIP_B64_OUT_MAX(b.n, len);
+                assert_true(room <= len + 3u); /* in place from in - 3 stays possible */
+                memset(out, 0xA5, sizeof out);
+                if (drip_b64_decode(&b, t, len, out + sizeof out - 16 - room, &k) == DRIP_OK) {
+                    assert_true(k <= room);
+                }
+                for (g = 0; g < 16; g++) {
+                    assert_int_equal(out[sizeof out - 16 + g], 0xA5);
+                }
+            }
+        }
+    }
+}
+
 /* In place from 3 bytes before the text, with a group held from before. */
 static void test_b64_in_place(void **state)
 {
@@ -688,6 +730,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_b64_every_split),  cmocka_unit_test(test_b64_across_strings),
         cmocka_unit_test(test_b64_invalid),      cmocka_unit_test(test_b64_in_place),
+        cmocka_unit_test(test_b64_out_bound),
         cmocka_unit_test(test_big_delta_pieces), cmocka_unit_test(test_groups_across_events),
         cmocka_unit_test(test_raw_bodies),       cmocka_unit_test(test_errors),
         cmocka_unit_test(test_other_api_events),

@@ -994,6 +994,25 @@ static drip_err_t read_item(drip_event_dec_t *d, int t, drip_event_t *ev)
     return e;
 }
 
+/* A type in a Responses stream: the speech names belong to DRIP_API_SPEECH
+ * only (here "speech.audio.done" would end the answer as completed and a
+ * "delta" string would go to on_audio): unknown, like any other name. */
+static drip_event_type_t responses_type_of(drip_str_t name)
+{
+    drip_event_type_t t = drip_event_type_of(name.p, name.n);
+    return t == DRIP_EV_SPEECH_AUDIO_DELTA || t == DRIP_EV_SPEECH_AUDIO_DONE ? DRIP_EV_UNKNOWN : t;
+}
+
+/* The reverse for DRIP_API_SPEECH: its own names and "error"; a Responses
+ * name (response.completed would end the speech as completed) is unknown. */
+static drip_event_type_t speech_type_of(drip_str_t name)
+{
+    drip_event_type_t t = drip_event_type_of(name.p, name.n);
+    return t == DRIP_EV_SPEECH_AUDIO_DELTA || t == DRIP_EV_SPEECH_AUDIO_DONE || t == DRIP_EV_ERROR
+               ? t
+               : DRIP_EV_UNKNOWN;
+}
+
 static drip_err_t decode_responses(drip_event_dec_t *d, drip_event_t *ev)
 {
     drip_err_t e;
@@ -1005,7 +1024,7 @@ static drip_err_t decode_responses(drip_event_dec_t *d, drip_event_t *ev)
     if (e != DRIP_OK || ev->type_name.p == NULL) {
         return e != DRIP_OK ? e : DRIP_ERR_EVENT_NO_TYPE;
     }
-    ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
+    ev->type = responses_type_of(ev->type_name);
     e = val_int(d, at[R_SEQ], INT64_MAX, &ev->seq);
     for (i = 0; i < NINDEX && e == DRIP_OK; i++) {
         e = val_i32(d, at[R_OUT_IDX + (int)i], i32_at(ev, &k_index_fields[i]));
@@ -1236,7 +1255,7 @@ static drip_err_t decode_speech(drip_event_dec_t *d, drip_event_t *ev)
     if (e != DRIP_OK || ev->type_name.p == NULL) {
         return e != DRIP_OK ? e : DRIP_ERR_EVENT_NO_TYPE;
     }
-    ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
+    ev->type = speech_type_of(ev->type_name);
     switch (ev->type) {
     case DRIP_EV_SPEECH_AUDIO_DELTA:
         return speech_audio(d, at[1], ev);
@@ -1390,7 +1409,7 @@ static int piece_begin(drip_event_dec_t *d, unsigned slot)
     if (sc->slot[SL_TYPE].kind != DRIP_SCAN_STRING || whole(d, SL_TYPE, &ev->type_name) != DRIP_OK) {
         return 0;
     }
-    ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
+    ev->type = responses_type_of(ev->type_name);
     if (slot == SL_DELTA && piece_delta_type(ev->type)) {
         what = DRIP_PIECE_DELTA;
     } else if ((slot == SL_ARGS && ev->type == DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE) ||
@@ -1650,7 +1669,7 @@ static drip_err_t scan_speech(const drip_event_dec_t *d, drip_event_t *ev)
     if (e != DRIP_OK || ev->type_name.p == NULL) {
         return e != DRIP_OK ? e : DRIP_ERR_EVENT_NO_TYPE;
     }
-    ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
+    ev->type = speech_type_of(ev->type_name);
     switch (ev->type) {
     case DRIP_EV_SPEECH_AUDIO_DELTA:
         if (d->pieces & PIECE_DELTA) {
@@ -1741,7 +1760,7 @@ drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
     if (e != DRIP_OK || ev->type_name.p == NULL) {
         return e != DRIP_OK ? e : DRIP_ERR_EVENT_NO_TYPE;
     }
-    ev->type = drip_event_type_of(ev->type_name.p, ev->type_name.n);
+    ev->type = responses_type_of(ev->type_name);
     if (d->pieces & PIECE_DELTA) {
         ev->pieces = 1; /* handed on in pieces while it was read */
     } else if (d->scan.slot[SL_DELTA].kind == DRIP_SCAN_STRING) {

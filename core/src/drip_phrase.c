@@ -205,12 +205,20 @@ static void put_char(drip_phrase_t *p, uint32_t cp, const uint8_t *c, size_t n)
 
 /* ---- UTF-8: whole characters to put_char --------------------------------- */
 
+/* The code point of a complete sequence, or 0xFFFD for a form RFC 3629
+ * forbids: overlong (\xc0\x8a would otherwise be a '\n' that ends a phrase
+ * and is dropped), a surrogate, past U+10FFFF. Such bytes stay together and
+ * pass unchanged as one character of class "other", like any broken UTF-8. */
 static uint32_t utf8_cp(const uint8_t *u, size_t n)
 {
+    static const uint32_t k_least[5] = {0, 0, 0x80u, 0x800u, 0x10000u};
     uint32_t cp = n == 2 ? (u[0] & 0x1Fu) : n == 3 ? (u[0] & 0x0Fu) : (u[0] & 0x07u);
     size_t i;
     for (i = 1; i < n; i++) {
         cp = (cp << 6) | (u[i] & 0x3Fu);
+    }
+    if (cp < k_least[n] || (cp >= 0xD800u && cp <= 0xDFFFu) || cp > 0x10FFFFu) {
+        return 0xFFFDu;
     }
     return cp;
 }

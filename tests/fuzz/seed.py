@@ -47,7 +47,8 @@ def framed(body: bytes, how: int) -> bytes:
 
 def main() -> int:
     out, captures, transcripts = (pathlib.Path(a) for a in sys.argv[1:4])
-    seeds = {t: [] for t in ("http", "sse", "event", "scan", "unescape", "request", "pipeline", "text")}
+    seeds = {t: [] for t in ("http", "sse", "event", "scan", "unescape", "request", "pipeline", "text",
+                             "phrase", "b64")}
 
     caps = sorted(captures.glob("*.http")) if captures.is_dir() else []
     sses = sorted(transcripts.glob("*.sse")) if transcripts.is_dir() else []
@@ -97,6 +98,9 @@ def main() -> int:
             if text:
                 # fuzz_text: [cfg][geom][split x2] + an answer delta
                 seeds["text"].append(bytes([j & 15, (j * 37) & 0xFF, j & 0xFF, 3 + j]) + text.encode())
+                # fuzz_phrase: [cfg][min][max][split x2] + an answer delta
+                seeds["phrase"].append(bytes([j & 31, 20, (j * 29) & 0xFF, j & 0xFF, 5 + j])
+                                       + text.encode())
                 fields = [b"gpt-5.2", text.encode(), b"Answer briefly.", b"resp_1", b"user",
                           "h\u00e9 \U0001F600 \x01".encode(), b"get_weather", b"desc",
                           b"call_1", b"{}", b"auto"]
@@ -131,6 +135,28 @@ def main() -> int:
           "\u2764\ufe0f \U0001F1FA\U0001F1F8 cafe\u0301 \u201cq\u201d \u2026\n\tTab\x01 end\n")
     for i, cfg in enumerate((0, 1, 4, 5, 2, 8)):
         seeds["text"].append(bytes([cfg, (i * 53 + 9) & 0xFF, i, 7 + i]) + md.encode())
+
+    # fuzz_phrase: the rules of text.md 3 in one text, raw (cfg bit 0) and
+    # through the Markdown filter, several min/max
+    ph = ("Mr. Smith met Dr. Jones at 3.14 p.m. in the U.S. today! Really?! \"Yes.\" (Sure.) "
+          "See https://example.com/a_(b)., or http://x.y; then e.g. this\u2026 "
+          "\u4f60\u597d\u3002\u518d\u89c1\uff01 First, a clause: more text here\n"
+          "averyveryverylongwordwithoutanyspaceinsideitatall and \xa0nbsp\n"
+          "```c\nint x = 1;\n```\n- **bold** _em_ `code` [link](https://z.z)\n")
+    for i, (cfg, mn, mx) in enumerate(((1, 20, 196), (0, 20, 196), (1, 0, 0), (0, 5, 12),
+                                      (3, 60, 40), (0x1C, 0, 28))):
+        seeds["phrase"].append(bytes([cfg, mn, mx, i, 7 + i]) + ph.encode())
+
+    # fuzz_b64: [cfg][split x2] + base64 strings joined by ',' (the audio of
+    # the speech captures' delta events, and the padding cases)
+    audio = []
+    for c in speech:
+        audio += re.findall(rb'"audio"\s*:\s*"([^"]*)"', c.read_bytes())
+    for i in range(0, min(len(audio), 8)):
+        seeds["b64"].append(bytes([i & 1, i, 3 + i]) + b",".join(audio[i:i + 3])[:1000])
+    for i, t in enumerate((b"SGVsbG8=,d29y,bGQ", b"QQ==,QUI=,QUJD", b"QQ,=,=", b"QUJDRA,Q,Q", b"Q,QU=",
+                           b"QUJD=", b"QQ=A")):
+        seeds["b64"].append(bytes([i & 1, i * 5, 1 + i]) + t)
 
     for t, items in seeds.items():
         d = out / t

@@ -45,12 +45,22 @@ typedef struct drip_b64 {
     uint8_t err;    /**< sticky: an invalid character was seen */
 } drip_b64_t;
 
+/**
+ * Most bytes one drip_b64_decode() call writes: @p held characters of a
+ * partial group (b->n before the call) and @p n new ones. Whole groups give
+ * 3 bytes each, and a group padded "xx=" gives its byte before its second
+ * '=' is read: one byte more when held + n is 3 mod 4. Never more than
+ * n + 3 (decoding in place from in - 3 stays within the text).
+ */
+#define DRIP_B64_OUT_MAX(held, n) \
+    (((held) + (n)) / 4u * 3u + (((held) + (n)) % 4u == 3u ? 1u : 0u))
+
 /** Start a new text (no partial group). */
 void drip_b64_init(drip_b64_t *b);
 
 /**
  * @brief Decode the next characters.
- * @param out receives up to (b->n + n) / 4 * 3 bytes. It may overlap @p in
+ * @param out receives up to DRIP_B64_OUT_MAX(b->n, n) bytes. It may overlap @p in
  *        when out == in - 3 or out == in with no partial group held
  *        (b->n == 0): every byte is written after the characters it comes
  *        from were read, and never past them.
