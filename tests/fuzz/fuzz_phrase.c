@@ -137,7 +137,7 @@ static void phrase_run(run_t *r, const setup_t *su, const uint8_t *text, size_t 
     r->buf = buf;
     r->buf_len = su->buf_len;
     r->seen = 0;
-    FZ_CHECK(drip_phrase_setup(&p, &c) == DRIP_OK, "setup (max %zu, buf %zu)", su->max, su->buf_len);
+    FZ_CHECK(drip_phrase_init(&p, &c) == DRIP_OK, "setup (max %zu, buf %zu)", su->max, su->buf_len);
     r->max = p.max;
     FZ_CHECK(r->max >= DRIP_PHRASE_MAX_LEAST && r->max <= su->buf_len &&
              (su->max == 0 ? r->max == (su->buf_len < DRIP_PHRASE_MAX_DEFAULT
@@ -254,7 +254,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
         memset(&mc, 0, sizeof mc);
         mc.sink = md_sink;
         mc.user = &form;
-        FZ_CHECK(drip_md_setup(&md, &mc) == DRIP_OK, "md setup");
+        FZ_CHECK(drip_md_init(&md, &mc) == DRIP_OK, "md setup");
         drip_md_feed(&md, (const char *)text, tn);
         drip_md_finish(&md);
     }
