@@ -399,22 +399,6 @@ static int audio(drip_stream_t *st, const uint8_t *p, size_t n)
     return user_rc(h->on_audio(st->priv.cfg.user, p, n));
 }
 
-/* Whether an event of this type belongs to an answer of `api`: only the
- * stream's own API ends or fills the answer (a response.completed inside a
- * speech stream is not its end; speech events in a text answer play no
- * audio). An error event belongs to every API. */
-static int of_api(drip_api_t api, drip_event_type_t type)
-{
-    int speech = type == DRIP_EV_SPEECH_AUDIO_DELTA || type == DRIP_EV_SPEECH_AUDIO_DONE;
-    if (type == DRIP_EV_ERROR) {
-        return 1;
-    }
-    if (api == DRIP_API_SPEECH) {
-        return speech;
-    }
-    return !speech && (type == DRIP_EV_CHAT_CHUNK) == (api == DRIP_API_CHAT);
-}
-
 /* speech.audio.done: the base64 group still held (an unpadded end) goes
  * out, then usage, and the answer is complete. */
 static int speech_done(drip_stream_t *st, const drip_event_t *ev)
@@ -452,8 +436,7 @@ static drip_err_t on_piece(void *user, drip_event_t *ev, int what, const char *p
         }
     }
     if (what == DRIP_PIECE_AUDIO) {
-        return of_api(st->priv.cfg.api, ev->type) ? (drip_err_t)audio(st, (const uint8_t *)p, n)
-                                                  : DRIP_OK;
+        return (drip_err_t)audio(st, (const uint8_t *)p, n);
     }
     if (ev->type == DRIP_EV_CHAT_CHUNK) {
         return (drip_err_t)deliver(st, what == DRIP_PIECE_REFUSAL ? CH_REFUSAL : CH_TEXT, ev, NULL,
@@ -637,9 +620,6 @@ static int dispatch(drip_stream_t *st)
     st->priv.announced = 0;
     if (rc != DRIP_OK) {
         return rc;
-    }
-    if (!of_api(st->priv.cfg.api, ev->type)) {
-        return DRIP_OK; /* another API's event: announced, nothing more */
     }
     if (ev->type == DRIP_EV_CHAT_CHUNK) {
         return dispatch_chat(st, ev);
