@@ -226,7 +226,11 @@ static drip_err_t h_audio(void *u, const uint8_t *p, size_t n)
 {
     run_t *r = (run_t *)u;
     size_t i;
-    FZ_CHECK(n > 0 && in_known_memory(r, (const char *)p, n), "audio view outside known memory");
+    /* speech.audio.done hands on the 1 or 2 bytes of an unpadded last group
+     * from a local array of drip_stream.c (valid during the call, as every
+     * view): the one view allowed outside the buffers. */
+    FZ_CHECK(n > 0 && (in_known_memory(r, (const char *)p, n) || n <= 2),
+             "audio view outside known memory");
     for (i = 0; i < n; i++) {
         r->audio_fnv = (r->audio_fnv ^ p[i]) * 0x01000193u;
     }
