@@ -524,7 +524,8 @@ static int id_ok(const char *id)
     return i > 0 && i <= DRIP_ID_MAX;
 }
 
-drip_err_t drip_request_resume_path(char *out, size_t cap, const char *id, int64_t after)
+/* "/responses/{id}" + tail (+ "&starting_after=N" when after >= 0). */
+static drip_err_t id_path(char *out, size_t cap, const char *id, const char *tail, int64_t after)
 {
     out_t o;
     size_t len;
@@ -536,7 +537,7 @@ drip_err_t drip_request_resume_path(char *out, size_t cap, const char *id, int64
     o.len = 0;
     puts_(&o, "/responses/");
     puts_(&o, id);
-    puts_(&o, "?stream=true");
+    puts_(&o, tail);
     if (after >= 0) {
         puts_(&o, "&starting_after=");
         put_u64(&o, (uint64_t)after);
@@ -544,20 +545,14 @@ drip_err_t drip_request_resume_path(char *out, size_t cap, const char *id, int64
     return finish(&o, &len);
 }
 
+drip_err_t drip_request_resume_path(char *out, size_t cap, const char *id, int64_t after)
+{
+    return id_path(out, cap, id, "?stream=true", after);
+}
+
 drip_err_t drip_request_cancel_path(char *out, size_t cap, const char *id)
 {
-    out_t o;
-    size_t len;
-    if (out == NULL || id == NULL || !id_ok(id)) {
-        return DRIP_ERR_ARG;
-    }
-    o.buf = out;
-    o.cap = cap;
-    o.len = 0;
-    puts_(&o, "/responses/");
-    puts_(&o, id);
-    puts_(&o, "/cancel");
-    return finish(&o, &len);
+    return id_path(out, cap, id, "/cancel", -1);
 }
 
 const char *drip_request_accept(const drip_request_t *r)
