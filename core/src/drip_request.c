@@ -36,24 +36,15 @@ static void puts_(out_t *o, const char *s)
     put(o, s, strlen(s));
 }
 
-static void put_u32(out_t *o, uint32_t v)
-{
-    char tmp[10];
-    size_t i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v > 0);
-    put(o, tmp + i, sizeof tmp - i);
-}
-
 static void put_u64(out_t *o, uint64_t v)
 {
     char tmp[20];
     size_t i = sizeof tmp;
     do {
         /* v / 10 by shifts and adds (Hacker's Delight 10-9): a 64-bit
-         * division would pull libgcc's helpers into the firmware */
+         * division would pull libgcc's helpers into the firmware. The one
+         * decimal printer of the request writer (ports, lengths, tokens,
+         * sequence numbers). */
         uint64_t q = (v >> 1) + (v >> 2), r;
         q += q >> 4;
         q += q >> 8;
@@ -192,7 +183,7 @@ static void put_milli(out_t *o, uint32_t m)
 {
     char frac[4];
     size_t n = 3;
-    put_u32(o, m / 1000u);
+    put_u64(o, m / 1000u);
     frac[0] = '.';
     frac[1] = (char)('0' + (m / 100u) % 10u);
     frac[2] = (char)('0' + (m / 10u) % 10u);
@@ -309,7 +300,7 @@ static void body_responses(out_t *o, const drip_request_t *r)
     tool_choice(o, r, 0);
     if (r->max_output_tokens > 0) {
         key(o, "max_output_tokens");
-        put_u32(o, (uint32_t)r->max_output_tokens);
+        put_u64(o, (uint32_t)r->max_output_tokens);
     }
     if (r->reasoning_effort != NULL || r->reasoning_summary != NULL) {
         key(o, "reasoning");
@@ -387,7 +378,7 @@ static void body_chat(out_t *o, const drip_request_t *r)
     tool_choice(o, r, 1);
     if (r->max_output_tokens > 0) {
         key(o, "max_completion_tokens");
-        put_u32(o, (uint32_t)r->max_output_tokens);
+        put_u64(o, (uint32_t)r->max_output_tokens);
     }
     kv_str(o, "reasoning_effort", r->reasoning_effort);
     if (r->store != DRIP_FLAG_UNSET) {
@@ -734,7 +725,7 @@ drip_err_t drip_request_head_accept(const drip_endpoint_t *ep, const char *metho
     puts_(&o, ep->host);
     if (ep->port != 443 && ep->port != 0) {
         put(&o, ":", 1);
-        put_u32(&o, ep->port);
+        put_u64(&o, ep->port);
     }
     put(&o, "\r\n", 2);
     if (ep->auth_name != NULL && ep->auth_value != NULL) {
@@ -746,7 +737,7 @@ drip_err_t drip_request_head_accept(const drip_endpoint_t *ep, const char *metho
     if (body_len != (size_t)-1) {
         header(&o, "Content-Type", "application/json");
         puts_(&o, "Content-Length: ");
-        put_u32(&o, (uint32_t)body_len);
+        put_u64(&o, (uint32_t)body_len);
         put(&o, "\r\n", 2);
     }
     for (i = 0; i < ep->nheaders; i++) {
