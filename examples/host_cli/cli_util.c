@@ -180,6 +180,53 @@ int parse_size(const char *cmd, const char *opt, const char *s, unsigned long lo
 }
 
 /* Buffers the tool allocates from the options. */
+static int listed(const char *const *list, const char *a)
+{
+    for (; list != NULL && *list != NULL; list++) {
+        if (strcmp(*list, a) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+const char *cli_opt(const char *cmd, int argc, char **argv, int *i, const char *const *takes,
+                    const char *const *flags, const char **val)
+{
+    const char *a = argv[*i];
+    *val = NULL;
+    if (listed(flags, a)) {
+        return a;
+    }
+    if (!listed(takes, a)) {
+        if (a[0] != '-') {
+            bad(cmd, "unexpected argument '%s' (the input comes from stdin: dripfeed %s < FILE)",
+                cli_shown(a), cmd);
+        } else {
+            bad(cmd, "unknown option '%s' (see dripfeed %s --help)", cli_shown(a), cmd);
+        }
+        return NULL;
+    }
+    if (*i + 1 >= argc) {
+        bad(cmd, "%s needs a value (see dripfeed %s --help)", a, cmd);
+        return NULL;
+    }
+    *val = argv[++*i];
+    return a;
+}
+
+int cli_api(const char *cmd, const char *v, drip_api_t *api)
+{
+    if (strcmp(v, "responses") == 0) {
+        *api = DRIP_API_RESPONSES;
+    } else if (strcmp(v, "chat") == 0) {
+        *api = DRIP_API_CHAT;
+    } else {
+        return bad(cmd, "--api: '%s' is not responses or chat", cli_shown(v));
+    }
+    return 0;
+}
+
 void *alloc_or_say(const char *cmd, size_t n, const char *what)
 {
     void *p = malloc(n);

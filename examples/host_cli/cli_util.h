@@ -59,6 +59,18 @@ const char *cli_shown(const char *s);
 int parse_size(const char *cmd, const char *opt, const char *s, unsigned long long lo,
                unsigned long long hi, size_t *out);
 
+/** The option at argv[*i] of command CMD (text, chunk, speak, display).
+ *  `takes` lists the options followed by a value, `flags` those without one
+ *  (NULL-terminated; flags may be NULL). Returns the option with *val its
+ *  value (NULL for a flag) and *i on the last word it used; or NULL after
+ *  the message for an unexpected argument, an unknown option or a missing
+ *  value ("see dripfeed CMD --help"). */
+const char *cli_opt(const char *cmd, int argc, char **argv, int *i, const char *const *takes,
+                    const char *const *flags, const char **val);
+
+/** --api's value into *api: "responses" or "chat"; else the message, -1. */
+int cli_api(const char *cmd, const char *v, drip_api_t *api);
+
 /** malloc, or a message naming WHAT (for sizes the user chose) and NULL. */
 void *alloc_or_say(const char *cmd, size_t n, const char *what);
 

@@ -81,39 +81,23 @@ int cmd_chunk(int argc, char **argv)
     d.buffer = 4096;
     d.tokens = 256;
     for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0) {
+        static const char *const takes[] = {"--min", "--max", "--api", "--feed", NULL};
+        const char *v, *a;
+        if (strcmp(argv[i], "--help") == 0) {
             chunk_usage(stdout);
             return 0;
         }
-        if (strcmp(a, "--min") != 0 && strcmp(a, "--max") != 0 && strcmp(a, "--api") != 0 &&
-            strcmp(a, "--feed") != 0) {
-            if (a[0] != '-') {
-                bad(cmd, "unexpected argument '%s' (the input comes from stdin: "
-                         "dripfeed chunk < FILE)", cli_shown(a));
-            } else {
-                bad(cmd, "unknown option '%s' (see dripfeed chunk --help)", cli_shown(a));
-            }
+        a = cli_opt(cmd, argc, argv, &i, takes, NULL, &v);
+        if (a == NULL) {
             return 2;
         }
-        if (v == NULL) {
-            bad(cmd, "%s needs a value (see dripfeed chunk --help)", a);
-            return 2;
-        }
-        i++;
         if (strcmp(a, "--min") == 0) {
             if (parse_size(cmd, a, v, 0, MAX_SIZE_ARG, &min)) return 2;
         } else if (strcmp(a, "--max") == 0) {
             if (parse_size(cmd, a, v, DRIP_PHRASE_MAX_LEAST, 1u << 20, &max)) return 2;
         } else if (strcmp(a, "--feed") == 0) {
             if (parse_size(cmd, a, v, 1, MAX_SIZE_ARG, &d.feed)) return 2;
-        } else if (strcmp(v, "responses") == 0) {
-            d.api = DRIP_API_RESPONSES;
-        } else if (strcmp(v, "chat") == 0) {
-            d.api = DRIP_API_CHAT;
-        } else {
-            bad(cmd, "--api: '%s' is not responses or chat", cli_shown(v));
+        } else if (cli_api(cmd, v, &d.api) != 0) {
             return 2;
         }
     }

@@ -299,24 +299,15 @@ int cmd_display(int argc, char **argv)
         return 0;
     }
     for (i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--ascii") == 0) {
+        static const char *const takes[] = {"--panel", "--frames", "--api", "--feed", NULL};
+        static const char *const ascii[] = {"--ascii", NULL};
+        const char *v, *a = cli_opt(CMD, argc, argv, &i, takes, ascii, &v);
+        if (a == NULL) {
+            return 2;
+        }
+        if (v == NULL) { /* --ascii */
             flags |= DRIP_TEXT_ASCII;
-            continue;
-        }
-        if (strcmp(a, "--panel") != 0 && strcmp(a, "--frames") != 0 && strcmp(a, "--api") != 0 &&
-            strcmp(a, "--feed") != 0) {
-            if (a[0] != '-') {
-                return bad(CMD, "unexpected argument '%s' (the input comes from stdin: "
-                                "dripfeed display < FILE)", cli_shown(a)), 2;
-            }
-            return bad(CMD, "unknown option '%s' (see dripfeed --help)", cli_shown(a)), 2;
-        }
-        if (v == NULL) {
-            return bad(CMD, "%s needs a value (see dripfeed --help)", a), 2;
-        }
-        i++;
-        if (strcmp(a, "--panel") == 0) {
+        } else if (strcmp(a, "--panel") == 0) {
             if (strcmp(v, "128x64") == 0) {
                 d.panel = &panels[0];
             } else if (strcmp(v, "320x240") == 0) {
@@ -328,12 +319,8 @@ int cmd_display(int argc, char **argv)
             dir = v;
         } else if (strcmp(a, "--feed") == 0) {
             if (parse_size(CMD, a, v, 1, MAX_SIZE_ARG, &dc.feed)) return 2;
-        } else if (strcmp(v, "responses") == 0) {
-            dc.api = DRIP_API_RESPONSES;
-        } else if (strcmp(v, "chat") == 0) {
-            dc.api = DRIP_API_CHAT;
-        } else {
-            return bad(CMD, "--api: '%s' is not responses or chat", cli_shown(v)), 2;
+        } else if (cli_api(CMD, v, &dc.api) != 0) {
+            return 2;
         }
     }
     if (disp_fb_init(&d.fb, px, d.panel->w, d.panel->h, d.panel->fmt, d.panel->colors->bg) != 0 ||

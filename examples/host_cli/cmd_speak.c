@@ -95,19 +95,11 @@ static int parse(int argc, char **argv, cli_decode_t *d, speak_t *s)
 {
     int i;
     for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--feed") != 0 && strcmp(a, "--buffer") != 0 && strcmp(a, "--wav") != 0) {
-            if (a[0] != '-') {
-                return bad(SPEAK, "unexpected argument '%s' (the input comes from stdin: "
-                                  "dripfeed speak < FILE)", cli_shown(a));
-            }
-            return bad(SPEAK, "unknown option '%s' (see dripfeed --help)", cli_shown(a));
+        static const char *const takes[] = {"--feed", "--buffer", "--wav", NULL};
+        const char *v, *a = cli_opt(SPEAK, argc, argv, &i, takes, NULL, &v);
+        if (a == NULL) {
+            return -1;
         }
-        if (v == NULL) {
-            return bad(SPEAK, "%s needs a value (see dripfeed --help)", a);
-        }
-        i++;
         if (strcmp(a, "--feed") == 0) {
             if (parse_size(SPEAK, a, v, 1, MAX_SIZE_ARG, &d->feed)) return -1;
         } else if (strcmp(a, "--buffer") == 0) {

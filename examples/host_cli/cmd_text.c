@@ -79,31 +79,20 @@ int cmd_text(int argc, char **argv)
     unsigned r;
 
     for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0) {
+        static const char *const takes[] = {"--cols", "--rows", "--feed", "--api", NULL};
+        static const char *const ascii[] = {"--ascii", NULL};
+        const char *a, *v;
+        if (strcmp(argv[i], "--help") == 0) {
             usage_text(stdout);
             return 0;
         }
-        if (strcmp(a, "--ascii") == 0) {
+        a = cli_opt(cmd, argc, argv, &i, takes, ascii, &v);
+        if (a == NULL) {
+            return 2;
+        }
+        if (v == NULL) { /* --ascii */
             flags |= DRIP_TEXT_ASCII;
-            continue;
-        }
-        if (strcmp(a, "--cols") != 0 && strcmp(a, "--rows") != 0 && strcmp(a, "--feed") != 0 &&
-            strcmp(a, "--api") != 0) {
-            if (a[0] != '-')
-                bad(cmd, "unexpected argument '%s' (the input comes from stdin: dripfeed text < FILE)",
-                    cli_shown(a));
-            else
-                bad(cmd, "unknown option '%s' (see dripfeed text --help)", cli_shown(a));
-            return 2;
-        }
-        if (v == NULL) {
-            bad(cmd, "%s needs a value (see dripfeed text --help)", a);
-            return 2;
-        }
-        i++;
-        if (strcmp(a, "--cols") == 0) {
+        } else if (strcmp(a, "--cols") == 0) {
             if (parse_size(cmd, a, v, 2, DRIP_TEXT_COLS_MAX, &cols))
                 return 2;
         } else if (strcmp(a, "--rows") == 0) {
@@ -112,12 +101,7 @@ int cmd_text(int argc, char **argv)
         } else if (strcmp(a, "--feed") == 0) {
             if (parse_size(cmd, a, v, 1, MAX_SIZE_ARG, &feed))
                 return 2;
-        } else if (strcmp(v, "responses") == 0) {
-            api = DRIP_API_RESPONSES;
-        } else if (strcmp(v, "chat") == 0) {
-            api = DRIP_API_CHAT;
-        } else {
-            bad(cmd, "--api: '%s' is not responses or chat", cli_shown(v));
+        } else if (cli_api(cmd, v, &api) != 0) {
             return 2;
         }
     }
