@@ -279,6 +279,16 @@ void put_error_json(FILE *f, const drip_result_t *r)
     fputc('}', f);
 }
 
+void cli_decode_defaults(cli_decode_t *d, const char *cmd, drip_api_t api)
+{
+    memset(d, 0, sizeof *d);
+    d->cmd = cmd;
+    d->api = api;
+    d->feed = 4096;
+    d->buffer = 4096;
+    d->tokens = 256;
+}
+
 int cli_decode_stdin(const cli_decode_t *d, drip_stream_t *st)
 {
     static drip_call_slot_t calls[8];

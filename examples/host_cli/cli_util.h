@@ -88,6 +88,10 @@ typedef struct {
                                         print why a non-completed answer ended */
 } cli_decode_t;
 
+/** cli.md's defaults for a command: api, feed and buffer 4096, 256 tokens;
+ *  no handlers, nothing else set. */
+void cli_decode_defaults(cli_decode_t *d, const char *cmd, drip_api_t api);
+
 /** Runs stdin (a raw HTTP response) through a drip_stream_t in pieces of
  *  d->feed bytes and finishes it; *st keeps the result for the summary.
  *  Returns 0 when the state is completed, 1 for any other state, 2 when the

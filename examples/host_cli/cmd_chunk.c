@@ -74,12 +74,7 @@ int cmd_chunk(int argc, char **argv)
     char *buf;
     int i, rc;
 
-    memset(&d, 0, sizeof d);
-    d.cmd = cmd;
-    d.api = DRIP_API_RESPONSES;
-    d.feed = 4096;
-    d.buffer = 4096;
-    d.tokens = 256;
+    cli_decode_defaults(&d, cmd, DRIP_API_RESPONSES);
     for (i = 1; i < argc; i++) {
         static const char *const takes[] = {"--min", "--max", "--api", "--feed", NULL};
         const char *v, *a;

@@ -279,12 +279,7 @@ int cmd_display(int argc, char **argv)
     unsigned flags = 0;
     int i, rc;
 
-    memset(&dc, 0, sizeof dc);
-    dc.cmd = CMD;
-    dc.api = DRIP_API_RESPONSES;
-    dc.feed = 4096;
-    dc.buffer = 4096;
-    dc.tokens = 256;
+    cli_decode_defaults(&dc, CMD, DRIP_API_RESPONSES);
     d.panel = &panels[1];
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs("usage: dripfeed display [--panel 128x64|320x240] [--frames DIR] [--api A] "

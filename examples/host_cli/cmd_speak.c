@@ -119,13 +119,8 @@ int cmd_speak(int argc, char **argv)
     cli_decode_t d;
     int rc;
 
-    memset(&d, 0, sizeof d);
     memset(&s, 0, sizeof s);
-    d.cmd = SPEAK;
-    d.api = DRIP_API_SPEECH;
-    d.feed = 4096;
-    d.buffer = 4096;
-    d.tokens = 256;
+    cli_decode_defaults(&d, SPEAK, DRIP_API_SPEECH);
     d.handlers = &handlers;
     d.user = &s;
     if (argc == 2 && strcmp(argv[1], "--help") == 0) {

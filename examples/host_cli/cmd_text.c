@@ -127,12 +127,8 @@ int cmd_text(int argc, char **argv)
     }
     app.cells = (unsigned)(cols * rows);
 
-    memset(&dc, 0, sizeof dc);
-    dc.cmd = cmd;
-    dc.api = api;
+    cli_decode_defaults(&dc, cmd, api);
     dc.feed = feed;
-    dc.buffer = 4096;
-    dc.tokens = 256;
     dc.handlers = &handlers;
     dc.say_result = 1;
     dc.user = &app;
