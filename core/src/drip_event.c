@@ -131,6 +131,43 @@ static const uint16_t k_type_code[DRIP_EV_RESPONSES_TYPES] = {
     TC(SHELL_CALL_COMMAND, DONE), TC(SHELL_CALL_OUTPUT_CONTENT, DELTA),
     TC(SHELL_CALL_OUTPUT_CONTENT, DONE)};
 #undef TC
+/* a[0..n) == b[0..n) for the short names of keys and types, without a
+ * library call: words, the last one ending at the last byte (it may
+ * overlap the one before). */
+static int same(const char *a, const char *b, size_t n)
+{
+    size_t x, y, i;
+    uint32_t h, g;
+    if (n >= sizeof x) {
+        for (i = 0; i + sizeof x < n; i += sizeof x) {
+            memcpy(&x, a + i, sizeof x);
+            memcpy(&y, b + i, sizeof y);
+            if (x != y) {
+                return 0;
+            }
+        }
+        memcpy(&x, a + n - sizeof x, sizeof x);
+        memcpy(&y, b + n - sizeof y, sizeof y);
+        return x == y;
+    }
+    if (sizeof x > sizeof h && n >= sizeof h) { /* 64-bit words: 4..7 bytes */
+        memcpy(&h, a, sizeof h);
+        memcpy(&g, b, sizeof g);
+        if (h != g) {
+            return 0;
+        }
+        memcpy(&h, a + n - sizeof h, sizeof h);
+        memcpy(&g, b + n - sizeof g, sizeof g);
+        return h == g;
+    }
+    for (i = 0; i < n; i++) {
+        if (a[i] != b[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* hash multipliers (see drip_event_type_of) */
 #define HASH_A 0xD66B829Fu
 #define HASH_B 0xEA90A8F1u
@@ -192,14 +229,14 @@ drip_event_type_t drip_event_type_of(const char *name, size_t len)
     name += 9;
     len -= 9;
     if (pl > 0) {
-        if (len != pl + 1 + sl || memcmp(name, pre + 1, pl) != 0 || name[pl] != '.') {
+        if (len != pl + 1 + sl || !same(name, pre + 1, pl) || name[pl] != '.') {
             return DRIP_EV_UNKNOWN;
         }
         name += pl + 1;
     } else if (len != sl) {
         return DRIP_EV_UNKNOWN;
     }
-    return memcmp(name, suf + 1, sl) == 0 ? (drip_event_type_t)t : DRIP_EV_UNKNOWN;
+    return same(name, suf + 1, sl) ? (drip_event_type_t)t : DRIP_EV_UNKNOWN;
 }
 #undef HASH_A
 #undef HASH_B
@@ -531,7 +568,7 @@ static unsigned key_id(const char *p, size_t n)
     if (id == 0) {
         return 0;
     }
-    return n == k_key_len[id - 1] && memcmp(k_keys[id - 1], p, n) == 0 ? id : 0;
+    return n == k_key_len[id - 1] && same(k_keys[id - 1], p, n) ? id : 0;
 }
 
 /* One walk over the members of object token `obj`: at[i] is the value token
@@ -560,15 +597,23 @@ static void members(const drip_event_dec_t *d, int obj, const uint8_t *keys, uns
                 break;
             }
         }
-        i = drip_json_next(j, i + 1);
+        /* a value without children (most are) ends where it starts */
+        i = j->tok[i + 1].size == 0 ? i + 2 : drip_json_next(j, i + 1);
     }
+}
+
+/* drip_json_is_null() for a token known to exist, without a call. */
+static int is_null(const drip_event_dec_t *d, int t)
+{
+    const jsmntok_t *tk = &d->json.tok[t];
+    return tk->type == JSMN_PRIMITIVE && d->json.js[tk->start] == 'n';
 }
 
 /* Optional string value: absent (t < 0) or null is fine, another type is not. */
 static drip_err_t val_str(drip_event_dec_t *d, int t, drip_str_t *out)
 {
     *out = k_none;
-    if (t < 0 || drip_json_is_null(&d->json, t)) {
+    if (t < 0 || is_null(d, t)) {
         return DRIP_OK;
     }
     return drip_json_str(&d->json, t, out);
@@ -578,7 +623,7 @@ static drip_err_t val_str(drip_event_dec_t *d, int t, drip_str_t *out)
 static drip_err_t val_delta(drip_event_dec_t *d, int t, drip_str_t *out)
 {
     *out = k_none;
-    if (t < 0 || drip_json_is_null(&d->json, t)) {
+    if (t < 0 || is_null(d, t)) {
         return DRIP_OK;
     }
     return drip_json_str_delta(&d->json, t, out);
@@ -586,7 +631,7 @@ static drip_err_t val_delta(drip_event_dec_t *d, int t, drip_str_t *out)
 
 static drip_err_t val_int(drip_event_dec_t *d, int t, int64_t hi, int64_t *out)
 {
-    if (t < 0 || drip_json_is_null(&d->json, t)) {
+    if (t < 0 || is_null(d, t)) {
         return DRIP_OK;
     }
     return drip_json_int(&d->json, t, 0, hi, out);
@@ -1303,7 +1348,7 @@ drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_e
         ev->type_name.n = 6;
         return DRIP_OK;
     }
-    e = drip_json_parse(&d->json, data, len, d->tok, d->ntok);
+    e = drip_json_tokens(&d->json, data, len, d->tok, d->ntok); /* one value: drip_json_valid */
     if (e == DRIP_ERR_JSON_NOMEM) {
         /* Valid or not, it has too many tokens: the scanner decides, in one
          * pass, as for an event larger than the buffer (pieces it hands on
@@ -1317,7 +1362,11 @@ drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_e
     }
     if (e != DRIP_OK || !drip_json_valid(&d->json, DRIP_SCAN_MAX_DEPTH)) {
         /* rare: the scanner says which error comes first in the text */
-        drip_err_t g = check_grammar(d, data, len);
+        drip_err_t g;
+        if (e == DRIP_OK) { /* and what jsmn with its one-value check says */
+            e = drip_json_parse(&d->json, data, len, d->tok, d->ntok);
+        }
+        g = check_grammar(d, data, len);
         if (g != DRIP_OK) {
             d->json.ntok = 0;
             return g;

@@ -29,11 +29,10 @@
 
 #include <string.h>
 
-drip_err_t drip_json_parse(drip_json_t *j, char *js, size_t len, jsmntok_t *tok, unsigned cap)
+drip_err_t drip_json_tokens(drip_json_t *j, char *js, size_t len, jsmntok_t *tok, unsigned cap)
 {
     jsmn_parser jp;
     int r;
-    size_t end;
 
     if (j == NULL || js == NULL || tok == NULL || cap == 0 || len > (size_t)INT32_MAX) {
         return DRIP_ERR_ARG;
@@ -51,6 +50,18 @@ drip_err_t drip_json_parse(drip_json_t *j, char *js, size_t len, jsmntok_t *tok,
         return DRIP_ERR_JSON_INVALID;
     }
     j->ntok = r;
+    return DRIP_OK;
+}
+
+drip_err_t drip_json_parse(drip_json_t *j, char *js, size_t len, jsmntok_t *tok, unsigned cap)
+{
+    drip_err_t e = drip_json_tokens(j, js, len, tok, cap);
+    int r = j != NULL ? j->ntok : 0;
+    size_t end;
+
+    if (e != DRIP_OK) {
+        return e;
+    }
     /* exactly one value: nothing but white space may follow it */
     if (drip_json_next(j, 0) != r) {
         return DRIP_ERR_JSON_INVALID;
@@ -206,47 +217,53 @@ int drip_json_valid(const drip_json_t *j, unsigned max_depth)
     const char *js = j->js;
     const char *pos = js; /* end of what was checked */
     valid_st_t v;
-    int i;
+    const jsmntok_t *t, *te;
+    int ctrl;
 
     v.arr = 0;
     v.depth = 0;
     v.st = V_VALUE;
+    /* Control bytes: one word-at-a-time look over the whole text; strings
+     * are checked one by one only when it has any (white space in pretty
+     * JSON, or a raw control byte somewhere). */
+    ctrl = !no_ctrl(js, j->len);
     if (max_depth > 64u) {
         max_depth = 64u;
     }
-    for (i = 0; i < j->ntok; i++) {
-        const jsmntok_t *t = &j->tok[i];
-        const char *lex = js + t->start; /* where its text starts */
-        size_t n = (size_t)(t->end - t->start);
-        if (t->type == JSMN_STRING) {
-            lex--; /* the quote; jsmn puts it before start, end at the closing one */
+    for (t = j->tok, te = t + j->ntok; t < te; t++) {
+        const char *s = js + t->start;
+        const char *lex = s - (t->type == JSMN_STRING); /* jsmn's string starts after the quote */
+        if (lex != pos) { /* none: the first member or element, right after its bracket */
+            if (lex == pos + 1 && *pos == ':' && v.st == V_COLON) {
+                v.st = V_VALUE; /* the usual gaps, without a call: ':' ... */
+            } else if (lex == pos + 1 && *pos == ',' && v.st == V_AFTER &&
+                       !((v.arr >> (v.depth - 1u)) & 1u)) {
+                v.st = V_KEY; /* ... and ',' between members */
+            } else if (lex < pos || !gap_ok(&v, pos, lex)) {
+                return 0;
+            }
         }
-        if (lex == pos + 1 && *pos == ':' && v.st == V_COLON) {
-            v.st = V_VALUE; /* the usual gaps, without a call: ':' ... */
-        } else if (lex == pos + 1 && *pos == ',' && v.st == V_AFTER && !((v.arr >> (v.depth - 1u)) & 1u)) {
-            v.st = V_KEY; /* ... and ',' between members */
-        } else if (lex < pos || !gap_ok(&v, pos, lex)) {
-            return 0;
-        }
-        if (v.st == V_KEY || v.st == V_KEY_OR_CLOSE) {
-            if (t->type != JSMN_STRING) {
+        if (v.st == V_KEY || v.st == V_KEY_OR_CLOSE) { /* a member's name */
+            if (t->type != JSMN_STRING || (ctrl && !no_ctrl(s, (size_t)(t->end - t->start)))) {
                 return 0;
             }
             v.st = V_COLON;
-        } else if (v.st == V_VALUE || v.st == V_VALUE_OR_CLOSE) {
-            v.st = v.depth > 0 ? V_AFTER : V_END;
-        } else {
+            pos = js + t->end + 1; /* past the closing quote */
+            continue;
+        }
+        if (v.st != V_VALUE && v.st != V_VALUE_OR_CLOSE) {
             return 0;
         }
+        v.st = v.depth > 0 ? V_AFTER : V_END;
         switch (t->type) {
         case JSMN_STRING:
-            if (!no_ctrl(js + t->start, n)) {
+            if (ctrl && !no_ctrl(s, (size_t)(t->end - t->start))) {
                 return 0;
             }
-            pos = js + t->end + 1; /* past the closing quote */
+            pos = js + t->end + 1;
             break;
         case JSMN_PRIMITIVE:
-            if (!primitive_ok(js + t->start, n)) {
+            if (!primitive_ok(s, (size_t)(t->end - t->start))) {
                 return 0;
             }
             pos = js + t->end;

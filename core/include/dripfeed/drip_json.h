@@ -56,7 +56,16 @@ typedef struct drip_json {
 drip_err_t drip_json_parse(drip_json_t *j, char *js, size_t len, jsmntok_t *tok, unsigned cap);
 
 /**
- * @brief After drip_json_parse() succeeded, before any string is read: is
+ * @brief jsmn alone: drip_json_parse() without its check that exactly one
+ * value fills the text. For callers that run drip_json_valid() next, which
+ * checks that too (one walk over the tokens instead of two).
+ * @return as drip_json_parse(), but a text with more after its first value
+ *         may give DRIP_OK.
+ */
+drip_err_t drip_json_tokens(drip_json_t *j, char *js, size_t len, jsmntok_t *tok, unsigned cap);
+
+/**
+ * @brief After drip_json_parse() or drip_json_tokens() succeeded, before any string is read: is
  * the text RFC 8259 JSON? jsmn (strict) still accepts stray or missing
  * commas and colons ("[1,]", "{\"a\" 1}"), bad literals and numbers ("tru",
  * "01") and raw control bytes in strings. This checks the bytes between the
