@@ -631,8 +631,25 @@ static drip_err_t val_delta(drip_event_dec_t *d, int t, drip_str_t *out)
 
 static drip_err_t val_int(drip_event_dec_t *d, int t, int64_t hi, int64_t *out)
 {
+    const jsmntok_t *tk;
     if (t < 0 || is_null(d, t)) {
         return DRIP_OK;
+    }
+    tk = &d->json.tok[t];
+    if (tk->type == JSMN_PRIMITIVE && tk->end > tk->start && tk->end - tk->start <= 9) {
+        /* The usual index or sequence number without the calls: 1..9
+         * digits, no leading zero; anything else is drip_json_int's. */
+        const char *p = d->json.js + tk->start, *e = d->json.js + tk->end;
+        int64_t v = 0;
+        if (*p != '0' || e - p == 1) {
+            for (; p < e && *p >= '0' && *p <= '9'; p++) {
+                v = v * 10 + (*p - '0');
+            }
+            if (p == e && v <= hi) {
+                *out = v;
+                return DRIP_OK;
+            }
+        }
     }
     return drip_json_int(&d->json, t, 0, hi, out);
 }

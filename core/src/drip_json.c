@@ -216,13 +216,13 @@ int drip_json_valid(const drip_json_t *j, unsigned max_depth)
 {
     const char *js = j->js;
     const char *pos = js; /* end of what was checked */
-    valid_st_t v;
     const jsmntok_t *t, *te;
-    int ctrl;
+    /* The state in locals (registers): v is only the rare gap_ok's copy. */
+    uint64_t arr = 0;
+    unsigned depth = 0;
+    int st = V_VALUE, ctrl;
+    valid_st_t v;
 
-    v.arr = 0;
-    v.depth = 0;
-    v.st = V_VALUE;
     /* Control bytes: one word-at-a-time look over the whole text; strings
      * are checked one by one only when it has any (white space in pretty
      * JSON, or a raw control byte somewhere). */
@@ -230,31 +230,49 @@ int drip_json_valid(const drip_json_t *j, unsigned max_depth)
     if (max_depth > 64u) {
         max_depth = 64u;
     }
-    for (t = j->tok, te = t + j->ntok; t < te; t++) {
-        const char *s = js + t->start;
-        const char *lex = s - (t->type == JSMN_STRING); /* jsmn's string starts after the quote */
+    for (t = j->tok, te = t + j->ntok;; t++) {
+        const char *s, *lex;
+        if (t == te) {
+            s = NULL;
+            lex = js + j->len; /* after the last token: white space only */
+        } else {
+            s = js + t->start;
+            lex = s - (t->type == JSMN_STRING); /* jsmn's string starts after the quote */
+        }
         if (lex != pos) { /* none: the first member or element, right after its bracket */
-            if (lex == pos + 1 && *pos == ':' && v.st == V_COLON) {
-                v.st = V_VALUE; /* the usual gaps, without a call: ':' ... */
-            } else if (lex == pos + 1 && *pos == ',' && v.st == V_AFTER &&
-                       !((v.arr >> (v.depth - 1u)) & 1u)) {
-                v.st = V_KEY; /* ... and ',' between members */
-            } else if (lex < pos || !gap_ok(&v, pos, lex)) {
-                return 0;
+            if (lex == pos + 1 && *pos == ':' && st == V_COLON) {
+                st = V_VALUE; /* the usual gaps, without a call: ':' ... */
+            } else if (lex == pos + 1 && *pos == ',' && st == V_AFTER && !((arr >> (depth - 1u)) & 1u)) {
+                st = V_KEY; /* ... and ',' between members */
+            } else {
+                int ok;
+                v.arr = arr;
+                v.depth = depth;
+                v.st = st;
+                ok = lex > pos && gap_ok(&v, pos, lex);
+                arr = v.arr;
+                depth = v.depth;
+                st = v.st;
+                if (!ok) {
+                    return 0;
+                }
             }
         }
-        if (v.st == V_KEY || v.st == V_KEY_OR_CLOSE) { /* a member's name */
+        if (t == te) {
+            return st == V_END;
+        }
+        if (st == V_KEY || st == V_KEY_OR_CLOSE) { /* a member's name */
             if (t->type != JSMN_STRING || (ctrl && !no_ctrl(s, (size_t)(t->end - t->start)))) {
                 return 0;
             }
-            v.st = V_COLON;
+            st = V_COLON;
             pos = js + t->end + 1; /* past the closing quote */
             continue;
         }
-        if (v.st != V_VALUE && v.st != V_VALUE_OR_CLOSE) {
+        if (st != V_VALUE && st != V_VALUE_OR_CLOSE) {
             return 0;
         }
-        v.st = v.depth > 0 ? V_AFTER : V_END;
+        st = depth > 0 ? V_AFTER : V_END;
         switch (t->type) {
         case JSMN_STRING:
             if (ctrl && !no_ctrl(s, (size_t)(t->end - t->start))) {
@@ -270,16 +288,16 @@ int drip_json_valid(const drip_json_t *j, unsigned max_depth)
             break;
         case JSMN_OBJECT:
         case JSMN_ARRAY:
-            if (v.depth >= max_depth) {
+            if (depth >= max_depth) {
                 return 0;
             }
-            v.depth++;
+            depth++;
             if (t->type == JSMN_ARRAY) {
-                v.arr |= (uint64_t)1u << (v.depth - 1u);
-                v.st = V_VALUE_OR_CLOSE;
+                arr |= (uint64_t)1u << (depth - 1u);
+                st = V_VALUE_OR_CLOSE;
             } else {
-                v.arr &= ~((uint64_t)1u << (v.depth - 1u));
-                v.st = V_KEY_OR_CLOSE;
+                arr &= ~((uint64_t)1u << (depth - 1u));
+                st = V_KEY_OR_CLOSE;
             }
             pos = lex + 1;
             break;
@@ -287,7 +305,6 @@ int drip_json_valid(const drip_json_t *j, unsigned max_depth)
             return 0;
         }
     }
-    return gap_ok(&v, pos, js + j->len) && v.st == V_END;
 }
 
 int drip_json_next(const drip_json_t *j, int i)
