@@ -901,7 +901,9 @@ static drip_err_t add_call(drip_event_dec_t *d, int32_t key, drip_str_t item, dr
     }
     if (e == DRIP_OK) {
         c->used = 1;
-        *out = c;
+        if (out != NULL) {
+            *out = c;
+        }
     }
     return e;
 }
@@ -958,6 +960,11 @@ static drip_err_t track_calls(drip_event_dec_t *d, drip_event_t *ev)
     return DRIP_OK;
 }
 
+/* The decoder alone frees slots. Decision: a call that ends (output_item.done;
+ * Chat: its choice's finish_reason) keeps its slot, marked closing, until the
+ * next event is decoded, because the ending event's views (call_id, name;
+ * Chat: the DRIP_CHAT_CALL_DONE parts) point into it; then it is freed here.
+ * No other layer reads or frees a slot: the event says which calls ended. */
 static void sweep_closing(drip_event_dec_t *d)
 {
     unsigned i;
@@ -1256,30 +1263,127 @@ drip_err_t drip_event_tool(drip_event_dec_t *d, int32_t i, int32_t j, drip_chat_
     return e;
 }
 
-/* Keep the Chat call table: first fragments add, finish_reason closes. */
-static drip_err_t track_chat(drip_event_dec_t *d, drip_event_t *ev)
+void drip_event_set_chat(drip_event_dec_t *d, drip_event_chat_fn fn, void *user)
 {
+    if (d != NULL) {
+        d->on_chat = fn;
+        d->chat_user = user;
+    }
+}
+
+static drip_err_t give_part(drip_event_dec_t *d, drip_event_t *ev, drip_chat_part_t *part, int what)
+{
+    drip_err_t e;
+    part->what = what;
+    e = d->on_chat(d->chat_user, ev, part);
+    return e == DRIP_OK ? DRIP_OK : (e < 0 ? e : DRIP_ERR_CANCELLED);
+}
+
+/* The calls of choice `choice` that its finish_reason just ended (closing),
+ * in tool_calls index order. */
+#if defined(__GNUC__)
+__attribute__((noinline)) /* off chat_walk's frame */
+#endif
+static drip_err_t calls_done(drip_event_dec_t *d, drip_event_t *ev, drip_chat_part_t *part,
+                             int32_t choice)
+{
+    drip_chat_tool_t *call = &part->call;
+    int32_t last = -1;
+    drip_err_t e = DRIP_OK;
+    while (e == DRIP_OK) {
+        const drip_call_slot_t *best = NULL;
+        unsigned i;
+        for (i = 0; i < d->ncalls; i++) {
+            const drip_call_slot_t *c = &d->calls[i];
+            if (c->used && c->closing && c->key >= 0 && (c->key >> 16) == choice && c->key > last &&
+                (best == NULL || c->key < best->key)) {
+                best = c;
+            }
+        }
+        if (best == NULL) {
+            break;
+        }
+        last = best->key;
+        memset(call, 0, sizeof *call);
+        call->index = best->key & 0xFFFF;
+        call->id.p = best->call_id;
+        call->id.n = best->call_len;
+        call->name.p = best->name;
+        call->name.n = best->name_len;
+        e = give_part(d, ev, part, DRIP_CHAT_CALL_DONE);
+    }
+    return e;
+}
+
+/* A tool_calls index's first fragment opens its call (Chat). */
+#if defined(__GNUC__)
+__attribute__((noinline)) /* add_call's arguments stay off chat_walk's frame */
+#endif
+static drip_err_t chat_open(drip_event_dec_t *d, int32_t choice, const drip_chat_tool_t *t)
+{
+    int32_t key = call_key(choice, t->index);
+    if (t->index < 0 || find_key(d, key) != NULL) {
+        return DRIP_OK;
+    }
+    return add_call(d, key, k_none, t->id, t->name, NULL);
+}
+
+/* One walk over a chunk's choices, made twice. First (give == 0) it keeps
+ * the Chat call table (a tool_calls index's first fragment adds its call,
+ * the choice's finish_reason closes its calls) and meets every error; then,
+ * with a Chat receiver, it hands the choices on in parts, in order
+ * (drip_event_set_chat): nothing goes out of a chunk that fails, and the
+ * second walk reads what the first read without error. Called from
+ * drip_event_decode() after decode_event() returned, so that neither walk
+ * (nor the handlers below the second) runs on the decoder's larger frame. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static drip_err_t chat_walk(drip_event_dec_t *d, drip_event_t *ev, int give)
+{
+    drip_chat_part_t part; /* the walk's only view storage: parts are read into it */
     int32_t i, j;
     unsigned k;
     drip_err_t e = DRIP_OK;
     for (i = 0; i < ev->nchoices && e == DRIP_OK; i++) {
-        drip_chat_choice_t ch;
-        e = drip_event_choice(d, i, &ch);
-        for (j = 0; e == DRIP_OK && j < ch.ntools; j++) {
-            drip_chat_tool_t tool;
-            int32_t ci = ch.index < 0 ? 0 : ch.index;
-            e = drip_event_tool(d, i, j, &tool);
-            if (e == DRIP_OK && tool.index >= 0 && find_key(d, call_key(ci, tool.index)) == NULL) {
-                drip_call_slot_t *slot;
-                e = add_call(d, call_key(ci, tool.index), k_none, tool.id, tool.name, &slot);
+        int32_t ci;
+        e = drip_event_choice(d, i, &part.choice);
+        ci = part.choice.index < 0 ? 0 : part.choice.index;
+        memset(&part.call, 0, sizeof part.call);
+        part.call.index = -1;
+        if (give && e == DRIP_OK && part.choice.content.p != NULL) {
+            e = give_part(d, ev, &part, DRIP_CHAT_CONTENT);
+        }
+        if (give && e == DRIP_OK && part.choice.refusal.p != NULL) {
+            e = give_part(d, ev, &part, DRIP_CHAT_REFUSAL);
+        }
+        for (j = 0; j < part.choice.ntools && e == DRIP_OK; j++) {
+            e = drip_event_tool(d, i, j, &part.call);
+            if (e != DRIP_OK) {
+                break;
+            }
+            if (give) {
+                e = give_part(d, ev, &part, DRIP_CHAT_TOOL);
+            } else {
+                e = chat_open(d, ci, &part.call);
             }
         }
-        if (e == DRIP_OK && ch.finish_reason.p != NULL) {
+        if (e != DRIP_OK || part.choice.finish_reason.p == NULL) {
+            continue;
+        }
+        if (!give) {
             for (k = 0; k < d->ncalls; k++) {
                 drip_call_slot_t *c = &d->calls[k];
-                if (c->used && c->key >= 0 && (c->key >> 16) == (ch.index < 0 ? 0 : ch.index)) {
+                if (c->used && c->key >= 0 && (c->key >> 16) == ci) {
                     c->closing = 1;
                 }
+            }
+        } else {
+            memset(&part.call, 0, sizeof part.call);
+            part.call.index = -1;
+            e = give_part(d, ev, &part, DRIP_CHAT_FINISH);
+            if (e == DRIP_OK) {
+                e = calls_done(d, ev, &part, ci);
             }
         }
     }
@@ -1320,7 +1424,7 @@ static drip_err_t decode_chat(drip_event_dec_t *d, drip_event_t *ev)
         ev->refusal = ch.refusal;
         ev->finish_reason = ch.finish_reason;
     }
-    return e != DRIP_OK ? e : track_chat(d, ev);
+    return e;
 }
 
 /* ---- Speech ----------------------------------------------------------- */
@@ -1390,12 +1494,14 @@ static int is_done_marker(const char *data, size_t len)
     return len == 6 && memcmp(data, "[DONE]", 6) == 0;
 }
 
-drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_event_t *ev)
+/* drip_event_decode() but the Chat walks: its frame (the Responses path's
+ * member arrays) is gone before they run. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static drip_err_t decode_event(drip_event_dec_t *d, char *data, size_t len, drip_event_t *ev)
 {
     drip_err_t e;
-    if (d == NULL || ev == NULL || (data == NULL && len > 0)) {
-        return DRIP_ERR_ARG;
-    }
     sweep_closing(d);
     clear_event(ev);
     d->choices_tok = -1;
@@ -1436,6 +1542,23 @@ drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_e
         return decode_speech(d, ev);
     }
     return d->api == DRIP_API_CHAT ? decode_chat(d, ev) : decode_responses(d, ev);
+}
+
+drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_event_t *ev)
+{
+    drip_err_t e;
+    if (d == NULL || ev == NULL || (data == NULL && len > 0)) {
+        return DRIP_ERR_ARG;
+    }
+    if (d->api != DRIP_API_CHAT) {
+        return decode_event(d, data, len, ev);
+    }
+    e = decode_event(d, data, len, ev);
+    if (e != DRIP_OK || ev->type != DRIP_EV_CHAT_CHUNK || ev->oversize) {
+        return e;
+    }
+    e = chat_walk(d, ev, 0); /* the call table, and every error of the chunk */
+    return e == DRIP_OK && d->on_chat != NULL ? chat_walk(d, ev, 1) : e;
 }
 
 /* ---- scanner path ------------------------------------------------------ */
