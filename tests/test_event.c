@@ -1431,6 +1431,172 @@ static void test_chat_chunks(void **state)
     ASSERT_VIEW(ch.finish_reason, "length");
 }
 
+/* ---- Chat parts (drip_event_set_chat) ------------------------------------ */
+
+typedef struct parts_rec {
+    th_buf_t log;
+    int stop_at;      /* return `stop_rc` at this part (1-based); 0: never */
+    drip_err_t stop_rc;
+    int n;
+} parts_rec_t;
+
+static const drip_str_t k_absent = {NULL, 0};
+
+static drip_err_t on_part(void *user, drip_event_t *ev, const drip_chat_part_t *part)
+{
+    static const char *const what[] = {"?", "CONTENT", "REFUSAL", "TOOL", "FINISH", "CALL_DONE"};
+    parts_rec_t *r = (parts_rec_t *)user;
+    assert_ptr_equal(ev, &g_ev); /* the decoded event itself */
+    assert_int_equal(ev->type, DRIP_EV_CHAT_CHUNK);
+    assert_true(part->what >= DRIP_CHAT_CONTENT && part->what <= DRIP_CHAT_CALL_DONE);
+    drip_str_t text = k_absent;
+    switch (part->what) {
+    case DRIP_CHAT_CONTENT:
+        text = part->choice.content;
+        break;
+    case DRIP_CHAT_REFUSAL:
+        text = part->choice.refusal;
+        break;
+    case DRIP_CHAT_TOOL:
+        text = part->call.arguments;
+        break;
+    case DRIP_CHAT_FINISH:
+        text = part->choice.finish_reason;
+        break;
+    default:
+        assert_null(part->call.arguments.p);
+        break;
+    }
+    if (part->what != DRIP_CHAT_TOOL && part->what != DRIP_CHAT_CALL_DONE) {
+        assert_int_equal(part->call.index, -1);
+        assert_null(part->call.id.p);
+    }
+    /* absent views as "-" */
+    th_buf_fmt(&r->log, "%s %d/%d [%.*s] %.*s %.*s\n", what[part->what], (int)part->choice.index,
+               (int)part->call.index, (int)text.n, text.p ? text.p : "",
+               part->call.id.p ? (int)part->call.id.n : 1, part->call.id.p ? part->call.id.p : "-",
+               part->call.name.p ? (int)part->call.name.n : 1,
+               part->call.name.p ? part->call.name.p : "-");
+    r->n++;
+    return r->n == r->stop_at ? r->stop_rc : DRIP_OK;
+}
+
+static void parts_reset(parts_rec_t *r)
+{
+    free(r->log.p);
+    memset(r, 0, sizeof *r);
+    th_buf_str(&r->log, "");
+}
+
+/* The decoder hands every choice of a chunk on in order: content, refusal,
+ * each tool fragment (id and name from the table when not sent), the
+ * finish_reason, then the calls it ended in tool_calls index order; a chunk
+ * that fails hands nothing on; the receiver's code stops the decode. */
+static void test_chat_parts(void **state)
+{
+    parts_rec_t r;
+    (void)state;
+    memset(&r, 0, sizeof r);
+    parts_reset(&r);
+    init_dec(DRIP_API_CHAT);
+    drip_event_set_chat(&g_dec, on_part, &r);
+
+    /* two choices; choice 0 opens calls 1 and 0 (in that order) and ends */
+    ASSERT_ERR(dec("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\","
+                   "\"tool_calls\":[{\"index\":1,\"id\":\"call_b\",\"function\":{\"name\":\"fb\","
+                   "\"arguments\":\"\"}},{\"index\":0,\"id\":\"call_a\",\"function\":{\"name\":"
+                   "\"fa\",\"arguments\":\"{\"}}]},\"finish_reason\":\"tool_calls\"},{\"index\":1,"
+                   "\"delta\":{\"refusal\":\"no\"},\"finish_reason\":\"stop\"}]}"),
+               DRIP_OK);
+    assert_string_equal(r.log.p, "CONTENT 0/-1 [a] - -\n"
+                                 "TOOL 0/1 [] call_b fb\n"
+                                 "TOOL 0/0 [{] call_a fa\n"
+                                 "FINISH 0/-1 [tool_calls] - -\n"
+                                 "CALL_DONE 0/0 [] call_a fa\n"
+                                 "CALL_DONE 0/1 [] call_b fb\n"
+                                 "REFUSAL 1/-1 [no] - -\n"
+                                 "FINISH 1/-1 [stop] - -\n");
+    /* the event keeps choice 0's members, as without a receiver */
+    ASSERT_VIEW(g_ev.delta, "a");
+    ASSERT_VIEW(g_ev.finish_reason, "tool_calls");
+    assert_int_equal(g_ev.nchoices, 2);
+    assert_int_equal(g_ev.choice, -1);
+
+    /* the ended calls' slots are freed at this decode: a later fragment of
+     * index 0 is a new call, whose id and name later fragments take from
+     * the table */
+    parts_reset(&r);
+    ASSERT_ERR(dec("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":"
+                   "0,\"id\":\"call_c\",\"function\":{\"name\":\"fc\",\"arguments\":\"\"}}]}}]}"),
+               DRIP_OK);
+    ASSERT_ERR(dec("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":"
+                   "0,\"function\":{\"arguments\":\"{}\"}}]}}]}"),
+               DRIP_OK);
+    assert_string_equal(r.log.p, "TOOL 0/0 [] call_c fc\n"
+                                 "TOOL 0/0 [{}] call_c fc\n");
+    /* a chunk without the choice index: -1 (the call's key uses choice 0) */
+    parts_reset(&r);
+    ASSERT_ERR(dec("{\"id\":\"c\",\"choices\":[{\"delta\":{\"content\":\"\"},\"finish_reason\":"
+                   "\"length\"}]}"),
+               DRIP_OK);
+    assert_string_equal(r.log.p, "CONTENT -1/-1 [] - -\n"
+                                 "FINISH -1/-1 [length] - -\n"
+                                 "CALL_DONE -1/0 [] call_c fc\n");
+
+    /* a chunk that fails hands nothing on, not even its first choice */
+    parts_reset(&r);
+    ASSERT_ERR(dec("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}},{\"index\":"
+                   "1,\"delta\":{\"tool_calls\":[{\"index\":\"bad\"}]}}]}"),
+               DRIP_ERR_EVENT_FIELD);
+    assert_int_equal(r.n, 0);
+    /* nor one that fills the call table */
+    init_dec(DRIP_API_CHAT);
+    drip_event_set_chat(&g_dec, on_part, &r);
+    ASSERT_ERR(dec("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\",\"tool_calls\":["
+                   "{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\"}},{\"index\":1,\"id\":\"b\","
+                   "\"function\":{\"name\":\"f\"}},{\"index\":2,\"id\":\"c\",\"function\":{\"name\":"
+                   "\"f\"}},{\"index\":3,\"id\":\"d\",\"function\":{\"name\":\"f\"}},{\"index\":4,"
+                   "\"id\":\"e\",\"function\":{\"name\":\"f\"}}]}}]}"),
+               DRIP_ERR_EVENT_CALL_TABLE_FULL);
+    assert_int_equal(r.n, 0);
+
+    /* the receiver stops the decode: its error as is, a positive code as
+     * DRIP_ERR_CANCELLED */
+    init_dec(DRIP_API_CHAT);
+    drip_event_set_chat(&g_dec, on_part, &r);
+    parts_reset(&r);
+    r.stop_at = 2;
+    r.stop_rc = (drip_err_t)1;
+    ASSERT_ERR(dec("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},"
+                   "\"finish_reason\":\"stop\"},{\"index\":1,\"delta\":{\"content\":\"y\"}}]}"),
+               DRIP_ERR_CANCELLED);
+    assert_int_equal(r.n, 2);
+    parts_reset(&r);
+    r.stop_at = 1;
+    r.stop_rc = DRIP_ERR_EVENT_FIELD;
+    ASSERT_ERR(dec("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}"),
+               DRIP_ERR_EVENT_FIELD);
+    assert_int_equal(r.n, 1);
+
+    /* error chunks and chunks without choices hand nothing on; an oversize
+     * chunk neither (its text goes out through drip_event_set_pieces) */
+    parts_reset(&r);
+    ASSERT_ERR(dec("{\"error\":{\"message\":\"m\",\"type\":\"t\"}}"), DRIP_OK);
+    ASSERT_ERR(dec("{\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,"
+                   "\"completion_tokens\":2,\"total_tokens\":3}}"),
+               DRIP_OK);
+    {
+        static const char big[] = "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"z\"},"
+                                  "\"finish_reason\":\"stop\"}]}";
+        drip_event_t sev;
+        ASSERT_ERR(scan_pieces(&g_dec, big, sizeof big - 1, 7, &sev), DRIP_OK);
+        assert_int_equal(sev.oversize, 1);
+        ASSERT_VIEW(sev.finish_reason, "stop");
+    }
+    assert_int_equal(r.n, 0);
+    free(r.log.p);
+}
+
 /* ---- oversize path ------------------------------------------------------ */
 
 static void test_delta_too_large(void **state)
@@ -2066,6 +2232,7 @@ int main(void)
         cmocka_unit_test(test_call_table_id_too_long),
         cmocka_unit_test(test_call_table_chat),
         cmocka_unit_test(test_chat_chunks),
+        cmocka_unit_test(test_chat_parts),
         cmocka_unit_test(test_delta_too_large),
         cmocka_unit_test(test_delta_sizes_scanner),
         cmocka_unit_test(test_media_delta_oversize),

@@ -509,6 +509,78 @@ static void test_every_split_point(void **state)
     free(raw);
 }
 
+/* An HTTP response (chunked) around an SSE body. */
+static unsigned char *http_of(const char *sse, size_t *len)
+{
+    th_buf_t http = {0};
+    th_buf_str(&http, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                      "Transfer-Encoding: chunked\r\n\r\n");
+    th_buf_fmt(&http, "%zx\r\n", strlen(sse));
+    th_buf_str(&http, sse);
+    th_buf_str(&http, "\r\n0\r\n\r\n");
+    *len = http.n;
+    return (unsigned char *)http.p;
+}
+
+/* Chat: the decoder hands each chunk's choices on in parts (drip_event_set_chat)
+ * and the stream delivers them in chunk order, on_event first: each choice's
+ * text, refusal and call fragments, then its finish_reason's calls done in
+ * tool_calls index order, before the next choice; the same at every feed
+ * size and buffer. A chunk that fails delivers nothing of it. */
+static void test_chat_choices_in_order(void **state)
+{
+    static const char sse[] =
+        "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\",\"tool_calls\":["
+        "{\"index\":1,\"id\":\"call_b\",\"function\":{\"name\":\"fb\",\"arguments\":\"\"}},"
+        "{\"index\":0,\"id\":\"call_a\",\"function\":{\"name\":\"fa\",\"arguments\":\"{\"}}]}},"
+        "{\"index\":1,\"delta\":{\"content\":\"Yo\"}}]}\n\n"
+        "data: {\"id\":\"c1\",\"choices\":[{\"index\":1,\"delta\":{\"refusal\":\"no\"},"
+        "\"finish_reason\":\"content_filter\"},{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+        "\"function\":{\"arguments\":\"}\"}},{\"index\":1,\"function\":{\"arguments\":\"{}\"}}]},"
+        "\"finish_reason\":\"tool_calls\"}]}\n\n"
+        "data: [DONE]\n\n";
+    static const char bad[] =
+        "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"A\"}}]}\n\n"
+        "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}},{\"index\":1,"
+        "\"delta\":{\"tool_calls\":[{\"index\":\"bad\"}]}}]}\n\n"
+        "data: [DONE]\n\n";
+    size_t len = 0;
+    unsigned char *raw = http_of(sse, &len);
+    const char *a, *b;
+    (void)state;
+    all_splits("chat: two choices with calls", raw, len, DRIP_API_CHAT);
+    decode(DRIP_API_CHAT, 4096, raw, len, 1, 0);
+    a = strstr(g_rec.p, "EV 59 21:chat.completion.chunk");
+    assert_non_null(a);
+    b = strstr(a, "\nTEXT 0 seq=-1 2:Hi\n"
+                  "CALL 0/1 6:call_b 2:fb - 0:\n"
+                  "CALL 0/0 6:call_a 2:fa - 1:{\n"
+                  "TEXT 1 seq=-1 2:Yo\n"
+                  "EV 59 21:chat.completion.chunk");
+    if (b == NULL) {
+        fail_msg("recording:\n%s", g_rec.p);
+    }
+    b = strstr(b + 1, "\nREFUSAL 1 2:no\n"
+                      "CALL 0/0 6:call_a 2:fa - 1:}\n"
+                      "CALL 0/1 6:call_b 2:fb - 2:{}\n"
+                      "CALLDONE 0/0 6:call_a 2:fa -\n"
+                      "CALLDONE 0/1 6:call_b 2:fb -\n"
+                      "RESULT state=incomplete");
+    if (b == NULL) {
+        fail_msg("recording:\n%s", g_rec.p);
+    }
+    assert_non_null(strstr(b, " reason=content_filter "));
+    free(raw);
+
+    raw = http_of(bad, &len);
+    all_splits("chat: a chunk that fails", raw, len, DRIP_API_CHAT);
+    decode(DRIP_API_CHAT, 4096, raw, len, 4096, 0);
+    assert_non_null(strstr(g_rec.p, "TEXT 0 seq=-1 1:A\n"));
+    assert_null(strstr(g_rec.p, "1:x\n"));
+    assert_non_null(strstr(g_rec.p, "RESULT state=protocol_error"));
+    free(raw);
+}
+
 /* The recording is not trivially equal: it holds what the summary needs. */
 static void test_recording_content(void **state)
 {
@@ -534,6 +606,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_recording_content),
+        cmocka_unit_test(test_chat_choices_in_order),
         cmocka_unit_test(test_captures_all_splits),
         cmocka_unit_test(test_transcripts_all_splits),
         cmocka_unit_test(test_every_split_point),

@@ -20,8 +20,8 @@
  * the last dot) or a bare SUFFIX (lifecycle): 22 prefixes x 13 suffixes cover
  * the 58 names in about 630 bytes instead of 1.6 KB of full names. Prefixes
  * and suffixes are strings led by their length byte (no NUL); the enums are
- * their offsets, and k_type_code holds each name's two (prefix << 7 | suffix)
- * in enum order. Index 7 ("error") has no entry. */
+ * their offsets, and each row of k_types (below) holds its name's two as
+ * code (prefix << 7 | suffix). */
 enum { /* offsets into k_pre (9 bits) */
     P_NONE = 0,
     P_OUTPUT_ITEM = P_NONE + sizeof "",
@@ -104,33 +104,162 @@ static const char k_suf[S_END_] =
     "\014" "interpreting"
     "\012" "generating"
     "\015" "partial_image";
-#define TC(p, s) (uint16_t)((P_##p << 7) | S_##s)
-static const uint16_t k_type_code[DRIP_EV_RESPONSES_TYPES] = {
-    TC(NONE, CREATED), TC(NONE, QUEUED), TC(NONE, IN_PROGRESS), TC(NONE, COMPLETED),
-    TC(NONE, INCOMPLETE), TC(NONE, FAILED), 0, TC(OUTPUT_ITEM, ADDED),
-    TC(OUTPUT_ITEM, DONE), TC(CONTENT_PART, ADDED), TC(CONTENT_PART, DONE),
-    TC(OUTPUT_TEXT, DELTA), TC(OUTPUT_TEXT, DONE), TC(OUTPUT_TEXT_ANNOTATION, ADDED),
-    TC(REFUSAL, DELTA), TC(REFUSAL, DONE), TC(FUNCTION_CALL_ARGUMENTS, DELTA),
-    TC(FUNCTION_CALL_ARGUMENTS, DONE), TC(CUSTOM_TOOL_CALL_INPUT, DELTA),
-    TC(CUSTOM_TOOL_CALL_INPUT, DONE), TC(MCP_CALL_ARGUMENTS, DELTA),
-    TC(MCP_CALL_ARGUMENTS, DONE), TC(REASONING_SUMMARY_PART, ADDED),
-    TC(REASONING_SUMMARY_PART, DONE), TC(REASONING_SUMMARY_TEXT, DELTA),
-    TC(REASONING_SUMMARY_TEXT, DONE), TC(REASONING_TEXT, DELTA), TC(REASONING_TEXT, DONE),
-    TC(WEB_SEARCH_CALL, IN_PROGRESS), TC(WEB_SEARCH_CALL, SEARCHING),
-    TC(WEB_SEARCH_CALL, COMPLETED), TC(FILE_SEARCH_CALL, IN_PROGRESS),
-    TC(FILE_SEARCH_CALL, SEARCHING), TC(FILE_SEARCH_CALL, COMPLETED),
-    TC(CODE_INTERPRETER_CALL, IN_PROGRESS), TC(CODE_INTERPRETER_CALL, INTERPRETING),
-    TC(CODE_INTERPRETER_CALL, COMPLETED), TC(CODE_INTERPRETER_CALL_CODE, DELTA),
-    TC(CODE_INTERPRETER_CALL_CODE, DONE), TC(IMAGE_GENERATION_CALL, IN_PROGRESS),
-    TC(IMAGE_GENERATION_CALL, GENERATING), TC(IMAGE_GENERATION_CALL, COMPLETED),
-    TC(IMAGE_GENERATION_CALL, PARTIAL_IMAGE), TC(MCP_CALL, IN_PROGRESS),
-    TC(MCP_CALL, COMPLETED), TC(MCP_CALL, FAILED), TC(MCP_LIST_TOOLS, IN_PROGRESS),
-    TC(MCP_LIST_TOOLS, COMPLETED), TC(MCP_LIST_TOOLS, FAILED), TC(AUDIO, DELTA),
-    TC(AUDIO, DONE), TC(AUDIO_TRANSCRIPT, DELTA), TC(AUDIO_TRANSCRIPT, DONE),
-    TC(SHELL_CALL_COMMAND, ADDED), TC(SHELL_CALL_COMMAND, DELTA),
-    TC(SHELL_CALL_COMMAND, DONE), TC(SHELL_CALL_OUTPUT_CONTENT, DELTA),
-    TC(SHELL_CALL_OUTPUT_CONTENT, DONE)};
-#undef TC
+#define TC(p, s) ((P_##p << 7) | S_##s)
+
+/* ---- the event types: one table ----------------------------------------
+ * One row per drip_event_type_t, in enum order (static asserts below), from
+ * DRIP_EV_UNKNOWN to DRIP_EV_SPEECH_AUDIO_DONE. Both readers take every
+ * per-type decision from it: the token path (decode_responses, track_calls),
+ * the scanner path (drip_event_scan_finish, piece_begin) and the type lookup.
+ *   code   the name after "response.": TC(prefix, suffix); 0 for none
+ *   obj    the object it carries: RESPONSE (response.{id, status, usage,
+ *          incomplete_details.reason, error}), ERROR (error, nested or flat),
+ *          ITEM (item.{type, id, call_id, name, status, server_label} and a
+ *          call's whole arguments or input), or NONE
+ *   call   its part in a client call's life (the call table): OPEN
+ *          (output_item.added), ARGS (a client call's arguments/input
+ *          delta), ARGS_DONE (their .done event, with them whole), CLOSE
+ *          (output_item.done), or NONE
+ *   delta  what its `delta` string is: TEXT, REFUSAL, REASONING, ARGS (a
+ *          stream hands these to its handlers, in pieces when oversize),
+ *          OTHER (text no handler shows: kept whole or DELTA_TOO_LARGE, never
+ *          dropped), MEDIA (audio, shell output: dropped from an oversize
+ *          event, which is flagged), or NONE (any delta is kept as OTHER's
+ *          is, but dropped when oversize, as MEDIA's)
+ *   text   the member of a *.done event holding its full text (into `text`)
+ *   flags  NAME (top-level `name` into `name`), TERM (ends the answer:
+ *          drip_event_is_terminal), RESP / SPEECH (the stream APIs whose type
+ *          it is: a name of the other API decodes as DRIP_EV_UNKNOWN)
+ * Adding a type: its enum member, a row here, its name in k_pre/k_suf and
+ * the name hash regenerated (drip_event_type_of). Adding a field: its key in
+ * DRIP_KEYS, its member in drip_event_t and a line in the object's field
+ * list (ITEM_FIELDS, USAGE_FIELDS, ERROR_FIELDS, INDEX_FIELDS). */
+#define EVENT_TYPES(X) /* id, code, obj, call, delta, text, flags */                                                                           \
+    X(UNKNOWN,                             0,                                        NONE,     NONE,      NONE,      NONE,      0)             \
+    X(RESPONSE_CREATED,                    TC(NONE, CREATED),                        RESPONSE, NONE,      NONE,      NONE,      RESP)          \
+    X(RESPONSE_QUEUED,                     TC(NONE, QUEUED),                         RESPONSE, NONE,      NONE,      NONE,      RESP)          \
+    X(RESPONSE_IN_PROGRESS,                TC(NONE, IN_PROGRESS),                    RESPONSE, NONE,      NONE,      NONE,      RESP)          \
+    X(RESPONSE_COMPLETED,                  TC(NONE, COMPLETED),                      RESPONSE, NONE,      NONE,      NONE,      RESP | TERM)   \
+    X(RESPONSE_INCOMPLETE,                 TC(NONE, INCOMPLETE),                     RESPONSE, NONE,      NONE,      NONE,      RESP | TERM)   \
+    X(RESPONSE_FAILED,                     TC(NONE, FAILED),                         RESPONSE, NONE,      NONE,      NONE,      RESP | TERM)   \
+    X(ERROR,                               0,                                        ERROR,    NONE,      NONE,      NONE,      RESP | SPEECH) \
+    X(OUTPUT_ITEM_ADDED,                   TC(OUTPUT_ITEM, ADDED),                   ITEM,     OPEN,      NONE,      NONE,      RESP)          \
+    X(OUTPUT_ITEM_DONE,                    TC(OUTPUT_ITEM, DONE),                    ITEM,     CLOSE,     NONE,      NONE,      RESP)          \
+    X(CONTENT_PART_ADDED,                  TC(CONTENT_PART, ADDED),                  NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(CONTENT_PART_DONE,                   TC(CONTENT_PART, DONE),                   NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(OUTPUT_TEXT_DELTA,                   TC(OUTPUT_TEXT, DELTA),                   NONE,     NONE,      TEXT,      NONE,      RESP)          \
+    X(OUTPUT_TEXT_DONE,                    TC(OUTPUT_TEXT, DONE),                    NONE,     NONE,      NONE,      TEXT,      RESP)          \
+    X(OUTPUT_TEXT_ANNOTATION_ADDED,        TC(OUTPUT_TEXT_ANNOTATION, ADDED),        NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(REFUSAL_DELTA,                       TC(REFUSAL, DELTA),                       NONE,     NONE,      REFUSAL,   NONE,      RESP)          \
+    X(REFUSAL_DONE,                        TC(REFUSAL, DONE),                        NONE,     NONE,      NONE,      REFUSAL,   RESP)          \
+    X(FUNCTION_CALL_ARGUMENTS_DELTA,       TC(FUNCTION_CALL_ARGUMENTS, DELTA),       NONE,     ARGS,      ARGS,      NONE,      RESP)          \
+    X(FUNCTION_CALL_ARGUMENTS_DONE,        TC(FUNCTION_CALL_ARGUMENTS, DONE),        NONE,     ARGS_DONE, NONE,      ARGUMENTS, RESP | NAME)   \
+    X(CUSTOM_TOOL_CALL_INPUT_DELTA,        TC(CUSTOM_TOOL_CALL_INPUT, DELTA),        NONE,     ARGS,      ARGS,      NONE,      RESP)          \
+    X(CUSTOM_TOOL_CALL_INPUT_DONE,         TC(CUSTOM_TOOL_CALL_INPUT, DONE),         NONE,     ARGS_DONE, NONE,      INPUT,     RESP)          \
+    X(MCP_CALL_ARGUMENTS_DELTA,            TC(MCP_CALL_ARGUMENTS, DELTA),            NONE,     NONE,      OTHER,     NONE,      RESP)          \
+    X(MCP_CALL_ARGUMENTS_DONE,             TC(MCP_CALL_ARGUMENTS, DONE),             NONE,     NONE,      NONE,      ARGUMENTS, RESP)          \
+    X(REASONING_SUMMARY_PART_ADDED,        TC(REASONING_SUMMARY_PART, ADDED),        NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(REASONING_SUMMARY_PART_DONE,         TC(REASONING_SUMMARY_PART, DONE),         NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(REASONING_SUMMARY_TEXT_DELTA,        TC(REASONING_SUMMARY_TEXT, DELTA),        NONE,     NONE,      REASONING, NONE,      RESP)          \
+    X(REASONING_SUMMARY_TEXT_DONE,         TC(REASONING_SUMMARY_TEXT, DONE),         NONE,     NONE,      NONE,      TEXT,      RESP)          \
+    X(REASONING_TEXT_DELTA,                TC(REASONING_TEXT, DELTA),                NONE,     NONE,      OTHER,     NONE,      RESP)          \
+    X(REASONING_TEXT_DONE,                 TC(REASONING_TEXT, DONE),                 NONE,     NONE,      NONE,      TEXT,      RESP)          \
+    X(WEB_SEARCH_CALL_IN_PROGRESS,         TC(WEB_SEARCH_CALL, IN_PROGRESS),         NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(WEB_SEARCH_CALL_SEARCHING,           TC(WEB_SEARCH_CALL, SEARCHING),           NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(WEB_SEARCH_CALL_COMPLETED,           TC(WEB_SEARCH_CALL, COMPLETED),           NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(FILE_SEARCH_CALL_IN_PROGRESS,        TC(FILE_SEARCH_CALL, IN_PROGRESS),        NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(FILE_SEARCH_CALL_SEARCHING,          TC(FILE_SEARCH_CALL, SEARCHING),          NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(FILE_SEARCH_CALL_COMPLETED,          TC(FILE_SEARCH_CALL, COMPLETED),          NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(CODE_INTERPRETER_CALL_IN_PROGRESS,   TC(CODE_INTERPRETER_CALL, IN_PROGRESS),   NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(CODE_INTERPRETER_CALL_INTERPRETING,  TC(CODE_INTERPRETER_CALL, INTERPRETING),  NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(CODE_INTERPRETER_CALL_COMPLETED,     TC(CODE_INTERPRETER_CALL, COMPLETED),     NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(CODE_INTERPRETER_CALL_CODE_DELTA,    TC(CODE_INTERPRETER_CALL_CODE, DELTA),    NONE,     NONE,      OTHER,     NONE,      RESP)          \
+    X(CODE_INTERPRETER_CALL_CODE_DONE,     TC(CODE_INTERPRETER_CALL_CODE, DONE),     NONE,     NONE,      NONE,      CODE,      RESP)          \
+    X(IMAGE_GENERATION_CALL_IN_PROGRESS,   TC(IMAGE_GENERATION_CALL, IN_PROGRESS),   NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(IMAGE_GENERATION_CALL_GENERATING,    TC(IMAGE_GENERATION_CALL, GENERATING),    NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(IMAGE_GENERATION_CALL_COMPLETED,     TC(IMAGE_GENERATION_CALL, COMPLETED),     NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(IMAGE_GENERATION_CALL_PARTIAL_IMAGE, TC(IMAGE_GENERATION_CALL, PARTIAL_IMAGE), NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(MCP_CALL_IN_PROGRESS,                TC(MCP_CALL, IN_PROGRESS),                NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(MCP_CALL_COMPLETED,                  TC(MCP_CALL, COMPLETED),                  NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(MCP_CALL_FAILED,                     TC(MCP_CALL, FAILED),                     NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(MCP_LIST_TOOLS_IN_PROGRESS,          TC(MCP_LIST_TOOLS, IN_PROGRESS),          NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(MCP_LIST_TOOLS_COMPLETED,            TC(MCP_LIST_TOOLS, COMPLETED),            NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(MCP_LIST_TOOLS_FAILED,               TC(MCP_LIST_TOOLS, FAILED),               NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(AUDIO_DELTA,                         TC(AUDIO, DELTA),                         NONE,     NONE,      MEDIA,     NONE,      RESP)          \
+    X(AUDIO_DONE,                          TC(AUDIO, DONE),                          NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(AUDIO_TRANSCRIPT_DELTA,              TC(AUDIO_TRANSCRIPT, DELTA),              NONE,     NONE,      OTHER,     NONE,      RESP)          \
+    X(AUDIO_TRANSCRIPT_DONE,               TC(AUDIO_TRANSCRIPT, DONE),               NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(SHELL_CALL_COMMAND_ADDED,            TC(SHELL_CALL_COMMAND, ADDED),            NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(SHELL_CALL_COMMAND_DELTA,            TC(SHELL_CALL_COMMAND, DELTA),            NONE,     NONE,      OTHER,     NONE,      RESP)          \
+    X(SHELL_CALL_COMMAND_DONE,             TC(SHELL_CALL_COMMAND, DONE),             NONE,     NONE,      NONE,      COMMAND,   RESP)          \
+    X(SHELL_CALL_OUTPUT_CONTENT_DELTA,     TC(SHELL_CALL_OUTPUT_CONTENT, DELTA),     NONE,     NONE,      MEDIA,     NONE,      RESP)          \
+    X(SHELL_CALL_OUTPUT_CONTENT_DONE,      TC(SHELL_CALL_OUTPUT_CONTENT, DONE),      NONE,     NONE,      NONE,      NONE,      RESP)          \
+    X(CHAT_CHUNK,                          0,                                        NONE,     NONE,      NONE,      NONE,      0)             \
+    X(DONE,                                0,                                        NONE,     NONE,      NONE,      NONE,      0)             \
+    X(SPEECH_AUDIO_DELTA,                  0,                                        NONE,     NONE,      MEDIA,     NONE,      SPEECH)        \
+    X(SPEECH_AUDIO_DONE,                   0,                                        NONE,     NONE,      NONE,      NONE,      SPEECH)
+
+/* The columns' values. Full texts of *.done events: the key of each. */
+#define DONE_TEXTS(X) X(TEXT) X(REFUSAL) X(ARGUMENTS) X(INPUT) X(CODE) X(COMMAND)
+enum { O_NONE, O_RESPONSE, O_ERROR, O_ITEM, O_END_ };
+enum { C_NONE, C_OPEN, C_ARGS, C_ARGS_DONE, C_CLOSE, C_END_ };
+/* in this order: D_TEXT..D_ARGS reach handlers (piece_delta_type), D_TEXT..D_OTHER are text
+ * (text_delta) */
+enum { D_NONE, D_TEXT, D_REFUSAL, D_REASONING, D_ARGS, D_OTHER, D_MEDIA, D_END_ };
+enum {
+    T_NONE,
+#define X(k) T_##k,
+    DONE_TEXTS(X)
+#undef X
+    T_END_
+};
+enum { F_RESP = 1, F_SPEECH = 2, F_TERM = 4, F_NAME = 8, F_END_ = 16 };
+
+/* One row: 4 bytes (bit widths checked below; a value too wide for its
+ * field is a -Woverflow error). */
+typedef struct ev_desc {
+    unsigned code : 16;
+    unsigned obj : 2;
+    unsigned call : 3;
+    unsigned delta : 3;
+    unsigned text : 3;
+    unsigned flags : 4;
+} ev_desc_t;
+typedef char drip_desc_cols_fit_[(O_END_ <= 4 && C_END_ <= 8 && D_END_ <= 8 && T_END_ <= 8 &&
+                                  F_END_ <= 16) ? 1 : -1];
+
+#define RESP F_RESP
+#define SPEECH F_SPEECH
+#define TERM F_TERM
+#define NAME F_NAME
+#define ROW(id, code, obj, call, delta, text, flags)                                               \
+    {(code), O_##obj, C_##call, D_##delta, T_##text, (flags)},
+static const ev_desc_t k_types[] = {EVENT_TYPES(ROW)};
+#undef ROW
+#undef RESP
+#undef SPEECH
+#undef TERM
+#undef NAME
+/* Row i describes type i: each row's enum member equals its index, and the
+ * table ends with the last type (so the Responses rows are exactly the 58). */
+enum {
+#define ROW(id, code, obj, call, delta, text, flags) ROW_##id,
+    EVENT_TYPES(ROW)
+#undef ROW
+    ROW_END_
+};
+#define ROW(id, code, obj, call, delta, text, flags)                                               \
+    typedef char drip_row_in_enum_order_##id[(ROW_##id == (int)DRIP_EV_##id) ? 1 : -1];
+EVENT_TYPES(ROW)
+#undef ROW
+typedef char drip_rows_cover_types_[(ROW_END_ == DRIP_EV_SPEECH_AUDIO_DONE + 1 &&
+                                     sizeof k_types / sizeof k_types[0] == ROW_END_ &&
+                                     DRIP_EV_RESPONSES_COUNT_END_ == DRIP_EV_RESPONSES_TYPES + 1)
+                                        ? 1
+                                        : -1];
+
+/* The row of type t: a type the decoder set (any drip_event_type_t). */
+#define desc(t) (&k_types[(unsigned)(t)])
 /* a[0..n) == b[0..n) for the short names of keys and types, without a
  * library call: words, the last one ending at the last byte (it may
  * overlap the one before). */
@@ -221,7 +350,7 @@ drip_event_type_t drip_event_type_of(const char *name, size_t len)
     if (t == 0) {
         return DRIP_EV_UNKNOWN;
     }
-    code = k_type_code[t - 1];
+    code = k_types[t].code;
     pre = k_pre + (code >> 7);
     suf = k_suf + (code & 0x7Fu);
     pl = (unsigned char)pre[0];
@@ -243,8 +372,7 @@ drip_event_type_t drip_event_type_of(const char *name, size_t len)
 
 int drip_event_is_terminal(drip_event_type_t t)
 {
-    return t == DRIP_EV_RESPONSE_COMPLETED || t == DRIP_EV_RESPONSE_INCOMPLETE ||
-           t == DRIP_EV_RESPONSE_FAILED;
+    return (unsigned)t < (unsigned)ROW_END_ && (desc(t)->flags & F_TERM) != 0;
 }
 
 /* Keys, shared by the token path and the scanner's path table: one line
@@ -452,17 +580,17 @@ typedef struct usage_field {
     uint8_t off;       /* offsetof(drip_usage_t, member) */
     uint8_t key[2][2]; /* [chat][level]: keys under the usage object */
 } usage_field_t;
-typedef struct ev_field {
-    uint8_t slot, key, whole;
+typedef struct ev_field { /* the keys: k_item_keys, k_root_keys, k_error_keys */
+    uint8_t slot, whole;
     uint16_t off;      /* offsetof(drip_event_t, member) */
 } ev_field_t;
 #define DESC_U(s, m, r1, r2, c1, c2) {SL_##s, (uint8_t)offsetof(drip_usage_t, m), {{r1, r2}, {c1, c2}}},
-#define DESC_F(s, m, k) {SL_##s, k, 0, (uint16_t)offsetof(drip_event_t, m)},
-#define DESC_I(s, m, k, w) {SL_##s, k, w, (uint16_t)offsetof(drip_event_t, m)},
+#define DESC_F(s, m, k) {SL_##s, 0, (uint16_t)offsetof(drip_event_t, m)},
+#define DESC_I(s, m, k, w) {SL_##s, w, (uint16_t)offsetof(drip_event_t, m)},
 static const usage_field_t k_usage_fields[] = {USAGE_FIELDS(DESC_U)};
 static const ev_field_t k_index_fields[] = {INDEX_FIELDS(DESC_F)};
 static const ev_field_t k_item_fields[] = {ITEM_FIELDS(DESC_I)};
-#define DESC_E(s, m, k, f) {SL_##s, k, 0, (uint16_t)offsetof(drip_api_error_t, m)},
+#define DESC_E(s, m, k, f) {SL_##s, 0, (uint16_t)offsetof(drip_api_error_t, m)},
 static const ev_field_t k_error_fields[] = {ERROR_FIELDS(DESC_E)};
 #undef DESC_E
 #undef DESC_U
@@ -640,8 +768,8 @@ static drip_err_t val_int(drip_event_dec_t *d, int t, int64_t hi, int64_t *out)
         /* The usual index or sequence number without the calls: 1..9
          * digits, no leading zero; anything else is drip_json_int's. */
         const char *p = d->json.js + tk->start, *e = d->json.js + tk->end;
-        int64_t v = 0;
         if (*p != '0' || e - p == 1) {
+            int64_t v = 0;
             for (; p < e && *p >= '0' && *p <= '9'; p++) {
                 v = v * 10 + (*p - '0');
             }
@@ -835,7 +963,9 @@ static drip_err_t add_call(drip_event_dec_t *d, int32_t key, drip_str_t item, dr
     }
     if (e == DRIP_OK) {
         c->used = 1;
-        *out = c;
+        if (out != NULL) {
+            *out = c;
+        }
     }
     return e;
 }
@@ -860,27 +990,18 @@ int drip_event_is_client_call(drip_str_t item_type)
     return str_is(item_type, "function_call") || str_is(item_type, "custom_tool_call");
 }
 
-static int is_arg_event(drip_event_type_t t)
-{
-    return t >= DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA && t <= DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE;
-}
-
-static int is_arg_done(drip_event_type_t t)
-{
-    return t == DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE || t == DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE;
-}
 
 /* Call-table work shared by both decode paths (Responses). */
 static drip_err_t track_calls(drip_event_dec_t *d, drip_event_t *ev)
 {
+    const ev_desc_t *t = desc(ev->type);
     drip_call_slot_t *c;
-    if (ev->type == DRIP_EV_OUTPUT_ITEM_ADDED && drip_event_is_client_call(ev->item_type) &&
-        ev->item_id.p) {
-        c = find_item(d, ev->item_id);
-        if (c == NULL) {
+    if (t->call == C_OPEN) {
+        if (drip_event_is_client_call(ev->item_type) && ev->item_id.p &&
+            find_item(d, ev->item_id) == NULL) {
             return add_call(d, -1, ev->item_id, ev->call_id, ev->name, &c);
         }
-    } else if (is_arg_event(ev->type) || ev->type == DRIP_EV_OUTPUT_ITEM_DONE) {
+    } else if (t->call != C_NONE) {
         c = find_item(d, ev->item_id);
         if (c != NULL) {
             view_call(c, &ev->call_id, &ev->name);
@@ -888,12 +1009,12 @@ static drip_err_t track_calls(drip_event_dec_t *d, drip_event_t *ev)
              * arguments that came only whole, and says done once */
             ev->call_state = (uint8_t)(DRIP_CALL_KNOWN | (c->streamed ? DRIP_CALL_STREAMED : 0u) |
                                        (c->done ? DRIP_CALL_DONE : 0u));
-            if (is_arg_done(ev->type) || ev->type == DRIP_EV_OUTPUT_ITEM_DONE) {
+            if (t->call == C_ARGS_DONE || t->call == C_CLOSE) {
                 c->done = 1;
             } else if (ev->delta.n > 0) {
                 c->streamed = 1;
             }
-            if (ev->type == DRIP_EV_OUTPUT_ITEM_DONE) {
+            if (t->call == C_CLOSE) {
                 c->closing = 1; /* freed when the next event is decoded */
             }
         }
@@ -901,6 +1022,11 @@ static drip_err_t track_calls(drip_event_dec_t *d, drip_event_t *ev)
     return DRIP_OK;
 }
 
+/* The decoder alone frees slots. Decision: a call that ends (output_item.done;
+ * Chat: its choice's finish_reason) keeps its slot, marked closing, until the
+ * next event is decoded, because the ending event's views (call_id, name;
+ * Chat: the DRIP_CHAT_CALL_DONE parts) point into it; then it is freed here.
+ * No other layer reads or frees a slot: the event says which calls ended. */
 static void sweep_closing(drip_event_dec_t *d)
 {
     unsigned i;
@@ -1011,42 +1137,32 @@ static const uint8_t k_root_keys[R_N] = {
 #undef ROOT_R
 #undef ROOT_K
 
-/* Key of the full text in each *.done event. */
-static int done_text_key(drip_event_type_t t)
+/* Key of each done-text column value (k_types' `text`). */
+static const uint8_t k_text_keys[T_END_] = {
+    0,
+#define X(k) K_##k,
+    DONE_TEXTS(X)
+#undef X
+};
+
+/* Scanner slot of a client call's whole arguments (.done: top level). */
+static unsigned args_slot_of(const ev_desc_t *t)
 {
-    switch (t) {
-    case DRIP_EV_OUTPUT_TEXT_DONE:
-    case DRIP_EV_REASONING_SUMMARY_TEXT_DONE:
-    case DRIP_EV_REASONING_TEXT_DONE:
-        return K_TEXT;
-    case DRIP_EV_REFUSAL_DONE:
-        return K_REFUSAL;
-    case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE:
-    case DRIP_EV_MCP_CALL_ARGUMENTS_DONE:
-        return K_ARGUMENTS;
-    case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE:
-        return K_INPUT;
-    case DRIP_EV_CODE_INTERPRETER_CALL_CODE_DONE:
-        return K_CODE;
-    case DRIP_EV_SHELL_CALL_COMMAND_DONE:
-        return K_COMMAND;
-    default:
-        return 0;
-    }
+    return t->text == T_INPUT ? SL_INPUT : SL_ARGS;
 }
+
+/* The item's members read_item() takes: ITEM_FIELDS, then a call's whole
+ * arguments and a custom tool's input. */
+#define ITEM_KEY(s, m, k, w) k,
+static const uint8_t k_item_keys[NITEM + 2] = {ITEM_FIELDS(ITEM_KEY) K_ARGUMENTS, K_INPUT};
+#undef ITEM_KEY
 
 static drip_err_t read_item(drip_event_dec_t *d, int t, drip_event_t *ev)
 {
-    uint8_t keys[NITEM + 2];
     int at[NITEM + 2];
     unsigned i;
     drip_err_t e = DRIP_OK;
-    for (i = 0; i < NITEM; i++) {
-        keys[i] = k_item_fields[i].key;
-    }
-    keys[NITEM] = K_ARGUMENTS;
-    keys[NITEM + 1] = K_INPUT;
-    members(d, t, keys, NITEM + 2, at);
+    members(d, t, k_item_keys, NITEM + 2, at);
     for (i = 0; i < NITEM && e == DRIP_OK; i++) {
         e = val_str(d, at[i], str_at(ev, &k_item_fields[i]));
     }
@@ -1056,29 +1172,23 @@ static drip_err_t read_item(drip_event_dec_t *d, int t, drip_event_t *ev)
     return e;
 }
 
-/* A type in a Responses stream: the speech names belong to DRIP_API_SPEECH
- * only (here "speech.audio.done" would end the answer as completed and a
- * "delta" string would go to on_audio): unknown, like any other name. */
-static drip_event_type_t responses_type_of(drip_str_t name)
+/* The type of a name in a stream of the API whose k_types flag is `api`
+ * (F_RESP, F_SPEECH); another API's name is unknown, like any other: in a
+ * Responses stream "speech.audio.done" would end the answer as completed,
+ * in a speech stream "response.completed" would end the speech. */
+static drip_event_type_t api_type_of(drip_str_t name, unsigned api)
 {
     drip_event_type_t t = drip_event_type_of(name.p, name.n);
-    return t == DRIP_EV_SPEECH_AUDIO_DELTA || t == DRIP_EV_SPEECH_AUDIO_DONE ? DRIP_EV_UNKNOWN : t;
+    return (desc(t)->flags & api) ? t : DRIP_EV_UNKNOWN;
 }
-
-/* The reverse for DRIP_API_SPEECH: its own names and "error"; a Responses
- * name (response.completed would end the speech as completed) is unknown. */
-static drip_event_type_t speech_type_of(drip_str_t name)
-{
-    drip_event_type_t t = drip_event_type_of(name.p, name.n);
-    return t == DRIP_EV_SPEECH_AUDIO_DELTA || t == DRIP_EV_SPEECH_AUDIO_DONE || t == DRIP_EV_ERROR
-               ? t
-               : DRIP_EV_UNKNOWN;
-}
+#define responses_type_of(name) api_type_of(name, F_RESP)
+#define speech_type_of(name) api_type_of(name, F_SPEECH)
 
 static drip_err_t decode_responses(drip_event_dec_t *d, drip_event_t *ev)
 {
+    const ev_desc_t *dsc;
     drip_err_t e;
-    int t, key, at[R_N];
+    int t, at[R_N];
     unsigned i;
 
     members(d, 0, k_root_keys, R_N, at);
@@ -1101,32 +1211,32 @@ static drip_err_t decode_responses(drip_event_dec_t *d, drip_event_t *ev)
     if (e != DRIP_OK || ev->type == DRIP_EV_UNKNOWN) {
         return e;
     }
-    if (ev->type <= DRIP_EV_RESPONSE_FAILED) {
+    dsc = desc(ev->type);
+    if (dsc->obj == O_NONE) { /* most events: deltas */
+        if (dsc->text != T_NONE) {
+            e = opt_str(d, 0, k_text_keys[dsc->text], &ev->text);
+        }
+        if (e == DRIP_OK && (dsc->flags & F_NAME)) {
+            e = opt_str(d, 0, K_NAME, &ev->name);
+        }
+    } else if (dsc->obj == O_RESPONSE) {
         t = val_obj(d, at[R_RESPONSE]);
         if (t >= 0) {
             e = read_response(d, t, ev);
         }
-    } else if (ev->type == DRIP_EV_ERROR) {
+    } else if (dsc->obj == O_ERROR) {
         t = val_obj(d, at[R_ERROR]);
         e = read_error_obj(d, t >= 0 ? t : 0, ev);
         if (t < 0) {
             ev->error.type = k_none; /* flat shape: "type" is the event's own */
         }
-    } else if (ev->type == DRIP_EV_OUTPUT_ITEM_ADDED || ev->type == DRIP_EV_OUTPUT_ITEM_DONE) {
+    } else {
         t = val_obj(d, at[R_ITEM]);
         if (t >= 0) {
             e = read_item(d, t, ev);
         }
-    } else {
-        key = done_text_key(ev->type);
-        if (key != 0) {
-            e = opt_str(d, 0, key, &ev->text);
-        }
-        if (e == DRIP_OK && ev->type == DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE) {
-            e = opt_str(d, 0, K_NAME, &ev->name);
-        }
     }
-    return e != DRIP_OK ? e : track_calls(d, ev);
+    return e != DRIP_OK || dsc->call == C_NONE ? e : track_calls(d, ev);
 }
 
 /* ---- Chat Completions -------------------------------------------------- */
@@ -1215,30 +1325,127 @@ drip_err_t drip_event_tool(drip_event_dec_t *d, int32_t i, int32_t j, drip_chat_
     return e;
 }
 
-/* Keep the Chat call table: first fragments add, finish_reason closes. */
-static drip_err_t track_chat(drip_event_dec_t *d, drip_event_t *ev)
+void drip_event_set_chat(drip_event_dec_t *d, drip_event_chat_fn fn, void *user)
 {
+    if (d != NULL) {
+        d->on_chat = fn;
+        d->chat_user = user;
+    }
+}
+
+static drip_err_t give_part(drip_event_dec_t *d, drip_event_t *ev, drip_chat_part_t *part, int what)
+{
+    drip_err_t e;
+    part->what = what;
+    e = d->on_chat(d->chat_user, ev, part);
+    return e == DRIP_OK ? DRIP_OK : (e < 0 ? e : DRIP_ERR_CANCELLED);
+}
+
+/* The calls of choice `choice` that its finish_reason just ended (closing),
+ * in tool_calls index order. */
+#if defined(__GNUC__)
+__attribute__((noinline)) /* off chat_walk's frame */
+#endif
+static drip_err_t calls_done(drip_event_dec_t *d, drip_event_t *ev, drip_chat_part_t *part,
+                             int32_t choice)
+{
+    drip_chat_tool_t *call = &part->call;
+    int32_t last = -1;
+    drip_err_t e = DRIP_OK;
+    while (e == DRIP_OK) {
+        const drip_call_slot_t *best = NULL;
+        unsigned i;
+        for (i = 0; i < d->ncalls; i++) {
+            const drip_call_slot_t *c = &d->calls[i];
+            if (c->used && c->closing && c->key >= 0 && (c->key >> 16) == choice && c->key > last &&
+                (best == NULL || c->key < best->key)) {
+                best = c;
+            }
+        }
+        if (best == NULL) {
+            break;
+        }
+        last = best->key;
+        memset(call, 0, sizeof *call);
+        call->index = best->key & 0xFFFF;
+        call->id.p = best->call_id;
+        call->id.n = best->call_len;
+        call->name.p = best->name;
+        call->name.n = best->name_len;
+        e = give_part(d, ev, part, DRIP_CHAT_CALL_DONE);
+    }
+    return e;
+}
+
+/* A tool_calls index's first fragment opens its call (Chat). */
+#if defined(__GNUC__)
+__attribute__((noinline)) /* add_call's arguments stay off chat_walk's frame */
+#endif
+static drip_err_t chat_open(drip_event_dec_t *d, int32_t choice, const drip_chat_tool_t *t)
+{
+    int32_t key = call_key(choice, t->index);
+    if (t->index < 0 || find_key(d, key) != NULL) {
+        return DRIP_OK;
+    }
+    return add_call(d, key, k_none, t->id, t->name, NULL);
+}
+
+/* One walk over a chunk's choices, made twice. First (give == 0) it keeps
+ * the Chat call table (a tool_calls index's first fragment adds its call,
+ * the choice's finish_reason closes its calls) and meets every error; then,
+ * with a Chat receiver, it hands the choices on in parts, in order
+ * (drip_event_set_chat): nothing goes out of a chunk that fails, and the
+ * second walk reads what the first read without error. Called from
+ * drip_event_decode() after decode_event() returned, so that neither walk
+ * (nor the handlers below the second) runs on the decoder's larger frame. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static drip_err_t chat_walk(drip_event_dec_t *d, drip_event_t *ev, int give)
+{
+    drip_chat_part_t part; /* the walk's only view storage: parts are read into it */
     int32_t i, j;
     unsigned k;
     drip_err_t e = DRIP_OK;
     for (i = 0; i < ev->nchoices && e == DRIP_OK; i++) {
-        drip_chat_choice_t ch;
-        e = drip_event_choice(d, i, &ch);
-        for (j = 0; e == DRIP_OK && j < ch.ntools; j++) {
-            drip_chat_tool_t tool;
-            int32_t ci = ch.index < 0 ? 0 : ch.index;
-            e = drip_event_tool(d, i, j, &tool);
-            if (e == DRIP_OK && tool.index >= 0 && find_key(d, call_key(ci, tool.index)) == NULL) {
-                drip_call_slot_t *slot;
-                e = add_call(d, call_key(ci, tool.index), k_none, tool.id, tool.name, &slot);
+        int32_t ci;
+        e = drip_event_choice(d, i, &part.choice);
+        ci = part.choice.index < 0 ? 0 : part.choice.index;
+        memset(&part.call, 0, sizeof part.call);
+        part.call.index = -1;
+        if (give && e == DRIP_OK && part.choice.content.p != NULL) {
+            e = give_part(d, ev, &part, DRIP_CHAT_CONTENT);
+        }
+        if (give && e == DRIP_OK && part.choice.refusal.p != NULL) {
+            e = give_part(d, ev, &part, DRIP_CHAT_REFUSAL);
+        }
+        for (j = 0; j < part.choice.ntools && e == DRIP_OK; j++) {
+            e = drip_event_tool(d, i, j, &part.call);
+            if (e != DRIP_OK) {
+                break;
+            }
+            if (give) {
+                e = give_part(d, ev, &part, DRIP_CHAT_TOOL);
+            } else {
+                e = chat_open(d, ci, &part.call);
             }
         }
-        if (e == DRIP_OK && ch.finish_reason.p != NULL) {
+        if (e != DRIP_OK || part.choice.finish_reason.p == NULL) {
+            continue;
+        }
+        if (!give) {
             for (k = 0; k < d->ncalls; k++) {
                 drip_call_slot_t *c = &d->calls[k];
-                if (c->used && c->key >= 0 && (c->key >> 16) == (ch.index < 0 ? 0 : ch.index)) {
+                if (c->used && c->key >= 0 && (c->key >> 16) == ci) {
                     c->closing = 1;
                 }
+            }
+        } else {
+            memset(&part.call, 0, sizeof part.call);
+            part.call.index = -1;
+            e = give_part(d, ev, &part, DRIP_CHAT_FINISH);
+            if (e == DRIP_OK) {
+                e = calls_done(d, ev, &part, ci);
             }
         }
     }
@@ -1279,7 +1486,7 @@ static drip_err_t decode_chat(drip_event_dec_t *d, drip_event_t *ev)
         ev->refusal = ch.refusal;
         ev->finish_reason = ch.finish_reason;
     }
-    return e != DRIP_OK ? e : track_chat(d, ev);
+    return e;
 }
 
 /* ---- Speech ----------------------------------------------------------- */
@@ -1349,12 +1556,14 @@ static int is_done_marker(const char *data, size_t len)
     return len == 6 && memcmp(data, "[DONE]", 6) == 0;
 }
 
-drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_event_t *ev)
+/* drip_event_decode() but the Chat walks: its frame (the Responses path's
+ * member arrays) is gone before they run. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static drip_err_t decode_event(drip_event_dec_t *d, char *data, size_t len, drip_event_t *ev)
 {
     drip_err_t e;
-    if (d == NULL || ev == NULL || (data == NULL && len > 0)) {
-        return DRIP_ERR_ARG;
-    }
     sweep_closing(d);
     clear_event(ev);
     d->choices_tok = -1;
@@ -1401,11 +1610,41 @@ drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_e
     return d->api == DRIP_API_CHAT ? decode_chat(d, ev) : decode_responses(d, ev);
 }
 
+drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_event_t *ev)
+{
+    drip_err_t e;
+    if (d == NULL || ev == NULL || (data == NULL && len > 0)) {
+        return DRIP_ERR_ARG;
+    }
+    if (d->api != DRIP_API_CHAT) {
+        return decode_event(d, data, len, ev);
+    }
+    e = decode_event(d, data, len, ev);
+    if (e != DRIP_OK || ev->type != DRIP_EV_CHAT_CHUNK || ev->oversize) {
+        return e;
+    }
+    e = chat_walk(d, ev, 0); /* the call table, and every error of the chunk */
+    return e == DRIP_OK && d->on_chat != NULL ? chat_walk(d, ev, 1) : e;
+}
+
 /* ---- scanner path ------------------------------------------------------ */
 
 /* ---- long strings of oversize events, in pieces ------------------------ */
 
 static drip_err_t whole(const drip_event_dec_t *d, unsigned slot, drip_str_t *out);
+
+/* A Responses event's indexes and sequence_number, from the scanner's slots. */
+static drip_err_t scan_place(const drip_event_dec_t *d, drip_event_t *ev)
+{
+    drip_err_t e = DRIP_OK;
+    unsigned i;
+    for (i = 0; i < NINDEX && e == DRIP_OK; i++) {
+        int64_t v = -1;
+        e = slot_int(d, k_index_fields[i].slot, INT32_MAX, &v);
+        *i32_at(ev, &k_index_fields[i]) = (int32_t)v;
+    }
+    return e != DRIP_OK ? e : slot_int(d, SL_SEQ, INT64_MAX, &ev->seq);
+}
 
 #define PIECE_DELTA 1u    /* d->pieces: which slots went out in pieces */
 #define PIECE_REFUSAL 2u
@@ -1420,11 +1659,9 @@ void drip_event_set_pieces(drip_event_dec_t *d, drip_event_piece_fn fn, void *us
 }
 
 /* Types whose delta a stream hands to its handlers (drip_stream.h). */
-static int piece_delta_type(drip_event_type_t t)
+static int piece_delta_type(const ev_desc_t *t)
 {
-    return t == DRIP_EV_OUTPUT_TEXT_DELTA || t == DRIP_EV_REFUSAL_DELTA ||
-           t == DRIP_EV_REASONING_SUMMARY_TEXT_DELTA ||
-           t == DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA || t == DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DELTA;
+    return t->delta >= D_TEXT && t->delta <= D_ARGS;
 }
 
 /* Take the string starting in `slot`? Only with the event's type known
@@ -1434,6 +1671,7 @@ static int piece_begin(drip_event_dec_t *d, unsigned slot)
 {
     drip_event_t *ev = &d->piece_ev;
     const drip_scan_t *sc = &d->scan;
+    const ev_desc_t *dsc;
     int64_t v = -1;
     int what = 0;
 
@@ -1476,31 +1714,18 @@ static int piece_begin(drip_event_dec_t *d, unsigned slot)
         return 0;
     }
     ev->type = responses_type_of(ev->type_name);
-    if (slot == SL_DELTA && piece_delta_type(ev->type)) {
+    dsc = desc(ev->type);
+    if (slot == SL_DELTA && piece_delta_type(dsc)) {
         what = DRIP_PIECE_DELTA;
-    } else if ((slot == SL_ARGS && ev->type == DRIP_EV_FUNCTION_CALL_ARGUMENTS_DONE) ||
-               (slot == SL_INPUT && ev->type == DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE)) {
+    } else if (dsc->call == C_ARGS_DONE && slot == args_slot_of(dsc)) {
         what = DRIP_PIECE_ARGUMENTS;
     } else {
         return 0;
     }
-    if (slot_int(d, SL_SEQ, INT64_MAX, &ev->seq) != DRIP_OK ||
-        slot_int(d, SL_OUT_IDX, INT32_MAX, &v) != DRIP_OK) {
+    if (scan_place(d, ev) != DRIP_OK || whole(d, SL_ITEM_ID, &ev->item_id) != DRIP_OK) {
         return 0; /* the end of the event reports the error */
     }
-    ev->output_index = (int32_t)v;
-    v = -1;
-    if (slot_int(d, SL_CONTENT_IDX, INT32_MAX, &v) != DRIP_OK) {
-        return 0;
-    }
-    ev->content_index = (int32_t)v;
-    v = -1;
-    if (slot_int(d, SL_SUMMARY_IDX, INT32_MAX, &v) != DRIP_OK ||
-        whole(d, SL_ITEM_ID, &ev->item_id) != DRIP_OK) {
-        return 0;
-    }
-    ev->summary_index = (int32_t)v;
-    if (ev->type >= DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA) { /* a call: tie it to the table */
+    if (dsc->call == C_ARGS || dsc->call == C_ARGS_DONE) { /* a call: tie it to the table */
         drip_call_slot_t *c = find_item(d, ev->item_id);
         if (what == DRIP_PIECE_ARGUMENTS && (c == NULL || c->streamed || c->done)) {
             return 0; /* deltas came, or no call to give them to: not needed */
@@ -1637,23 +1862,9 @@ drip_err_t drip_event_scan_feed(drip_event_dec_t *d, const uint8_t *p, size_t n)
 }
 
 /* Types whose delta is text the user must not lose. */
-static int text_delta(drip_event_type_t t)
+static int text_delta(const ev_desc_t *t)
 {
-    switch (t) {
-    case DRIP_EV_OUTPUT_TEXT_DELTA:
-    case DRIP_EV_REFUSAL_DELTA:
-    case DRIP_EV_FUNCTION_CALL_ARGUMENTS_DELTA:
-    case DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DELTA:
-    case DRIP_EV_MCP_CALL_ARGUMENTS_DELTA:
-    case DRIP_EV_REASONING_SUMMARY_TEXT_DELTA:
-    case DRIP_EV_REASONING_TEXT_DELTA:
-    case DRIP_EV_CODE_INTERPRETER_CALL_CODE_DELTA:
-    case DRIP_EV_AUDIO_TRANSCRIPT_DELTA:
-    case DRIP_EV_SHELL_CALL_COMMAND_DELTA:
-        return 1;
-    default:
-        return 0;
-    }
+    return t->delta >= D_TEXT && t->delta <= D_OTHER;
 }
 
 static drip_err_t scan_usage(const drip_event_dec_t *d, drip_event_t *ev)
@@ -1756,8 +1967,8 @@ static drip_err_t scan_speech(const drip_event_dec_t *d, drip_event_t *ev)
 
 drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
 {
+    const ev_desc_t *dsc;
     drip_err_t e;
-    int64_t v;
     unsigned i;
 
     if (d == NULL || ev == NULL) {
@@ -1777,16 +1988,11 @@ drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
         return scan_speech(d, ev);
     }
     /* Chat chunks have no indexes or sequence_number: ignored, as on the token path */
-    for (i = 0; i < NINDEX && e == DRIP_OK && d->api != DRIP_API_CHAT; i++) {
-        v = -1;
-        e = slot_int(d, k_index_fields[i].slot, INT32_MAX, &v);
-        *i32_at(ev, &k_index_fields[i]) = (int32_t)v;
-    }
-    if (e == DRIP_OK && d->api != DRIP_API_CHAT) {
-        e = slot_int(d, SL_SEQ, INT64_MAX, &ev->seq);
-    }
-    if (e != DRIP_OK) {
-        return e;
+    if (d->api != DRIP_API_CHAT) {
+        e = scan_place(d, ev);
+        if (e != DRIP_OK) {
+            return e;
+        }
     }
     /* What each API's token path reads, in its order: an error chunk has
      * only its error; Responses ids and usage belong to lifecycle events. */
@@ -1831,7 +2037,7 @@ drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
         ev->pieces = 1; /* handed on in pieces while it was read */
     } else if (d->scan.slot[SL_DELTA].kind == DRIP_SCAN_STRING) {
         e = delta_slot(d, SL_DELTA, &ev->delta);
-        if (e != DRIP_OK && !text_delta(ev->type)) {
+        if (e != DRIP_OK && !text_delta(desc(ev->type))) {
             e = DRIP_OK; /* audio/media: flagged oversize, not text the user reads */
             ev->delta = k_none;
         }
@@ -1843,7 +2049,8 @@ drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
     if (e != DRIP_OK || ev->type == DRIP_EV_UNKNOWN) {
         return e; /* an unknown type is skipped whatever else it holds */
     }
-    if (ev->type >= DRIP_EV_RESPONSE_CREATED && ev->type <= DRIP_EV_RESPONSE_FAILED) {
+    dsc = desc(ev->type);
+    if (dsc->obj == O_RESPONSE) {
         e = whole(d, SL_RESP_ID, &ev->response_id); /* what read_response() reads */
         if (e == DRIP_OK) {
             e = slot_str(d, SL_RESP_STATUS, &ev->status);
@@ -1857,11 +2064,9 @@ drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
         if (e == DRIP_OK && d->scan.slot[SL_ERR_OBJ].kind == DRIP_SCAN_OBJECT) {
             e = scan_error(d, ev, 1);
         }
-    } else if (ev->type == DRIP_EV_ERROR) {
+    } else if (dsc->obj == O_ERROR) {
         e = scan_error(d, ev, d->scan.slot[SL_ERR_OBJ].kind != DRIP_SCAN_OBJECT);
-    }
-    if (e == DRIP_OK &&
-        (ev->type == DRIP_EV_OUTPUT_ITEM_ADDED || ev->type == DRIP_EV_OUTPUT_ITEM_DONE)) {
+    } else if (dsc->obj == O_ITEM) {
         for (i = 0; i < NITEM && e == DRIP_OK; i++) {
             const ev_field_t *f = &k_item_fields[i];
             e = f->whole ? whole(d, f->slot, str_at(ev, f)) : slot_str(d, f->slot, str_at(ev, f));
@@ -1869,8 +2074,8 @@ drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
         if (e == DRIP_OK) { /* as read_item: input for a custom tool, else arguments */
             e = args_slot(d, ev, str_is(ev->item_type, "custom_tool_call") ? SL_ITEM_INPUT : SL_ITEM_ARGS);
         }
-    } else if (e == DRIP_OK && is_arg_done(ev->type)) {
-        e = args_slot(d, ev, ev->type == DRIP_EV_CUSTOM_TOOL_CALL_INPUT_DONE ? SL_INPUT : SL_ARGS);
+    } else if (dsc->call == C_ARGS_DONE) {
+        e = args_slot(d, ev, args_slot_of(dsc));
     }
     return e != DRIP_OK ? e : track_calls(d, ev);
 }

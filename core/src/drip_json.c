@@ -233,8 +233,7 @@ int drip_json_valid(const drip_json_t *j, unsigned max_depth)
     for (t = j->tok, te = t + j->ntok;; t++) {
         const char *s, *lex;
         if (t == te) {
-            s = NULL;
-            lex = js + j->len; /* after the last token: white space only */
+            s = lex = js + j->len; /* after the last token: white space only */
         } else {
             s = js + t->start;
             lex = s - (t->type == JSMN_STRING); /* jsmn's string starts after the quote */

@@ -21,6 +21,7 @@
 static int fail(drip_stream_t *st, int code, drip_state_t s, const char *detail);
 static void terminal(drip_stream_t *st, drip_state_t s, int stop_decoding);
 static drip_err_t on_piece(void *user, drip_event_t *ev, int what, const char *p, size_t n);
+static drip_err_t on_chat(void *user, drip_event_t *ev, const drip_chat_part_t *part);
 
 #define HAS_TYPE 1u
 #define HAS_CODE 2u
@@ -52,6 +53,7 @@ drip_err_t drip_stream_init(drip_stream_t *st, const drip_stream_cfg_t *cfg)
         return e;
     }
     drip_event_set_pieces(&st->priv.dec, on_piece, st);
+    drip_event_set_chat(&st->priv.dec, on_chat, st);
     return drip_stream_reset(st);
 }
 
@@ -476,50 +478,10 @@ static int approval(drip_stream_t *st, const drip_event_t *ev)
     return user_rc(h->on_approval(st->priv.cfg.user, &a));
 }
 
-/* Chat: calls of `choice` whose finish_reason just arrived, in index order. */
-static int chat_calls_done(drip_stream_t *st, int32_t choice)
+/* Chat: the chunk's figures for the result (before its choices, after its
+ * on_event). */
+static void chat_result(drip_stream_t *st, const drip_event_t *ev)
 {
-    const drip_handlers_t *h = st->priv.cfg.handlers;
-    int32_t last = -1;
-    int rc = DRIP_OK;
-    unsigned i;
-
-    while (rc == DRIP_OK && h->on_call_done != NULL) {
-        const drip_call_slot_t *best = NULL;
-        drip_call_t c;
-        for (i = 0; i < st->priv.dec.ncalls; i++) {
-            const drip_call_slot_t *s = drip_event_call(&st->priv.dec, i);
-            if (s != NULL && s->closing && s->key >= 0 && (s->key >> 16) == choice &&
-                s->key > last && (best == NULL || s->key < best->key)) {
-                best = s;
-            }
-        }
-        if (best == NULL) {
-            break;
-        }
-        last = best->key;
-        memset(&c, 0, sizeof c);
-        c.call_id.p = best->call_id;
-        c.call_id.n = best->call_len;
-        c.name.p = best->name;
-        c.name.n = best->name_len;
-        c.index = best->key & 0xFFFF;
-        c.choice = choice;
-        rc = user_rc(h->on_call_done(st->priv.cfg.user, &c));
-    }
-    return rc;
-}
-
-/* Kept out of line: its choice/tool/call views (~100 B) would otherwise sit
- * in drip_stream_feed's frame, on the same path as the decoder's. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int dispatch_chat(drip_stream_t *st, drip_event_t *ev)
-{
-    int rc = DRIP_OK;
-    int32_t i, j;
-
     if (ev->response_id.p != NULL) {
         (void)copy_field(st->result.response_id, sizeof st->result.response_id, ev->response_id);
     }
@@ -527,48 +489,109 @@ static int dispatch_chat(drip_stream_t *st, drip_event_t *ev)
         st->result.has_usage = 1;
         st->result.usage = ev->usage;
     }
-    for (i = 0; i < (ev->oversize ? 1 : ev->nchoices) && rc == DRIP_OK; i++) {
-        drip_chat_choice_t ch;
-        drip_err_t e = DRIP_OK;
-        if (ev->oversize) { /* the scanner kept choices[].delta and finish_reason */
-            memset(&ch, 0, sizeof ch);
-            ch.content = ev->delta;
-            ch.refusal = ev->refusal;
-            ch.finish_reason = ev->finish_reason;
-        } else {
-            e = drip_event_choice(&st->priv.dec, i, &ch);
+}
+
+/* Chat: a tool-call fragment, or a call its choice's finish_reason ended. */
+#if defined(__GNUC__)
+__attribute__((noinline)) /* its drip_call_t stays off the text path's stack */
+#endif
+static drip_err_t chat_call(drip_stream_t *st, drip_event_t *ev, const drip_chat_part_t *part)
+{
+    const drip_handlers_t *h = st->priv.cfg.handlers;
+    drip_call_t c;
+    memset(&c, 0, sizeof c);
+    c.call_id = part->call.id;
+    c.name = part->call.name;
+    c.index = part->call.index;
+    c.choice = part->choice.index < 0 ? 0 : part->choice.index;
+    if (part->what == DRIP_CHAT_TOOL) {
+        return (drip_err_t)deliver(st, CH_CALL, ev, &c, c.index, c.choice, part->call.arguments.p,
+                                   part->call.arguments.n);
+    }
+    return h->on_call_done != NULL ? (drip_err_t)user_rc(h->on_call_done(st->priv.cfg.user, &c))
+                                   : DRIP_OK;
+}
+
+/* Chat: one part of a choice to its handler. The decoder hands a chunk's
+ * parts on in order (on_chat); an oversize chunk's come from the event. */
+static drip_err_t chat_part(drip_stream_t *st, drip_event_t *ev, const drip_chat_part_t *part)
+{
+    const drip_chat_choice_t *ch = &part->choice;
+    ev->choice = ch->index;
+    switch (part->what) {
+    case DRIP_CHAT_CONTENT:
+        return ch->content.n > 0 ? (drip_err_t)deliver(st, CH_TEXT, ev, NULL, ch->index, -1,
+                                                       ch->content.p, ch->content.n)
+                                 : DRIP_OK;
+    case DRIP_CHAT_REFUSAL:
+        return ch->refusal.n > 0 ? (drip_err_t)deliver(st, CH_REFUSAL, ev, NULL, ch->index, -1,
+                                                       ch->refusal.p, ch->refusal.n)
+                                 : DRIP_OK;
+    case DRIP_CHAT_FINISH:
+        if (str_eq_len(ch->finish_reason, "length") ||
+            str_eq_len(ch->finish_reason, "content_filter")) {
+            st->priv.chat_cut = 1;
+            (void)copy_field(st->result.incomplete_reason, sizeof st->result.incomplete_reason,
+                             ch->finish_reason);
         }
-        if (e != DRIP_OK) {
-            return e;
+        return DRIP_OK;
+    default:
+        return chat_call(st, ev, part);
+    }
+}
+
+/* The decoder's Chat receiver (drip_event_set_chat): the parts of a chunk
+ * read from tokens, while drip_event_decode() runs. The first one announces
+ * the chunk as dispatch() does any event: on_event first. */
+static drip_err_t on_chat(void *user, drip_event_t *ev, const drip_chat_part_t *part)
+{
+    drip_stream_t *st = (drip_stream_t *)user;
+    const drip_handlers_t *h = st->priv.cfg.handlers;
+    int rc = DRIP_OK;
+    if (!st->priv.announced) {
+        /* (never skipped: Chat chunks have no sequence_number; a held
+         * surrogate half is a Chat chunk's too: deliver() flushes it) */
+        count_event(st, ev);
+        st->priv.announced = 1;
+        if (h->on_event != NULL) {
+            rc = user_rc(h->on_event(st->priv.cfg.user, ev));
         }
-        ev->choice = ch.index;
-        if (ch.content.n > 0) {
-            rc = deliver(st, CH_TEXT, ev, NULL, ch.index, -1, ch.content.p, ch.content.n);
+        if (rc != DRIP_OK) {
+            return (drip_err_t)rc;
         }
-        if (rc == DRIP_OK && ch.refusal.n > 0) {
-            rc = deliver(st, CH_REFUSAL, ev, NULL, ch.index, -1, ch.refusal.p, ch.refusal.n);
+        chat_result(st, ev);
+    }
+    return chat_part(st, ev, part);
+}
+
+/* Kept out of line: its part (~40 B) would otherwise sit in
+ * drip_stream_feed's frame, on the same path as the decoder's. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int dispatch_chat(drip_stream_t *st, drip_event_t *ev)
+{
+    int rc = DRIP_OK;
+    chat_result(st, ev); /* again after on_chat: the same figures */
+    if (ev->oversize) {
+        /* The scanner kept the chunk's content, refusal and finish_reason
+         * (as choice 0; content and refusal went out in pieces, with their
+         * choice, when the stream set drip_event_set_pieces). */
+        drip_chat_part_t part;
+        memset(&part, 0, sizeof part);
+        part.call.index = -1;
+        part.choice.content = ev->delta;
+        part.choice.refusal = ev->refusal;
+        part.choice.finish_reason = ev->finish_reason;
+        part.what = DRIP_CHAT_CONTENT;
+        rc = chat_part(st, ev, &part);
+        if (rc == DRIP_OK) {
+            part.what = DRIP_CHAT_REFUSAL;
+            rc = chat_part(st, ev, &part);
         }
-        for (j = 0; j < ch.ntools && rc == DRIP_OK; j++) {
-            drip_chat_tool_t t;
-            drip_call_t c;
-            e = drip_event_tool(&st->priv.dec, i, j, &t);
-            if (e != DRIP_OK) {
-                return e;
-            }
-            memset(&c, 0, sizeof c);
-            c.call_id = t.id;
-            c.name = t.name;
-            c.index = t.index;
-            c.choice = ch.index < 0 ? 0 : ch.index;
-            rc = deliver(st, CH_CALL, ev, &c, t.index, c.choice, t.arguments.p, t.arguments.n);
-        }
-        if (rc == DRIP_OK && ch.finish_reason.p != NULL) {
-            if (str_eq_len(ch.finish_reason, "length") || str_eq_len(ch.finish_reason, "content_filter")) {
-                st->priv.chat_cut = 1;
-                (void)copy_field(st->result.incomplete_reason,
-                                 sizeof st->result.incomplete_reason, ch.finish_reason);
-            }
-            rc = chat_calls_done(st, ch.index < 0 ? 0 : ch.index);
+        if (rc == DRIP_OK && ev->finish_reason.p != NULL) {
+            part.what = DRIP_CHAT_FINISH;
+            rc = chat_part(st, ev, &part);
         }
     }
     ev->choice = -1;

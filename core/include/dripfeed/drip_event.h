@@ -23,8 +23,20 @@
  * Function-call argument deltas carry only `item_id`; the decoder ties them
  * to `call_id`/`name` through a caller-sized table filled from
  * `response.output_item.added` (Chat: from the first fragment of each
- * tool_calls index). One slot per call in flight; slots free at
- * output_item.done (Chat: at the choice's finish_reason).
+ * tool_calls index). One slot per call in flight. The decoder alone owns
+ * the table: a call ends with output_item.done (Chat: its choice's
+ * finish_reason), and its slot is freed when the next event is decoded,
+ * not at once, because the ending event's views (call_id, name; Chat: the
+ * DRIP_CHAT_CALL_DONE parts) point into it. Readers learn which calls
+ * ended from the event, never from the table.
+ *
+ * Chat chunks: with drip_event_set_chat() (drip_stream sets it) the decoder
+ * hands every choice of a chunk on in order, as parts (content, refusal,
+ * each tool-call fragment, finish_reason, then each call that finish_reason
+ * ended), once the whole chunk decoded without error: nothing goes out of a
+ * chunk that fails. Decision: a callback rather than arrays of choices and
+ * tools in drip_event_t costs no RAM (the event is kept twice by a stream)
+ * and has no limit on choices or parallel tool calls per chunk.
  *
  * Only client calls enter the table: `function_call` and `custom_tool_call`
  * items (drip_event_is_client_call()). Hosted tools (`mcp_call`,
@@ -199,7 +211,8 @@ typedef struct drip_event {
     int has_error;
     drip_api_error_t error;
     /* Chat only */
-    int32_t nchoices;         /**< entries of choices[] (details: drip_event_choice) */
+    int32_t nchoices;         /**< entries of choices[] (each one: drip_event_set_chat,
+                                   or drip_event_choice) */
     int32_t choice;           /**< choice index the glue is reporting (-1 for Responses) */
     drip_str_t refusal;       /**< choices[0].delta.refusal */
     drip_str_t finish_reason; /**< choices[0].finish_reason */
@@ -239,7 +252,8 @@ typedef struct drip_call_slot {
  *  The slot holds a call. Every member is the decoder's: read calls through
  *  drip_event_call() and the handlers' drip_call_t, never write them.
  *  @var drip_call_slot::closing
- *  The call's output_item.done is being decoded (the slot is freed after it).
+ *  The call ended with the event just decoded (output_item.done; Chat: its
+ *  choice's finish_reason); the decoder frees the slot at the next decode.
  *  @var drip_call_slot::streamed
  *  Non-empty argument deltas were decoded (DRIP_CALL_STREAMED).
  *  @var drip_call_slot::done
@@ -288,6 +302,39 @@ typedef struct drip_chat_tool {
  *  @var drip_chat_tool::arguments
  *  This fragment of function.arguments. */
 
+/** What a Chat part is (drip_chat_part_t.what). */
+enum drip_chat_what {
+    DRIP_CHAT_CONTENT = 1, /**< delta.content of the choice (may be empty) */
+    DRIP_CHAT_REFUSAL,     /**< delta.refusal of the choice */
+    DRIP_CHAT_TOOL,        /**< one delta.tool_calls[] fragment */
+    DRIP_CHAT_FINISH,      /**< the choice's finish_reason: the choice is over */
+    DRIP_CHAT_CALL_DONE    /**< a call of the choice ended by its finish_reason (in
+                                tool_calls index order, after DRIP_CHAT_FINISH) */
+};
+
+/** One part of a Chat chunk (drip_event_set_chat): what it is, the choice
+ *  it belongs to and, for a call, the call. Views are valid as the event's,
+ *  until the next decode call. */
+typedef struct drip_chat_part {
+    int what;                  /**< enum drip_chat_what: which member the part is about */
+    drip_chat_choice_t choice; /**< the whole choice (every part): CONTENT is its
+                                    content, REFUSAL its refusal, FINISH its
+                                    finish_reason; its index is -1 when not sent */
+    drip_chat_tool_t call;     /**< TOOL: the fragment (id and name from the call table
+                                    when not sent); CALL_DONE: the call that ended
+                                    (arguments absent); else index -1, views absent */
+} drip_chat_part_t;
+
+/**
+ * Receives the parts of a Chat chunk decoded from tokens, in order, after
+ * the chunk decoded without error and before drip_event_decode() returns.
+ * @p ev is the decoded event (the receiver may change `choice` only).
+ * Return non-zero to stop: drip_event_decode() returns it (a positive value
+ * as DRIP_ERR_CANCELLED).
+ */
+typedef drip_err_t (*drip_event_chat_fn)(void *user, drip_event_t *ev,
+                                         const drip_chat_part_t *part);
+
 /** What a piece is (drip_event_piece_fn). */
 enum drip_piece_what {
     DRIP_PIECE_DELTA = 1,   /**< `delta` of a text/refusal/reasoning/argument delta event;
@@ -319,6 +366,8 @@ typedef struct drip_event_dec {
     drip_scan_t scan;         /* oversize events */
     drip_event_piece_fn on_piece;   /* drip_event_set_pieces */
     void *piece_user;
+    drip_event_chat_fn on_chat;     /* drip_event_set_chat */
+    void *chat_user;
     drip_event_t piece_ev;    /* what is known of the event when a piece goes out */
     uint16_t piece_n;
     uint8_t piece_what, pieces;
@@ -327,7 +376,7 @@ typedef struct drip_event_dec {
 } drip_event_dec_t;
 /** @var drip_event_dec::api
  *  The API whose events are decoded. Every member is private: set them with
- *  drip_event_init() / drip_event_set_pieces() only.
+ *  drip_event_init() / drip_event_set_pieces() / drip_event_set_chat() only.
  *  @var drip_event_dec::tok
  *  The caller's jsmn token array.
  *  @var drip_event_dec::ntok
@@ -345,6 +394,10 @@ typedef struct drip_event_dec {
  *  @var drip_event_dec::on_piece
  *  Receiver of pieces (drip_event_set_pieces), or NULL.
  *  @var drip_event_dec::piece_user
+ *  Its user pointer.
+ *  @var drip_event_dec::on_chat
+ *  Receiver of Chat parts (drip_event_set_chat), or NULL.
+ *  @var drip_event_dec::chat_user
  *  Its user pointer.
  *  @var drip_event_dec::piece_ev
  *  What is known of the event when a piece goes out.
@@ -389,6 +442,15 @@ drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_e
  */
 void drip_event_set_pieces(drip_event_dec_t *d, drip_event_piece_fn fn, void *user);
 
+/**
+ * @brief Hand every choice of each Chat chunk read from tokens on in parts
+ * (drip_event_chat_fn), in order. An oversize chunk (read by the scanner)
+ * is not handed on: its content and refusal go out through
+ * drip_event_set_pieces() and the event keeps its finish_reason. NULL: off
+ * (the default; drip_event_choice() / drip_event_tool() read a choice).
+ */
+void drip_event_set_chat(drip_event_dec_t *d, drip_event_chat_fn fn, void *user);
+
 /** Oversize path: begin, feed pieces (DRIP_SSE_DATA), end with the full size. */
 drip_err_t drip_event_scan_init(drip_event_dec_t *d);
 /** Oversize path: the next piece of the event's data (any split). @return DRIP_OK or the scan's error. */
@@ -419,7 +481,8 @@ drip_err_t drip_event_choice(drip_event_dec_t *d, int32_t i, drip_chat_choice_t 
 drip_err_t drip_event_tool(drip_event_dec_t *d, int32_t i, int32_t j, drip_chat_tool_t *out);
 
 /** Slot `i` of the call table, or NULL if unused. Slots with `closing` set
- *  ended with the last event (output_item.done / Chat finish_reason). */
+ *  ended with the last event (output_item.done / Chat finish_reason); the
+ *  decoder frees them when it decodes the next one. */
 const drip_call_slot_t *drip_event_call(const drip_event_dec_t *d, unsigned i);
 
 /** Type from its JSON name; DRIP_EV_UNKNOWN if not one of the 58 (or
