@@ -26,6 +26,11 @@ static drip_event_dec_t g_dec;
 static drip_event_t g_ev;
 static char g_buf[16384];
 
+/* The arena the tests lend each decoder's oversize path (drip_event_set_arena;
+ * the decoder's own was 640 bytes before it took the caller's). */
+#define TEST_ARENA 640
+static char g_arena[TEST_ARENA];
+
 /* ---- helpers ------------------------------------------------------------ */
 
 static int view_is(drip_str_t v, const char *lit)
@@ -78,6 +83,7 @@ static int fmt(char *dst, size_t cap, const char *f, ...)
 static void init_dec(drip_api_t api)
 {
     ASSERT_ERR(drip_event_init(&g_dec, api, g_tok, NTOK, g_calls, NCALLS), DRIP_OK);
+    drip_event_set_arena(&g_dec, g_arena, sizeof g_arena);
 }
 
 /* Decode a copy of `json` (the decoder unescapes in place). */
@@ -1435,8 +1441,8 @@ static void test_chat_chunks(void **state)
 
 static void test_delta_too_large(void **state)
 {
-    char delta[DRIP_SCAN_ARENA + 64];
-    char js[DRIP_SCAN_ARENA * 2 + 512];
+    char delta[TEST_ARENA + 64];
+    char js[TEST_ARENA * 2 + 512];
     drip_event_t sev;
     int n;
     (void)state;
@@ -1495,8 +1501,8 @@ static void test_delta_too_large(void **state)
 static void test_delta_sizes_scanner(void **state)
 {
     static const char item[] = "msg_0da443d9ee8333600069950a0635d88196b2d9243b08e8cc01";
-    char delta[DRIP_SCAN_ARENA + 65];
-    char js[DRIP_SCAN_ARENA * 2 + 512];
+    char delta[TEST_ARENA + 65];
+    char js[TEST_ARENA * 2 + 512];
     char report[4096] = "";
     size_t used = 0;
     int order, nbad = 0, kept_max[2] = {0, 0};
@@ -1504,7 +1510,7 @@ static void test_delta_sizes_scanner(void **state)
     (void)state;
     init_dec(DRIP_API_RESPONSES);
     for (order = 0; order < 2; order++) {
-        for (L = 0; L <= DRIP_SCAN_ARENA + 64; L++) {
+        for (L = 0; L <= TEST_ARENA + 64; L++) {
             drip_event_t sev;
             drip_err_t e;
             int n;
@@ -1546,8 +1552,8 @@ static void test_delta_sizes_scanner(void **state)
         }
     }
     print_message("  largest delta kept by the scanner: %d B (ids first), %d B (delta first); "
-                  "DRIP_SCAN_ARENA %d\n",
-                  kept_max[0], kept_max[1], DRIP_SCAN_ARENA);
+                  "TEST_ARENA %d\n",
+                  kept_max[0], kept_max[1], TEST_ARENA);
     if (nbad > 0) {
         fail_msg("%d delta sizes neither decode whole nor give DRIP_ERR_EVENT_DELTA_TOO_LARGE "
                  "(first ones):%s",
@@ -1560,8 +1566,8 @@ static void test_delta_sizes_scanner(void **state)
  * the key order. */
 static void test_media_delta_oversize(void **state)
 {
-    char b64[DRIP_SCAN_ARENA * 4];
-    char js[DRIP_SCAN_ARENA * 4 + 256];
+    char b64[TEST_ARENA * 4];
+    char js[TEST_ARENA * 4 + 256];
     drip_event_t sev;
     int n;
     (void)state;
@@ -1584,7 +1590,7 @@ static void test_media_delta_oversize(void **state)
             fail_msg("audio.delta {type, delta(%zu B), sequence_number} through the scanner: "
                      "%d (%s), want DRIP_OK (the delta overflows the %d-byte arena and takes "
                      "the sequence_number captured after it down with it)",
-                     sizeof b64 - 1, (int)e, drip_err_str(e), DRIP_SCAN_ARENA);
+                     sizeof b64 - 1, (int)e, drip_err_str(e), TEST_ARENA);
         }
         assert_int_equal(sev.seq, 8);
     }
@@ -1629,8 +1635,8 @@ static void test_small_token_array_fallback(void **state)
     assert_int_equal(g_ev.oversize, 0);
     /* a too-large delta through the fallback is refused, not dropped */
     {
-        char big[DRIP_SCAN_ARENA + 200];
-        char js[DRIP_SCAN_ARENA * 2 + 512];
+        char big[TEST_ARENA + 200];
+        char js[TEST_ARENA * 2 + 512];
         int n;
         memset(big, 'y', sizeof big - 1);
         big[sizeof big - 1] = '\0';
@@ -1790,8 +1796,11 @@ static void test_scanner_equals_tokens_on_transcripts(void **state)
         if (body == NULL) {
             fail_msg("missing transcript %s", name);
         }
+        static char tarena[TEST_ARENA], sarena[TEST_ARENA];
         ASSERT_ERR(drip_event_init(&tdec, api, big_tok, 16384, tcalls, NCALLS), DRIP_OK);
         ASSERT_ERR(drip_event_init(&sdec, api, big_tok, 16384, scalls, NCALLS), DRIP_OK);
+        drip_event_set_arena(&tdec, tarena, sizeof tarena);
+        drip_event_set_arena(&sdec, sarena, sizeof sarena);
         init_dec(api);
         nl = data_lines(body, len, lines, 2048);
         assert_true(nl > 0);
@@ -1858,10 +1867,12 @@ static void both(drip_api_t api, const char *js, drip_err_t *te, drip_event_t *t
                  drip_event_t *sev)
 {
     static drip_event_dec_t ds;
+    static char arena[TEST_ARENA];
     init_dec(api);
     *te = dec(js);
     *tev = g_ev;
     ASSERT_ERR(drip_event_init(&ds, api, g_tok, NTOK, g_calls, NCALLS), DRIP_OK);
+    drip_event_set_arena(&ds, arena, sizeof arena);
     *se = scan_pieces(&ds, js, strlen(js), 7u, sev);
 }
 
@@ -2008,11 +2019,11 @@ static void test_fuzz_responses_scanner_fields(void **state)
     /* a JSON body (cancel/retrieve) still reads its top-level id and status */
     {
         static const char body[] = "{\"id\":\"resp_2\",\"object\":\"response\",\"status\":\"cancelled\"}";
+        static drip_body_t rd; /* its own reader now (drip_body.h) */
         drip_str_t id, status;
-        init_dec(DRIP_API_RESPONSES);
-        ASSERT_ERR(drip_event_scan_init(&g_dec), DRIP_OK);
-        ASSERT_ERR(drip_event_scan_feed(&g_dec, (const uint8_t *)body, sizeof body - 1), DRIP_OK);
-        ASSERT_ERR(drip_event_scan_response(&g_dec, &id, &status), DRIP_OK);
+        ASSERT_ERR(drip_body_init(&rd, DRIP_API_RESPONSES, g_arena, sizeof g_arena), DRIP_OK);
+        ASSERT_ERR(drip_body_feed(&rd, (const uint8_t *)body, sizeof body - 1), DRIP_OK);
+        ASSERT_ERR(drip_body_response(&rd, &id, &status), DRIP_OK);
         ASSERT_VIEW(id, "resp_2");
         ASSERT_VIEW(status, "cancelled");
     }

@@ -66,8 +66,8 @@
  * errors) only while no audio was delivered (result.events == 0), so a
  * speaker never hears the start twice. Memory: nothing more than a text
  * answer (the event buffer, tokens and call table of cfg.stream; an event
- * larger than the buffer is decoded through a DRIP_EVENT_PIECE_MAX staging
- * buffer that lives in the stream).
+ * larger than the buffer is decoded in DRIP_EVENT_PIECE_MAX pieces staged in
+ * the token array, idle meanwhile).
  *
  * Cancel: drip_client_cancel_local() may be called at any time, even before
  * drip_client_start(): the next (or current) call ends CANCELLED at its

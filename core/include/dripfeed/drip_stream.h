@@ -34,6 +34,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "drip_body.h"
 #include "drip_err.h"
 #include "drip_event.h"
 #include "drip_http.h"
@@ -218,7 +219,12 @@ typedef struct drip_stream {
         drip_http_t http;
         drip_sse_t sse;
         drip_event_dec_t dec;
-        drip_event_t ev;
+        /* one at a time: the event being handed on (an event stream), or
+         * the reader of a JSON body (HTTP error, cancel endpoint) */
+        union {
+            drip_event_t ev;
+            drip_body_t body;
+        } u;
         drip_stream_cfg_t cfg;
         int64_t skip_through;   /* drop events with seq <= this (resume) */
         /* a high surrogate held back from the end of a delta (drip_json_str_delta),
