@@ -142,7 +142,7 @@ typedef struct drip_client_cfg {
  *  `stream.result` or drip_client_result(); `priv` is the client's. */
 typedef struct drip_client {
     drip_stream_t stream;         /**< stream.result: the answer's state and figures */
-    /** Private: configuration copy, timers, attempt counters, request path. */
+    /** Private: configuration copy, timers, attempt counters. */
     struct {
         drip_client_cfg_t cfg;
         size_t tx_used, tx_sent, rx_seen;
@@ -151,7 +151,6 @@ typedef struct drip_client {
         int last_err;
         uint8_t state, attempt, resumes, connected, reused, background, kind;
         volatile int cancel;      /* set from any task: drip_client_cancel_local() */
-        char path[DRIP_REQUEST_ID_PATH_MAX];
     } priv;
 } drip_client_t;
 
