@@ -2029,6 +2029,119 @@ static void test_fuzz_responses_scanner_fields(void **state)
     }
 }
 
+/* The JSON body reader (drip_body.h): an HTTP error body's members and a
+ * Response object's id and status, the same at every split (1, 2, 3, 7, 64,
+ * 4096), each API reading the error forms its events carry. */
+typedef struct body_got {
+    drip_err_t e;
+    drip_api_error_t err;
+    drip_str_t id, status;
+} body_got_t;
+
+static void body_read(drip_api_t api, const char *body, char *arena, size_t cap, size_t feed,
+                      body_got_t *out)
+{
+    static drip_body_t rd;
+    size_t n = strlen(body), off = 0;
+    ASSERT_ERR(drip_body_init(&rd, api, arena, cap), DRIP_OK);
+    while (off < n) {
+        size_t k = n - off < feed ? n - off : feed;
+        (void)drip_body_feed(&rd, (const uint8_t *)body + off, k);
+        off += k;
+    }
+    drip_body_error(&rd, &out->err);
+    out->e = drip_body_response(&rd, &out->id, &out->status);
+}
+
+static void test_body_reader(void **state)
+{
+    static const size_t feeds[] = {1, 2, 3, 7, 64, 4096};
+    static char arena64[64];
+    static const char nested[] =
+        "{\"error\":{\"message\":\"You exceeded your current quota.\","
+        "\"type\":\"insufficient_quota\",\"param\":null,\"code\":\"insufficient_quota\"}}";
+    static const char flat[] = "{\"code\":\"rate_limit_exceeded\",\"message\":\"slow down\"}";
+    body_got_t g;
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof feeds / sizeof feeds[0]; i++) {
+        int api;
+        for (api = 0; api <= 2; api++) {
+            body_read((drip_api_t)api, nested, g_arena, sizeof g_arena, feeds[i], &g);
+            ASSERT_VIEW(g.err.type, "insufficient_quota");
+            ASSERT_VIEW(g.err.code, "insufficient_quota");
+            ASSERT_VIEW(g.err.message, "You exceeded your current quota.");
+            ASSERT_ABSENT(g.err.param); /* null */
+            assert_int_equal(g.err.message_cut, 0);
+            assert_int_equal(g.err.status, 0);
+            ASSERT_ERR(g.e, DRIP_OK);
+            ASSERT_ABSENT(g.id);
+            /* a flat error: Responses and speech read it (as their error
+             * events), Chat does not (its errors are nested) */
+            body_read((drip_api_t)api, flat, g_arena, sizeof g_arena, feeds[i], &g);
+            if (api == DRIP_API_CHAT) {
+                ASSERT_ABSENT(g.err.code);
+                ASSERT_ABSENT(g.err.message);
+            } else {
+                ASSERT_VIEW(g.err.code, "rate_limit_exceeded");
+                ASSERT_VIEW(g.err.message, "slow down");
+            }
+            ASSERT_ABSENT(g.err.type);
+        }
+        /* response.error (Responses) */
+        body_read(DRIP_API_RESPONSES,
+                  "{\"response\":{\"error\":{\"code\":\"c\",\"message\":\"m\"}}}", g_arena,
+                  sizeof g_arena, feeds[i], &g);
+        ASSERT_VIEW(g.err.code, "c");
+        ASSERT_VIEW(g.err.message, "m");
+        /* not JSON: nothing read, and not a Response */
+        body_read(DRIP_API_RESPONSES, "<html>Bad Gateway</html>", g_arena, sizeof g_arena, feeds[i],
+                  &g);
+        ASSERT_ABSENT(g.err.message);
+        ASSERT_ERR(g.e, DRIP_ERR_JSON_INVALID);
+        /* a Response object: id and status */
+        body_read(DRIP_API_RESPONSES,
+                  "{\"id\":\"resp_9\",\"object\":\"response\",\"status\":\"cancelled\"}", g_arena,
+                  sizeof g_arena, feeds[i], &g);
+        ASSERT_ERR(g.e, DRIP_OK);
+        ASSERT_VIEW(g.id, "resp_9");
+        ASSERT_VIEW(g.status, "cancelled");
+        body_read(DRIP_API_RESPONSES, "{\"id\":5}", g_arena, sizeof g_arena, feeds[i], &g);
+        ASSERT_ERR(g.e, DRIP_ERR_EVENT_FIELD);
+        /* a 64-byte arena: a long message is cut and flagged, the code after
+         * it still fits (the reserves); an id longer than the room is an error */
+        body_read(DRIP_API_RESPONSES,
+                  "{\"error\":{\"message\":\"01234567890123456789012345678901234"
+                  "56789012345678901234567890123456789\",\"code\":\"server_error\"}}",
+                  arena64, sizeof arena64, feeds[i], &g);
+        assert_int_equal(g.err.message_cut, 1);
+        assert_true(g.err.message.n > 0 && g.err.message.n < 70);
+        ASSERT_VIEW(g.err.code, "server_error");
+        body_read(DRIP_API_RESPONSES,
+                  "{\"id\":\"resp_0123456789012345678901234567890123456789012345678901234567\"}",
+                  arena64, sizeof arena64, feeds[i], &g);
+        ASSERT_ERR(g.e, DRIP_ERR_EVENT_ID_TOO_LONG);
+    }
+    {
+        static drip_body_t rd;
+        ASSERT_ERR(drip_body_init(NULL, DRIP_API_RESPONSES, g_arena, sizeof g_arena), DRIP_ERR_ARG);
+        ASSERT_ERR(drip_body_init(&rd, DRIP_API_RESPONSES, NULL, 64), DRIP_ERR_ARG);
+        ASSERT_ERR(drip_body_init(&rd, DRIP_API_RESPONSES, g_arena, 0), DRIP_ERR_ARG);
+    }
+}
+
+/* The oversize path needs an arena: none lent (and no private one) is
+ * DRIP_ERR_ARG, not a scan that keeps nothing. */
+static void test_scan_needs_arena(void **state)
+{
+    static drip_event_dec_t d;
+    (void)state;
+    ASSERT_ERR(drip_event_init(&d, DRIP_API_RESPONSES, g_tok, NTOK, g_calls, NCALLS), DRIP_OK);
+    ASSERT_ERR(drip_event_scan_init(&d), DRIP_SCAN_ARENA > 0 ? DRIP_OK : DRIP_ERR_ARG);
+    drip_event_set_arena(&d, g_arena, sizeof g_arena);
+    ASSERT_ERR(drip_event_scan_init(&d), DRIP_OK);
+}
+
 /* fuzz_event: on the scanner path an unknown type, or an event that is
  * not a lifecycle event, failed on fields its token path never reads. */
 static void test_fuzz_scanner_reads_only_its_type(void **state)
@@ -2087,6 +2200,8 @@ int main(void)
         cmocka_unit_test(test_fuzz_args_members),
         cmocka_unit_test(test_fuzz_responses_scanner_fields),
         cmocka_unit_test(test_fuzz_scanner_reads_only_its_type),
+        cmocka_unit_test(test_body_reader),
+        cmocka_unit_test(test_scan_needs_arena),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

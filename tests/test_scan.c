@@ -172,8 +172,8 @@ static drip_err_t scan_split(guarded_t *g, const drip_scan_cfg_t *cfg, const voi
     drip_err_t e;
 
     guard_init(g);
-    assert_int_equal(drip_scan_init(&g->s, cfg, g->slot, DRIP_SCAN_SLOTS, g->arena, sizeof g->arena),
-                     DRIP_OK);
+    assert_int_equal(
+        drip_scan_init(&g->s, cfg, g->slot, DRIP_SCAN_SLOTS, g->arena, sizeof g->arena), DRIP_OK);
     while (off < n || first) {
         size_t len = next_piece(sp, &rng, off, n);
         first = 0;
@@ -1208,13 +1208,15 @@ static void test_api(void **state)
         unsigned i;
         for (i = 0; i < 4; i++) {
             drip_scan_cfg_t c = {keys, 1, bad[i], 1};
-            assert_int_equal(drip_scan_init(&g.s, &c, g.slot, DRIP_SCAN_SLOTS, g.arena, sizeof g.arena),
-                     DRIP_ERR_ARG);
+            assert_int_equal(
+                drip_scan_init(&g.s, &c, g.slot, DRIP_SCAN_SLOTS, g.arena, sizeof g.arena),
+                DRIP_ERR_ARG);
         }
         {
             drip_scan_cfg_t c = {keys, 1, good, 1};
-            assert_int_equal(drip_scan_init(&g.s, &c, g.slot, DRIP_SCAN_SLOTS, g.arena, sizeof g.arena),
-                     DRIP_OK);
+            assert_int_equal(
+                drip_scan_init(&g.s, &c, g.slot, DRIP_SCAN_SLOTS, g.arena, sizeof g.arena),
+                DRIP_OK);
         }
     }
     assert_int_equal(drip_scan_init(&g.s, &k_cfg, g.slot, DRIP_SCAN_SLOTS, g.arena, sizeof g.arena),

@@ -33,34 +33,34 @@ enum { ERROR_FIELDS(SLOT_E) SL_ID, SL_STATUS, SL_END_ };
 typedef char drip_body_slots_fit_[(SL_END_ == DRIP_BODY_SLOTS) ? 1 : -1];
 
 /* What each API's event decoder reads as an error, so a body and an event
- * give the same members: error.* always; Responses and speech also a flat
+ * give the same members: error.* always; speech and Responses also a flat
  * error (top-level code/message/param), Responses also response.error. The
- * top-level id and status of a Response object for every API. */
+ * top-level id and status of a Response object for every API. One table,
+ * each API reading a prefix of it (Chat's is the shortest). */
 #define PATH_E(s, m, k, f) {2, {K_ERROR, k, 0, 0}, SL_##s, f},
-#define PATHS_COMMON                                                                               \
-    ERROR_FIELDS(PATH_E)                                                                           \
-    {1, {K_ID, 0, 0, 0}, SL_ID, 0},                                                                \
+static const drip_scan_path_t k_paths[] = {
+    ERROR_FIELDS(PATH_E)
+    {1, {K_ID, 0, 0, 0}, SL_ID, 0},
     {1, {K_STATUS, 0, 0, 0}, SL_STATUS, 0},
-#define PATHS_FLAT                                                                                 \
-    {1, {K_CODE, 0, 0, 0}, SL_ERR_CODE, 0},                                                        \
-    {1, {K_MESSAGE, 0, 0, 0}, SL_ERR_MSG, DRIP_SCAN_F_BULK},                                       \
+    /* speech and Responses */
+    {1, {K_CODE, 0, 0, 0}, SL_ERR_CODE, 0},
+    {1, {K_MESSAGE, 0, 0, 0}, SL_ERR_MSG, DRIP_SCAN_F_BULK},
     {1, {K_PARAM, 0, 0, 0}, SL_ERR_PARAM, 0},
-static const drip_scan_path_t k_paths_responses[] = {
-    PATHS_COMMON PATHS_FLAT
+    /* Responses */
     {3, {K_RESPONSE, K_ERROR, K_CODE, 0}, SL_ERR_CODE, 0},
     {3, {K_RESPONSE, K_ERROR, K_MESSAGE, 0}, SL_ERR_MSG, DRIP_SCAN_F_BULK},
 };
-static const drip_scan_path_t k_paths_chat[] = {PATHS_COMMON};
-static const drip_scan_path_t k_paths_speech[] = {PATHS_COMMON PATHS_FLAT};
 #undef PATH_E
-#undef PATHS_COMMON
-#undef PATHS_FLAT
+enum { /* paths read per API: a prefix of k_paths */
+    N_CHAT = SL_END_, /* one common path per slot */
+    N_SPEECH = N_CHAT + 3,
+    N_RESPONSES = N_SPEECH + 2
+};
+typedef char drip_body_paths_[(sizeof k_paths / sizeof k_paths[0] == N_RESPONSES) ? 1 : -1];
 
-#define CFG(paths)                                                                                 \
-    {k_keys, (uint8_t)(K_COUNT_ - 1), (paths), (uint8_t)(sizeof(paths) / sizeof((paths)[0]))}
+#define CFG(n) {k_keys, (uint8_t)(K_COUNT_ - 1), k_paths, (uint8_t)(n)}
 /* Indexed by drip_api_t. */
-static const drip_scan_cfg_t k_cfg[3] = {CFG(k_paths_responses), CFG(k_paths_chat),
-                                         CFG(k_paths_speech)};
+static const drip_scan_cfg_t k_cfg[3] = {CFG(N_RESPONSES), CFG(N_CHAT), CFG(N_SPEECH)};
 #undef CFG
 typedef char drip_body_cfg_per_api_[(DRIP_API_CHAT == 1 && DRIP_API_SPEECH == 2) ? 1 : -1];
 

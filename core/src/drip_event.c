@@ -322,9 +322,8 @@ enum { /* Speech */
 typedef char drip_slots_speech_fit_[(SL_SPEECH_END_ <= DRIP_EVENT_SLOTS) ? 1 : -1];
 typedef char drip_slots_responses_fit_[(SL_RESPONSES_END_ <= DRIP_EVENT_SLOTS) ? 1 : -1];
 typedef char drip_slots_chat_fit_[(SL_CHAT_END_ <= DRIP_EVENT_SLOTS) ? 1 : -1];
-/* no slot left unused by every API: DRIP_EVENT_SLOTS is the largest table */
-typedef char drip_slots_exact_[(SL_RESPONSES_END_ == DRIP_EVENT_SLOTS || SL_CHAT_END_ == DRIP_EVENT_SLOTS ||
-                                SL_SPEECH_END_ == DRIP_EVENT_SLOTS) ? 1 : -1];
+/* no slot RAM that no API uses: DRIP_EVENT_SLOTS is Responses' count, the largest */
+typedef char drip_slots_exact_[(SL_RESPONSES_END_ == DRIP_EVENT_SLOTS) ? 1 : -1];
 
 #define E DRIP_SCAN_ELEM
 #define P DRIP_SCAN_F_PRESENCE

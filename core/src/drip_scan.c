@@ -76,16 +76,6 @@ drip_err_t drip_scan_init(drip_scan_t *s, const drip_scan_cfg_t *cfg, drip_scan_
     return DRIP_OK;
 }
 
-size_t drip_scan_used(const drip_scan_t *s)
-{
-    return s->priv.used;
-}
-
-size_t drip_scan_cap(const drip_scan_t *s)
-{
-    return s->priv.cap;
-}
-
 drip_str_t drip_scan_str(const drip_scan_t *s, unsigned slot)
 {
     drip_str_t r;

@@ -97,7 +97,7 @@ static void check_view(const char *what, const char *field, drip_str_t s, const 
         return;
     }
     FZ_CHECK(fz_inside(s.p, s.n, data, n) ||
-                 (d->scan.arena != NULL && fz_inside(s.p, s.n, d->scan.arena, drip_scan_cap(&d->scan))) ||
+                 (d->scan.arena != NULL && fz_inside(s.p, s.n, d->scan.arena, d->scan.priv.cap)) ||
                  fz_inside(s.p, s.n, d->calls, sizeof d->calls[0] * d->ncalls) || is_const_name(s),
              "%s: view %s [%p,+%zu) points outside data, arena and call table", what, field,
              (const void *)s.p, s.n);

@@ -468,7 +468,8 @@ static int scan_run(lent_t *l, const uint8_t *p, size_t n, fz_split_t *split, si
     drip_scan_t *s = &l->s;
     size_t off = 0;
     int e = DRIP_OK, sticky = DRIP_OK, end;
-    FZ_CHECK(drip_scan_init(s, &k_cfg, l->slot, DRIP_SCAN_SLOTS, l->arena, sizeof l->arena) == DRIP_OK,
+    FZ_CHECK(drip_scan_init(s, &k_cfg, l->slot, DRIP_SCAN_SLOTS, l->arena, sizeof l->arena) ==
+                 DRIP_OK,
              "begin");
     if (first > 0) {
         memcpy(l->arena, p, first);
@@ -503,7 +504,8 @@ static void check_slots(const char *what, const lent_t *l)
                  what, i, sl->off, sl->stored);
         FZ_CHECK(sl->stored <= sl->len, "%s: slot %u stored %u > len %u", what, i, sl->stored, sl->len);
         if (v.p != NULL) {
-            FZ_CHECK(fz_inside(v.p, v.n, l->arena, sizeof l->arena), "%s: view of slot %u", what, i);
+            FZ_CHECK(fz_inside(v.p, v.n, l->arena, sizeof l->arena), "%s: view of slot %u", what,
+                     i);
         }
     }
     FZ_CHECK(drip_scan_str(s, DRIP_SCAN_SLOTS).p == NULL, "view of a slot past the table");

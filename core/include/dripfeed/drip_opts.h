@@ -184,7 +184,7 @@
 #error "DRIP_SCAN_ARENA must be 0 (the SSE buffer only) or 128..65535"
 #endif
 #if DRIP_SCAN_NUM_RESERVE < 24 || DRIP_SCAN_NUM_RESERVE > 8192 || DRIP_SCAN_ID_RESERVE > 16384
-#error "DRIP_SCAN_NUM_RESERVE must be 24..8192 and DRIP_SCAN_ID_RESERVE <= 16384 (each is also capped at a share of the arena)"
+#error "DRIP_SCAN_NUM_RESERVE must be 24..8192, DRIP_SCAN_ID_RESERVE <= 16384"
 #endif
 
 #endif /* DRIP_OPTS_H */

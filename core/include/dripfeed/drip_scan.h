@@ -164,11 +164,6 @@ typedef struct drip_scan {
 drip_err_t drip_scan_init(drip_scan_t *s, const drip_scan_cfg_t *cfg, drip_scan_slot_t *slot,
                           unsigned nslots, char *arena, size_t cap);
 
-/** Arena bytes used by the captures so far (the next capture starts here). */
-size_t drip_scan_used(const drip_scan_t *s);
-
-/** Arena bytes (what drip_scan_init took of its cap). */
-size_t drip_scan_cap(const drip_scan_t *s);
 
 /**
  * @brief Scan the next piece of the document.
