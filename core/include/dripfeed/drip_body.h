@@ -42,9 +42,10 @@ typedef struct drip_body {
 /**
  * @brief Start reading a body.
  * @param api    which API's error forms to read (the same as its events')
- * @param arena  where captured strings go (>= 64 bytes; 256 hold any
- *               OpenAI error but a long message, which is then cut and
- *               flagged); owned by the reader until the next init
+ * @param arena  where captured strings go; owned by the reader until the
+ *               next init. A message longer than the room (the arena less
+ *               its reserves, drip_scan_init: 320 of 512 bytes) is cut and
+ *               flagged; drip_stream lends >= 1 KB with 64 tokens.
  * @return DRIP_OK or DRIP_ERR_ARG (NULL, or no arena).
  */
 drip_err_t drip_body_init(drip_body_t *b, drip_api_t api, char *arena, size_t cap);

@@ -433,8 +433,8 @@ void drip_event_set_pieces(drip_event_dec_t *d, drip_event_piece_fn fn, void *us
  * event is read from, when the event starts at its beginning (drip_scan_init
  * says why). What a small arena cannot hold is cut: an id or name
  * DRIP_ERR_EVENT_ID_TOO_LONG, a delta DRIP_ERR_EVENT_DELTA_TOO_LARGE,
- * an error message flagged message_cut; 256 bytes hold what OpenAI's
- * oversize events carry (type, ids, status, usage, a short error).
+ * an error message flagged message_cut (512 bytes keep what the former
+ * private 640-byte arena kept of every recorded capture: drip_opts.h).
  * @param arena the bytes; NULL (with cap 0): none lent
  */
 void drip_event_set_arena(drip_event_dec_t *d, char *arena, size_t cap);

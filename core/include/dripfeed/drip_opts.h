@@ -93,14 +93,18 @@
 #endif
 
 /** The oversize scanner keeps what it captures of an event larger than the
- *  SSE buffer (ids, status, usage, error text, a delta) and stages its
- *  pieces in that buffer, idle while such an event passes through
- *  (drip_event_set_arena): no RAM of its own. Its room is the buffer's size;
- *  a buffer under ~256 bytes may cut ids of oversize events
- *  (DRIP_ERR_EVENT_ID_TOO_LONG) or their error messages (message_cut).
- *  This option (0 or 128..65535) adds a private arena of that many bytes to
- *  the decoder, used instead when the buffer is smaller. RAM: this, once per
- *  decoder. Default 0: the buffer only. */
+ *  SSE buffer (ids, status, usage, error text, a delta) in that buffer,
+ *  idle while such an event passes through (drip_event_set_arena), and
+ *  stages its pieces in the token array: no RAM of its own. Its room is the
+ *  buffer's size: from 512 bytes every recorded capture (tests/captures)
+ *  decodes as it did with the former private 640-byte arena; smaller
+ *  buffers keep less of an oversize event (measured: 384 B cuts a 196-byte
+ *  error message, flagged; 256 B refuses a 150-byte MCP argument delta,
+ *  DRIP_ERR_EVENT_DELTA_TOO_LARGE; under 192 B a call item's ids may not
+ *  fit, DRIP_ERR_EVENT_ID_TOO_LONG). This option (0 or 128..65535) adds a
+ *  private arena of that many bytes to the decoder, used instead when the
+ *  buffer is smaller (640: the old behaviour at any buffer size). RAM: this,
+ *  once per decoder. Default 0: the buffer only. */
 #ifndef DRIP_SCAN_ARENA
 #define DRIP_SCAN_ARENA 0
 #endif
