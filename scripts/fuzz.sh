@@ -107,7 +107,7 @@ cov_files() {
     text) echo drip_md.c drip_text.c ;;
     phrase) echo drip_phrase.c ;;
     b64) echo drip_b64.c ;;
-    pipeline) echo drip_http.c drip_sse.c drip_event.c drip_json.c drip_scan.c drip_b64.c drip_stream.c ;;
+    pipeline) echo drip_http.c drip_sse.c drip_event.c drip_json.c drip_scan.c drip_body.c drip_b64.c drip_stream.c ;;
   esac
 }
 cov_funcs() { case $1 in unescape) echo 'unesc|put_utf8' ;; *) echo . ;; esac; }

@@ -26,6 +26,11 @@ static drip_event_dec_t g_dec;
 static drip_event_t g_ev;
 static char g_buf[16384];
 
+/* The arena the tests lend each decoder's oversize path (drip_event_set_arena;
+ * the decoder's own was 640 bytes before it took the caller's). */
+#define TEST_ARENA 640
+static char g_arena[TEST_ARENA];
+
 /* ---- helpers ------------------------------------------------------------ */
 
 static int view_is(drip_str_t v, const char *lit)
@@ -78,6 +83,7 @@ static int fmt(char *dst, size_t cap, const char *f, ...)
 static void init_dec(drip_api_t api)
 {
     ASSERT_ERR(drip_event_init(&g_dec, api, g_tok, NTOK, g_calls, NCALLS), DRIP_OK);
+    drip_event_set_arena(&g_dec, g_arena, sizeof g_arena);
 }
 
 /* Decode a copy of `json` (the decoder unescapes in place). */
@@ -1601,8 +1607,8 @@ static void test_chat_parts(void **state)
 
 static void test_delta_too_large(void **state)
 {
-    char delta[DRIP_SCAN_ARENA + 64];
-    char js[DRIP_SCAN_ARENA * 2 + 512];
+    char delta[TEST_ARENA + 64];
+    char js[TEST_ARENA * 2 + 512];
     drip_event_t sev;
     int n;
     (void)state;
@@ -1661,8 +1667,8 @@ static void test_delta_too_large(void **state)
 static void test_delta_sizes_scanner(void **state)
 {
     static const char item[] = "msg_0da443d9ee8333600069950a0635d88196b2d9243b08e8cc01";
-    char delta[DRIP_SCAN_ARENA + 65];
-    char js[DRIP_SCAN_ARENA * 2 + 512];
+    char delta[TEST_ARENA + 65];
+    char js[TEST_ARENA * 2 + 512];
     char report[4096] = "";
     size_t used = 0;
     int order, nbad = 0, kept_max[2] = {0, 0};
@@ -1670,7 +1676,7 @@ static void test_delta_sizes_scanner(void **state)
     (void)state;
     init_dec(DRIP_API_RESPONSES);
     for (order = 0; order < 2; order++) {
-        for (L = 0; L <= DRIP_SCAN_ARENA + 64; L++) {
+        for (L = 0; L <= TEST_ARENA + 64; L++) {
             drip_event_t sev;
             drip_err_t e;
             int n;
@@ -1712,8 +1718,8 @@ static void test_delta_sizes_scanner(void **state)
         }
     }
     print_message("  largest delta kept by the scanner: %d B (ids first), %d B (delta first); "
-                  "DRIP_SCAN_ARENA %d\n",
-                  kept_max[0], kept_max[1], DRIP_SCAN_ARENA);
+                  "TEST_ARENA %d\n",
+                  kept_max[0], kept_max[1], TEST_ARENA);
     if (nbad > 0) {
         fail_msg("%d delta sizes neither decode whole nor give DRIP_ERR_EVENT_DELTA_TOO_LARGE "
                  "(first ones):%s",
@@ -1726,8 +1732,8 @@ static void test_delta_sizes_scanner(void **state)
  * the key order. */
 static void test_media_delta_oversize(void **state)
 {
-    char b64[DRIP_SCAN_ARENA * 4];
-    char js[DRIP_SCAN_ARENA * 4 + 256];
+    char b64[TEST_ARENA * 4];
+    char js[TEST_ARENA * 4 + 256];
     drip_event_t sev;
     int n;
     (void)state;
@@ -1750,7 +1756,7 @@ static void test_media_delta_oversize(void **state)
             fail_msg("audio.delta {type, delta(%zu B), sequence_number} through the scanner: "
                      "%d (%s), want DRIP_OK (the delta overflows the %d-byte arena and takes "
                      "the sequence_number captured after it down with it)",
-                     sizeof b64 - 1, (int)e, drip_err_str(e), DRIP_SCAN_ARENA);
+                     sizeof b64 - 1, (int)e, drip_err_str(e), TEST_ARENA);
         }
         assert_int_equal(sev.seq, 8);
     }
@@ -1795,8 +1801,8 @@ static void test_small_token_array_fallback(void **state)
     assert_int_equal(g_ev.oversize, 0);
     /* a too-large delta through the fallback is refused, not dropped */
     {
-        char big[DRIP_SCAN_ARENA + 200];
-        char js[DRIP_SCAN_ARENA * 2 + 512];
+        char big[TEST_ARENA + 200];
+        char js[TEST_ARENA * 2 + 512];
         int n;
         memset(big, 'y', sizeof big - 1);
         big[sizeof big - 1] = '\0';
@@ -1956,8 +1962,11 @@ static void test_scanner_equals_tokens_on_transcripts(void **state)
         if (body == NULL) {
             fail_msg("missing transcript %s", name);
         }
+        static char tarena[TEST_ARENA], sarena[TEST_ARENA];
         ASSERT_ERR(drip_event_init(&tdec, api, big_tok, 16384, tcalls, NCALLS), DRIP_OK);
         ASSERT_ERR(drip_event_init(&sdec, api, big_tok, 16384, scalls, NCALLS), DRIP_OK);
+        drip_event_set_arena(&tdec, tarena, sizeof tarena);
+        drip_event_set_arena(&sdec, sarena, sizeof sarena);
         init_dec(api);
         nl = data_lines(body, len, lines, 2048);
         assert_true(nl > 0);
@@ -2024,10 +2033,12 @@ static void both(drip_api_t api, const char *js, drip_err_t *te, drip_event_t *t
                  drip_event_t *sev)
 {
     static drip_event_dec_t ds;
+    static char arena[TEST_ARENA];
     init_dec(api);
     *te = dec(js);
     *tev = g_ev;
     ASSERT_ERR(drip_event_init(&ds, api, g_tok, NTOK, g_calls, NCALLS), DRIP_OK);
+    drip_event_set_arena(&ds, arena, sizeof arena);
     *se = scan_pieces(&ds, js, strlen(js), 7u, sev);
 }
 
@@ -2174,14 +2185,127 @@ static void test_fuzz_responses_scanner_fields(void **state)
     /* a JSON body (cancel/retrieve) still reads its top-level id and status */
     {
         static const char body[] = "{\"id\":\"resp_2\",\"object\":\"response\",\"status\":\"cancelled\"}";
+        static drip_body_t rd; /* its own reader now (drip_body.h) */
         drip_str_t id, status;
-        init_dec(DRIP_API_RESPONSES);
-        ASSERT_ERR(drip_event_scan_init(&g_dec), DRIP_OK);
-        ASSERT_ERR(drip_event_scan_feed(&g_dec, (const uint8_t *)body, sizeof body - 1), DRIP_OK);
-        ASSERT_ERR(drip_event_scan_response(&g_dec, &id, &status), DRIP_OK);
+        ASSERT_ERR(drip_body_init(&rd, DRIP_API_RESPONSES, g_arena, sizeof g_arena), DRIP_OK);
+        ASSERT_ERR(drip_body_feed(&rd, (const uint8_t *)body, sizeof body - 1), DRIP_OK);
+        ASSERT_ERR(drip_body_response(&rd, &id, &status), DRIP_OK);
         ASSERT_VIEW(id, "resp_2");
         ASSERT_VIEW(status, "cancelled");
     }
+}
+
+/* The JSON body reader (drip_body.h): an HTTP error body's members and a
+ * Response object's id and status, the same at every split (1, 2, 3, 7, 64,
+ * 4096), each API reading the error forms its events carry. */
+typedef struct body_got {
+    drip_err_t e;
+    drip_api_error_t err;
+    drip_str_t id, status;
+} body_got_t;
+
+static void body_read(drip_api_t api, const char *body, char *arena, size_t cap, size_t feed,
+                      body_got_t *out)
+{
+    static drip_body_t rd;
+    size_t n = strlen(body), off = 0;
+    ASSERT_ERR(drip_body_init(&rd, api, arena, cap), DRIP_OK);
+    while (off < n) {
+        size_t k = n - off < feed ? n - off : feed;
+        (void)drip_body_feed(&rd, (const uint8_t *)body + off, k);
+        off += k;
+    }
+    drip_body_error(&rd, &out->err);
+    out->e = drip_body_response(&rd, &out->id, &out->status);
+}
+
+static void test_body_reader(void **state)
+{
+    static const size_t feeds[] = {1, 2, 3, 7, 64, 4096};
+    static char arena64[64];
+    static const char nested[] =
+        "{\"error\":{\"message\":\"You exceeded your current quota.\","
+        "\"type\":\"insufficient_quota\",\"param\":null,\"code\":\"insufficient_quota\"}}";
+    static const char flat[] = "{\"code\":\"rate_limit_exceeded\",\"message\":\"slow down\"}";
+    body_got_t g;
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof feeds / sizeof feeds[0]; i++) {
+        int api;
+        for (api = 0; api <= 2; api++) {
+            body_read((drip_api_t)api, nested, g_arena, sizeof g_arena, feeds[i], &g);
+            ASSERT_VIEW(g.err.type, "insufficient_quota");
+            ASSERT_VIEW(g.err.code, "insufficient_quota");
+            ASSERT_VIEW(g.err.message, "You exceeded your current quota.");
+            ASSERT_ABSENT(g.err.param); /* null */
+            assert_int_equal(g.err.message_cut, 0);
+            assert_int_equal(g.err.status, 0);
+            ASSERT_ERR(g.e, DRIP_OK);
+            ASSERT_ABSENT(g.id);
+            /* a flat error: Responses and speech read it (as their error
+             * events), Chat does not (its errors are nested) */
+            body_read((drip_api_t)api, flat, g_arena, sizeof g_arena, feeds[i], &g);
+            if (api == DRIP_API_CHAT) {
+                ASSERT_ABSENT(g.err.code);
+                ASSERT_ABSENT(g.err.message);
+            } else {
+                ASSERT_VIEW(g.err.code, "rate_limit_exceeded");
+                ASSERT_VIEW(g.err.message, "slow down");
+            }
+            ASSERT_ABSENT(g.err.type);
+        }
+        /* response.error (Responses) */
+        body_read(DRIP_API_RESPONSES,
+                  "{\"response\":{\"error\":{\"code\":\"c\",\"message\":\"m\"}}}", g_arena,
+                  sizeof g_arena, feeds[i], &g);
+        ASSERT_VIEW(g.err.code, "c");
+        ASSERT_VIEW(g.err.message, "m");
+        /* not JSON: nothing read, and not a Response */
+        body_read(DRIP_API_RESPONSES, "<html>Bad Gateway</html>", g_arena, sizeof g_arena, feeds[i],
+                  &g);
+        ASSERT_ABSENT(g.err.message);
+        ASSERT_ERR(g.e, DRIP_ERR_JSON_INVALID);
+        /* a Response object: id and status */
+        body_read(DRIP_API_RESPONSES,
+                  "{\"id\":\"resp_9\",\"object\":\"response\",\"status\":\"cancelled\"}", g_arena,
+                  sizeof g_arena, feeds[i], &g);
+        ASSERT_ERR(g.e, DRIP_OK);
+        ASSERT_VIEW(g.id, "resp_9");
+        ASSERT_VIEW(g.status, "cancelled");
+        body_read(DRIP_API_RESPONSES, "{\"id\":5}", g_arena, sizeof g_arena, feeds[i], &g);
+        ASSERT_ERR(g.e, DRIP_ERR_EVENT_FIELD);
+        /* a 64-byte arena: a long message is cut and flagged, the code after
+         * it still fits (the reserves); an id longer than the room is an error */
+        body_read(DRIP_API_RESPONSES,
+                  "{\"error\":{\"message\":\"01234567890123456789012345678901234"
+                  "56789012345678901234567890123456789\",\"code\":\"server_error\"}}",
+                  arena64, sizeof arena64, feeds[i], &g);
+        assert_int_equal(g.err.message_cut, 1);
+        assert_true(g.err.message.n > 0 && g.err.message.n < 70);
+        ASSERT_VIEW(g.err.code, "server_error");
+        body_read(DRIP_API_RESPONSES,
+                  "{\"id\":\"resp_0123456789012345678901234567890123456789012345678901234567\"}",
+                  arena64, sizeof arena64, feeds[i], &g);
+        ASSERT_ERR(g.e, DRIP_ERR_EVENT_ID_TOO_LONG);
+    }
+    {
+        static drip_body_t rd;
+        ASSERT_ERR(drip_body_init(NULL, DRIP_API_RESPONSES, g_arena, sizeof g_arena), DRIP_ERR_ARG);
+        ASSERT_ERR(drip_body_init(&rd, DRIP_API_RESPONSES, NULL, 64), DRIP_ERR_ARG);
+        ASSERT_ERR(drip_body_init(&rd, DRIP_API_RESPONSES, g_arena, 0), DRIP_ERR_ARG);
+    }
+}
+
+/* The oversize path needs an arena: none lent (and no private one) is
+ * DRIP_ERR_ARG, not a scan that keeps nothing. */
+static void test_scan_needs_arena(void **state)
+{
+    static drip_event_dec_t d;
+    (void)state;
+    ASSERT_ERR(drip_event_init(&d, DRIP_API_RESPONSES, g_tok, NTOK, g_calls, NCALLS), DRIP_OK);
+    ASSERT_ERR(drip_event_scan_init(&d), DRIP_SCAN_ARENA > 0 ? DRIP_OK : DRIP_ERR_ARG);
+    drip_event_set_arena(&d, g_arena, sizeof g_arena);
+    ASSERT_ERR(drip_event_scan_init(&d), DRIP_OK);
 }
 
 /* fuzz_event: on the scanner path an unknown type, or an event that is
@@ -2243,6 +2367,8 @@ int main(void)
         cmocka_unit_test(test_fuzz_args_members),
         cmocka_unit_test(test_fuzz_responses_scanner_fields),
         cmocka_unit_test(test_fuzz_scanner_reads_only_its_type),
+        cmocka_unit_test(test_body_reader),
+        cmocka_unit_test(test_scan_needs_arena),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,9 +99,15 @@ static void sb_esc(th_buf_t *b, const void *v, size_t n)
 #define GUARD 64
 #define GUARD_BYTE 0xA5u
 
-/* The scanner with guard bytes after it. */
+/* The arena the tests lend the scanner (the library's own was 640 bytes
+ * before the scanner took the caller's). */
+#define TEST_ARENA 640
+
+/* The scanner, its slots and its arena, with guard bytes after them. */
 typedef struct guarded {
     drip_scan_t s;
+    drip_scan_slot_t slot[DRIP_SCAN_SLOTS];
+    char arena[TEST_ARENA];
     uint8_t guard[GUARD];
 } guarded_t;
 
@@ -113,7 +119,7 @@ static void guard_init(guarded_t *g)
 static void guard_check(const guarded_t *g)
 {
     size_t i;
-    assert_true(g->s.priv.used <= sizeof g->s.arena);
+    assert_true(g->s.priv.used <= sizeof g->arena);
     for (i = 0; i < GUARD; i++) {
         if (g->guard[i] != GUARD_BYTE) {
             fail_msg("scanner wrote past its struct: guard[%zu] = 0x%02X", i, g->guard[i]);
@@ -166,7 +172,8 @@ static drip_err_t scan_split(guarded_t *g, const drip_scan_cfg_t *cfg, const voi
     drip_err_t e;
 
     guard_init(g);
-    assert_int_equal(drip_scan_init(&g->s, cfg), DRIP_OK);
+    assert_int_equal(
+        drip_scan_init(&g->s, cfg, g->slot, DRIP_SCAN_SLOTS, g->arena, sizeof g->arena), DRIP_OK);
     while (off < n || first) {
         size_t len = next_piece(sp, &rng, off, n);
         first = 0;
@@ -510,9 +517,9 @@ static void test_presence_str_view_in_arena(void **state)
     assert_int_equal(scan_whole(&g, b.p), DRIP_OK);
     assert_int_equal(g.s.slot[S_PRES].len, 1000);
     v = drip_scan_str(&g.s, S_PRES);
-    if (v.p != NULL && (v.p < g.s.arena || v.n > (size_t)(g.s.arena + sizeof g.s.arena - v.p))) {
+    if (v.p != NULL && (v.p < g.arena || v.n > (size_t)(g.arena + sizeof g.arena - v.p))) {
         fail_msg("presence slot view is %zu bytes at arena offset %td: past the %zu-byte arena",
-                 v.n, v.p - g.s.arena, sizeof g.s.arena);
+                 v.n, v.p - g.arena, sizeof g.arena);
     }
     free(b.p);
 }
@@ -522,12 +529,12 @@ static void test_presence_str_view_in_arena(void **state)
 #ifndef DRIP_SCAN_NUM_RESERVE
 #define DRIP_SCAN_NUM_RESERVE 0
 #endif
-#define STR_ROOM (DRIP_SCAN_ARENA - DRIP_SCAN_NUM_RESERVE)
+#define STR_ROOM (TEST_ARENA - DRIP_SCAN_NUM_RESERVE)
 
 static void test_arena_full_cut(void **state)
 {
     static guarded_t g;
-    static char text[DRIP_SCAN_ARENA + 300];
+    static char text[TEST_ARENA + 300];
     th_buf_t b = {0};
     size_t i;
     drip_str_t v;
@@ -566,9 +573,9 @@ static void test_arena_full_cut(void **state)
     assert_int_equal(g.s.slot[S_ABCD].kind, DRIP_SCAN_NUMBER);
     assert_int_equal(g.s.slot[S_ABCD].len, DRIP_SCAN_NUM_RESERVE + 50);
     assert_int_equal(g.s.slot[S_ABCD].cut, 1);
-    assert_int_equal(g.s.priv.used, DRIP_SCAN_ARENA);
+    assert_int_equal(g.s.priv.used, TEST_ARENA);
     v = drip_scan_str(&g.s, S_ABCD);
-    assert_true(v.p >= g.s.arena && v.p + v.n == g.s.arena + DRIP_SCAN_ARENA);
+    assert_true(v.p >= g.arena && v.p + v.n == g.arena + TEST_ARENA);
     /* and the number after it is cut to nothing */
     assert_int_equal(g.s.slot[S_IN_TOK].kind, DRIP_SCAN_NUMBER);
     assert_int_equal(g.s.slot[S_IN_TOK].cut, 1);
@@ -603,6 +610,56 @@ static void test_arena_full_cut(void **state)
     free(b.p);
 }
 
+/* The arena may be the buffer the document is read from (drip_stream's
+ * oversize events: the SSE buffer holds the event's first bytes, the rest
+ * comes from the input): for every length of that first piece, the
+ * captures are those of a separate arena, byte for byte. The document has
+ * what decodes shorter than it is sent (escapes, surrogate pairs, a lone
+ * surrogate, numbers, a cut string) right where captures start. */
+static void test_arena_is_the_input(void **state)
+{
+    static guarded_t ref, g;
+    th_buf_t b = {0};
+    char *want, *got;
+    size_t first, i;
+    (void)state;
+    th_buf_str(&b, "{\"type\":\"a\\n\\u00e9\\ud83d\\ude00\\\"b\",\"num\":-12.5e+3,"
+                   "\"response\":{\"id\":\"\\ud800x\",\"usage\":{\"input_tokens\":123456}},"
+                   "\"arr\":[1,\"\\/\",true],\"text\":\"");
+    for (i = 0; i < TEST_ARENA + 40; i++) {
+        th_buf_str(&b, i % 7 == 0 ? "\\t" : "x");
+    }
+    th_buf_str(&b, "\",\"status\":\"s\",\"pnum\":77}");
+    {
+        split_t sp = {SPLIT_WHOLE, 0, 0};
+        assert_int_equal(scan_split(&ref, &k_cfg, b.p, b.n, &sp), DRIP_OK);
+    }
+    want = dump(&ref, DRIP_OK);
+    for (first = 0; first <= TEST_ARENA && first <= b.n; first++) {
+        drip_err_t e;
+        guard_init(&g);
+        assert_int_equal(drip_scan_init(&g.s, &k_cfg, g.slot, DRIP_SCAN_SLOTS, g.arena,
+                                        sizeof g.arena),
+                         DRIP_OK);
+        memcpy(g.arena, b.p, first); /* the buffer holds the start of the document */
+        e = drip_scan_feed(&g.s, (const uint8_t *)g.arena, first);
+        if (e == DRIP_OK) {
+            e = drip_scan_feed(&g.s, (const uint8_t *)b.p + first, b.n - first);
+        }
+        if (e == DRIP_OK) {
+            e = drip_scan_finish(&g.s);
+        }
+        guard_check(&g);
+        got = dump(&g, e);
+        if (strcmp(got, want) != 0) {
+            fail_msg("first piece of %zu bytes in the arena:\n%s\nwant\n%s", first, got, want);
+        }
+        free(got);
+    }
+    free(want);
+    free(b.p);
+}
+
 static void test_cut_string_view_is_its_own(void **state)
 {
     /* A long error message (cut) followed by usage numbers, the case the
@@ -614,7 +671,7 @@ static void test_cut_string_view_is_its_own(void **state)
     drip_str_t v;
     (void)state;
     th_buf_str(&b, "{\"text\":\"");
-    for (i = 0; i < DRIP_SCAN_ARENA + 100; i++) {
+    for (i = 0; i < TEST_ARENA + 100; i++) {
         th_buf_str(&b, "m");
     }
     th_buf_str(&b, "\",\"num\":42}");
@@ -801,7 +858,9 @@ static void test_depth_limit(void **state)
         {
             static guarded_t g;
             guard_init(&g);
-            assert_int_equal(drip_scan_init(&g.s, &k_cfg), DRIP_OK);
+            assert_int_equal(
+                drip_scan_init(&g.s, &k_cfg, g.slot, DRIP_SCAN_SLOTS, g.arena, sizeof g.arena),
+                DRIP_OK);
             size_t opens = (objects ? 5u : 1u) * (DRIP_SCAN_MAX_DEPTH + 1u);
             assert_int_equal(drip_scan_feed(&g.s, (const uint8_t *)b.p, opens - (objects ? 5u : 1u)),
                              DRIP_OK);
@@ -922,7 +981,7 @@ static void test_huge_document(void **state)
     (void)state;
     assert_true(n > 1000000);
     /* constant memory: the scanner is its struct, nothing else */
-    assert_true(sizeof(drip_scan_t) <= DRIP_SCAN_ARENA + 512);
+    assert_true(sizeof(drip_scan_t) <= TEST_ARENA + 512);
     assert_int_equal(scan_split(&g, &k_cfg, doc, n, &sp), DRIP_OK);
     expect_slot(&g, S_TYPE, "response.completed");
     expect_slot(&g, S_RESP_ID, "resp_big");
@@ -1120,9 +1179,23 @@ static void test_api(void **state)
 {
     static guarded_t g;
     (void)state;
-    assert_int_equal(drip_scan_init(NULL, &k_cfg), DRIP_ERR_ARG);
-    assert_int_equal(drip_scan_init(&g.s, NULL), DRIP_ERR_ARG);
-    assert_int_equal(drip_scan_init(&g.s, &k_cfg), DRIP_OK);
+    assert_int_equal(drip_scan_init(NULL, &k_cfg, g.slot, DRIP_SCAN_SLOTS, g.arena, sizeof g.arena),
+                     DRIP_ERR_ARG);
+    assert_int_equal(drip_scan_init(&g.s, NULL, g.slot, DRIP_SCAN_SLOTS, g.arena, sizeof g.arena),
+                     DRIP_ERR_ARG);
+    assert_int_equal(drip_scan_init(&g.s, &k_cfg, g.slot, DRIP_SCAN_SLOTS, NULL, 1),
+                     DRIP_ERR_ARG); /* bytes, no arena */
+    assert_int_equal(drip_scan_init(&g.s, &k_cfg, NULL, 1, g.arena, sizeof g.arena),
+                     DRIP_ERR_ARG); /* slots, no table */
+    assert_int_equal(drip_scan_init(&g.s, &k_cfg, g.slot, DRIP_SCAN_SLOTS + 1, g.arena,
+                                    sizeof g.arena),
+                     DRIP_ERR_ARG);
+    assert_int_equal(drip_scan_init(&g.s, &k_cfg, g.slot, S_COUNT - 1, g.arena, sizeof g.arena),
+                     DRIP_ERR_ARG); /* a path's slot is not lent */
+    assert_int_equal(drip_scan_init(&g.s, &k_cfg, g.slot, DRIP_SCAN_SLOTS, NULL, 0),
+                     DRIP_OK); /* presence and kinds only */
+    assert_int_equal(drip_scan_init(&g.s, &k_cfg, g.slot, DRIP_SCAN_SLOTS, g.arena, sizeof g.arena),
+                     DRIP_OK);
     { /* a configuration that does not fit the scanner is refused */
         static const char *const keys[1] = {"a"};
         static const drip_scan_path_t bad[4][1] = {
@@ -1135,14 +1208,19 @@ static void test_api(void **state)
         unsigned i;
         for (i = 0; i < 4; i++) {
             drip_scan_cfg_t c = {keys, 1, bad[i], 1};
-            assert_int_equal(drip_scan_init(&g.s, &c), DRIP_ERR_ARG);
+            assert_int_equal(
+                drip_scan_init(&g.s, &c, g.slot, DRIP_SCAN_SLOTS, g.arena, sizeof g.arena),
+                DRIP_ERR_ARG);
         }
         {
             drip_scan_cfg_t c = {keys, 1, good, 1};
-            assert_int_equal(drip_scan_init(&g.s, &c), DRIP_OK);
+            assert_int_equal(
+                drip_scan_init(&g.s, &c, g.slot, DRIP_SCAN_SLOTS, g.arena, sizeof g.arena),
+                DRIP_OK);
         }
     }
-    assert_int_equal(drip_scan_init(&g.s, &k_cfg), DRIP_OK);
+    assert_int_equal(drip_scan_init(&g.s, &k_cfg, g.slot, DRIP_SCAN_SLOTS, g.arena, sizeof g.arena),
+                     DRIP_OK);
     assert_int_equal(drip_scan_feed(&g.s, NULL, 1), DRIP_ERR_ARG);
     assert_int_equal(drip_scan_feed(&g.s, NULL, 0), DRIP_OK);
     assert_int_equal(drip_scan_feed(NULL, (const uint8_t *)"{}", 2), DRIP_ERR_ARG);
@@ -1167,6 +1245,7 @@ int main(void)
         cmocka_unit_test(test_presence_flag),
         cmocka_unit_test(test_presence_str_view_in_arena),
         cmocka_unit_test(test_arena_full_cut),
+        cmocka_unit_test(test_arena_is_the_input),
         cmocka_unit_test(test_cut_string_view_is_its_own),
         cmocka_unit_test(test_key_max_len),
         cmocka_unit_test(test_grammar_errors),

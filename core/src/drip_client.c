@@ -92,32 +92,51 @@ void drip_client_disconnect(drip_client_t *c)
 }
 
 /* Head + body into tx. body == NULL: no body (GET) or empty body (len 0). */
-static drip_err_t write_request(drip_client_t *c, const char *method, const char *path,
-                                const drip_request_t *req, int empty_body)
+/* A request with a JSON body (POST /responses, /chat/completions, ...). */
+static drip_err_t write_request(drip_client_t *c, const drip_request_t *req)
 {
     drip_client_cfg_t *cfg = &c->priv.cfg;
     char *tx = (char *)cfg->tx;
-    size_t need = 0, hlen = 0, blen = 0;
-    drip_err_t e;
+    size_t need = 0, hlen = 0, blen;
+    drip_err_t e = drip_request_body(req, NULL, 0, &need);
 
-    if (req != NULL) {
-        e = drip_request_body(req, NULL, 0, &need);
-        if (e != DRIP_ERR_REQUEST_TOO_LARGE) {
-            return e == DRIP_OK ? DRIP_ERR_STATE : e;
-        }
-        blen = need - 1u;
+    if (e != DRIP_ERR_REQUEST_TOO_LARGE) {
+        return e == DRIP_OK ? DRIP_ERR_STATE : e;
     }
-    e = drip_request_head_accept(&cfg->endpoint, method, path,
-                                 req != NULL ? drip_request_accept(req) : NULL,
-                                 req != NULL ? blen : (empty_body ? 0 : (size_t)-1), tx, cfg->tx_len,
-                                 &hlen);
-    if (e == DRIP_OK && req != NULL) {
+    blen = need - 1u;
+    e = drip_request_head_accept(&cfg->endpoint, "POST", drip_request_path(req),
+                                 drip_request_accept(req), blen, tx, cfg->tx_len, &hlen);
+    if (e == DRIP_OK) {
         e = drip_request_body(req, tx + hlen, cfg->tx_len - hlen, &blen);
     }
     if (e == DRIP_ERR_REQUEST_TOO_LARGE) {
         return e;
     }
-    c->priv.tx_used = hlen + (req != NULL ? blen : 0);
+    c->priv.tx_used = hlen + blen;
+    c->priv.tx_sent = 0;
+    return e;
+}
+
+/* A request without a body (resume: GET; cancel: POST with Content-Length 0).
+ * Its path is built here, on the stack, not kept in the client: this branch
+ * never reaches the body writer, so the stack's deepest path (the stream's,
+ * `make size`) stays the deepest. */
+static drip_err_t write_id_request(drip_client_t *c, const char *id, int64_t after, int cancel)
+{
+    drip_client_cfg_t *cfg = &c->priv.cfg;
+    char path[DRIP_REQUEST_ID_PATH_MAX];
+    size_t hlen = 0;
+    drip_err_t e = cancel ? drip_request_cancel_path(path, sizeof path, id)
+                          : drip_request_resume_path(path, sizeof path, id, after);
+    if (e != DRIP_OK) {
+        return e;
+    }
+    e = drip_request_head_accept(&cfg->endpoint, cancel ? "POST" : "GET", path, NULL,
+                                 cancel ? 0 : (size_t)-1, (char *)cfg->tx, cfg->tx_len, &hlen);
+    if (e == DRIP_ERR_REQUEST_TOO_LARGE) {
+        return e;
+    }
+    c->priv.tx_used = hlen;
     c->priv.tx_sent = 0;
     return e;
 }
@@ -150,7 +169,7 @@ drip_err_t drip_client_start(drip_client_t *c, const drip_request_t *req)
     if (c->priv.state != C_IDLE && c->priv.state != C_DONE) {
         return DRIP_ERR_STATE;
     }
-    e = write_request(c, "POST", drip_request_path(req), req, 0);
+    e = write_request(c, req);
     if (e != DRIP_OK) {
         return e;
     }
@@ -163,8 +182,7 @@ drip_err_t drip_client_start(drip_client_t *c, const drip_request_t *req)
  * (automatic resume) pass the request writer's id check alike. */
 static drip_err_t resume_request(drip_client_t *c, const char *id, int64_t after)
 {
-    drip_err_t e = drip_request_resume_path(c->priv.path, sizeof c->priv.path, id, after);
-    return e != DRIP_OK ? e : write_request(c, "GET", c->priv.path, NULL, 0);
+    return write_id_request(c, id, after, 0);
 }
 
 drip_err_t drip_client_start_resume(drip_client_t *c, const char *response_id, int64_t after_seq)
@@ -197,10 +215,7 @@ drip_err_t drip_client_start_server_cancel(drip_client_t *c, const char *respons
     if (c->priv.state != C_IDLE && c->priv.state != C_DONE) {
         return DRIP_ERR_STATE;
     }
-    e = drip_request_cancel_path(c->priv.path, sizeof c->priv.path, response_id);
-    if (e == DRIP_OK) {
-        e = write_request(c, "POST", c->priv.path, NULL, 1);
-    }
+    e = write_id_request(c, response_id, -1, 1);
     if (e != DRIP_OK) {
         return e;
     }

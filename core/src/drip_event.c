@@ -16,6 +16,8 @@
 
 #include <string.h>
 
+#include "drip_fields.h"
+
 /* Event names. Every name after "response." is PREFIX "." SUFFIX (split at
  * the last dot) or a bare SUFFIX (lifecycle): 22 prefixes x 13 suffixes cover
  * the 58 names in about 630 bytes instead of 1.6 KB of full names. Prefixes
@@ -448,16 +450,8 @@ typedef char drip_key_ids_fit_[(K_COUNT_ - 1 <= 255) ? 1 : -1];
     X(ITEM_STATUS, status, K_STATUS, 0)                                                            \
     X(SERVER_LABEL, server_label, K_SERVER_LABEL, 1)
 
-/* An API error's members (the `error` object of both APIs; a Responses
- * error event's top level; response.error): slot, drip_api_error_t member,
- * key, scanner flags (a message may be long: DRIP_SCAN_F_BULK keeps the
- * room of the ids after it). Type comes first: a flat error or
- * response.error has none. */
-#define ERROR_FIELDS(X)                                                                            \
-    X(ERR_TYPE, type, K_TYPE, 0)                                                                   \
-    X(ERR_CODE, code, K_CODE, 0)                                                                   \
-    X(ERR_MSG, message, K_MESSAGE, DRIP_SCAN_F_BULK)                                               \
-    X(ERR_PARAM, param, K_PARAM, 0)
+/* An API error's members: ERROR_FIELDS (drip_fields.h), shared with the
+ * JSON body reader (drip_body.c). */
 
 /* Capture slots of the oversize scanner, numbered per API: the slots both
  * APIs use first, then each API's own from the same number on (a scan uses
@@ -473,7 +467,6 @@ enum {
 enum { /* Responses */
     SL_TYPE = SL_SHARED_END_, SL_SEQ, SL_ITEM_ID, INDEX_FIELDS(SLOT_F) SL_DELTA, SL_REASON,
     ITEM_FIELDS(SLOT_I)
-    SL_BODY_ID, SL_BODY_STATUS, /* a JSON body's top-level id and status (drip_event_scan_response) */
     /* a call's whole arguments or input: each member in its own slot, so
      * that the one the token path reads is the one kept (*.done: top level;
      * output_item.*: the item's, by its type) */
@@ -491,9 +484,11 @@ enum { /* Speech */
     SL_S_TYPE = SL_SHARED_END_, SL_S_AUDIO,
     SL_SPEECH_END_
 };
-typedef char drip_slots_speech_fit_[(SL_SPEECH_END_ <= DRIP_SCAN_SLOTS) ? 1 : -1];
-typedef char drip_slots_responses_fit_[(SL_RESPONSES_END_ <= DRIP_SCAN_SLOTS) ? 1 : -1];
-typedef char drip_slots_chat_fit_[(SL_CHAT_END_ <= DRIP_SCAN_SLOTS) ? 1 : -1];
+typedef char drip_slots_speech_fit_[(SL_SPEECH_END_ <= DRIP_EVENT_SLOTS) ? 1 : -1];
+typedef char drip_slots_responses_fit_[(SL_RESPONSES_END_ <= DRIP_EVENT_SLOTS) ? 1 : -1];
+typedef char drip_slots_chat_fit_[(SL_CHAT_END_ <= DRIP_EVENT_SLOTS) ? 1 : -1];
+/* no slot RAM that no API uses: DRIP_EVENT_SLOTS is Responses' count, the largest */
+typedef char drip_slots_exact_[(SL_RESPONSES_END_ == DRIP_EVENT_SLOTS) ? 1 : -1];
 
 #define E DRIP_SCAN_ELEM
 #define P DRIP_SCAN_F_PRESENCE
@@ -518,9 +513,7 @@ static const drip_scan_path_t k_paths_responses[] = {
     {1, {K_CODE, 0, 0, 0}, SL_ERR_CODE, 0},
     {1, {K_MESSAGE, 0, 0, 0}, SL_ERR_MSG, B},
     {1, {K_PARAM, 0, 0, 0}, SL_ERR_PARAM, 0},
-    {1, {K_ID, 0, 0, 0}, SL_BODY_ID, 0},
     {1, {K_ERROR, 0, 0, 0}, SL_ERR_OBJ, P},
-    {1, {K_STATUS, 0, 0, 0}, SL_BODY_STATUS, 0},
     {2, {K_RESPONSE, K_ID, 0, 0}, SL_RESP_ID, 0},
     {2, {K_RESPONSE, K_STATUS, 0, 0}, SL_RESP_STATUS, 0},
     {2, {K_RESPONSE, K_ERROR, 0, 0}, SL_ERR_OBJ, P},
@@ -536,7 +529,6 @@ static const drip_scan_path_t k_paths_responses[] = {
 };
 static const drip_scan_path_t k_paths_chat[] = {
     {1, {K_ID, 0, 0, 0}, SL_RESP_ID, 0},
-    {1, {K_STATUS, 0, 0, 0}, SL_RESP_STATUS, 0}, /* JSON bodies (drip_event_scan_response) */
     {1, {K_ERROR, 0, 0, 0}, SL_ERR_OBJ, P},
     {1, {K_USAGE, 0, 0, 0}, SL_USAGE, P},
     ERROR_FIELDS(PATH_E)
@@ -643,7 +635,7 @@ static const drip_scan_cfg_t k_grammar_cfg = {k_keys, 0, k_paths_chat, 0};
 
 static drip_err_t check_grammar(drip_event_dec_t *d, const char *data, size_t len)
 {
-    drip_err_t e = drip_scan_init(&d->scan, &k_grammar_cfg);
+    drip_err_t e = drip_scan_init(&d->scan, &k_grammar_cfg, NULL, 0, NULL, 0);
     if (e == DRIP_OK) {
         e = drip_scan_feed(&d->scan, (const uint8_t *)data, len);
     }
@@ -824,7 +816,7 @@ static int obj_member(const drip_event_dec_t *d, int obj, int key)
 /* Integer from a scanned number slot. */
 static drip_err_t slot_int(const drip_event_dec_t *d, unsigned slot, int64_t hi, int64_t *out)
 {
-    const drip_scan_slot_t *sl = &d->scan.slot[slot];
+    const drip_scan_slot_t *sl = &d->slot[slot];
     drip_str_t s = drip_scan_str(&d->scan, slot);
     int64_t v;
     drip_err_t e;
@@ -849,7 +841,7 @@ static drip_err_t slot_int(const drip_event_dec_t *d, unsigned slot, int64_t hi,
 
 static drip_err_t slot_str(const drip_event_dec_t *d, unsigned slot, drip_str_t *out)
 {
-    const drip_scan_slot_t *sl = &d->scan.slot[slot];
+    const drip_scan_slot_t *sl = &d->slot[slot];
     *out = k_none;
     if (sl->kind == DRIP_SCAN_NONE || sl->kind == DRIP_SCAN_NULL) {
         return DRIP_OK;
@@ -1551,6 +1543,8 @@ drip_err_t drip_event_speech_finish(drip_event_dec_t *d, uint8_t *out, size_t *o
     return drip_b64_end(&d->b64, out, out_n);
 }
 
+static drip_err_t scan_begin(drip_event_dec_t *d, char *arena, size_t cap);
+
 static int is_done_marker(const char *data, size_t len)
 {
     return len == 6 && memcmp(data, "[DONE]", 6) == 0;
@@ -1578,9 +1572,21 @@ static drip_err_t decode_event(drip_event_dec_t *d, char *data, size_t len, drip
     if (e == DRIP_ERR_JSON_NOMEM) {
         /* Valid or not, it has too many tokens: the scanner decides, in one
          * pass, as for an event larger than the buffer (pieces it hands on
-         * before a grammar error are the same there). */
+         * before a grammar error are the same there). Its arena: the lent
+         * one when the event lies in it (drip_stream: the SSE buffer, read
+         * from its start), else the event's own bytes; either way it starts
+         * at or before the event, so a capture never overtakes the read
+         * position (drip_scan_init), as unescaping in place. */
+        char *a = data;
+        size_t cap = len;
+        uintptr_t at = (uintptr_t)data, lent = (uintptr_t)d->arena;
+        if (d->arena != NULL && at >= lent && len <= d->arena_cap &&
+            at - lent <= d->arena_cap - len) {
+            a = d->arena;
+            cap = d->arena_cap;
+        }
         d->json.ntok = 0;
-        e = drip_event_scan_init(d);
+        e = scan_begin(d, a, cap);
         if (e == DRIP_OK) {
             e = drip_event_scan_feed(d, (const uint8_t *)data, len);
         }
@@ -1650,11 +1656,13 @@ static drip_err_t scan_place(const drip_event_dec_t *d, drip_event_t *ev)
 #define PIECE_REFUSAL 2u
 #define PIECE_ARGS 4u
 
-void drip_event_set_pieces(drip_event_dec_t *d, drip_event_piece_fn fn, void *user)
+void drip_event_set_pieces(drip_event_dec_t *d, drip_event_piece_fn fn, void *user,
+                           drip_event_t *scratch)
 {
     if (d != NULL) {
-        d->on_piece = fn;
+        d->on_piece = scratch != NULL ? fn : NULL; /* nowhere to say what a piece is: off */
         d->piece_user = user;
+        d->piece_ev = scratch;
     }
 }
 
@@ -1669,7 +1677,7 @@ static int piece_delta_type(const ev_desc_t *t)
  * what is known so far goes into piece_ev. Returns the piece kind or 0. */
 static int piece_begin(drip_event_dec_t *d, unsigned slot)
 {
-    drip_event_t *ev = &d->piece_ev;
+    drip_event_t *ev = d->piece_ev;
     const drip_scan_t *sc = &d->scan;
     const ev_desc_t *dsc;
     int64_t v = -1;
@@ -1740,6 +1748,10 @@ static int piece_begin(drip_event_dec_t *d, unsigned slot)
     return what;
 }
 
+/* The staging holds at least 16 bytes (DRIP_EVENT_PIECE_MAX >= 16, 8 tokens
+ * of >= 16): a UTF-8 character and an audio group always fit. */
+typedef char drip_piece_staging_fits_[(8u * sizeof(jsmntok_t) >= 16u) ? 1 : -1];
+
 /* Length of buf[0..n) up to the last whole UTF-8 character. */
 static size_t utf8_whole(const char *buf, size_t n)
 {
@@ -1763,8 +1775,8 @@ static int piece_flush(drip_event_dec_t *d, int end)
     if (cut == 0) {
         return 0;
     }
-    e = d->on_piece(d->piece_user, &d->piece_ev, d->piece_what, d->piece, cut);
-    memmove(d->piece, d->piece + cut, n - cut);
+    e = d->on_piece(d->piece_user, d->piece_ev, d->piece_what, d->piece, cut);
+    memmove(d->piece, d->piece + cut, n - cut); /* an unfinished character */
     d->piece_n = (uint16_t)(n - cut);
     return e == DRIP_OK ? 0 : (e < 0 ? (int)e : (int)DRIP_ERR_CANCELLED);
 }
@@ -1779,7 +1791,7 @@ static int audio_flush(drip_event_dec_t *d)
     if (d->piece_n == 0) {
         return 0;
     }
-    e = d->on_piece(d->piece_user, &d->piece_ev, DRIP_PIECE_AUDIO, d->piece, d->piece_n);
+    e = d->on_piece(d->piece_user, d->piece_ev, DRIP_PIECE_AUDIO, d->piece, d->piece_n);
     d->piece_n = 0;
     return e == DRIP_OK ? 0 : (e < 0 ? (int)e : (int)DRIP_ERR_CANCELLED);
 }
@@ -1788,7 +1800,7 @@ static int audio_sink(drip_event_dec_t *d, const uint8_t *p, size_t n, int phase
 {
     int e = 0;
     while (n > 0 && e == 0) {
-        size_t room = sizeof d->piece - d->piece_n, out = 0;
+        size_t room = (size_t)d->piece_cap - d->piece_n, out = 0;
         /* at most room / 3 groups out: the held characters count toward the first */
         size_t k = (room / 3u) * 4u - d->b64.n;
         k = k < n ? k : n;
@@ -1796,7 +1808,7 @@ static int audio_sink(drip_event_dec_t *d, const uint8_t *p, size_t n, int phase
         d->piece_n = (uint16_t)(d->piece_n + out);
         p += k;
         n -= k;
-        if (e == 0 && sizeof d->piece - d->piece_n < 3u) {
+        if (e == 0 && (size_t)d->piece_cap - d->piece_n < 3u) {
             e = audio_flush(d);
         }
     }
@@ -1811,46 +1823,81 @@ static int audio_sink(drip_event_dec_t *d, const uint8_t *p, size_t n, int phase
 
 /* The scanner's sink (drip_scan_sink_t). Pieces end where the staging buffer
  * fills, counted in decoded bytes: the same pieces whatever the split of the
- * input, so callbacks do not depend on how the network cut the bytes. */
+ * input, so callbacks do not depend on how the network cut the bytes.
+ *
+ * The staging is the token array: idle while the scanner reads an event
+ * (jsmn's tokens are not used on this path, and the next decode rewrites
+ * them), and at least 8 tokens of 16 bytes, so it holds the default
+ * DRIP_EVENT_PIECE_MAX whatever the SSE buffer's size. */
 static int piece_sink(void *ctx, unsigned slot, const uint8_t *p, size_t n, int phase)
 {
     drip_event_dec_t *d = (drip_event_dec_t *)ctx;
     int e = 0;
     if (phase == DRIP_SCAN_BEGIN) {
+        size_t room = (size_t)d->ntok * sizeof d->tok[0];
         int what = piece_begin(d, slot);
         d->piece_what = (uint8_t)what;
         d->piece_n = 0;
+        d->piece = (char *)(void *)d->tok;
+        d->piece_cap = (uint16_t)(room < DRIP_EVENT_PIECE_MAX ? room : DRIP_EVENT_PIECE_MAX);
         return what != 0;
     }
     if (d->piece_what == DRIP_PIECE_AUDIO) {
         return audio_sink(d, p, n, phase);
     }
     while (n > 0 && e == 0) {
-        size_t k = sizeof d->piece - d->piece_n;
+        size_t k = (size_t)d->piece_cap - d->piece_n;
         k = k < n ? k : n;
         memcpy(d->piece + d->piece_n, p, k);
         d->piece_n = (uint16_t)(d->piece_n + k);
         p += k;
         n -= k;
-        if (d->piece_n == sizeof d->piece) {
+        if (d->piece_n == d->piece_cap) {
             e = piece_flush(d, 0);
         }
     }
     return e == 0 && phase == DRIP_SCAN_END ? piece_flush(d, 1) : e;
 }
 
-drip_err_t drip_event_scan_init(drip_event_dec_t *d)
+void drip_event_set_arena(drip_event_dec_t *d, char *arena, size_t cap)
 {
-    if (d == NULL) {
-        return DRIP_ERR_ARG;
+    if (d != NULL) {
+        d->arena = arena;
+        d->arena_cap = arena != NULL ? cap : 0;
     }
+}
+
+static drip_err_t scan_begin(drip_event_dec_t *d, char *arena, size_t cap)
+{
     d->choices_tok = -1;
     d->json.ntok = 0;
     d->pieces = 0;
     d->piece_n = 0;
     d->scan.sink = d->on_piece != NULL ? piece_sink : NULL;
     d->scan.sink_ctx = d;
-    return drip_scan_init(&d->scan, &k_scan_cfg[(unsigned)d->api <= DRIP_API_SPEECH ? d->api : 0]);
+    return drip_scan_init(&d->scan, &k_scan_cfg[(unsigned)d->api <= DRIP_API_SPEECH ? d->api : 0],
+                          d->slot, DRIP_EVENT_SLOTS, arena, cap);
+}
+
+drip_err_t drip_event_scan_init(drip_event_dec_t *d)
+{
+    char *a;
+    size_t n;
+    if (d == NULL) {
+        return DRIP_ERR_ARG;
+    }
+    a = d->arena;
+    n = d->arena_cap;
+#if DRIP_SCAN_ARENA > 0
+    if (n < DRIP_SCAN_ARENA) { /* the private one is larger */
+        a = d->own;
+        n = DRIP_SCAN_ARENA;
+    }
+#endif
+    if (n == 0) {
+        return DRIP_ERR_ARG; /* nowhere to keep what the event says */
+    }
+    return scan_begin(d, a, n);
 }
 
 drip_err_t drip_event_scan_feed(drip_event_dec_t *d, const uint8_t *p, size_t n)
@@ -1871,7 +1918,7 @@ static drip_err_t scan_usage(const drip_event_dec_t *d, drip_event_t *ev)
 {
     drip_err_t e = DRIP_OK;
     unsigned i;
-    if (d->scan.slot[SL_USAGE].kind != DRIP_SCAN_OBJECT) {
+    if (d->slot[SL_USAGE].kind != DRIP_SCAN_OBJECT) {
         return DRIP_OK;
     }
     ev->has_usage = 1;
@@ -1898,7 +1945,7 @@ static drip_err_t scan_error(const drip_event_dec_t *d, drip_event_t *ev, int fl
     for (i = flat ? 1u : 0u; i < NERROR && e == DRIP_OK; i++) {
         e = slot_str(d, k_error_fields[i].slot, err_at(&ev->error, &k_error_fields[i]));
     }
-    ev->error.message_cut = d->scan.slot[SL_ERR_MSG].cut;
+    ev->error.message_cut = d->slot[SL_ERR_MSG].cut;
     return e;
 }
 
@@ -1906,7 +1953,7 @@ static drip_err_t scan_error(const drip_event_dec_t *d, drip_event_t *ev, int fl
 static drip_err_t delta_slot(const drip_event_dec_t *d, unsigned slot, drip_str_t *out)
 {
     drip_err_t e = slot_str(d, slot, out);
-    if (e == DRIP_OK && d->scan.slot[slot].cut) {
+    if (e == DRIP_OK && d->slot[slot].cut) {
         e = DRIP_ERR_EVENT_DELTA_TOO_LARGE;
     }
     return e;
@@ -1922,7 +1969,7 @@ static drip_err_t args_slot(const drip_event_dec_t *d, drip_event_t *ev, unsigne
         return DRIP_OK;
     }
     e = slot_str(d, slot, &ev->text);
-    if (e == DRIP_OK && d->scan.slot[slot].cut) {
+    if (e == DRIP_OK && d->slot[slot].cut) {
         ev->text = k_none;
         ev->text_cut = 1;
     }
@@ -1933,7 +1980,7 @@ static drip_err_t args_slot(const drip_event_dec_t *d, drip_event_t *ev, unsigne
 static drip_err_t whole(const drip_event_dec_t *d, unsigned slot, drip_str_t *out)
 {
     drip_err_t e = slot_str(d, slot, out);
-    if (e == DRIP_OK && d->scan.slot[slot].cut) {
+    if (e == DRIP_OK && d->slot[slot].cut) {
         e = DRIP_ERR_EVENT_ID_TOO_LONG;
     }
     return e;
@@ -1954,12 +2001,12 @@ static drip_err_t scan_speech(const drip_event_dec_t *d, drip_event_t *ev)
             return DRIP_OK;
         }
         /* no piece receiver: audio larger than the buffer cannot be kept */
-        return d->scan.slot[SL_S_AUDIO].kind == DRIP_SCAN_STRING ? DRIP_ERR_EVENT_DELTA_TOO_LARGE
+        return d->slot[SL_S_AUDIO].kind == DRIP_SCAN_STRING ? DRIP_ERR_EVENT_DELTA_TOO_LARGE
                                                                  : DRIP_OK;
     case DRIP_EV_SPEECH_AUDIO_DONE:
         return scan_usage(d, ev);
     case DRIP_EV_ERROR:
-        return scan_error(d, ev, d->scan.slot[SL_ERR_OBJ].kind != DRIP_SCAN_OBJECT);
+        return scan_error(d, ev, d->slot[SL_ERR_OBJ].kind != DRIP_SCAN_OBJECT);
     default:
         return DRIP_OK;
     }
@@ -1997,7 +2044,7 @@ drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
     /* What each API's token path reads, in its order: an error chunk has
      * only its error; Responses ids and usage belong to lifecycle events. */
     if (d->api == DRIP_API_CHAT) {
-        if (d->scan.slot[SL_ERR_OBJ].kind == DRIP_SCAN_OBJECT) {
+        if (d->slot[SL_ERR_OBJ].kind == DRIP_SCAN_OBJECT) {
             ev->type = DRIP_EV_ERROR;
             ev->type_name.p = "error";
             ev->type_name.n = 5;
@@ -2013,7 +2060,7 @@ drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
         ev->type = DRIP_EV_CHAT_CHUNK;
         ev->type_name.p = "chat.completion.chunk";
         ev->type_name.n = 21;
-        if (d->scan.slot[SL_C_TOOLS].kind == DRIP_SCAN_ARRAY) {
+        if (d->slot[SL_C_TOOLS].kind == DRIP_SCAN_ARRAY) {
             return DRIP_ERR_EVENT_DELTA_TOO_LARGE; /* argument pieces cannot be kept */
         }
         ev->pieces = (uint8_t)((d->pieces & (PIECE_DELTA | PIECE_REFUSAL)) != 0);
@@ -2035,7 +2082,7 @@ drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
     ev->type = responses_type_of(ev->type_name);
     if (d->pieces & PIECE_DELTA) {
         ev->pieces = 1; /* handed on in pieces while it was read */
-    } else if (d->scan.slot[SL_DELTA].kind == DRIP_SCAN_STRING) {
+    } else if (d->slot[SL_DELTA].kind == DRIP_SCAN_STRING) {
         e = delta_slot(d, SL_DELTA, &ev->delta);
         if (e != DRIP_OK && !text_delta(desc(ev->type))) {
             e = DRIP_OK; /* audio/media: flagged oversize, not text the user reads */
@@ -2061,11 +2108,11 @@ drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
         if (e == DRIP_OK) {
             e = slot_str(d, SL_REASON, &ev->incomplete_reason);
         }
-        if (e == DRIP_OK && d->scan.slot[SL_ERR_OBJ].kind == DRIP_SCAN_OBJECT) {
+        if (e == DRIP_OK && d->slot[SL_ERR_OBJ].kind == DRIP_SCAN_OBJECT) {
             e = scan_error(d, ev, 1);
         }
     } else if (dsc->obj == O_ERROR) {
-        e = scan_error(d, ev, d->scan.slot[SL_ERR_OBJ].kind != DRIP_SCAN_OBJECT);
+        e = scan_error(d, ev, d->slot[SL_ERR_OBJ].kind != DRIP_SCAN_OBJECT);
     } else if (dsc->obj == O_ITEM) {
         for (i = 0; i < NITEM && e == DRIP_OK; i++) {
             const ev_field_t *f = &k_item_fields[i];
@@ -2078,27 +2125,4 @@ drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
         e = args_slot(d, ev, args_slot_of(dsc));
     }
     return e != DRIP_OK ? e : track_calls(d, ev);
-}
-
-void drip_event_scan_error(const drip_event_dec_t *d, drip_api_error_t *out)
-{
-    unsigned i;
-    memset(out, 0, sizeof *out);
-    for (i = 0; i < NERROR; i++) {
-        (void)slot_str(d, k_error_fields[i].slot, err_at(out, &k_error_fields[i]));
-    }
-    out->message_cut = d->scan.slot[SL_ERR_MSG].cut;
-}
-
-drip_err_t drip_event_scan_response(drip_event_dec_t *d, drip_str_t *id, drip_str_t *status)
-{
-    drip_err_t e = drip_scan_finish(&d->scan);
-    int chat = d->api == DRIP_API_CHAT;
-    if (e == DRIP_OK) {
-        e = whole(d, chat ? SL_RESP_ID : SL_BODY_ID, id);
-    }
-    if (e == DRIP_OK) {
-        e = slot_str(d, chat ? SL_RESP_STATUS : SL_BODY_STATUS, status);
-    }
-    return e;
 }

@@ -37,13 +37,30 @@ enum {
 };
 
 /* Kept headers; the extras last, in k_headers' order. */
-enum {
-    H_NONE, H_CTYPE, H_CLEN, H_TE, H_CE, H_CONN, H_RETRY_AFTER, H_RETRY_MS,
-    H_REQID, H_SHOULD_RETRY
+/* The kept headers: id, lower-case name. One list for the ids, the names
+ * and the check that every name fits the reader's name buffer. */
+#define HEADERS(X)                                                                                 \
+    X(CTYPE, "content-type") X(CLEN, "content-length") X(TE, "transfer-encoding")                  \
+    X(CE, "content-encoding") X(CONN, "connection") X(RETRY_AFTER, "retry-after")                  \
+    X(RETRY_MS, "retry-after-ms") X(REQID, "x-request-id") X(SHOULD_RETRY, "x-should-retry")
 #if DRIP_HTTP_EXTRAS
-    , H_PROC_MS, H_LIM_REQ, H_LIM_TOK, H_REM_REQ, H_REM_TOK, H_RESET_REQ, H_RESET_TOK
+#define HEADERS_EXTRA(X)                                                                           \
+    X(PROC_MS, "openai-processing-ms") X(LIM_REQ, "x-ratelimit-limit-requests")                    \
+    X(LIM_TOK, "x-ratelimit-limit-tokens") X(REM_REQ, "x-ratelimit-remaining-requests")            \
+    X(REM_TOK, "x-ratelimit-remaining-tokens") X(RESET_REQ, "x-ratelimit-reset-requests")          \
+    X(RESET_TOK, "x-ratelimit-reset-tokens")
+#else
+#define HEADERS_EXTRA(X)
 #endif
-};
+
+#define HDR_ID(id, name) H_##id,
+enum { H_NONE, HEADERS(HDR_ID) HEADERS_EXTRA(HDR_ID) H_COUNT_ };
+#undef HDR_ID
+#define HDR_FITS(id, name)                                                                         \
+    typedef char drip_hdr_fits_##id[(sizeof(name) - 1u <= DRIP_HTTP_NAME_BUF) ? 1 : -1];
+HEADERS(HDR_FITS)
+HEADERS_EXTRA(HDR_FITS)
+#undef HDR_FITS
 
 /* priv.flags bits */
 #define FL_EXT 0x01u      /* the chunk size line had an extension */
@@ -53,16 +70,9 @@ enum {
 #define FL_BAD_CL 0x10u   /* bad Content-Length: an error unless the body is chunked */
 #define FL_WS_OVER 0x20u  /* white space past the value buffer (trailing OWS?) */
 
-static const char *const k_headers[] = {
-    "", "content-type", "content-length", "transfer-encoding", "content-encoding",
-    "connection", "retry-after", "retry-after-ms", "x-request-id", "x-should-retry"
-#if DRIP_HTTP_EXTRAS
-    , "openai-processing-ms", "x-ratelimit-limit-requests",
-    "x-ratelimit-limit-tokens", "x-ratelimit-remaining-requests",
-    "x-ratelimit-remaining-tokens", "x-ratelimit-reset-requests",
-    "x-ratelimit-reset-tokens"
-#endif
-};
+#define HDR_NAME(id, name) name,
+static const char *const k_headers[H_COUNT_] = {"", HEADERS(HDR_NAME) HEADERS_EXTRA(HDR_NAME)};
+#undef HDR_NAME
 
 static void new_head(drip_http_t *h)
 {
@@ -484,7 +494,7 @@ static int headers_end(drip_http_t *h)
         h->priv.state = ST_DONE;
     } else if (hd->chunked) {
         h->priv.state = ST_CHUNK_SIZE;
-        h->priv.chunk = 0;
+        h->priv.remaining = 0; /* the size line accumulates here */
         h->priv.idx = 0;
     } else if (hd->has_length) {
         h->priv.remaining = hd->content_length;
@@ -648,10 +658,10 @@ static int step(drip_http_t *h, uint8_t c)
     case ST_CHUNK_SIZE: {
         int v = hexval(c);
         if (v >= 0) {
-            if (h->priv.chunk > (UINT64_MAX >> 4)) {
+            if (h->priv.remaining > (UINT64_MAX >> 4)) {
                 return DRIP_ERR_HTTP_CHUNK_OVERFLOW;
             }
-            h->priv.chunk = (h->priv.chunk << 4) | (uint64_t)v;
+            h->priv.remaining = (h->priv.remaining << 4) | (uint64_t)v;
             h->priv.idx = 1;
             return DRIP_AGAIN;
         }
@@ -691,12 +701,8 @@ static int step(drip_http_t *h, uint8_t c)
         if (c != '\n') {
             return (h->priv.flags & FL_EXT) ? DRIP_ERR_HTTP_CHUNK_EXT : DRIP_ERR_HTTP_CHUNK_CRLF;
         }
-        if (h->priv.chunk == 0) {
-            h->priv.state = ST_TRAILER_START;
-        } else {
-            h->priv.remaining = h->priv.chunk;
-            h->priv.state = ST_CHUNK_DATA;
-        }
+        /* the size read is what remains of the chunk */
+        h->priv.state = h->priv.remaining == 0 ? ST_TRAILER_START : ST_CHUNK_DATA;
         return DRIP_AGAIN;
     case ST_CHUNK_DATA_CR:
         if (c != '\r') {
@@ -709,7 +715,7 @@ static int step(drip_http_t *h, uint8_t c)
             return DRIP_ERR_HTTP_CHUNK_CRLF;
         }
         h->priv.state = ST_CHUNK_SIZE;
-        h->priv.chunk = 0;
+        h->priv.remaining = 0; /* 0 already: the chunk's data was all handed out */
         h->priv.idx = 0;
         return DRIP_AGAIN;
     case ST_TRAILER_START:

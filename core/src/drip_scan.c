@@ -30,12 +30,12 @@ static int is_ws(uint8_t c)
 
 /* Every path fits the scanner: a slot that exists (value_start writes
  * slot[pt->slot]), 1..DRIP_SCAN_KEYS levels, keys that are in cfg->keys. */
-static int cfg_ok(const drip_scan_cfg_t *cfg)
+static int cfg_ok(const drip_scan_cfg_t *cfg, unsigned nslots)
 {
     uint8_t i, k;
     for (i = 0; i < cfg->npaths; i++) {
         const drip_scan_path_t *pt = &cfg->paths[i];
-        if (pt->slot >= DRIP_SCAN_SLOTS || pt->depth == 0 || pt->depth > DRIP_SCAN_KEYS) {
+        if (pt->slot >= nslots || pt->depth == 0 || pt->depth > DRIP_SCAN_KEYS) {
             return 0;
         }
         for (k = 0; k < pt->depth; k++) {
@@ -47,14 +47,29 @@ static int cfg_ok(const drip_scan_cfg_t *cfg)
     return 1;
 }
 
-drip_err_t drip_scan_init(drip_scan_t *s, const drip_scan_cfg_t *cfg)
+drip_err_t drip_scan_init(drip_scan_t *s, const drip_scan_cfg_t *cfg, drip_scan_slot_t *slot,
+                          unsigned nslots, char *arena, size_t cap)
 {
-    if (s == NULL || cfg == NULL || !cfg_ok(cfg)) {
+    if (s == NULL || cfg == NULL || (arena == NULL && cap > 0) || (slot == NULL && nslots > 0) ||
+        nslots > DRIP_SCAN_SLOTS || !cfg_ok(cfg, nslots)) {
         return DRIP_ERR_ARG;
     }
-    memset(&s->slot, 0, sizeof s->slot);
+    if (nslots > 0) {
+        memset(slot, 0, sizeof slot[0] * nslots);
+    }
     memset(&s->priv, 0, sizeof s->priv);
     s->cfg = cfg;
+    s->slot = slot;
+    s->priv.nslots = (uint8_t)nslots;
+    s->arena = arena;
+    s->priv.cap = (uint16_t)(cap > 0xFFFFu ? 0xFFFFu : cap); /* slot offsets are 16-bit */
+    /* Reserves: the configured bytes, but never more than a fixed share of
+     * a small arena (the caller's buffer may be 64 bytes): a long string
+     * still gets most of it, and numbers and ids after it some room. */
+    s->priv.num_keep = (uint16_t)(s->priv.cap / 8u < DRIP_SCAN_NUM_RESERVE ? s->priv.cap / 8u
+                                                                           : DRIP_SCAN_NUM_RESERVE);
+    s->priv.id_keep = (uint16_t)(s->priv.cap / 4u < DRIP_SCAN_ID_RESERVE ? s->priv.cap / 4u
+                                                                         : DRIP_SCAN_ID_RESERVE);
     s->root = DRIP_SCAN_NONE;
     s->priv.state = S_VALUE;
     s->priv.cur = NO_SLOT;
@@ -67,12 +82,12 @@ drip_str_t drip_scan_str(const drip_scan_t *s, unsigned slot)
     const drip_scan_slot_t *sl;
     r.p = NULL;
     r.n = 0;
-    if (slot >= DRIP_SCAN_SLOTS) {
+    if (slot >= s->priv.nslots) {
         return r;
     }
     sl = &s->slot[slot];
     if (sl->kind == DRIP_SCAN_STRING || sl->kind == DRIP_SCAN_NUMBER) {
-        r.p = s->arena + sl->off;
+        r.p = s->arena != NULL ? s->arena + sl->off : ""; /* no arena: nothing stored */
         r.n = sl->stored;
     }
     return r;
@@ -125,11 +140,11 @@ static int capture(drip_scan_t *s, const uint8_t *b, size_t k)
     if (s->priv.cur_flags & DRIP_SCAN_F_PRESENCE) {
         return 0;
     }
-    room = sizeof s->arena - s->priv.used;
+    room = (size_t)s->priv.cap - s->priv.used;
     if (sl->kind != DRIP_SCAN_NUMBER) { /* strings leave room for numbers... */
-        size_t keep = DRIP_SCAN_NUM_RESERVE;
+        size_t keep = s->priv.num_keep;
         if (s->priv.cur_flags & DRIP_SCAN_F_BULK) {
-            keep += DRIP_SCAN_ID_RESERVE; /* ...and long ones for the ids after them */
+            keep += s->priv.id_keep; /* ...and long ones for the ids after them */
         }
         room = room > keep ? room - keep : 0;
     }
@@ -137,7 +152,11 @@ static int capture(drip_scan_t *s, const uint8_t *b, size_t k)
         k = room;
         sl->cut = 1;
     }
-    memcpy(s->arena + s->priv.used, b, k);
+    /* memmove: the arena may be the input's own buffer (drip_scan_init), and
+     * b then points at or after the destination (never before it) */
+    if (k > 0) {
+        memmove(s->arena + s->priv.used, b, k);
+    }
     s->priv.used = (uint16_t)(s->priv.used + k);
     sl->stored = (uint16_t)(sl->stored + k);
     return 0;

@@ -3,7 +3,8 @@
  * The only file that knows more than one layer (see drip_stream.h).
  *
  * Decisions (written down where the specs leave room):
- * - A non-2xx body of any length goes through the oversize scanner, which
+ * - A non-2xx body of any length goes through the JSON body reader
+ *   (drip_body.h, the oversize scanner with its own table), which
  *   keeps error.{type,code,message,param} in constant memory; a body that is
  *   not JSON leaves them absent.
  * - After response.completed/incomplete/failed or `[DONE]` the rest of the
@@ -52,8 +53,14 @@ drip_err_t drip_stream_init(drip_stream_t *st, const drip_stream_cfg_t *cfg)
     if (e != DRIP_OK) {
         return e;
     }
-    drip_event_set_pieces(&st->priv.dec, on_piece, st);
+    drip_event_set_pieces(&st->priv.dec, on_piece, st, &st->priv.u.ev);
     drip_event_set_chat(&st->priv.dec, on_chat, st);
+    /* The scanner keeps its captures in the SSE buffer: idle while an
+     * oversize event passes through (after its first piece, the buffer
+     * itself, which the captures never overtake: drip_scan_init) and while
+     * a JSON body is read; its views live until the next SSE feed, as the
+     * token path's. */
+    drip_event_set_arena(&st->priv.dec, (char *)cfg->buf, cfg->buf_len);
     return drip_stream_reset(st);
 }
 
@@ -610,7 +617,7 @@ static void terminal(drip_stream_t *st, drip_state_t s, int stop_decoding)
 static int dispatch(drip_stream_t *st)
 {
     const drip_handlers_t *h = st->priv.cfg.handlers;
-    drip_event_t *ev = &st->priv.ev;
+    drip_event_t *ev = &st->priv.u.ev;
     drip_result_t *r = &st->result;
     void *u = st->priv.cfg.user;
     int rc = DRIP_OK;
@@ -736,9 +743,9 @@ static int feed_sse(drip_stream_t *st, const uint8_t *p, size_t n)
         } else if (rc == DRIP_SSE_EVENT) {
             if (sse->ev.oversize) {
                 st->priv.in_oversize = 0;
-                e = drip_event_scan_finish(dec, &st->priv.ev);
+                e = drip_event_scan_finish(dec, &st->priv.u.ev);
             } else {
-                e = drip_event_decode(dec, (char *)sse->ev.data, sse->ev.data_len, &st->priv.ev);
+                e = drip_event_decode(dec, (char *)sse->ev.data, sse->ev.data_len, &st->priv.u.ev);
             }
             if (e == DRIP_OK) {
                 e = dispatch(st);
@@ -770,6 +777,24 @@ static int is_event_stream(const char *ct)
     return ct[i] == '\0' || ct[i] == ';' || ct[i] == ' ' || ct[i] == '\t';
 }
 
+/* A JSON body follows (an HTTP error, or the cancel endpoint's answer):
+ * neither the SSE parser nor the event decoder runs while it is read, so
+ * the body reader keeps its captures in the larger of their idle buffers
+ * (the SSE data buffer, the token array): both the caller's, no RAM of its
+ * own. Its views live until the next response. */
+static int body_begin(drip_stream_t *st)
+{
+    const drip_stream_cfg_t *c = &st->priv.cfg;
+    char *a = (char *)c->buf;
+    size_t n = c->buf_len, tn = (size_t)c->ntok * sizeof c->tok[0];
+    if (tn > n) {
+        a = (char *)(void *)c->tok;
+        n = tn;
+    }
+    st->priv.body_scan = 1;
+    return drip_body_init(&st->priv.u.body, c->api, a, n);
+}
+
 static int on_head(drip_stream_t *st)
 {
     const drip_http_head_t *hd = &st->priv.http.head;
@@ -780,13 +805,11 @@ static int on_head(drip_stream_t *st)
     }
     if (hd->status < 200 || hd->status > 299) {
         st->result.state = DRIP_STATE_HTTP_ERROR;
-        st->priv.body_scan = 1;
-        return drip_event_scan_init(&st->priv.dec);
+        return body_begin(st);
     }
     if (st->priv.cfg.json_body) {
         st->result.state = DRIP_STATE_STREAMING;
-        st->priv.body_scan = 1;
-        return drip_event_scan_init(&st->priv.dec);
+        return body_begin(st);
     }
     if (!is_event_stream(hd->content_type)) {
         if (st->priv.cfg.api == DRIP_API_SPEECH) {
@@ -806,14 +829,14 @@ static void settle(drip_stream_t *st, int cut)
     st->priv.finished = 1;
     if (st->result.state == DRIP_STATE_HTTP_ERROR) {
         drip_api_error_t a;
-        drip_event_scan_error(&st->priv.dec, &a);
+        drip_body_error(&st->priv.u.body, &a);
         api_error(st, DRIP_ERR_API_HTTP_STATUS, st->result.http_status, &a);
         st->priv.terminal = 1;
         return;
     }
     if (st->priv.cfg.json_body && st->priv.body_scan && !cut) {
         drip_str_t id, status;
-        if (drip_event_scan_response(&st->priv.dec, &id, &status) != DRIP_OK) {
+        if (drip_body_response(&st->priv.u.body, &id, &status) != DRIP_OK) {
             (void)fail(st, DRIP_ERR_JSON_INVALID, DRIP_STATE_PROTOCOL_ERROR, "");
             return;
         }
@@ -857,7 +880,7 @@ int drip_stream_feed(drip_stream_t *st, const uint8_t *p, size_t n)
             e = on_head(st);
         } else if (rc == DRIP_HTTP_BODY) {
             if (st->priv.body_scan) {
-                (void)drip_event_scan_feed(&st->priv.dec, st->priv.http.body, st->priv.http.body_len);
+                (void)drip_body_feed(&st->priv.u.body, st->priv.http.body, st->priv.http.body_len);
             } else if (st->priv.raw) {
                 st->result.events++; /* audio delivered: no silent retry after it */
                 e = audio(st, st->priv.http.body, st->priv.http.body_len);

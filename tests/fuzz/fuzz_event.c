@@ -51,6 +51,7 @@
 
 static jsmntok_t *g_tok;
 static drip_call_slot_t g_calls[MAX_CALLS];
+static char g_arena[640]; /* lent to the scanner path (drip_event_set_arena) */
 
 static int is_grammar_err(int e)
 {
@@ -95,7 +96,8 @@ static void check_view(const char *what, const char *field, drip_str_t s, const 
         FZ_CHECK(s.p != NULL || s.n == 0, "%s: %s absent with length %zu", what, field, s.n);
         return;
     }
-    FZ_CHECK(fz_inside(s.p, s.n, data, n) || fz_inside(s.p, s.n, d->scan.arena, sizeof d->scan.arena) ||
+    FZ_CHECK(fz_inside(s.p, s.n, data, n) ||
+                 (d->scan.arena != NULL && fz_inside(s.p, s.n, d->scan.arena, d->scan.priv.cap)) ||
                  fz_inside(s.p, s.n, d->calls, sizeof d->calls[0] * d->ncalls) || is_const_name(s),
              "%s: view %s [%p,+%zu) points outside data, arena and call table", what, field,
              (const void *)s.p, s.n);
@@ -335,8 +337,9 @@ static void one_api(drip_api_t api, const uint8_t *in, size_t n, unsigned ntok, 
         check_event("token path", &et, &dt, copy, n);
     }
 
-    /* scanner path, in pieces */
+    /* scanner path, in pieces (its arena as the library's own was: 640 bytes) */
     FZ_CHECK(drip_event_init(&ds, api, g_tok, ntok, g_calls, ncalls) == DRIP_OK, "init");
+    drip_event_set_arena(&ds, g_arena, sizeof g_arena);
     FZ_CHECK(drip_event_scan_init(&ds) == DRIP_OK, "scan_begin");
     fz_split_init(&split, s0, s1);
     while (off < n) {

@@ -46,8 +46,8 @@ static const size_t k_bufs[8] = {64, 65, 80, 128, 200, 512, 1024, 4096};
 typedef struct run {
     fz_log_t log;
     const drip_stream_t *st;
-    const uint8_t *buf, *data, *calls;
-    size_t buf_len, n, calls_len;
+    const uint8_t *buf, *data, *calls, *tok; /* tok: a JSON body's captures may be there */
+    size_t buf_len, n, calls_len, tok_len;
     unsigned calls_made, cancel_at;
     int64_t max_seq;
     int pieces_seen;        /* an event went out in pieces (drip_event_set_pieces) */
@@ -64,7 +64,8 @@ typedef struct run {
 static int in_known_memory(const run_t *r, const char *p, size_t n)
 {
     return fz_inside(p, n, r->buf, r->buf_len) || fz_inside(p, n, r->st, sizeof *r->st) ||
-           fz_inside(p, n, r->calls, r->calls_len) || fz_inside(p, n, r->data, r->n);
+           fz_inside(p, n, r->calls, r->calls_len) || fz_inside(p, n, r->data, r->n) ||
+           fz_inside(p, n, r->tok, r->tok_len);
 }
 
 static void log_str(run_t *r, const char *name, drip_str_t s)
@@ -321,6 +322,8 @@ static drip_state_t run_one(run_t *r, const cfg_t *c, const uint8_t *data, size_
     r->buf_len = c->buf_len;
     r->calls = (const uint8_t *)calls;
     r->calls_len = c->ncalls * sizeof *calls;
+    r->tok = (const uint8_t *)tok;
+    r->tok_len = c->ntok * sizeof *tok;
     r->data = data;
     r->n = n;
     r->calls_made = 0;

@@ -66,8 +66,8 @@
  * errors) only while no audio was delivered (result.events == 0), so a
  * speaker never hears the start twice. Memory: nothing more than a text
  * answer (the event buffer, tokens and call table of cfg.stream; an event
- * larger than the buffer is decoded through a DRIP_EVENT_PIECE_MAX staging
- * buffer that lives in the stream).
+ * larger than the buffer is decoded in DRIP_EVENT_PIECE_MAX pieces staged in
+ * the token array, idle meanwhile).
  *
  * Cancel: drip_client_cancel_local() may be called at any time, even before
  * drip_client_start(): the next (or current) call ends CANCELLED at its
@@ -142,7 +142,7 @@ typedef struct drip_client_cfg {
  *  `stream.result` or drip_client_result(); `priv` is the client's. */
 typedef struct drip_client {
     drip_stream_t stream;         /**< stream.result: the answer's state and figures */
-    /** Private: configuration copy, timers, attempt counters, request path. */
+    /** Private: configuration copy, timers, attempt counters. */
     struct {
         drip_client_cfg_t cfg;
         size_t tx_used, tx_sent, rx_seen;
@@ -151,7 +151,6 @@ typedef struct drip_client {
         int last_err;
         uint8_t state, attempt, resumes, connected, reused, background, kind;
         volatile int cancel;      /* set from any task: drip_client_cancel_local() */
-        char path[DRIP_REQUEST_ID_PATH_MAX];
     } priv;
 } drip_client_t;
 

@@ -17,8 +17,18 @@
  *   drip_event_set_pieces() (drip_stream sets it) the delta of text,
  *   refusal, reasoning and call-argument events goes out in pieces while
  *   it is read, at any size; otherwise a delta is kept when it fits the
- *   scanner's arena (DRIP_SCAN_ARENA), and a text delta that does not is
+ *   scanner's arena, and a text delta that does not is
  *   DRIP_ERR_EVENT_DELTA_TOO_LARGE: text is never dropped silently.
+ *
+ * The scanner's arena (what it keeps of an oversize event) is a buffer the
+ * caller lends with drip_event_set_arena():
+ * drip_stream lends its SSE data buffer, which is idle while an oversize
+ * event passes through (drip_sse.h) and while a JSON body is read. Its
+ * views live until that buffer is written again, as the token path's do.
+ * An event with more tokens than the token array is scanned in the lent
+ * arena when it lies there (drip_stream), else in its own bytes, in place.
+ * DRIP_SCAN_ARENA > 0 adds a private arena of that size, used when the
+ * lent one is smaller (drip_opts.h).
  *
  * Function-call argument deltas carry only `item_id`; the decoder ties them
  * to `call_id`/`name` through a caller-sized table filled from
@@ -73,15 +83,21 @@ extern "C" {
 #endif
 
 /** Bytes of a long string handed on in one piece by the oversize path
- *  (drip_event_set_pieces). RAM: this, once per decoder. Pieces end on a
- *  UTF-8 character boundary, so they are never longer than this nor shorter
- *  than this - 3, but the last. */
+ *  (drip_event_set_pieces). RAM: none of its own: pieces are staged in the
+ *  token array, idle while the scanner reads (the staging is the smaller of
+ *  this and the token array's bytes: this, with the default and any token
+ *  array). Pieces end on a UTF-8 character boundary, so they are never
+ *  longer than this nor shorter than this - 3, but the last. */
 #ifndef DRIP_EVENT_PIECE_MAX
 #define DRIP_EVENT_PIECE_MAX 128
 #endif
 #if DRIP_EVENT_PIECE_MAX < 16 || DRIP_EVENT_PIECE_MAX > 4096
 #error "DRIP_EVENT_PIECE_MAX must be 16..4096"
 #endif
+
+/** Capture slots of the oversize path (the largest per-API table: Responses;
+ *  drip_event.c checks it). RAM: 8 bytes each, once per decoder. */
+#define DRIP_EVENT_SLOTS 31
 
 /** Which API's stream is being decoded. */
 typedef enum drip_api {
@@ -364,15 +380,22 @@ typedef struct drip_event_dec {
     drip_json_t json;         /* tokens of the current event */
     int choices_tok;          /* Chat: token of choices[] or -1 */
     drip_scan_t scan;         /* oversize events */
+    drip_scan_slot_t slot[DRIP_EVENT_SLOTS]; /* its captures */
+    char *arena;              /* drip_event_set_arena */
+    size_t arena_cap;
     drip_event_piece_fn on_piece;   /* drip_event_set_pieces */
     void *piece_user;
     drip_event_chat_fn on_chat;     /* drip_event_set_chat */
     void *chat_user;
-    drip_event_t piece_ev;    /* what is known of the event when a piece goes out */
-    uint16_t piece_n;
+    drip_event_t *piece_ev;   /* what is known of the event when a piece goes out (the
+                                 caller's scratch, drip_event_set_pieces) */
+    char *piece;              /* staging of the next piece: the token array (idle then) */
+    uint16_t piece_n, piece_cap;
     uint8_t piece_what, pieces;
-    char piece[DRIP_EVENT_PIECE_MAX];
     drip_b64_t b64;           /**< speech audio: a base64 group may span pieces and events */
+#if DRIP_SCAN_ARENA > 0
+    char own[DRIP_SCAN_ARENA]; /* the private arena (drip_opts.h) */
+#endif
 } drip_event_dec_t;
 /** @var drip_event_dec::api
  *  The API whose events are decoded. Every member is private: set them with
@@ -391,6 +414,12 @@ typedef struct drip_event_dec {
  *  Chat: token of choices[], or -1.
  *  @var drip_event_dec::scan
  *  The scanner for oversize events.
+ *  @var drip_event_dec::slot
+ *  Its capture slots.
+ *  @var drip_event_dec::arena
+ *  The lent arena (drip_event_set_arena), or NULL.
+ *  @var drip_event_dec::arena_cap
+ *  Its bytes.
  *  @var drip_event_dec::on_piece
  *  Receiver of pieces (drip_event_set_pieces), or NULL.
  *  @var drip_event_dec::piece_user
@@ -400,15 +429,17 @@ typedef struct drip_event_dec {
  *  @var drip_event_dec::chat_user
  *  Its user pointer.
  *  @var drip_event_dec::piece_ev
- *  What is known of the event when a piece goes out.
+ *  What is known of the event when a piece goes out: the caller's scratch.
  *  @var drip_event_dec::piece_n
  *  Bytes waiting in piece.
+ *  @var drip_event_dec::piece_cap
+ *  Bytes piece can hold (<= DRIP_EVENT_PIECE_MAX).
  *  @var drip_event_dec::piece_what
  *  What the waiting piece is (enum drip_piece_what).
  *  @var drip_event_dec::pieces
  *  Pieces went out for the current event.
  *  @var drip_event_dec::piece
- *  Bytes gathered for the next piece. */
+ *  Bytes gathered for the next piece (in the token array). */
 
 /**
  * @brief Bind the token array and call table.
@@ -439,8 +470,13 @@ drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_e
  * .done event when no delta came for it. The string must come after the
  * event's `type` (and `sequence_number`, when present), as OpenAI sends it;
  * otherwise the arena keeps it as before. NULL: off (the default).
+ * @param scratch an event the decoder fills with what is known when a piece
+ *                goes out (handed to @p fn); required with @p fn. It may be
+ *                the event later given to drip_event_scan_finish() (drip_stream
+ *                passes its own): it is rewritten there.
  */
-void drip_event_set_pieces(drip_event_dec_t *d, drip_event_piece_fn fn, void *user);
+void drip_event_set_pieces(drip_event_dec_t *d, drip_event_piece_fn fn, void *user,
+                           drip_event_t *scratch);
 
 /**
  * @brief Hand every choice of each Chat chunk read from tokens on in parts
@@ -451,20 +487,30 @@ void drip_event_set_pieces(drip_event_dec_t *d, drip_event_piece_fn fn, void *us
  */
 void drip_event_set_chat(drip_event_dec_t *d, drip_event_chat_fn fn, void *user);
 
-/** Oversize path: begin, feed pieces (DRIP_SSE_DATA), end with the full size. */
+/**
+ * @brief Lend the buffer the oversize path keeps its captures in
+ * (drip_stream lends its SSE data buffer). The decoder writes it
+ * from drip_event_scan_init() on; the views of the event that
+ * drip_event_scan_finish() fills point into it. It may be the buffer the
+ * event is read from, when the event starts at its beginning (drip_scan_init
+ * says why). What a small arena cannot hold is cut: an id or name
+ * DRIP_ERR_EVENT_ID_TOO_LONG, a delta DRIP_ERR_EVENT_DELTA_TOO_LARGE,
+ * an error message flagged message_cut (512 bytes keep what the former
+ * private 640-byte arena kept of every recorded capture: drip_opts.h).
+ * @param arena the bytes; NULL (with cap 0): none lent
+ */
+void drip_event_set_arena(drip_event_dec_t *d, char *arena, size_t cap);
+
+/** Oversize path: begin, feed pieces (DRIP_SSE_DATA), end with the full size.
+ *  @return DRIP_OK, or DRIP_ERR_ARG when there is no arena (none lent and
+ *          DRIP_SCAN_ARENA 0). */
 drip_err_t drip_event_scan_init(drip_event_dec_t *d);
 /** Oversize path: the next piece of the event's data (any split). @return DRIP_OK or the scan's error. */
 drip_err_t drip_event_scan_feed(drip_event_dec_t *d, const uint8_t *p, size_t n);
 /** Oversize path: the event is whole; fill @p ev with what the scanner kept. @return DRIP_OK or an error. */
 drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev);
 
-/** The error members captured by the scanner so far, whether or not the
- *  text was valid JSON (used for HTTP error bodies of any length). */
-void drip_event_scan_error(const drip_event_dec_t *d, drip_api_error_t *out);
-
-/** A whole JSON Response object read by the scanner (cancel / retrieve):
- *  its top-level id and status. @return DRIP_OK or the scan error. */
-drip_err_t drip_event_scan_response(drip_event_dec_t *d, drip_str_t *id, drip_str_t *status);
+/* JSON bodies (HTTP errors, the cancel endpoint) are read by drip_body.h. */
 
 /**
  * @brief Speech: the audio ended (speech.audio.done, or the stream's end):

@@ -55,6 +55,15 @@ enum drip_http_ready {
 #define DRIP_HTTP_VAL_BUF \
     DRIP_HTTP_MAX2_(DRIP_HTTP_VALUE_MAX, DRIP_HTTP_MAX2_(DRIP_HTTP_CTYPE_MAX, DRIP_HTTP_REQID_MAX))
 
+/** Bytes of the reader's header name buffer: the longest kept name
+ *  ("x-ratelimit-remaining-requests" with DRIP_HTTP_EXTRAS, else
+ *  "transfer-encoding"; drip_http.c checks every name against it). */
+#if DRIP_HTTP_EXTRAS
+#define DRIP_HTTP_NAME_BUF 30
+#else
+#define DRIP_HTTP_NAME_BUF 17
+#endif
+
 /** "Not present" marker for the numeric header fields. */
 #define DRIP_HTTP_NONE_U32 UINT32_MAX
 /** "Not present" marker for the 64-bit header fields. */
@@ -97,13 +106,13 @@ typedef struct drip_http {
     size_t body_len;
     /** Private: the reader's state. */
     struct {
+        uint64_t remaining;     /* bytes left in chunk / Content-Length body; the chunk
+                                   size while its line is read (nothing remains then) */
         int err;                /* sticky error, 0 if none */
         uint8_t state, hdr, flags, idx;
         uint8_t name_len, cr;
         uint16_t val_len;
-        uint64_t remaining;     /* bytes left in chunk / Content-Length body */
-        uint64_t chunk;         /* chunk size being read */
-        char name[32];          /* lower-cased header name being read */
+        char name[DRIP_HTTP_NAME_BUF]; /* lower-cased header name being read */
         char val[DRIP_HTTP_VAL_BUF]; /* value of a kept header being read */
     } priv;
 } drip_http_t;

@@ -92,20 +92,32 @@
 #define DRIP_SCAN_MAX_DEPTH 64
 #endif
 
-/** Bytes of small strings (ids, status, error text, a delta) the oversize
- *  scanner can capture from one event. RAM: this, once per decoder. The last
- *  DRIP_SCAN_NUM_RESERVE bytes are kept for numbers, so a long error message
- *  can never crowd out the usage counts that follow it. */
+/** The oversize scanner keeps what it captures of an event larger than the
+ *  SSE buffer (ids, status, usage, error text, a delta) in that buffer,
+ *  idle while such an event passes through (drip_event_set_arena), and
+ *  stages its pieces in the token array: no RAM of its own. Its room is the
+ *  buffer's size: from 512 bytes every recorded capture (tests/captures)
+ *  decodes as it did with the former private 640-byte arena; smaller
+ *  buffers keep less of an oversize event (measured: 384 B cuts a 196-byte
+ *  error message, flagged; 256 B refuses a 150-byte MCP argument delta,
+ *  DRIP_ERR_EVENT_DELTA_TOO_LARGE; under 192 B a call item's ids may not
+ *  fit, DRIP_ERR_EVENT_ID_TOO_LONG). This option (0 or 128..65535) adds a
+ *  private arena of that many bytes to the decoder, used instead when the
+ *  buffer is smaller (640: the old behaviour at any buffer size). RAM: this,
+ *  once per decoder. Default 0: the buffer only. */
 #ifndef DRIP_SCAN_ARENA
-#define DRIP_SCAN_ARENA 640
+#define DRIP_SCAN_ARENA 0
 #endif
-/** Arena bytes kept for numbers (usage counts, indexes): see DRIP_SCAN_ARENA. */
+/** Arena bytes strings leave for numbers (usage counts, indexes), so a long
+ *  error message can never crowd out the usage counts that follow it; at
+ *  most 1/8 of the arena. */
 #ifndef DRIP_SCAN_NUM_RESERVE
 #define DRIP_SCAN_NUM_RESERVE 64
 #endif
 /** Arena bytes a long string (a delta, an error message) leaves for the ids
- *  and short strings captured after it. The longest delta the scanner keeps
- *  is DRIP_SCAN_ARENA - DRIP_SCAN_NUM_RESERVE - DRIP_SCAN_ID_RESERVE. */
+ *  and short strings captured after it; at most 1/4 of the arena. The
+ *  longest delta the scanner keeps is the arena's size less both reserves
+ *  (320 B with a 512-byte buffer). */
 #ifndef DRIP_SCAN_ID_RESERVE
 #define DRIP_SCAN_ID_RESERVE 128
 #endif
@@ -172,11 +184,11 @@
 #if DRIP_ID_MAX < 16 || DRIP_ID_MAX > 255
 #error "DRIP_ID_MAX must be 16..255"
 #endif
-#if DRIP_SCAN_ARENA < 128 || DRIP_SCAN_ARENA > 65535
-#error "DRIP_SCAN_ARENA must be 128..65535"
+#if DRIP_SCAN_ARENA != 0 && (DRIP_SCAN_ARENA < 128 || DRIP_SCAN_ARENA > 65535)
+#error "DRIP_SCAN_ARENA must be 0 (the SSE buffer only) or 128..65535"
 #endif
-#if DRIP_SCAN_NUM_RESERVE < 24 || DRIP_SCAN_NUM_RESERVE + DRIP_SCAN_ID_RESERVE > DRIP_SCAN_ARENA - 64
-#error "DRIP_SCAN_NUM_RESERVE + DRIP_SCAN_ID_RESERVE must leave >= 64 arena bytes for long strings"
+#if DRIP_SCAN_NUM_RESERVE < 24 || DRIP_SCAN_NUM_RESERVE > 8192 || DRIP_SCAN_ID_RESERVE > 16384
+#error "DRIP_SCAN_NUM_RESERVE must be 24..8192, DRIP_SCAN_ID_RESERVE <= 16384"
 #endif
 
 #endif /* DRIP_OPTS_H */

@@ -12,8 +12,11 @@
  *
  * No recursion: nesting is one bit per level in a 64-bit mask; key paths are
  * tracked for the first DRIP_SCAN_KEYS levels only (deeper values are never
- * captured). Memory: sizeof(drip_scan_t) ~ DRIP_SCAN_ARENA + 8 x DRIP_SCAN_SLOTS
- * + 100 bytes (1 000 B on a Cortex-M4 with the defaults).
+ * captured). Memory: sizeof(drip_scan_t) is ~100 bytes (the grammar machine);
+ * the caller lends the capture slots (8 bytes each, as many as its
+ * configuration numbers) and the arena the captured bytes go to
+ * (drip_scan_init), which may be the very buffer the document is read from
+ * (see drip_scan_init: captures never overtake the read position).
  */
 #ifndef DRIP_SCAN_H
 #define DRIP_SCAN_H
@@ -29,15 +32,15 @@ extern "C" {
 #endif
 
 #define DRIP_SCAN_KEYS 4     /**< key path levels tracked */
-#define DRIP_SCAN_SLOTS 33   /**< capture slots (8 bytes each) */
+#define DRIP_SCAN_SLOTS 64   /**< most capture slots one scanner can use (slot numbers < this) */
 #define DRIP_SCAN_ELEM 0xFFu /**< path key meaning "any array element" */
 #define DRIP_SCAN_KEY_MAX 28 /**< longest key name that can match */
 
 /** Path flags */
 #define DRIP_SCAN_F_PRESENCE 0x01u /**< record kind and length, do not store bytes */
 #define DRIP_SCAN_F_BULK 0x02u     /**< a long string (delta, message): it may not use the
-                                        last DRIP_SCAN_ID_RESERVE + DRIP_SCAN_NUM_RESERVE
-                                        bytes, so ids and numbers after it still fit */
+                                        arena's id and number reserves (drip_scan_init),
+                                        so ids and numbers after it still fit */
 #define DRIP_SCAN_F_EDGES 0x04u    /**< a delta: a lone surrogate at either end is kept in
                                         its 3-byte form (drip_json_str_delta()) */
 #define DRIP_SCAN_F_PIECES 0x08u   /**< a long string the sink may take in pieces instead
@@ -68,7 +71,7 @@ typedef struct drip_scan_path {
     uint8_t depth;
     /** key ids (1-based into cfg->keys) or DRIP_SCAN_ELEM, outermost first */
     uint8_t key[DRIP_SCAN_KEYS];
-    /** where the value goes: drip_scan_t.slot[slot] (< DRIP_SCAN_SLOTS) */
+    /** where the value goes: drip_scan_t.slot[slot] (< the slots lent to drip_scan_init) */
     uint8_t slot;
     /** DRIP_SCAN_F_* */
     uint8_t flags;
@@ -87,7 +90,8 @@ typedef struct drip_scan_cfg {
 
 /** A captured value. */
 typedef struct drip_scan_slot {
-    uint16_t off, len;  /**< where in the arena; len counts all bytes, even if cut */
+    uint16_t off, len;  /**< where in the arena; len counts all bytes (saturating at
+                             65535), even if cut */
     uint16_t stored;    /**< bytes actually stored (< len when cut; 0 for presence) */
     uint8_t kind;       /**< enum drip_scan_kind */
     uint8_t cut;        /**< the arena was full: only part is stored */
@@ -104,16 +108,20 @@ typedef struct drip_scan {
     drip_scan_sink_t sink;    /**< optional (NULL: the arena keeps every string) */
     /** passed to sink */
     void *sink_ctx;
-    /** the captured values, by the paths' slot numbers */
-    drip_scan_slot_t slot[DRIP_SCAN_SLOTS];
-    /** the captured bytes (DRIP_SCAN_ARENA) */
-    char arena[DRIP_SCAN_ARENA];
+    /** the captured bytes: the caller's arena (drip_scan_init) */
+    char *arena;
+    /** the captured values, by the paths' slot numbers: the caller's (drip_scan_init) */
+    drip_scan_slot_t *slot;
     uint8_t root;       /**< kind of the root value (DRIP_SCAN_NONE before it starts) */
     /** Private: the grammar machine's state. */
     struct {
         int err;
         uint64_t arr;        /* bit d set: container at depth d is an array */
         uint16_t used;       /* arena bytes used */
+        uint8_t nslots;      /* entries of slot */
+        uint16_t cap;        /* arena bytes (the caller's size, at most 65535) */
+        uint16_t num_keep;   /* bytes strings leave for numbers */
+        uint16_t id_keep;    /* bytes a long string leaves for the ids after it */
         uint8_t depth, state, is_key, cur, cur_flags, klen, ok_end;
         uint8_t to_sink;     /* the current string goes to the sink */
         uint8_t key[DRIP_SCAN_KEYS + 1];
@@ -124,11 +132,38 @@ typedef struct drip_scan {
     } priv;
 } drip_scan_t;
 
-/** Prepare for a new document (sink and sink_ctx are kept).
- *  @return DRIP_OK or DRIP_ERR_ARG (NULL, or a path with a slot >=
- *          DRIP_SCAN_SLOTS, a depth outside 1..DRIP_SCAN_KEYS or a key id
- *          that is not in cfg->keys). */
-drip_err_t drip_scan_init(drip_scan_t *s, const drip_scan_cfg_t *cfg);
+/**
+ * @brief Prepare for a new document (sink and sink_ctx are kept).
+ *
+ * The captured bytes go to @p arena, the caller's (up to 65535 bytes are
+ * used), until the next init. Strings leave the last min(DRIP_SCAN_NUM_RESERVE,
+ * cap / 8) bytes to numbers, and DRIP_SCAN_F_BULK strings a further
+ * min(DRIP_SCAN_ID_RESERVE, cap / 4) to the ids after them: the configured
+ * reserves in an arena large enough (512 bytes with the defaults), a fixed
+ * share of a smaller one.
+ *
+ * The arena may be the buffer the document is read from, as long as it
+ * starts at or before the document's first byte (e.g. the document is read
+ * from the start of the arena, then from elsewhere): a capture never
+ * overtakes the read position, because every byte written is decoded from
+ * input already read and no value decodes to more bytes than it was sent
+ * as (an escape is longer than what it stands for; a number is copied as
+ * is; quotes, keys, white space and skipped values store nothing). The
+ * same holds for what a sink stages there (drip_event.c).
+ *
+ * @param slot  the capture slots, @p nslots of them (<= DRIP_SCAN_SLOTS); every
+ *              path's slot number must be below nslots. May be NULL with
+ *              nslots 0 (grammar check only).
+ * @param arena the captured bytes; may be NULL when @p cap is 0 (grammar
+ *              check only, or presence-only paths)
+ * @return DRIP_OK or DRIP_ERR_ARG (NULL, a NULL arena with cap > 0, a NULL
+ *         slot table with nslots > 0, nslots > DRIP_SCAN_SLOTS, or a path with
+ *         a slot >= nslots, a depth outside 1..DRIP_SCAN_KEYS or a key id
+ *         that is not in cfg->keys).
+ */
+drip_err_t drip_scan_init(drip_scan_t *s, const drip_scan_cfg_t *cfg, drip_scan_slot_t *slot,
+                          unsigned nslots, char *arena, size_t cap);
+
 
 /**
  * @brief Scan the next piece of the document.

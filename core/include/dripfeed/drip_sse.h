@@ -18,6 +18,10 @@
  * own piece), and at the end DRIP_SSE_EVENT with ev.oversize = 1,
  * ev.data = NULL and ev.size = the full data size. The event type known so
  * far is drip_sse_type() at any time (OpenAI sends `event:` first).
+ * From that first piece (the buffer's start) on, the parser does not write
+ * the buffer again until the feed after the event's DRIP_SSE_EVENT: the
+ * caller may use it meanwhile (drip_stream keeps the oversize scanner's
+ * captures there, drip_event_set_arena()).
  */
 #ifndef DRIP_SSE_H
 #define DRIP_SSE_H

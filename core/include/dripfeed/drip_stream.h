@@ -27,13 +27,18 @@
  *
  * Memory: everything lives in drip_stream_t plus three caller buffers given to
  * drip_stream_init() (SSE data, jsmn tokens, call table). Nothing grows with
- * the answer's length.
+ * the answer's length. The first two also serve while they are idle: an
+ * event larger than the SSE buffer keeps what the scanner reads of it (ids,
+ * status, usage, error) in the SSE buffer and stages its text pieces in the
+ * token array; a JSON body (HTTP error, cancel) keeps its members in the
+ * larger of the two. No RAM of the stream's own goes to either.
  */
 #ifndef DRIP_STREAM_H
 #define DRIP_STREAM_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include "drip_body.h"
 #include "drip_err.h"
 #include "drip_event.h"
 #include "drip_http.h"
@@ -190,9 +195,16 @@ typedef struct drip_stream_cfg {
     drip_api_t api;            /**< the decoder's API when the stream is used on its
                                     own (e.g. `dripfeed decode`); drip_client_start()
                                     overrides it per request (drip_stream_set_api) */
-    uint8_t *buf;              /**< SSE event data; the largest event decoded in full */
-    size_t buf_len;            /**< >= 64; 512 is enough for every delta event */
-    jsmntok_t *tok;            /**< jsmn tokens for one event (>= 8; 64 recommended) */
+    uint8_t *buf;              /**< SSE event data; the largest event decoded in full;
+                                    also what the scanner keeps of a larger one */
+    size_t buf_len;            /**< >= 64; 512 is enough for every delta event, and
+                                    what the scanner keeps of a larger one is then what
+                                    it always kept (every recorded capture decodes the
+                                    same); smaller buffers may cut an oversize event's
+                                    error message, refuse its delta or ids (see
+                                    DRIP_SCAN_ARENA in drip_opts.h) */
+    jsmntok_t *tok;            /**< jsmn tokens for one event (>= 8; 64 recommended);
+                                    also the staging of an oversize event's pieces */
     /** entries of tok */
     unsigned ntok;
     drip_call_slot_t *calls;   /**< call table: one slot per call in flight (>= 1) */
@@ -218,7 +230,12 @@ typedef struct drip_stream {
         drip_http_t http;
         drip_sse_t sse;
         drip_event_dec_t dec;
-        drip_event_t ev;
+        /* one at a time: the event being handed on (an event stream), or
+         * the reader of a JSON body (HTTP error, cancel endpoint) */
+        union {
+            drip_event_t ev;
+            drip_body_t body;
+        } u;
         drip_stream_cfg_t cfg;
         int64_t skip_through;   /* drop events with seq <= this (resume) */
         /* a high surrogate held back from the end of a delta (drip_json_str_delta),

@@ -9,6 +9,7 @@
  *   drip_json.h    4 event data -> jsmn tokens, unescaped strings, integers
  *   drip_scan.h    4 events larger than any buffer, in constant memory
  *   drip_event.h   5 OpenAI event types -> drip_event_t
+ *   drip_body.h    4 a JSON body (HTTP error, cancel) -> error members, id, status
  *   drip_stream.h    the glue: one answer, its handlers and its final state
  * and around it:
  *   drip_transport.h 1 the transport contract the ports implement
@@ -32,6 +33,7 @@
 #include "drip_scan.h"
 #include "drip_b64.h"
 #include "drip_event.h"
+#include "drip_body.h"
 #include "drip_stream.h"
 #include "drip_transport.h"
 #include "drip_request.h"
