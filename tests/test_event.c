@@ -2081,6 +2081,45 @@ static void test_fuzz_root_not_object(void **state)
  * a stray top-level "arguments":5 failed there (EVENT_FIELD) while the token
  * path, reading the item's, decoded it; and a *.done event with the other
  * member after its own kept the wrong one. */
+/* An output_item event without an "item" object keeps its top-level
+ * item_id on both paths: the token path reads the item's members only when
+ * the item is an object; the scanner cleared item_id from the item's
+ * (absent) id whatever the item was (fuzz_event finding on a 4-minute run,
+ * reproducer tests/fuzz/regress/event/item-absent-keeps-item-id). With an
+ * item object, its id (present or not) is the event's item_id on both. */
+static void test_item_absent_keeps_item_id(void **state)
+{
+    static const struct {
+        const char *js, *item_id;
+    } k_cases[] = {
+        {"{\"type\":\"response.output_item.added\",\"item_id\":\"fc_top\"}", "fc_top"},
+        {"{\"type\":\"response.output_item.done\",\"item_id\":\"fc_top\",\"item\":5}", "fc_top"},
+        {"{\"type\":\"response.output_item.added\",\"item_id\":\"fc_top\",\"item\":null}",
+         "fc_top"},
+        {"{\"type\":\"response.output_item.added\",\"item_id\":\"fc_top\",\"item\":{}}", NULL},
+        {"{\"type\":\"response.output_item.added\",\"item_id\":\"fc_top\",\"item\":{\"id\":\"fc_in\"}}",
+         "fc_in"},
+        {"{\"item\":{\"id\":\"fc_in\"},\"type\":\"response.output_item.done\",\"item_id\":\"fc_top\"}",
+         "fc_in"},
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof k_cases / sizeof k_cases[0]; i++) {
+        drip_err_t te, se;
+        drip_event_t tev, sev;
+        both(DRIP_API_RESPONSES, k_cases[i].js, &te, &tev, &se, &sev);
+        ASSERT_ERR(te, DRIP_OK);
+        ASSERT_ERR(se, DRIP_OK);
+        if (k_cases[i].item_id != NULL) {
+            ASSERT_VIEW(tev.item_id, k_cases[i].item_id);
+            ASSERT_VIEW(sev.item_id, k_cases[i].item_id);
+        } else {
+            ASSERT_ABSENT(tev.item_id);
+            ASSERT_ABSENT(sev.item_id);
+        }
+    }
+}
+
 static void test_fuzz_args_members(void **state)
 {
     static const struct {
@@ -2365,6 +2404,7 @@ int main(void)
         cmocka_unit_test(test_fuzz_root_not_object),
         cmocka_unit_test(test_fuzz_chat_scanner_fields),
         cmocka_unit_test(test_fuzz_args_members),
+        cmocka_unit_test(test_item_absent_keeps_item_id),
         cmocka_unit_test(test_fuzz_responses_scanner_fields),
         cmocka_unit_test(test_fuzz_scanner_reads_only_its_type),
         cmocka_unit_test(test_body_reader),

@@ -466,7 +466,7 @@ enum {
 };
 enum { /* Responses */
     SL_TYPE = SL_SHARED_END_, SL_SEQ, SL_ITEM_ID, INDEX_FIELDS(SLOT_F) SL_DELTA, SL_REASON,
-    ITEM_FIELDS(SLOT_I)
+    ITEM_FIELDS(SLOT_I) SL_ITEM_OBJ, /* "item" is an object: the token path reads it only then */
     /* a call's whole arguments or input: each member in its own slot, so
      * that the one the token path reads is the one kept (*.done: top level;
      * output_item.*: the item's, by its type) */
@@ -519,6 +519,7 @@ static const drip_scan_path_t k_paths_responses[] = {
     {2, {K_RESPONSE, K_ERROR, 0, 0}, SL_ERR_OBJ, P},
     {2, {K_RESPONSE, K_USAGE, 0, 0}, SL_USAGE, P},
     ITEM_FIELDS(PATH_I)
+    {1, {K_ITEM, 0, 0, 0}, SL_ITEM_OBJ, P},
     {2, {K_ITEM, K_ARGUMENTS, 0, 0}, SL_ITEM_ARGS, B},
     {2, {K_ITEM, K_INPUT, 0, 0}, SL_ITEM_INPUT, B},
     ERROR_FIELDS(PATH_E)
@@ -2114,7 +2115,9 @@ drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
     } else if (dsc->obj == O_ERROR) {
         e = scan_error(d, ev, d->slot[SL_ERR_OBJ].kind != DRIP_SCAN_OBJECT);
     } else if (dsc->obj == O_ITEM) {
-        for (i = 0; i < NITEM && e == DRIP_OK; i++) {
+        /* as read_item(), only when "item" is an object: else the
+         * top-level item_id stands (fuzz_event finding) */
+        for (i = 0; i < NITEM && e == DRIP_OK && d->slot[SL_ITEM_OBJ].kind == DRIP_SCAN_OBJECT; i++) {
             const ev_field_t *f = &k_item_fields[i];
             e = f->whole ? whole(d, f->slot, str_at(ev, f)) : slot_str(d, f->slot, str_at(ev, f));
         }
