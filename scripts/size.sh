@@ -374,7 +374,7 @@ echo
 # 4. Worst-case stack
 
 STACK_JSON=$OUT/stack.json
-STACK_ARGS=("$OUT" --objdump "$OBJDUMP" --top 10 --json "$STACK_JSON")
+STACK_ARGS=("$OUT" --objdump "$OBJDUMP" --top 10 --json "$STACK_JSON" --pointers scripts/stack_pointers.txt)
 ((NROOTS > 0)) && STACK_ARGS+=(--entries "$LINKDIR/entries.txt")
 ((LINK_OK)) && STACK_ARGS+=(--elf "$ELF")
 STACK_RC=0
@@ -441,7 +441,7 @@ else
             # that are not recursion, and lwIP/mbedTLS depth is measured instead.
             STACK_ELF=()
             ((LINK_OK)) && STACK_ELF=(--elf "$ELF")
-            python3 scripts/stack_usage.py "$OUT" "$PORT_OUT" --objdump "$OBJDUMP" --top 0 \
+            python3 scripts/stack_usage.py "$OUT" "$PORT_OUT" --objdump "$OBJDUMP" --top 0 --pointers scripts/stack_pointers.txt \
                 --entries "$PORT_OUT/entries.txt" ${STACK_ELF[@]+"${STACK_ELF[@]}"} \
                 --json "$PORT_STACK_JSON" >"$PORT_OUT/stack.txt" 2>&1 || true
         else

@@ -494,6 +494,54 @@ def find_cycle(funcs):
     return None
 
 
+def add_pointer_edges(funcs, path):
+    """Add the edges of a --pointers file. A line whose files are not among
+    the .ci inputs is skipped (a partial build); a listed function missing
+    from a listed file is an error (the list went stale). The caller keeps
+    its indirect flag: a user may install a callback there too."""
+    by_file = {}
+    for f in funcs.values():
+        if f.lib or not f.ci:
+            continue
+        stem = os.path.splitext(os.path.basename(f.ci))[0]
+        name = bare(f.title)
+        by_file.setdefault(stem, {})
+        for n in (name, name.split(".")[0]):  # clones: helper.constprop.0
+            by_file[stem].setdefault(n, f.key)
+
+    def find(ref, lineno):
+        if ":" not in ref:
+            warn("%s:%d: %s is not FILE:FUNCTION" % (path, lineno, ref))
+            return False, None
+        fname, func = ref.split(":", 1)
+        stem = os.path.splitext(fname)[0]
+        if stem not in by_file:
+            return True, None  # that file is not in this graph
+        key = by_file[stem].get(func)
+        if key is None:
+            warn("%s:%d: %s has no function %s" % (path, lineno, fname, func))
+            return False, None
+        return True, key
+
+    ok = True
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            words = line.split("#", 1)[0].split()
+            if not words:
+                continue
+            good, caller = find(words[0], lineno)
+            ok = ok and good
+            for ref in words[1:]:
+                good, callee = find(ref, lineno)
+                ok = ok and good
+                if caller is not None and callee is not None:
+                    if not funcs[caller].indirect:
+                        warn("%s:%d: %s makes no call through a pointer" % (path, lineno, words[0]))
+                        ok = False
+                    funcs[caller].add_callee(callee)
+    return ok
+
+
 def add_library(funcs, dis):
     """Give every unresolved callee that the ELF defines a library Func."""
     if dis is None:
@@ -629,6 +677,9 @@ def main(argv):
                          ".o next to each .ci file")
     ap.add_argument("--top", type=int, default=10, help="entries and frames to list (0: all)")
     ap.add_argument("--json", default=None, help="also write the figures as JSON here")
+    ap.add_argument("--pointers", default=None,
+                    help="file of the library's own function-pointer calls (FILE:CALLER "
+                         "FILE:CALLEE...): added as call edges")
     args = ap.parse_args(argv)
 
     ci_files = []
@@ -659,6 +710,8 @@ def main(argv):
     if objs:
         raw_edges, notes = check_with_objects(funcs, raw_edges, objs, args.objdump)
     resolve_edges(funcs, raw_edges)
+    if args.pointers and not add_pointer_edges(funcs, args.pointers):
+        return 2
     dis = disassemble(args.elf, args.objdump) if args.elf else None
     add_library(funcs, dis)
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "drip_fields.h"
+#include "drip_cc.h"
 
 /* Event names. Every name after "response." is PREFIX "." SUFFIX (split at
  * the last dot) or a bare SUFFIX (lifecycle): 22 prefixes x 13 suffixes cover
@@ -1336,9 +1337,7 @@ static drip_err_t give_part(drip_event_dec_t *d, drip_event_t *ev, drip_chat_par
 
 /* The calls of choice `choice` that its finish_reason just ended (closing),
  * in tool_calls index order. */
-#if defined(__GNUC__)
-__attribute__((noinline)) /* off chat_walk's frame */
-#endif
+DRIP_NOINLINE /* off chat_walk's frame */
 static drip_err_t calls_done(drip_event_dec_t *d, drip_event_t *ev, drip_chat_part_t *part,
                              int32_t choice)
 {
@@ -1371,9 +1370,7 @@ static drip_err_t calls_done(drip_event_dec_t *d, drip_event_t *ev, drip_chat_pa
 }
 
 /* A tool_calls index's first fragment opens its call (Chat). */
-#if defined(__GNUC__)
-__attribute__((noinline)) /* add_call's arguments stay off chat_walk's frame */
-#endif
+DRIP_NOINLINE /* add_call's arguments stay off chat_walk's frame */
 static drip_err_t chat_open(drip_event_dec_t *d, int32_t choice, const drip_chat_tool_t *t)
 {
     int32_t key = call_key(choice, t->index);
@@ -1391,9 +1388,7 @@ static drip_err_t chat_open(drip_event_dec_t *d, int32_t choice, const drip_chat
  * second walk reads what the first read without error. Called from
  * drip_event_decode() after decode_event() returned, so that neither walk
  * (nor the handlers below the second) runs on the decoder's larger frame. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
+DRIP_NOINLINE
 static drip_err_t chat_walk(drip_event_dec_t *d, drip_event_t *ev, int give)
 {
     drip_chat_part_t part; /* the walk's only view storage: parts are read into it */
@@ -1553,45 +1548,44 @@ static int is_done_marker(const char *data, size_t len)
 
 /* drip_event_decode() but the Chat walks: its frame (the Responses path's
  * member arrays) is gone before they run. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static drip_err_t decode_event(drip_event_dec_t *d, char *data, size_t len, drip_event_t *ev)
+DRIP_NOINLINE
+/* Valid or not, the event has more tokens than the array: the scanner
+ * decides, in one pass, as for an event larger than the buffer (pieces it
+ * hands on before a grammar error are the same there). Its arena: the lent
+ * one when the event lies in it (drip_stream: the SSE buffer, read from
+ * its start), else the event's own bytes; either way it starts at or
+ * before the event, so a capture never overtakes the read position
+ * (drip_scan_init), as unescaping in place. Out of line, and called by
+ * drip_event_decode() rather than decode_event(): the pieces go on to the
+ * stream's handlers from inside the scanner, so no token-path frame may
+ * sit under them (scripts/stack_pointers.txt). */
+DRIP_NOINLINE
+static drip_err_t decode_scanned(drip_event_dec_t *d, char *data, size_t len, drip_event_t *ev)
 {
+    char *a = data;
+    size_t cap = len;
+    uintptr_t at = (uintptr_t)data, lent = (uintptr_t)d->arena;
     drip_err_t e;
-    sweep_closing(d);
-    clear_event(ev);
-    d->choices_tok = -1;
-    d->json.ntok = 0;
-    if (is_done_marker(data, len)) {
-        ev->type = DRIP_EV_DONE;
-        ev->type_name.p = "[DONE]";
-        ev->type_name.n = 6;
-        return DRIP_OK;
+    if (d->arena != NULL && at >= lent && len <= d->arena_cap && at - lent <= d->arena_cap - len) {
+        a = d->arena;
+        cap = d->arena_cap;
     }
-    e = drip_json_tokens(&d->json, data, len, d->tok, d->ntok); /* one value: drip_json_valid */
+    d->json.ntok = 0;
+    e = scan_begin(d, a, cap);
+    if (e == DRIP_OK) {
+        e = drip_event_scan_feed(d, (const uint8_t *)data, len);
+    }
+    return e != DRIP_OK ? e : drip_event_scan_finish(d, ev);
+}
+
+/* The event's tokens, checked: DRIP_OK (decode them), DRIP_ERR_JSON_NOMEM
+ * (more than the array: the scanner reads it), or the error. */
+DRIP_NOINLINE /* the grammar scan below it stays off decode_tokens()'s frame */
+static drip_err_t tokens_of(drip_event_dec_t *d, char *data, size_t len)
+{
+    drip_err_t e = drip_json_tokens(&d->json, data, len, d->tok, d->ntok); /* one value: drip_json_valid */
     if (e == DRIP_ERR_JSON_NOMEM) {
-        /* Valid or not, it has too many tokens: the scanner decides, in one
-         * pass, as for an event larger than the buffer (pieces it hands on
-         * before a grammar error are the same there). Its arena: the lent
-         * one when the event lies in it (drip_stream: the SSE buffer, read
-         * from its start), else the event's own bytes; either way it starts
-         * at or before the event, so a capture never overtakes the read
-         * position (drip_scan_init), as unescaping in place. */
-        char *a = data;
-        size_t cap = len;
-        uintptr_t at = (uintptr_t)data, lent = (uintptr_t)d->arena;
-        if (d->arena != NULL && at >= lent && len <= d->arena_cap &&
-            at - lent <= d->arena_cap - len) {
-            a = d->arena;
-            cap = d->arena_cap;
-        }
-        d->json.ntok = 0;
-        e = scan_begin(d, a, cap);
-        if (e == DRIP_OK) {
-            e = drip_event_scan_feed(d, (const uint8_t *)data, len);
-        }
-        return e != DRIP_OK ? e : drip_event_scan_finish(d, ev);
+        return e;
     }
     if (e != DRIP_OK || !drip_json_valid(&d->json, DRIP_SCAN_MAX_DEPTH)) {
         /* rare: the scanner says which error comes first in the text */
@@ -1608,26 +1602,46 @@ static drip_err_t decode_event(drip_event_dec_t *d, char *data, size_t len, drip
             return e; /* valid JSON that jsmn refuses (a bare root number) */
         }
     }
-    if (d->tok[0].type != JSMN_OBJECT) {
-        return DRIP_ERR_JSON_INVALID;
-    }
+    return d->tok[0].type == JSMN_OBJECT ? DRIP_OK : DRIP_ERR_JSON_INVALID;
+}
+
+/* The checked tokens of an object to the event, per API. */
+DRIP_NOINLINE /* its frame (the members of a root) is on no path to the scanner */
+static drip_err_t decode_tokens(drip_event_dec_t *d, drip_event_t *ev)
+{
     if (d->api == DRIP_API_SPEECH) {
         return decode_speech(d, ev);
     }
     return d->api == DRIP_API_CHAT ? decode_chat(d, ev) : decode_responses(d, ev);
 }
 
+/* Three steps, each in its own frame: the deepest path (a scan handing
+ * pieces to the stream's handlers) has only this one and the scan's under
+ * it (scripts/stack_pointers.txt, make size). */
 drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_event_t *ev)
 {
     drip_err_t e;
     if (d == NULL || ev == NULL || (data == NULL && len > 0)) {
         return DRIP_ERR_ARG;
     }
-    if (d->api != DRIP_API_CHAT) {
-        return decode_event(d, data, len, ev);
+    sweep_closing(d);
+    clear_event(ev);
+    d->choices_tok = -1;
+    d->json.ntok = 0;
+    if (is_done_marker(data, len)) {
+        ev->type = DRIP_EV_DONE;
+        ev->type_name.p = "[DONE]";
+        ev->type_name.n = 6;
+        return DRIP_OK;
     }
-    e = decode_event(d, data, len, ev);
-    if (e != DRIP_OK || ev->type != DRIP_EV_CHAT_CHUNK || ev->oversize) {
+    e = tokens_of(d, data, len);
+    if (e == DRIP_ERR_JSON_NOMEM) {
+        return decode_scanned(d, data, len, ev);
+    }
+    if (e == DRIP_OK) {
+        e = decode_tokens(d, ev);
+    }
+    if (d->api != DRIP_API_CHAT || e != DRIP_OK || ev->type != DRIP_EV_CHAT_CHUNK) {
         return e;
     }
     e = chat_walk(d, ev, 0); /* the call table, and every error of the chunk */

@@ -16,6 +16,7 @@
  *   INCOMPLETE with that reason: a cut answer is not a completed one.
  */
 #include "dripfeed/drip_stream.h"
+#include "drip_cc.h"
 
 #include <string.h>
 
@@ -499,9 +500,7 @@ static void chat_result(drip_stream_t *st, const drip_event_t *ev)
 }
 
 /* Chat: a tool-call fragment, or a call its choice's finish_reason ended. */
-#if defined(__GNUC__)
-__attribute__((noinline)) /* its drip_call_t stays off the text path's stack */
-#endif
+DRIP_NOINLINE /* its drip_call_t stays off the text path's stack */
 static drip_err_t chat_call(drip_stream_t *st, drip_event_t *ev, const drip_chat_part_t *part)
 {
     const drip_handlers_t *h = st->priv.cfg.handlers;
@@ -573,9 +572,7 @@ static drip_err_t on_chat(void *user, drip_event_t *ev, const drip_chat_part_t *
 
 /* Kept out of line: its part (~40 B) would otherwise sit in
  * drip_stream_feed's frame, on the same path as the decoder's. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
+DRIP_NOINLINE
 static int dispatch_chat(drip_stream_t *st, drip_event_t *ev)
 {
     int rc = DRIP_OK;
@@ -614,6 +611,9 @@ static void terminal(drip_stream_t *st, drip_state_t s, int stop_decoding)
     }
 }
 
+/* Out of line: its frame stays off the oversize path (feed_sse -> scanner
+ * -> pieces -> handlers), the deepest there is. */
+DRIP_NOINLINE
 static int dispatch(drip_stream_t *st)
 {
     const drip_handlers_t *h = st->priv.cfg.handlers;
