@@ -1555,27 +1555,22 @@ DRIP_NOINLINE
  * one when the event lies in it (drip_stream: the SSE buffer, read from
  * its start), else the event's own bytes; either way it starts at or
  * before the event, so a capture never overtakes the read position
- * (drip_scan_init), as unescaping in place. Out of line, and called by
- * drip_event_decode() rather than decode_event(): the pieces go on to the
- * stream's handlers from inside the scanner, so no token-path frame may
- * sit under them (scripts/stack_pointers.txt). */
+ * (drip_scan_init), as unescaping in place. This only begins the scan:
+ * drip_event_decode() feeds it, so that no frame of the decoder's but its
+ * own sits under the pieces the stream's handlers get from there
+ * (scripts/stack_pointers.txt, make size). */
 DRIP_NOINLINE
-static drip_err_t decode_scanned(drip_event_dec_t *d, char *data, size_t len, drip_event_t *ev)
+static drip_err_t scan_in_place(drip_event_dec_t *d, char *data, size_t len)
 {
     char *a = data;
     size_t cap = len;
     uintptr_t at = (uintptr_t)data, lent = (uintptr_t)d->arena;
-    drip_err_t e;
     if (d->arena != NULL && at >= lent && len <= d->arena_cap && at - lent <= d->arena_cap - len) {
         a = d->arena;
         cap = d->arena_cap;
     }
     d->json.ntok = 0;
-    e = scan_begin(d, a, cap);
-    if (e == DRIP_OK) {
-        e = drip_event_scan_feed(d, (const uint8_t *)data, len);
-    }
-    return e != DRIP_OK ? e : drip_event_scan_finish(d, ev);
+    return scan_begin(d, a, cap);
 }
 
 /* The event's tokens, checked: DRIP_OK (decode them), DRIP_ERR_JSON_NOMEM
@@ -1636,7 +1631,11 @@ drip_err_t drip_event_decode(drip_event_dec_t *d, char *data, size_t len, drip_e
     }
     e = tokens_of(d, data, len);
     if (e == DRIP_ERR_JSON_NOMEM) {
-        return decode_scanned(d, data, len, ev);
+        e = scan_in_place(d, data, len);
+        if (e == DRIP_OK) {
+            e = drip_event_scan_feed(d, (const uint8_t *)data, len);
+        }
+        return e != DRIP_OK ? e : drip_event_scan_finish(d, ev);
     }
     if (e == DRIP_OK) {
         e = decode_tokens(d, ev);
@@ -1783,6 +1782,7 @@ static size_t utf8_whole(const char *buf, size_t n)
 }
 
 /* Hand on what is staged: whole characters only, unless the string ended. */
+DRIP_NOINLINE /* named in scripts/stack_pointers.txt: it calls on_piece */
 static int piece_flush(drip_event_dec_t *d, int end)
 {
     size_t n = d->piece_n, cut = end ? n : utf8_whole(d->piece, n);
@@ -1800,6 +1800,7 @@ static int piece_flush(drip_event_dec_t *d, int end)
  * scanner's bytes into the staging buffer, handed on whenever fewer than 3
  * bytes (one group) are free: pieces of 126 bytes with the default
  * DRIP_EVENT_PIECE_MAX, whatever the split of the input. */
+DRIP_NOINLINE /* named in scripts/stack_pointers.txt: it calls on_piece */
 static int audio_flush(drip_event_dec_t *d)
 {
     drip_err_t e;
@@ -1811,29 +1812,23 @@ static int audio_flush(drip_event_dec_t *d)
     return e == DRIP_OK ? 0 : (e < 0 ? (int)e : (int)DRIP_ERR_CANCELLED);
 }
 
+/* Audio bytes into the staging: drip_event_scan_feed() feeds the scanner at
+ * most piece_room() bytes at a time, so they always fit; it hands the
+ * staging on when fewer than 3 bytes (one group) are free. */
 static int audio_sink(drip_event_dec_t *d, const uint8_t *p, size_t n, int phase)
 {
-    int e = 0;
-    while (n > 0 && e == 0) {
-        size_t room = (size_t)d->piece_cap - d->piece_n, out = 0;
-        /* at most room / 3 groups out: the held characters count toward the first */
-        size_t k = (room / 3u) * 4u - d->b64.n;
-        k = k < n ? k : n;
-        e = drip_b64_decode(&d->b64, (const char *)p, k, (uint8_t *)d->piece + d->piece_n, &out);
-        d->piece_n = (uint16_t)(d->piece_n + out);
-        p += k;
-        n -= k;
-        if (e == 0 && (size_t)d->piece_cap - d->piece_n < 3u) {
-            e = audio_flush(d);
-        }
-    }
+    size_t out = 0;
+    int e = n > 0 ? drip_b64_decode(&d->b64, (const char *)p, n, (uint8_t *)d->piece + d->piece_n, &out)
+                  : 0; /* END has no bytes */
+    d->piece_n = (uint16_t)(d->piece_n + out);
     if (e == 0 && phase == DRIP_SCAN_END) {
         e = drip_b64_next(&d->b64);
-        if (e == 0) {
-            e = audio_flush(d);
-        }
+        d->piece_end = 1;
     }
-    return e;
+    if (e != 0) {
+        return e;
+    }
+    return d->piece_end || (size_t)d->piece_cap - d->piece_n < 3u ? DRIP_SCAN_PAUSE : 0;
 }
 
 /* The scanner's sink (drip_scan_sink_t). Pieces end where the staging buffer
@@ -1847,31 +1842,84 @@ static int audio_sink(drip_event_dec_t *d, const uint8_t *p, size_t n, int phase
 static int piece_sink(void *ctx, unsigned slot, const uint8_t *p, size_t n, int phase)
 {
     drip_event_dec_t *d = (drip_event_dec_t *)ctx;
-    int e = 0;
+    size_t k;
     if (phase == DRIP_SCAN_BEGIN) {
         size_t room = (size_t)d->ntok * sizeof d->tok[0];
         int what = piece_begin(d, slot);
         d->piece_what = (uint8_t)what;
         d->piece_n = 0;
+        d->piece_end = 0;
+        d->spill_n = 0;
         d->piece = (char *)(void *)d->tok;
         d->piece_cap = (uint16_t)(room < DRIP_EVENT_PIECE_MAX ? room : DRIP_EVENT_PIECE_MAX);
-        return what != 0;
+        /* paused: what the scanner reads next is bounded by the room */
+        return what != 0 ? DRIP_SCAN_TAKE | DRIP_SCAN_PAUSE : 0;
     }
     if (d->piece_what == DRIP_PIECE_AUDIO) {
         return audio_sink(d, p, n, phase);
     }
-    while (n > 0 && e == 0) {
-        size_t k = (size_t)d->piece_cap - d->piece_n;
-        k = k < n ? k : n;
+    k = (size_t)d->piece_cap - d->piece_n;
+    k = k < n ? k : n;
+    if (n - k > sizeof d->spill - d->spill_n) {
+        return DRIP_ERR_ARG; /* cannot happen: piece_room() leaves at most 3 bytes over */
+    }
+    if (n > 0) { /* END has no bytes */
         memcpy(d->piece + d->piece_n, p, k);
         d->piece_n = (uint16_t)(d->piece_n + k);
-        p += k;
-        n -= k;
+        memcpy(d->spill + d->spill_n, p + k, n - k); /* the next piece starts with them */
+        d->spill_n = (uint8_t)(d->spill_n + (n - k));
+    }
+    if (phase == DRIP_SCAN_END) {
+        d->piece_end = 1;
+    }
+    return d->piece_end || d->piece_n == d->piece_cap ? DRIP_SCAN_PAUSE : 0;
+}
+
+/* Input bytes the scanner may read before the staging is handed on: each
+ * decodes to at most one byte (an escape is longer than what it stands
+ * for; base64 gives 3 bytes for 4), so they fit, but for the output an
+ * escape gives after the input that made it (a surrogate pair's 4 bytes
+ * at its last byte: at most 3 more), which waits in spill. No string
+ * being taken: any. */
+static size_t piece_room(const drip_event_dec_t *d, size_t n)
+{
+    size_t room = (size_t)d->piece_cap - d->piece_n;
+    if (d->piece_what == 0) {
+        return n;
+    }
+    if (d->piece_what == DRIP_PIECE_AUDIO) {
+        room = room / 3u * 4u - d->b64.n; /* >= 1: at least 3 bytes are free here */
+    }
+    return room < n ? room : n;
+}
+
+/* After the scanner paused: hand on a full staging (whole characters), and
+ * the rest when the string closed. Here, not in the sink, so that neither
+ * the scanner's frames nor the sink's are under the handlers. */
+static int piece_settle(drip_event_dec_t *d)
+{
+    int e = 0;
+    if (d->piece_what == DRIP_PIECE_AUDIO) {
+        if (d->piece_end || (size_t)d->piece_cap - d->piece_n < 3u) {
+            e = audio_flush(d);
+        }
+    } else if (d->piece_what != 0) {
         if (d->piece_n == d->piece_cap) {
             e = piece_flush(d, 0);
+            /* <= 3 bytes of a character kept back + <= 4 spilled: they fit */
+            memcpy(d->piece + d->piece_n, d->spill, d->spill_n);
+            d->piece_n = (uint16_t)(d->piece_n + d->spill_n);
+            d->spill_n = 0;
+        }
+        if (e == 0 && d->piece_end) {
+            e = piece_flush(d, 1);
         }
     }
-    return e == 0 && phase == DRIP_SCAN_END ? piece_flush(d, 1) : e;
+    if (d->piece_end) {
+        d->piece_end = 0;
+        d->piece_what = 0; /* the string is done: no bound on what follows */
+    }
+    return e;
 }
 
 void drip_event_set_arena(drip_event_dec_t *d, char *arena, size_t cap)
@@ -1888,6 +1936,8 @@ static drip_err_t scan_begin(drip_event_dec_t *d, char *arena, size_t cap)
     d->json.ntok = 0;
     d->pieces = 0;
     d->piece_n = 0;
+    d->piece_what = 0;
+    d->piece_end = 0;
     d->scan.sink = d->on_piece != NULL ? piece_sink : NULL;
     d->scan.sink_ctx = d;
     return drip_scan_init(&d->scan, &k_scan_cfg[(unsigned)d->api <= DRIP_API_SPEECH ? d->api : 0],
@@ -1917,10 +1967,23 @@ drip_err_t drip_event_scan_init(drip_event_dec_t *d)
 
 drip_err_t drip_event_scan_feed(drip_event_dec_t *d, const uint8_t *p, size_t n)
 {
+    drip_err_t e = DRIP_OK;
     if (d == NULL) {
         return DRIP_ERR_ARG;
     }
-    return drip_scan_feed(&d->scan, p, n);
+    do { /* the scanner pauses where a piece is ready: it goes out from here */
+        size_t used = 0;
+        int r;
+        e = drip_scan_feed_part(&d->scan, p, piece_room(d, n), &used);
+        p += used;
+        n -= used;
+        r = e == DRIP_OK ? piece_settle(d) : 0;
+        if (r != 0) {
+            e = (drip_err_t)r;
+            drip_scan_stop(&d->scan, e); /* sticky, as the scanner's own */
+        }
+    } while (e == DRIP_OK && n > 0);
+    return e;
 }
 
 /* Types whose delta is text the user must not lose. */

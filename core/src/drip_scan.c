@@ -123,6 +123,19 @@ static void value_start(drip_scan_t *s, uint8_t kind)
     }
 }
 
+/* A sink's answer: its error, or 0 with a pause noted (the feed loops stop
+ * after the step at hand, as if the input ended there). */
+static int sink_rc(drip_scan_t *s, int r)
+{
+    if (r < 0) {
+        return r;
+    }
+    if (r & DRIP_SCAN_PAUSE) {
+        s->priv.paused = 1;
+    }
+    return 0;
+}
+
 /* Store decoded bytes of the value being captured (or hand them to the
  * sink that took the string). Returns 0 or the sink's error. */
 static int capture(drip_scan_t *s, const uint8_t *b, size_t k)
@@ -135,7 +148,7 @@ static int capture(drip_scan_t *s, const uint8_t *b, size_t k)
     sl = &s->slot[s->priv.cur];
     sl->len = (uint16_t)(sl->len + k > 0xFFFFu ? 0xFFFFu : sl->len + k);
     if (s->priv.to_sink) {
-        return s->sink(s->sink_ctx, s->priv.cur, b, k, DRIP_SCAN_BYTES);
+        return sink_rc(s, s->sink(s->sink_ctx, s->priv.cur, b, k, DRIP_SCAN_BYTES));
     }
     if (s->priv.cur_flags & DRIP_SCAN_F_PRESENCE) {
         return 0;
@@ -240,7 +253,8 @@ static int begin_value(drip_scan_t *s, uint8_t c)
             if (r < 0) {
                 return r;
             }
-            s->priv.to_sink = (uint8_t)(r > 0);
+            s->priv.to_sink = (uint8_t)((r & DRIP_SCAN_TAKE) != 0);
+            (void)sink_rc(s, r);
         }
         s->priv.state = S_STR;
         return 0;
@@ -351,7 +365,7 @@ static int str_bytes(drip_scan_t *s, const uint8_t *p, size_t n, size_t *adv)
     size_t i = 0;
     uint8_t out[DRIP_UNESC_OUT_MAX];
 
-    while (i < n) {
+    while (i < n && !s->priv.paused) {
         uint8_t c;
         int k;
         if (s->priv.u.st == 0) {
@@ -379,7 +393,7 @@ static int str_bytes(drip_scan_t *s, const uint8_t *p, size_t n, size_t *adv)
             }
             k = str_out(s, out, (size_t)k);
             if (k == 0 && s->priv.to_sink) {
-                k = s->sink(s->sink_ctx, s->priv.cur, NULL, 0, DRIP_SCAN_END);
+                k = sink_rc(s, s->sink(s->sink_ctx, s->priv.cur, NULL, 0, DRIP_SCAN_END));
             }
             if (k < 0) {
                 return k;
@@ -412,16 +426,39 @@ static int str_bytes(drip_scan_t *s, const uint8_t *p, size_t n, size_t *adv)
 
 drip_err_t drip_scan_feed(drip_scan_t *s, const uint8_t *p, size_t n)
 {
+    drip_err_t e;
+    size_t used = 0;
+    do {
+        e = drip_scan_feed_part(s, p, n, &used);
+        p += used;
+        n -= used;
+    } while (e == DRIP_OK && n > 0);
+    return e;
+}
+
+void drip_scan_stop(drip_scan_t *s, drip_err_t err)
+{
+    if (s != NULL && err < 0 && s->priv.err == 0) {
+        s->priv.err = err;
+    }
+}
+
+drip_err_t drip_scan_feed_part(drip_scan_t *s, const uint8_t *p, size_t n, size_t *used)
+{
     size_t i = 0;
     int e = 0;
 
-    if (s == NULL || s->cfg == NULL || (p == NULL && n > 0)) {
+    if (used != NULL) {
+        *used = 0;
+    }
+    if (s == NULL || s->cfg == NULL || used == NULL || (p == NULL && n > 0)) {
         return DRIP_ERR_ARG;
     }
     if (s->priv.err != 0) {
         return (drip_err_t)s->priv.err;
     }
-    while (i < n && e == 0) {
+    s->priv.paused = 0;
+    while (i < n && e == 0 && !s->priv.paused) {
         uint8_t c = p[i];
         switch (s->priv.state) {
         case S_STR: {
@@ -513,6 +550,7 @@ drip_err_t drip_scan_feed(drip_scan_t *s, const uint8_t *p, size_t n)
     if (e != 0) {
         s->priv.err = e;
     }
+    *used = i;
     return (drip_err_t)e;
 }
 

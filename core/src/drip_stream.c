@@ -276,20 +276,16 @@ static int is_half(const char *q, unsigned tag)
 /* The held half becomes U+FFFD on its own channel. */
 static int flush_carry(drip_stream_t *st, drip_event_t *ev)
 {
-    drip_call_t c;
     int32_t choice = ev->choice;
     int rc;
     if (st->priv.carry_n == 0) {
         return DRIP_OK;
     }
     st->priv.carry_n = 0;
-    memset(&c, 0, sizeof c);
-    c.index = st->priv.carry_a;
-    c.choice = st->priv.carry_b;
     if (st->priv.cfg.api == DRIP_API_CHAT && st->priv.carry_kind != CH_CALL) {
-        ev->choice = st->priv.carry_a;
+        ev->choice = st->priv.carry_call.index;
     }
-    rc = piece(st, st->priv.carry_kind, ev, &c, k_fffd, 3);
+    rc = piece(st, st->priv.carry_kind, ev, &st->priv.carry_call, k_fffd, 3);
     ev->choice = choice;
     return rc;
 }
@@ -298,8 +294,8 @@ static int flush_carry(drip_stream_t *st, drip_event_t *ev)
 static int deliver(drip_stream_t *st, int kind, drip_event_t *ev, const drip_call_t *call,
                    int32_t a, int32_t b, const char *p, size_t n)
 {
-    int same = st->priv.carry_n != 0 && st->priv.carry_kind == kind && st->priv.carry_a == a &&
-               st->priv.carry_b == b;
+    int same = st->priv.carry_n != 0 && st->priv.carry_kind == kind &&
+               st->priv.carry_call.index == a && st->priv.carry_call.choice == b;
     int rc = DRIP_OK, cut = 0;
     if (st->priv.carry_n != 0 && !same) {
         rc = flush_carry(st, ev);
@@ -332,8 +328,9 @@ static int deliver(drip_stream_t *st, int kind, drip_event_t *ev, const drip_cal
         memcpy(st->priv.carry, p + n - 3, 3);
         st->priv.carry_n = 3;
         st->priv.carry_kind = (uint8_t)kind;
-        st->priv.carry_a = a;
-        st->priv.carry_b = b;
+        memset(&st->priv.carry_call, 0, sizeof st->priv.carry_call); /* no ids: given up alone */
+        st->priv.carry_call.index = a;
+        st->priv.carry_call.choice = b;
         st->priv.carry_type = ev->type;
         n -= 3;
         cut = 1;
@@ -499,21 +496,34 @@ static void chat_result(drip_stream_t *st, const drip_event_t *ev)
     }
 }
 
-/* Chat: a tool-call fragment, or a call its choice's finish_reason ended. */
+/* The drip_call_t of a Chat part (a tool-call fragment or an ended call). */
+static void chat_call_of(const drip_chat_part_t *part, drip_call_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->call_id = part->call.id;
+    c->name = part->call.name;
+    c->index = part->call.index;
+    c->choice = part->choice.index < 0 ? 0 : part->choice.index;
+}
+
+/* Chat: a tool-call fragment. Apart from chat_call_done(): each drip_call_t
+ * is on its own path, and only this one goes on to deliver(). */
 DRIP_NOINLINE /* its drip_call_t stays off the text path's stack */
 static drip_err_t chat_call(drip_stream_t *st, drip_event_t *ev, const drip_chat_part_t *part)
 {
+    drip_call_t c;
+    chat_call_of(part, &c);
+    return (drip_err_t)deliver(st, CH_CALL, ev, &c, c.index, c.choice, part->call.arguments.p,
+                               part->call.arguments.n);
+}
+
+/* Chat: a call its choice's finish_reason ended. */
+DRIP_NOINLINE
+static drip_err_t chat_call_done(drip_stream_t *st, const drip_chat_part_t *part)
+{
     const drip_handlers_t *h = st->priv.cfg.handlers;
     drip_call_t c;
-    memset(&c, 0, sizeof c);
-    c.call_id = part->call.id;
-    c.name = part->call.name;
-    c.index = part->call.index;
-    c.choice = part->choice.index < 0 ? 0 : part->choice.index;
-    if (part->what == DRIP_CHAT_TOOL) {
-        return (drip_err_t)deliver(st, CH_CALL, ev, &c, c.index, c.choice, part->call.arguments.p,
-                                   part->call.arguments.n);
-    }
+    chat_call_of(part, &c);
     return h->on_call_done != NULL ? (drip_err_t)user_rc(h->on_call_done(st->priv.cfg.user, &c))
                                    : DRIP_OK;
 }
@@ -541,8 +551,10 @@ static drip_err_t chat_part(drip_stream_t *st, drip_event_t *ev, const drip_chat
                              ch->finish_reason);
         }
         return DRIP_OK;
-    default:
+    case DRIP_CHAT_TOOL:
         return chat_call(st, ev, part);
+    default:
+        return chat_call_done(st, part);
     }
 }
 

@@ -391,7 +391,8 @@ typedef struct drip_event_dec {
                                  caller's scratch, drip_event_set_pieces) */
     char *piece;              /* staging of the next piece: the token array (idle then) */
     uint16_t piece_n, piece_cap;
-    uint8_t piece_what, pieces;
+    uint8_t piece_what, pieces, piece_end, spill_n;
+    char spill[4];            /* decoded bytes past a full staging (an escape's late output) */
     drip_b64_t b64;           /**< speech audio: a base64 group may span pieces and events */
 #if DRIP_SCAN_ARENA > 0
     char own[DRIP_SCAN_ARENA]; /* the private arena (drip_opts.h) */
@@ -438,6 +439,14 @@ typedef struct drip_event_dec {
  *  What the waiting piece is (enum drip_piece_what).
  *  @var drip_event_dec::pieces
  *  Pieces went out for the current event.
+ *  @var drip_event_dec::piece_end
+ *  The string being handed on closed: its last piece waits in piece.
+ *  @var drip_event_dec::spill
+ *  Decoded bytes that came after the staging filled: an escape's output
+ *  can come after the input that made it (a surrogate pair, at most 4
+ *  bytes for 1 byte read); they start the next piece.
+ *  @var drip_event_dec::spill_n
+ *  Bytes in spill.
  *  @var drip_event_dec::piece
  *  Bytes gathered for the next piece (in the token array). */
 

@@ -49,12 +49,23 @@ extern "C" {
 /** Phases of a string handed to the sink (DRIP_SCAN_F_PIECES paths). */
 enum drip_scan_phase { DRIP_SCAN_BEGIN, DRIP_SCAN_BYTES, DRIP_SCAN_END };
 
+/** A sink's answer (drip_scan_sink_t): flags, or a negative drip_err_t. */
+enum drip_scan_sink_rc {
+    DRIP_SCAN_TAKE = 1, /**< BEGIN: the sink takes this string */
+    DRIP_SCAN_PAUSE = 2 /**< stop reading input right here: drip_scan_feed_part()
+                             returns, with what it used, so that the caller hands on
+                             what the sink staged before it feeds the rest */
+};
+
 /**
- * Takes a long string in pieces while it is scanned. BEGIN (p NULL): return 1
- * to take this string (its bytes then go to the sink, not the arena; the slot
- * records kind and length only), 0 to let the arena keep it. BYTES: decoded
- * UTF-8 bytes, in any split. END: the string closed. Return a negative
- * drip_err_t to stop the scan with that error (sticky).
+ * Takes a long string in pieces while it is scanned. BEGIN (p NULL): return
+ * DRIP_SCAN_TAKE to take this string (its bytes then go to the sink, not the
+ * arena; the slot records kind and length only), 0 to let the arena keep it.
+ * BYTES: decoded UTF-8 bytes, in any split. END: the string closed. Any
+ * phase may add DRIP_SCAN_PAUSE (return 0 or flags otherwise). Return a
+ * negative drip_err_t to stop the scan with that error (sticky).
+ * A sink that stages bytes and pauses, instead of handing them on from
+ * inside the scan, keeps the scanner's frames off its consumer's stack.
  */
 typedef int (*drip_scan_sink_t)(void *ctx, unsigned slot, const uint8_t *p, size_t n, int phase);
 
@@ -124,6 +135,7 @@ typedef struct drip_scan {
         uint16_t id_keep;    /* bytes a long string leaves for the ids after it */
         uint8_t depth, state, is_key, cur, cur_flags, klen, ok_end;
         uint8_t to_sink;     /* the current string goes to the sink */
+        uint8_t paused;      /* the sink asked for DRIP_SCAN_PAUSE */
         uint8_t key[DRIP_SCAN_KEYS + 1];
         char kbuf[DRIP_SCAN_KEY_MAX];
         char lit[6];         /* literal being matched: true/false/null */
@@ -167,9 +179,25 @@ drip_err_t drip_scan_init(drip_scan_t *s, const drip_scan_cfg_t *cfg, drip_scan_
 
 /**
  * @brief Scan the next piece of the document.
- * @return DRIP_OK, or a sticky DRIP_ERR_JSON_INVALID / _ESCAPE / _DEPTH.
+ * Pauses a sink asks for are passed over: everything is read.
+ * @return DRIP_OK, or a sticky DRIP_ERR_JSON_INVALID / _ESCAPE / _DEPTH or
+ *         sink error.
  */
 drip_err_t drip_scan_feed(drip_scan_t *s, const uint8_t *p, size_t n);
+
+/**
+ * @brief drip_scan_feed(), stopping early where the sink asks for
+ * DRIP_SCAN_PAUSE: *used is what was read (all of @p n unless paused);
+ * feed the rest next.
+ */
+drip_err_t drip_scan_feed_part(drip_scan_t *s, const uint8_t *p, size_t n, size_t *used);
+
+/**
+ * @brief End the scan with @p err, a failure of the caller's own work on
+ * what a sink staged (e.g. the handler that took a piece cancelled):
+ * sticky like the scanner's own errors. @p err must be negative.
+ */
+void drip_scan_stop(drip_scan_t *s, drip_err_t err);
 
 /** The document ended: DRIP_OK if it was one complete value, else
  *  DRIP_ERR_JSON_INVALID (or the sticky error). */

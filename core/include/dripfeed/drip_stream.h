@@ -239,8 +239,11 @@ typedef struct drip_stream {
         drip_stream_cfg_t cfg;
         int64_t skip_through;   /* drop events with seq <= this (resume) */
         /* a high surrogate held back from the end of a delta (drip_json_str_delta),
-         * joined with the low half that starts the next delta of its channel */
-        int32_t carry_a, carry_b;
+         * joined with the low half that starts the next delta of its channel;
+         * the channel's (a, b) are the index and choice of the call it is
+         * reported with if it is given up: kept whole here (32 B more than
+         * two ints) so that no drip_call_t sits on the stack under deliver() */
+        drip_call_t carry_call;
         drip_event_type_t carry_type;
         uint8_t carry[3], carry_n, carry_kind;
         uint8_t announced;      /* on_event already heard the event going out in pieces */
