@@ -1852,6 +1852,48 @@ static void test_oversize_deltas_in_pieces(void **state)
     buf_free(&chat);
 }
 
+/* An oversize delta's pieces when an escape's output comes after the staging
+ * filled: "\\ud83d\\ude00" decodes to 4 bytes at its last byte, with 1 byte
+ * of room left. The staging takes 1, the other 3 wait (the scanner pauses,
+ * the decoder hands the staging on at its own level, then carries them
+ * over): pieces of 127 (whole characters), 128 and the rest, at any feed. */
+static void test_piece_spill_after_full_staging(void **state)
+{
+    th_buf_t ev = {0}, want = {0};
+    size_t i, k;
+    static const size_t feeds[] = {1, 2, 3, 7, 64, 4096};
+    (void)state;
+    th_buf_str(&ev, R_CREATED);
+    th_buf_str(&ev, "{\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"output_index\":0,"
+                    "\"content_index\":0,\"item_id\":\"msg_1\",\"delta\":\"");
+    for (i = 0; i < DRIP_EVENT_PIECE_MAX - 1u; i++) {
+        th_buf_str(&ev, "a");
+        th_buf_str(&want, "a");
+    }
+    th_buf_str(&ev, "\\ud83d\\ude00");
+    th_buf_str(&want, "\xf0\x9f\x98\x80");
+    for (i = 0; i < 200; i++) {
+        th_buf_str(&ev, "b");
+        th_buf_str(&want, "b");
+    }
+    th_buf_str(&ev, "\"}\n");
+    th_buf_str(&ev, R_DONE(2));
+    th_buf_add(&ev, "", 1);
+    for (k = 0; k < sizeof feeds / sizeof feeds[0]; k++) {
+        rec_t r;
+        run_events(DRIP_API_RESPONSES, ev.p, 64, feeds[k], &r); /* the delta is oversize */
+        assert_int_equal(g_st.result.state, DRIP_STATE_COMPLETED);
+        assert_int_equal(r.nerr, 0);
+        assert_int_equal(r.text.n, want.n);
+        assert_memory_equal(r.text.p, want.p, want.n);
+        /* 127, then the emoji and 124 'b' (a full staging), then 76 'b' */
+        assert_int_equal(r.ntext, 3);
+        rec_free(&r);
+    }
+    buf_free(&ev);
+    buf_free(&want);
+}
+
 /* drip_stream_cancel_local never rewrites a final state (issue 10 review): after
  * response.completed it only stops reading, after a protocol error it
  * changes nothing; before either it cancels. */
@@ -1929,6 +1971,7 @@ int main(void)
         cmocka_unit_test(test_arguments_only_whole),
         cmocka_unit_test(test_oversize_deltas_in_pieces),
         cmocka_unit_test(test_cancel_keeps_final_states),
+        cmocka_unit_test(test_piece_spill_after_full_staging),
         cmocka_unit_test(test_constant_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
