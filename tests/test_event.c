@@ -2081,6 +2081,33 @@ static void test_fuzz_root_not_object(void **state)
  * a stray top-level "arguments":5 failed there (EVENT_FIELD) while the token
  * path, reading the item's, decoded it; and a *.done event with the other
  * member after its own kept the wrong one. */
+/* Responses events that decode without error on both paths and give `want`
+ * (NULL: absent) in the drip_str_t member at `off` of drip_event_t. */
+typedef struct {
+    const char *js, *want;
+} str_case_t;
+
+static void both_str_cases(const str_case_t *c, size_t n, size_t off)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        drip_err_t te, se;
+        drip_event_t tev, sev;
+        const drip_str_t *tv = (const drip_str_t *)(const void *)((const char *)&tev + off);
+        const drip_str_t *sv = (const drip_str_t *)(const void *)((const char *)&sev + off);
+        both(DRIP_API_RESPONSES, c[i].js, &te, &tev, &se, &sev);
+        ASSERT_ERR(te, DRIP_OK);
+        ASSERT_ERR(se, DRIP_OK);
+        if (c[i].want != NULL) {
+            ASSERT_VIEW(*tv, c[i].want);
+            ASSERT_VIEW(*sv, c[i].want);
+        } else {
+            ASSERT_ABSENT(*tv);
+            ASSERT_ABSENT(*sv);
+        }
+    }
+}
+
 /* An output_item event without an "item" object keeps its top-level
  * item_id on both paths: the token path reads the item's members only when
  * the item is an object; the scanner cleared item_id from the item's
@@ -2089,9 +2116,7 @@ static void test_fuzz_root_not_object(void **state)
  * item object, its id (present or not) is the event's item_id on both. */
 static void test_item_absent_keeps_item_id(void **state)
 {
-    static const struct {
-        const char *js, *item_id;
-    } k_cases[] = {
+    static const str_case_t k_cases[] = {
         {"{\"type\":\"response.output_item.added\",\"item_id\":\"fc_top\"}", "fc_top"},
         {"{\"type\":\"response.output_item.done\",\"item_id\":\"fc_top\",\"item\":5}", "fc_top"},
         {"{\"type\":\"response.output_item.added\",\"item_id\":\"fc_top\",\"item\":null}",
@@ -2102,29 +2127,13 @@ static void test_item_absent_keeps_item_id(void **state)
         {"{\"item\":{\"id\":\"fc_in\"},\"type\":\"response.output_item.done\",\"item_id\":\"fc_top\"}",
          "fc_in"},
     };
-    size_t i;
     (void)state;
-    for (i = 0; i < sizeof k_cases / sizeof k_cases[0]; i++) {
-        drip_err_t te, se;
-        drip_event_t tev, sev;
-        both(DRIP_API_RESPONSES, k_cases[i].js, &te, &tev, &se, &sev);
-        ASSERT_ERR(te, DRIP_OK);
-        ASSERT_ERR(se, DRIP_OK);
-        if (k_cases[i].item_id != NULL) {
-            ASSERT_VIEW(tev.item_id, k_cases[i].item_id);
-            ASSERT_VIEW(sev.item_id, k_cases[i].item_id);
-        } else {
-            ASSERT_ABSENT(tev.item_id);
-            ASSERT_ABSENT(sev.item_id);
-        }
-    }
+    both_str_cases(k_cases, sizeof k_cases / sizeof k_cases[0], offsetof(drip_event_t, item_id));
 }
 
 static void test_fuzz_args_members(void **state)
 {
-    static const struct {
-        const char *js, *text;
-    } k_cases[] = {
+    static const str_case_t k_cases[] = {
         {"{\"type\":\"response.output_item.done\",\"arguments\":5,\"item\":{\"type\":"
          "\"function_call\",\"id\":\"fc_1\",\"call_id\":\"c\",\"name\":\"n\",\"arguments\":\"{}\"}}",
          "{}"},
@@ -2144,22 +2153,8 @@ static void test_fuzz_args_members(void **state)
          "\"arguments\":{}}",
          "x"},
     };
-    size_t i;
     (void)state;
-    for (i = 0; i < sizeof k_cases / sizeof k_cases[0]; i++) {
-        drip_err_t te, se;
-        drip_event_t tev, sev;
-        both(DRIP_API_RESPONSES, k_cases[i].js, &te, &tev, &se, &sev);
-        ASSERT_ERR(te, DRIP_OK);
-        ASSERT_ERR(se, DRIP_OK);
-        if (k_cases[i].text != NULL) {
-            ASSERT_VIEW(tev.text, k_cases[i].text);
-            ASSERT_VIEW(sev.text, k_cases[i].text);
-        } else {
-            ASSERT_ABSENT(tev.text);
-            ASSERT_ABSENT(sev.text);
-        }
-    }
+    both_str_cases(k_cases, sizeof k_cases / sizeof k_cases[0], offsetof(drip_event_t, text));
 }
 
 /* fuzz_event: Chat chunks read Responses fields on the scanner path only

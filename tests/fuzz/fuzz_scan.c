@@ -539,6 +539,19 @@ static void print_slot(const char *name, const drip_scan_slot_t *s, const char *
             s->off, s->len, s->stored, s->cut, (int)s->stored, arena + s->off);
 }
 
+/* Run x (named what) gave the verdict and slots of the run fed at once. */
+static void same_run(const lent_t *a, int ea, const char *what, const lent_t *x, int ex)
+{
+    unsigned bad = 0;
+    check_slots(what, x);
+    FZ_CHECK(ea == ex, "verdicts differ: at once %d, %s %d", ea, what, ex);
+    if (ea == DRIP_OK && !same_slots(a->slot, a->arena, x->slot, x->arena, &bad)) {
+        print_slot("at once", &a->slot[bad], a->arena);
+        print_slot(what, &x->slot[bad], x->arena);
+        FZ_CHECK(0, "slot %u differs between the run at once and %s", bad, what);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
@@ -562,25 +575,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
     fz_split_init(&split, in[0], in[1]);
     eb = scan_run(&b, data, n, &split, 0);
     check_slots("at once", &a);
-    check_slots("in pieces", &b);
-    FZ_CHECK(ea == eb, "verdicts differ: at once %d, in pieces %d", ea, eb);
-    if (ea == DRIP_OK && !same_slots(a.slot, a.arena, b.slot, b.arena, &bad)) {
-        print_slot("at once", &a.slot[bad], a.arena);
-        print_slot("in pieces", &b.slot[bad], b.arena);
-        FZ_CHECK(0, "slot %u differs between the runs", bad);
-    }
+    same_run(&a, ea, "in pieces", &b, eb);
     if (!fz_skip("in_place")) { /* the arena is the buffer the document starts in */
         size_t first = ((size_t)in[0] << 8 | in[1]) % (FZ_ARENA + 1u);
         int ec;
         fz_split_init(&split, in[1], in[0]);
         ec = scan_run(&c, data, n, &split, first < n ? first : n);
-        check_slots("in place", &c);
-        FZ_CHECK(ec == ea, "verdicts differ: at once %d, in place %d", ea, ec);
-        if (ea == DRIP_OK && !same_slots(a.slot, a.arena, c.slot, c.arena, &bad)) {
-            print_slot("at once", &a.slot[bad], a.arena);
-            print_slot("in place", &c.slot[bad], c.arena);
-            FZ_CHECK(0, "slot %u differs when the arena is the input's buffer", bad);
-        }
+        same_run(&a, ea, "in place", &c, ec);
     }
 
     ref_run(&ref, data, n, tmp);
