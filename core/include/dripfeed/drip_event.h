@@ -366,6 +366,10 @@ enum drip_piece_what {
  * change it) holds what came before the string (type, sequence_number,
  * indexes, item id and the call's id/name, Chat choice); later members are
  * absent. Return non-zero to stop (the scan fails with it).
+ * Called from drip_event_scan_feed() (or drip_event_decode() for an event
+ * with more tokens than the array), never from inside the scanner: the
+ * scanner pauses where a piece is ready (DRIP_SCAN_PAUSE), so its frames
+ * are not under the receiver's.
  */
 typedef drip_err_t (*drip_event_piece_fn)(void *user, drip_event_t *ev, int what,
                                           const char *p, size_t n);
