@@ -1799,7 +1799,10 @@ static void test_small_token_array_fallback(void **state)
     init_dec(DRIP_API_RESPONSES);
     ASSERT_ERR(dec(delta), DRIP_OK);
     assert_int_equal(g_ev.oversize, 0);
-    /* a too-large delta through the fallback is refused, not dropped */
+    /* a delta larger than the scanner's own arena through the fallback: the
+     * event's bytes are its arena and hold every capture (no reserves), so
+     * it is delivered whole, not dropped (before the arena was lent it was
+     * refused, DRIP_ERR_EVENT_DELTA_TOO_LARGE: also not dropped) */
     {
         char big[TEST_ARENA + 200];
         char js[TEST_ARENA * 2 + 512];
@@ -1810,7 +1813,9 @@ static void test_small_token_array_fallback(void **state)
                      "{\"type\":\"response.output_text.delta\",\"sequence_number\":4,\"item_id\":"
                      "\"m\",\"output_index\":0,\"content_index\":0,\"delta\":\"%s\",\"logprobs\":[]}",
                      big);
-        ASSERT_ERR(drip_event_decode(&d8, js, (size_t)n, &ev8), DRIP_ERR_EVENT_DELTA_TOO_LARGE);
+        ASSERT_ERR(drip_event_decode(&d8, js, (size_t)n, &ev8), DRIP_OK);
+        assert_int_equal(ev8.oversize, 1);
+        ASSERT_VIEW(ev8.delta, big);
     }
     /* invalid JSON with too many tokens is still invalid */
     {
@@ -2076,11 +2081,6 @@ static void test_fuzz_root_not_object(void **state)
     }
 }
 
-/* fuzz_event: the scanner kept a call's top-level "arguments"/"input" and
- * the item's in one slot (the last one won), so an output_item event with
- * a stray top-level "arguments":5 failed there (EVENT_FIELD) while the token
- * path, reading the item's, decoded it; and a *.done event with the other
- * member after its own kept the wrong one. */
 /* Responses events that decode without error on both paths and give `want`
  * (NULL: absent) in the drip_str_t member at `off` of drip_event_t. */
 typedef struct {
@@ -2108,6 +2108,94 @@ static void both_str_cases(const str_case_t *c, size_t n, size_t off)
     }
 }
 
+/* Each form of an error has its own slots on the oversize path, as the
+ * token path reads one form only: an error object's members, the event's
+ * flat members, or response.error (fuzz_event finding: a flat "message":2
+ * beside an "error" object failed the scanner with EVENT_FIELD where the
+ * token path decoded; reproducer regress/event/error-flat-beside-object). */
+static void test_error_forms_apart(void **state)
+{
+    static const struct {
+        const char *js;
+        int has_error;
+        const char *type, *code, *message, *param;
+    } k_cases[] = {
+        {"{\"type\":\"error\",\"message\":2,\"error\":{\"type\":\"x\"}}", 1, "x", NULL, NULL, NULL},
+        {"{\"type\":\"error\",\"error\":{\"code\":\"c\"},\"message\":\"flat\",\"param\":\"p\"}", 1, NULL,
+         "c", NULL, NULL},
+        {"{\"type\":\"error\",\"code\":\"fc\",\"message\":\"fm\",\"param\":null}", 1, NULL, "fc", "fm",
+         NULL},
+        {"{\"type\":\"response.failed\",\"error\":{\"code\":\"x\"},\"code\":\"y\",\"response\":"
+         "{\"id\":\"r\",\"status\":\"failed\"}}",
+         0, NULL, NULL, NULL, NULL},
+        {"{\"type\":\"response.failed\",\"message\":\"flat\",\"response\":{\"id\":\"r\",\"error\":"
+         "{\"type\":\"t\",\"code\":\"rc\",\"message\":\"rm\",\"param\":\"p\"}},\"error\":{\"code\":\"e\"}}",
+         1, NULL, "rc", "rm", "p"}, /* response.error: code and message (and param); no type */
+    };
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof k_cases / sizeof k_cases[0]; i++) {
+        drip_err_t te, se;
+        drip_event_t tev, sev;
+        const drip_event_t *ev[2];
+        unsigned k;
+        both(DRIP_API_RESPONSES, k_cases[i].js, &te, &tev, &se, &sev);
+        ASSERT_ERR(te, DRIP_OK);
+        ASSERT_ERR(se, DRIP_OK);
+        ev[0] = &tev;
+        ev[1] = &sev;
+        for (k = 0; k < 2; k++) {
+            const char *want[4];
+            const drip_str_t *got[4];
+            unsigned m;
+            assert_int_equal(ev[k]->has_error, k_cases[i].has_error);
+            want[0] = k_cases[i].type;
+            want[1] = k_cases[i].code;
+            want[2] = k_cases[i].message;
+            want[3] = k_cases[i].param;
+            got[0] = &ev[k]->error.type;
+            got[1] = &ev[k]->error.code;
+            got[2] = &ev[k]->error.message;
+            got[3] = &ev[k]->error.param;
+            for (m = 0; m < 4; m++) {
+                if (want[m] != NULL) {
+                    ASSERT_VIEW(*got[m], want[m]);
+                } else {
+                    ASSERT_ABSENT(*got[m]);
+                }
+            }
+        }
+    }
+}
+
+/* An event in the buffer with more tokens than the array is scanned with
+ * its own bytes (or the lent buffer it lies in) as the arena: every capture
+ * fits there, so no room is held back for numbers and ids. Held back, a
+ * function_call_arguments.done's "delta" was dropped on that path and kept
+ * with enough tokens (fuzz_event finding, reproducer
+ * regress/event/in-place-scan-no-reserves). */
+static void test_in_place_scan_keeps_all(void **state)
+{
+    static char js[] = "{\"type\":\"response.function_call_arguments.done\",\"item_id\":"
+                       "\"fc_66e54a1de488191af0831d35cbe{\\\"cound35281ae2\",\"ondex\":0,"
+                       "\"delta\":\"\\\":\\try\\\":\\\"Franec\\\"}\"}";
+    static char copy[sizeof js];
+    drip_event_dec_t d8;
+    jsmntok_t tok8[8];
+    drip_call_slot_t calls[2];
+    drip_event_t ev8, ev;
+    (void)state;
+    memcpy(copy, js, sizeof js);
+    ASSERT_ERR(drip_event_init(&d8, DRIP_API_RESPONSES, tok8, 8, calls, 2), DRIP_OK);
+    ASSERT_ERR(drip_event_decode(&d8, copy, sizeof js - 1u, &ev8), DRIP_OK); /* 11 tokens: scanned */
+    ASSERT_ERR(drip_event_init(&g_dec, DRIP_API_RESPONSES, g_tok, NTOK, g_calls, NCALLS), DRIP_OK);
+    ASSERT_ERR(drip_event_decode(&g_dec, js, sizeof js - 1u, &ev), DRIP_OK);
+    assert_int_equal(ev8.oversize, 1);
+    ASSERT_VIEW(ev.delta, "\":\try\":\"Franec\"}");
+    ASSERT_VIEW(ev8.delta, "\":\try\":\"Franec\"}");
+    ASSERT_VIEW(ev8.item_id, "fc_66e54a1de488191af0831d35cbe{\"cound35281ae2");
+}
+
 /* An output_item event without an "item" object keeps its top-level
  * item_id on both paths: the token path reads the item's members only when
  * the item is an object; the scanner cleared item_id from the item's
@@ -2131,6 +2219,11 @@ static void test_item_absent_keeps_item_id(void **state)
     both_str_cases(k_cases, sizeof k_cases / sizeof k_cases[0], offsetof(drip_event_t, item_id));
 }
 
+/* fuzz_event: the scanner kept a call's top-level "arguments"/"input" and
+ * the item's in one slot (the last one won), so an output_item event with
+ * a stray top-level "arguments":5 failed there (EVENT_FIELD) while the token
+ * path, reading the item's, decoded it; and a *.done event with the other
+ * member after its own kept the wrong one. */
 static void test_fuzz_args_members(void **state)
 {
     static const str_case_t k_cases[] = {
@@ -2400,6 +2493,8 @@ int main(void)
         cmocka_unit_test(test_fuzz_chat_scanner_fields),
         cmocka_unit_test(test_fuzz_args_members),
         cmocka_unit_test(test_item_absent_keeps_item_id),
+        cmocka_unit_test(test_error_forms_apart),
+        cmocka_unit_test(test_in_place_scan_keeps_all),
         cmocka_unit_test(test_fuzz_responses_scanner_fields),
         cmocka_unit_test(test_fuzz_scanner_reads_only_its_type),
         cmocka_unit_test(test_body_reader),

@@ -460,13 +460,19 @@ typedef char drip_key_ids_fit_[(K_COUNT_ - 1 <= 255) ? 1 : -1];
 #define SLOT_U(s, m, r1, r2, c1, c2) SL_##s,
 #define SLOT_F(s, m, k) SL_##s,
 #define SLOT_I(s, m, k, w) SL_##s,
+/* An error's members have a slot set per form the token path reads, so
+ * that one form's members never stand in for another's (an event may hold
+ * a flat "message" beside an "error" object): {"error": {...}} (ERROR_FIELDS'
+ * own slots), flat members of the event (type is the event's: no slot),
+ * and response.error (Responses lifecycle events; read without its type). */
 enum {
-    SL_ERR_OBJ, ERROR_FIELDS(SLOT_I) SL_RESP_ID, SL_RESP_STATUS,
-    SL_USAGE, USAGE_FIELDS(SLOT_U)
+    SL_ERR_OBJ, ERROR_FIELDS(SLOT_I) SL_FLAT_CODE, SL_FLAT_MSG, SL_FLAT_PARAM,
+    SL_RESP_ID, SL_RESP_STATUS, SL_USAGE, USAGE_FIELDS(SLOT_U)
     SL_SHARED_END_
 };
 enum { /* Responses */
     SL_TYPE = SL_SHARED_END_, SL_SEQ, SL_ITEM_ID, INDEX_FIELDS(SLOT_F) SL_DELTA, SL_REASON,
+    SL_RERR_OBJ, SL_RERR_CODE, SL_RERR_MSG, SL_RERR_PARAM, /* response.error (no type) */
     ITEM_FIELDS(SLOT_I) SL_ITEM_OBJ, /* "item" is an object: the token path reads it only then */
     /* a call's whole arguments or input: each member in its own slot, so
      * that the one the token path reads is the one kept (*.done: top level;
@@ -511,21 +517,22 @@ static const drip_scan_path_t k_paths_responses[] = {
     {1, {K_DELTA, 0, 0, 0}, SL_DELTA, B | D | S},
     {1, {K_ARGUMENTS, 0, 0, 0}, SL_ARGS, B | S},
     {1, {K_INPUT, 0, 0, 0}, SL_INPUT, B | S},
-    {1, {K_CODE, 0, 0, 0}, SL_ERR_CODE, 0},
-    {1, {K_MESSAGE, 0, 0, 0}, SL_ERR_MSG, B},
-    {1, {K_PARAM, 0, 0, 0}, SL_ERR_PARAM, 0},
+    {1, {K_CODE, 0, 0, 0}, SL_FLAT_CODE, 0},
+    {1, {K_MESSAGE, 0, 0, 0}, SL_FLAT_MSG, B},
+    {1, {K_PARAM, 0, 0, 0}, SL_FLAT_PARAM, 0},
     {1, {K_ERROR, 0, 0, 0}, SL_ERR_OBJ, P},
     {2, {K_RESPONSE, K_ID, 0, 0}, SL_RESP_ID, 0},
     {2, {K_RESPONSE, K_STATUS, 0, 0}, SL_RESP_STATUS, 0},
-    {2, {K_RESPONSE, K_ERROR, 0, 0}, SL_ERR_OBJ, P},
+    {2, {K_RESPONSE, K_ERROR, 0, 0}, SL_RERR_OBJ, P},
     {2, {K_RESPONSE, K_USAGE, 0, 0}, SL_USAGE, P},
     ITEM_FIELDS(PATH_I)
     {1, {K_ITEM, 0, 0, 0}, SL_ITEM_OBJ, P},
     {2, {K_ITEM, K_ARGUMENTS, 0, 0}, SL_ITEM_ARGS, B},
     {2, {K_ITEM, K_INPUT, 0, 0}, SL_ITEM_INPUT, B},
     ERROR_FIELDS(PATH_E)
-    {3, {K_RESPONSE, K_ERROR, K_CODE, 0}, SL_ERR_CODE, 0},
-    {3, {K_RESPONSE, K_ERROR, K_MESSAGE, 0}, SL_ERR_MSG, B},
+    {3, {K_RESPONSE, K_ERROR, K_CODE, 0}, SL_RERR_CODE, 0},
+    {3, {K_RESPONSE, K_ERROR, K_MESSAGE, 0}, SL_RERR_MSG, B},
+    {3, {K_RESPONSE, K_ERROR, K_PARAM, 0}, SL_RERR_PARAM, 0},
     {3, {K_RESPONSE, K_INCOMPLETE, K_REASON, 0}, SL_REASON, 0},
     USAGE_FIELDS(PATH_U_RESPONSES)
 };
@@ -550,9 +557,9 @@ static const drip_scan_path_t k_paths_speech[] = {
     {1, {K_AUDIO, 0, 0, 0}, SL_S_AUDIO, P | S},
     {1, {K_USAGE, 0, 0, 0}, SL_USAGE, P},
     {1, {K_ERROR, 0, 0, 0}, SL_ERR_OBJ, P},
-    {1, {K_CODE, 0, 0, 0}, SL_ERR_CODE, 0},
-    {1, {K_MESSAGE, 0, 0, 0}, SL_ERR_MSG, B},
-    {1, {K_PARAM, 0, 0, 0}, SL_ERR_PARAM, 0},
+    {1, {K_CODE, 0, 0, 0}, SL_FLAT_CODE, 0},
+    {1, {K_MESSAGE, 0, 0, 0}, SL_FLAT_MSG, B},
+    {1, {K_PARAM, 0, 0, 0}, SL_FLAT_PARAM, 0},
     ERROR_FIELDS(PATH_E)
     USAGE_FIELDS(PATH_U_SPEECH)
 };
@@ -1565,12 +1572,19 @@ static drip_err_t scan_in_place(drip_event_dec_t *d, char *data, size_t len)
     char *a = data;
     size_t cap = len;
     uintptr_t at = (uintptr_t)data, lent = (uintptr_t)d->arena;
+    drip_err_t e;
     if (d->arena != NULL && at >= lent && len <= d->arena_cap && at - lent <= d->arena_cap - len) {
         a = d->arena;
         cap = d->arena_cap;
     }
     d->json.ntok = 0;
-    return scan_begin(d, a, cap);
+    e = scan_begin(d, a, cap);
+    if (e == DRIP_OK) {
+        /* captures never take more bytes than the event they come from, and
+         * the arena holds the whole event: all fit, no reserves needed */
+        drip_scan_keep_all(&d->scan);
+    }
+    return e;
 }
 
 /* The event's tokens, checked: DRIP_OK (decode them), DRIP_ERR_JSON_NOMEM
@@ -2015,15 +2029,31 @@ static drip_err_t scan_usage(const drip_event_dec_t *d, drip_event_t *ev)
 /* The error members the scanner kept; a flat error (or response.error)
  * has no type of its own (the first of ERROR_FIELDS). Each is a string or
  * absent: EVENT_FIELD is the only error, whatever the order. */
-static drip_err_t scan_error(const drip_event_dec_t *d, drip_event_t *ev, int flat)
+/* The slots of each form of an error, in ERROR_FIELDS order (NO_SL: that
+ * form has no such member). */
+#define EF_IDX(s, m, k, f) EF_##s,
+enum { ERROR_FIELDS(EF_IDX) EF_END_, NO_SL = 0xFF };
+typedef char drip_err_forms_order_[(EF_ERR_TYPE == 0 && EF_ERR_CODE == 1 && EF_ERR_MSG == 2 &&
+                                    EF_ERR_PARAM == 3 && EF_END_ == 4) ? 1 : -1];
+enum { FORM_NESTED, FORM_FLAT, FORM_RESPONSE };
+static const uint8_t k_err_slots[3][EF_END_] = {
+    {SL_ERR_TYPE, SL_ERR_CODE, SL_ERR_MSG, SL_ERR_PARAM},
+    {NO_SL, SL_FLAT_CODE, SL_FLAT_MSG, SL_FLAT_PARAM},
+    {NO_SL, SL_RERR_CODE, SL_RERR_MSG, SL_RERR_PARAM}}; /* read_response(): no type */
+#undef EF_IDX
+
+static drip_err_t scan_error(const drip_event_dec_t *d, drip_event_t *ev, int form)
 {
+    const uint8_t *sl = k_err_slots[form];
     drip_err_t e = DRIP_OK;
     unsigned i;
     ev->has_error = 1;
-    for (i = flat ? 1u : 0u; i < NERROR && e == DRIP_OK; i++) {
-        e = slot_str(d, k_error_fields[i].slot, err_at(&ev->error, &k_error_fields[i]));
+    for (i = 0; i < NERROR && e == DRIP_OK; i++) {
+        if (sl[i] != NO_SL) {
+            e = slot_str(d, sl[i], err_at(&ev->error, &k_error_fields[i]));
+        }
     }
-    ev->error.message_cut = d->slot[SL_ERR_MSG].cut;
+    ev->error.message_cut = d->slot[sl[EF_ERR_MSG]].cut;
     return e;
 }
 
@@ -2084,7 +2114,7 @@ static drip_err_t scan_speech(const drip_event_dec_t *d, drip_event_t *ev)
     case DRIP_EV_SPEECH_AUDIO_DONE:
         return scan_usage(d, ev);
     case DRIP_EV_ERROR:
-        return scan_error(d, ev, d->slot[SL_ERR_OBJ].kind != DRIP_SCAN_OBJECT);
+        return scan_error(d, ev, d->slot[SL_ERR_OBJ].kind == DRIP_SCAN_OBJECT ? FORM_NESTED : FORM_FLAT);
     default:
         return DRIP_OK;
     }
@@ -2126,7 +2156,7 @@ drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
             ev->type = DRIP_EV_ERROR;
             ev->type_name.p = "error";
             ev->type_name.n = 5;
-            return scan_error(d, ev, 0);
+            return scan_error(d, ev, FORM_NESTED);
         }
         e = whole(d, SL_RESP_ID, &ev->response_id);
         if (e == DRIP_OK) {
@@ -2186,11 +2216,11 @@ drip_err_t drip_event_scan_finish(drip_event_dec_t *d, drip_event_t *ev)
         if (e == DRIP_OK) {
             e = slot_str(d, SL_REASON, &ev->incomplete_reason);
         }
-        if (e == DRIP_OK && d->slot[SL_ERR_OBJ].kind == DRIP_SCAN_OBJECT) {
-            e = scan_error(d, ev, 1);
+        if (e == DRIP_OK && d->slot[SL_RERR_OBJ].kind == DRIP_SCAN_OBJECT) {
+            e = scan_error(d, ev, FORM_RESPONSE); /* what read_response() reads */
         }
     } else if (dsc->obj == O_ERROR) {
-        e = scan_error(d, ev, d->slot[SL_ERR_OBJ].kind != DRIP_SCAN_OBJECT);
+        e = scan_error(d, ev, d->slot[SL_ERR_OBJ].kind == DRIP_SCAN_OBJECT ? FORM_NESTED : FORM_FLAT);
     } else if (dsc->obj == O_ITEM) {
         /* as read_item(), only when "item" is an object: else the
          * top-level item_id stands (fuzz_event finding) */

@@ -436,6 +436,14 @@ drip_err_t drip_scan_feed(drip_scan_t *s, const uint8_t *p, size_t n)
     return e;
 }
 
+void drip_scan_keep_all(drip_scan_t *s)
+{
+    if (s != NULL) {
+        s->priv.num_keep = 0;
+        s->priv.id_keep = 0;
+    }
+}
+
 void drip_scan_stop(drip_scan_t *s, drip_err_t err)
 {
     if (s != NULL && err < 0 && s->priv.err == 0) {

@@ -97,7 +97,7 @@ extern "C" {
 
 /** Capture slots of the oversize path (the largest per-API table: Responses;
  *  drip_event.c checks it). RAM: 8 bytes each, once per decoder. */
-#define DRIP_EVENT_SLOTS 32
+#define DRIP_EVENT_SLOTS 39
 
 /** Which API's stream is being decoded. */
 typedef enum drip_api {

@@ -193,6 +193,14 @@ drip_err_t drip_scan_feed(drip_scan_t *s, const uint8_t *p, size_t n);
 drip_err_t drip_scan_feed_part(drip_scan_t *s, const uint8_t *p, size_t n, size_t *used);
 
 /**
+ * @brief After drip_scan_init(): the arena holds the whole document (e.g. it
+ * is the buffer the document lies in, from its start), so every capture
+ * fits: no reserves are kept for numbers and ids (they exist so that a long
+ * string cannot crowd out what follows it in a smaller arena).
+ */
+void drip_scan_keep_all(drip_scan_t *s);
+
+/**
  * @brief End the scan with @p err, a failure of the caller's own work on
  * what a sink staged (e.g. the handler that took a piece cancelled):
  * sticky like the scanner's own errors. @p err must be negative.
