@@ -342,12 +342,11 @@ static int attempt_failed(drip_client_t *c, int err)
 static int message_end(drip_client_t *c)
 {
     const drip_result_t *r = &c->stream.result;
-    const drip_http_head_t *hd = drip_stream_head(&c->stream);
     if (r->state == DRIP_STATE_HTTP_ERROR && retryable(c, 0) &&
         c->priv.attempt < c->priv.cfg.max_retries) {
         return attempt_failed(c, 0);
     }
-    if (!hd->keep_alive || !drip_http_is_done(&c->stream.priv.http)) {
+    if (!drip_stream_reusable(&c->stream)) {
         close_conn(c);
     }
     return done(c);

@@ -154,6 +154,11 @@ const drip_http_head_t *drip_stream_head(const drip_stream_t *st)
     return &st->priv.http.head;
 }
 
+int drip_stream_reusable(const drip_stream_t *st)
+{
+    return st->priv.http.head.keep_alive && drip_http_is_done(&st->priv.http);
+}
+
 /* Bounded copy of a view into a NUL-terminated field; returns 1 if cut. */
 static int copy_field(char *dst, size_t cap, drip_str_t s)
 {

@@ -302,6 +302,11 @@ drip_state_t drip_stream_finish(drip_stream_t *st);
 /** The response head (valid once the state left PENDING). */
 const drip_http_head_t *drip_stream_head(const drip_stream_t *st);
 
+/** 1 when the connection may carry another request: the response said
+ *  keep-alive and its body was read to its end (its length or last chunk),
+ *  so nothing of it is left on the wire. */
+int drip_stream_reusable(const drip_stream_t *st);
+
 #ifdef __cplusplus
 }
 #endif
