@@ -1326,6 +1326,13 @@ drip_err_t drip_event_tool(drip_event_dec_t *d, int32_t i, int32_t j, drip_chat_
     return e;
 }
 
+void drip_event_set_api(drip_event_dec_t *d, drip_api_t api)
+{
+    if (d != NULL) {
+        d->api = api;
+    }
+}
+
 void drip_event_set_chat(drip_event_dec_t *d, drip_event_chat_fn fn, void *user)
 {
     if (d != NULL) {

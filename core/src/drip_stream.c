@@ -110,7 +110,7 @@ drip_err_t drip_stream_resume(drip_stream_t *st)
 void drip_stream_set_api(drip_stream_t *st, drip_api_t api)
 {
     st->priv.cfg.api = api;
-    st->priv.dec.api = api; /* the decoder reads its own copy */
+    drip_event_set_api(&st->priv.dec, api); /* the decoder keeps its own copy */
 }
 
 void drip_stream_expect_json(drip_stream_t *st, int json_body)

@@ -404,7 +404,8 @@ typedef struct drip_event_dec {
 } drip_event_dec_t;
 /** @var drip_event_dec::api
  *  The API whose events are decoded. Every member is private: set them with
- *  drip_event_init() / drip_event_set_pieces() / drip_event_set_chat() only.
+ *  drip_event_init() / drip_event_set_api() / drip_event_set_pieces() /
+ *  drip_event_set_chat() / drip_event_set_arena() only.
  *  @var drip_event_dec::tok
  *  The caller's jsmn token array.
  *  @var drip_event_dec::ntok
@@ -499,6 +500,10 @@ void drip_event_set_pieces(drip_event_dec_t *d, drip_event_piece_fn fn, void *us
  * (the default; drip_event_choice() / drip_event_tool() read a choice).
  */
 void drip_event_set_chat(drip_event_dec_t *d, drip_event_chat_fn fn, void *user);
+
+/** Decode another API's events from the next event on (a client that
+ *  reuses one stream for Responses, Chat and speech requests). */
+void drip_event_set_api(drip_event_dec_t *d, drip_api_t api);
 
 /**
  * @brief Lend the buffer the oversize path keeps its captures in
