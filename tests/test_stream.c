@@ -1765,6 +1765,17 @@ static void test_arguments_only_whole(void **state)
     buf_free(&big);
 }
 
+/* n times: `esc` (as the event's JSON has it) to ev, `raw` (what the
+ * handlers must get) to want. */
+static void twice_n(th_buf_t *ev, th_buf_t *want, const char *esc, const char *raw, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        th_buf_str(ev, esc);
+        th_buf_str(want, raw);
+    }
+}
+
 /* Deltas larger than the data buffer and the scanner's arena go out in
  * pieces while they are read (drip_event_set_pieces), ending on UTF-8
  * boundaries: the text is exact at every feed size, a surrogate pair split
@@ -1786,10 +1797,7 @@ static void test_oversize_deltas_in_pieces(void **state)
     th_buf_str(&ev, "\\ud83d\"}\n"); /* a high half at the end... */
     th_buf_str(&ev, "{\"type\":\"response.output_text.delta\",\"sequence_number\":2,\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"\\ude00");
     th_buf_str(&want, "\xF0\x9F\x98\x80");
-    for (i = 0; i < 900; i++) { /* ...joined with the low half starting the next */
-        th_buf_str(&ev, "ab\\n");
-        th_buf_str(&want, "ab\n");
-    }
+    twice_n(&ev, &want, "ab\\n", "ab\n", 900); /* ...joined with the low half starting the next */
     th_buf_str(&ev, "\"}\n");
     th_buf_str(&ev, R_DONE(3));
     th_buf_add(&ev, "", 1);
@@ -1860,22 +1868,15 @@ static void test_oversize_deltas_in_pieces(void **state)
 static void test_piece_spill_after_full_staging(void **state)
 {
     th_buf_t ev = {0}, want = {0};
-    size_t i, k;
+    size_t k;
     static const size_t feeds[] = {1, 2, 3, 7, 64, 4096};
     (void)state;
     th_buf_str(&ev, R_CREATED);
     th_buf_str(&ev, "{\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"output_index\":0,"
                     "\"content_index\":0,\"item_id\":\"msg_1\",\"delta\":\"");
-    for (i = 0; i < DRIP_EVENT_PIECE_MAX - 1u; i++) {
-        th_buf_str(&ev, "a");
-        th_buf_str(&want, "a");
-    }
-    th_buf_str(&ev, "\\ud83d\\ude00");
-    th_buf_str(&want, "\xf0\x9f\x98\x80");
-    for (i = 0; i < 200; i++) {
-        th_buf_str(&ev, "b");
-        th_buf_str(&want, "b");
-    }
+    twice_n(&ev, &want, "a", "a", DRIP_EVENT_PIECE_MAX - 1u);
+    twice_n(&ev, &want, "\\ud83d\\ude00", "\xf0\x9f\x98\x80", 1);
+    twice_n(&ev, &want, "b", "b", 200);
     th_buf_str(&ev, "\"}\n");
     th_buf_str(&ev, R_DONE(2));
     th_buf_add(&ev, "", 1);
