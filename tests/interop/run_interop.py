@@ -188,26 +188,39 @@ def median(v):
     return v[len(v) // 2] if v else 0
 
 
-def bench(d, probes, n):
-    make_certs(d)
-    trust = os.path.join(d, "trust.pem")
+def start_replay(d):
+    """The project's replay server on 127.0.0.1 with certificates of its own
+    in d/replay: (process, port, certificates dir). The caller stops it."""
     certs_dir = os.path.join(d, "replay")
     sh("sh", os.path.join(ROOT, "tests/server/mkcerts.sh"), certs_dir)
     ready = os.path.join(d, "replay.port")
+    if os.path.exists(ready):
+        os.unlink(ready)
     rs = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests/server/replay_server.py"),
                            "--cert", os.path.join(certs_dir, "server.pem"),
                            "--key", os.path.join(certs_dir, "server.key"),
                            "--transcripts", os.path.join(ROOT, "tests/transcripts"),
                            "--port", "0", "--ready-file", ready],
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    print("| server | mbedTLS | TLS | handshake, full: bytes out + in, us | resumed: bytes out + in, us "
-          "| saved per reconnect |\n|---|---|---|---|---|---|")
     try:
         for _ in range(100):
             if os.path.exists(ready) and open(ready).read().strip():
                 break
             time.sleep(0.05)
-        rport = int(open(ready).read())
+        return rs, int(open(ready).read()), certs_dir
+    except (OSError, ValueError):
+        rs.terminate()
+        rs.wait()
+        raise
+
+
+def bench(d, probes, n):
+    make_certs(d)
+    trust = os.path.join(d, "trust.pem")
+    rs, rport, certs_dir = start_replay(d)
+    print("| server | mbedTLS | TLS | handshake, full: bytes out + in, us | resumed: bytes out + in, us "
+          "| saved per reconnect |\n|---|---|---|---|---|---|")
+    try:
         targets = [("openssl s_server, ECDSA P-256", "1.2"), ("openssl s_server, ECDSA P-256", "1.3"),
                    ("replay server (Python ssl), ECDSA P-256", "any")]
         for name, tls in targets:
@@ -363,21 +376,8 @@ def main():
 
         # A TCP close without close_notify before the terminal event, through
         # the whole client (host tool): `truncated`, never `completed`.
-        certs_dir = os.path.join(d, "replay")
-        sh("sh", os.path.join(ROOT, "tests/server/mkcerts.sh"), certs_dir)
-        ready = os.path.join(d, "replay.port")
-        rs = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests/server/replay_server.py"),
-                               "--cert", os.path.join(certs_dir, "server.pem"),
-                               "--key", os.path.join(certs_dir, "server.key"),
-                               "--transcripts", os.path.join(ROOT, "tests/transcripts"),
-                               "--port", "0", "--ready-file", ready],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rs, rport, certs_dir = start_replay(d)
         try:
-            for _ in range(100):
-                if os.path.exists(ready) and open(ready).read().strip():
-                    break
-                time.sleep(0.05)
-            rport = int(open(ready).read())
             tools = [("2.28", os.path.join(build, "dripfeed"))]
             if m3 and os.path.exists(os.path.join(m3, "dripfeed")):
                 tools.append(("3.6", os.path.join(m3, "dripfeed")))

@@ -455,22 +455,15 @@ SCENARIOS = [
 
 
 def soak_expected(work):
-    """The texts the soak expects (the transcripts' output_text deltas)."""
+    """The texts the soak expects (the transcripts' output_text deltas, as
+    the host soak reads them: tests/soak/run_soak.py)."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "soak"))
+    from run_soak import deltas  # pylint: disable=import-outside-toplevel
     out = []
     for name in ("responses-text-gpt52", "responses-background"):
-        text = []
-        with open(os.path.join(TRANSCRIPTS, name + ".sse"), encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("data:"):
-                    try:
-                        ev = json.loads(line[5:])
-                    except ValueError:
-                        continue
-                    if isinstance(ev, dict) and ev.get("type") == "response.output_text.delta":
-                        text.append(ev["delta"])
         path = os.path.join(work, name + ".txt")
         with open(path, "wb") as f:
-            f.write("".join(text).encode())
+            f.write(deltas(name))
         out.append(path)
     return out
 
